@@ -1,0 +1,44 @@
+# Hearth: the two set-up commands are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+UV := .tools/bin/uv
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install assets lint bench clean
+
+run: install
+	$(VENV)/bin/hearth demo-up
+	$(VENV)/bin/hearth serve
+
+test: install
+	bash scripts/test
+
+install: $(VENV)/.synced hearth/web/static/govuk/hearth.css
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hearth/web/static/govuk/hearth.css: node_modules/.installed assets/build.mjs assets/_hearth.scss
+	mkdir -p var
+	npm run --silent build
+
+assets: hearth/web/static/govuk/hearth.css
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(VENV)/bin/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .tools node_modules hearth/web/static/govuk

@@ -1,0 +1,44 @@
+"""Who is involved with a family, and how: the relationships the access policy is built on."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from hearth.people.models import Family
+
+
+class Relationship(models.TextChoices):
+    LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+    TAF_MEMBER = "taf_member", "Team Around the Family member"
+    CONTRIBUTOR = "contributor", "Invited to contribute to the assessment"
+    MASH = "mash", "MASH, holding a referral"
+    SOCIAL_WORK = "social_work", "Social worker, holding a step-down or assessment"
+
+
+class Involvement(models.Model):
+    """A practitioner's involvement with a family. Ended involvements keep their history."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="involvements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="involvements")
+    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "ended_at"], name="involvement_user_idx"),
+            models.Index(fields=["family", "ended_at"], name="involvement_family_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "user", "relationship"],
+                condition=models.Q(ended_at__isnull=True),
+                name="involvement_active_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_relationship_display()} – {self.family}"

@@ -1,0 +1,107 @@
+"""THE access policy: who may see which family, and so which people and records.
+
+Written once, as a table, and applied as a queryset filter so that detail pages, lists, search,
+counts and exports all scope by the same function (`families_visible_to`). Every other module asks
+here; none writes its own rule.
+
+Baseline (this module will grow consent and lawful-basis checks, break-glass and field rules):
+a user sees a family when one of the relationships below holds.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from hearth.access.models import Involvement, Relationship
+from hearth.accounts.models import Role
+from hearth.people.models import Family, FamilyMember, Person
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the policy table."""
+
+    name: str
+    description: str
+    roles: frozenset[str] | None  # roles that may use this route to a family; None = any role
+
+
+# The policy table. `families_visible_to` implements each row; tests are generated from it.
+POLICY: tuple[Rule, ...] = (
+    Rule(
+        "involved",
+        "Lead professional, Team Around the Family member, assessment contributor, or MASH or social "
+        "work holding a referral or step-down for the family (an active involvement).",
+        None,
+    ),
+    Rule(
+        "locality_coordinator",
+        "The Early Help coordinator of the family's locality.",
+        frozenset({Role.COORDINATOR}),
+    ),
+    Rule(
+        "manager_of_involved",
+        "The manager of a practitioner involved with the family (their team's caseload).",
+        frozenset({Role.MANAGER}),
+    ),
+)
+
+# Roles that never see identifiable case records by virtue of the role alone.
+NO_CASE_ACCESS_ROLES = frozenset({Role.SYSADMIN, Role.ANALYST})
+
+# Roles that may see an address marked "must not be disclosed".
+SAFE_ADDRESS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER, Role.DPO})
+
+
+def _active_involvement(**filters) -> QuerySet:
+    return Involvement.objects.filter(ended_at__isnull=True, **filters)
+
+
+def family_filter(user) -> Q:
+    """The policy as a Q over Family. An empty Q() is never returned: no user sees everything."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    council_id = user.agency.council_id
+    routes = Q(Exists(_active_involvement(family=OuterRef("pk"), user=user)))
+    if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id:
+        routes |= Q(locality_id=user.team.locality_id)
+    if user.has_role(Role.MANAGER):
+        routes |= Q(Exists(_active_involvement(family=OuterRef("pk"), user__team__manager=user)))
+    return Q(council_id=council_id) & routes
+
+
+def families_visible_to(user) -> QuerySet[Family]:
+    return Family.objects.filter(family_filter(user))
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """People who belong to a family the user may see."""
+    visible_families = families_visible_to(user)
+    return Person.objects.filter(
+        Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=visible_families))
+    )
+
+
+def can_view_family(user, family: Family) -> bool:
+    return families_visible_to(user).filter(pk=family.pk).exists()
+
+
+def can_view_person(user, person: Person) -> bool:
+    return people_visible_to(user).filter(pk=person.pk).exists()
+
+
+def can_edit_family(user, family: Family) -> bool:
+    """Editing the family record: the same relationships as seeing it, for practitioner-type roles."""
+    return can_view_family(user, family)
+
+
+def can_create_records(user) -> bool:
+    return user.is_authenticated and not user.role_set <= NO_CASE_ACCESS_ROLES
+
+
+def can_see_withheld_address(user) -> bool:
+    return user.has_role(*SAFE_ADDRESS_ROLES)
+
+
+def can_administer(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.SYSADMIN)

@@ -1,0 +1,54 @@
+from django import forms
+
+from hearth.accounts.models import Agency, AgencyKind, Role, Team
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label="Email address", error_messages={
+        "required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
+    password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False,
+                               error_messages={"required": "Enter your password"})
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes",
+        max_length=20,
+        error_messages={"required": "Enter the security code from your authenticator app"},
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(label="Code from the app", max_length=10,
+                           help_text="Enter the 6-digit code your authenticator app shows for Hearth",
+                           error_messages={"required": "Enter the 6-digit code shown in your authenticator app"})
+
+
+class UserForm(forms.Form):
+    email = forms.EmailField(label="Email address", error_messages={"required": "Enter an email address"})
+    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter the user's full name"})
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency",
+                                    error_messages={"required": "Choose the user's agency"})
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team", required=False)
+    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple, label="Roles",
+                                      error_messages={"required": "Choose at least one role"})
+    is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
+
+    def __init__(self, *args, council, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(council=council)
+        self.fields["team"].queryset = Team.objects.filter(agency__council=council).select_related("agency")
+        if editing:
+            self.fields["email"].disabled = True
+        else:
+            del self.fields["is_active"]
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the kind of agency"})
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", required=False, max_length=40)

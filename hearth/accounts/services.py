@@ -1,0 +1,224 @@
+"""Sign-in, two-factor authentication, lockout and user administration."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from hearth.accounts.models import Agency, RecoveryCode, Role, Team, User, UserRole
+from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+
+RECOVERY_CODE_COUNT = 10
+
+
+@dataclass
+class PasswordResult:
+    user: User | None
+    locked: bool = False
+    needs_enrolment: bool = False
+    mfa_required: bool = True
+
+
+def _register_failure(user: User) -> None:
+    user.failed_login_count += 1
+    if user.failed_login_count >= settings.HEARTH_LOCKOUT_ATTEMPTS:
+        user.locked_until = timezone.now() + timedelta(minutes=settings.HEARTH_LOCKOUT_MINUTES)
+        user.failed_login_count = 0
+    user.save(update_fields=["failed_login_count", "locked_until"])
+
+
+@transaction.atomic
+def check_password(*, email: str, password: str) -> PasswordResult:
+    """First step of sign-in. Locked accounts are refused even with the right password."""
+    user = User.objects.select_for_update().filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        # Same work as a real check, so response time does not reveal which emails exist.
+        make_password(password)
+        audit.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="accounts.user")
+        return PasswordResult(user=None)
+    if user.is_locked():
+        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"locked": True})
+        return PasswordResult(user=None, locked=True)
+    if not user.check_password(password):
+        _register_failure(user)
+        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "password"})
+        return PasswordResult(user=None, locked=user.is_locked())
+    exempt = settings.DEMO_MODE and user.mfa_exempt_in_demo
+    return PasswordResult(user=user, needs_enrolment=not user.has_totp and not exempt, mfa_required=not exempt)
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
+
+
+@transaction.atomic
+def verify_second_factor(*, user: User, code: str) -> bool:
+    """Accept a current TOTP code (each time step once) or an unused recovery code."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_locked():
+        return False
+    code = (code or "").replace(" ", "").strip()
+    if code.isdigit() and len(code) == 6 and user.totp_secret:
+        totp = pyotp.TOTP(user.totp_secret)
+        now = timezone.now().timestamp()
+        for offset in (-1, 0, 1):
+            step = int(now // 30) + offset
+            if step > user.totp_last_step and secrets.compare_digest(totp.at(step * 30), code):
+                user.totp_last_step = step
+                user.failed_login_count = 0
+                user.save(update_fields=["totp_last_step", "failed_login_count"])
+                return True
+    elif code:
+        recovery = user.recovery_codes.filter(code_hash=_hash_code(code), used_at__isnull=True).first()
+        if recovery:
+            recovery.used_at = timezone.now()
+            recovery.save(update_fields=["used_at"])
+            user.failed_login_count = 0
+            user.save(update_fields=["failed_login_count"])
+            audit.record(actor=user, action=AuditAction.LOGIN, obj=user, detail={"recovery_code_used": True})
+            return True
+    _register_failure(user)
+    audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "second_factor"})
+    return False
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Hearth")
+
+
+@transaction.atomic
+def enrol_totp(*, user: User, secret: str, code: str) -> list[str]:
+    """Confirm an authenticator app with a code from it; returns new recovery codes (shown once)."""
+    code = (code or "").replace(" ", "")
+    if not (code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)):
+        raise ValidationFailed({"code": "Enter the 6-digit code shown in your authenticator app"})
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_step = int(timezone.now().timestamp() // 30)
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    audit.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={"two_factor": "enrolled"})
+    return regenerate_recovery_codes(user=user)
+
+
+@transaction.atomic
+def regenerate_recovery_codes(*, user: User) -> list[str]:
+    user.recovery_codes.all().delete()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes])
+    return codes
+
+
+def record_login(user: User) -> None:
+    audit.record(actor=user, action=AuditAction.LOGIN, obj=user)
+
+
+def record_logout(user: User) -> None:
+    audit.record(actor=user, action=AuditAction.LOGOUT, obj=user)
+
+
+# Administration (system administrators only).
+
+
+def _require_admin(actor) -> None:
+    if not actor.has_role(Role.SYSADMIN):
+        raise NotPermitted("Only a system administrator can manage users and agencies.")
+
+
+@transaction.atomic
+def user_create(*, actor, email: str, full_name: str, agency: Agency, roles: list[str], team: Team | None = None,
+                job_title: str = "", password: str | None = None) -> User:
+    if actor is not None:
+        _require_admin(actor)
+    errors = {}
+    email = (email or "").strip().lower()
+    if not email:
+        errors["email"] = "Enter an email address"
+    elif User.objects.filter(email__iexact=email).exists():
+        errors["email"] = "A user with this email address already exists"
+    if not (full_name or "").strip():
+        errors["full_name"] = "Enter the user's full name"
+    bad_roles = set(roles) - set(Role.values)
+    if not roles or bad_roles:
+        errors["roles"] = "Choose at least one role"
+    if team is not None and team.agency_id != agency.pk:
+        errors["team"] = "Choose a team of the user's agency"
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(email=email, full_name=full_name.strip(), agency=agency, team=team, job_title=job_title.strip())
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"created": True, "roles": sorted(roles)})
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: list[str], team: Team | None,
+                job_title: str, is_active: bool) -> User:
+    _require_admin(actor)
+    errors = {}
+    if not full_name.strip():
+        errors["full_name"] = "Enter the user's full name"
+    if not roles or set(roles) - set(Role.values):
+        errors["roles"] = "Choose at least one role"
+    if team is not None and team.agency_id != agency.pk:
+        errors["team"] = "Choose a team of the user's agency"
+    if user.pk == actor.pk and (Role.SYSADMIN not in roles or not is_active):
+        errors["roles"] = "You cannot remove your own administrator role or deactivate yourself"
+    if errors:
+        raise ValidationFailed(errors)
+    user.full_name, user.agency, user.team, user.job_title, user.is_active = (
+        full_name.strip(), agency, team, job_title.strip(), is_active
+    )
+    user.save()
+    user.roles.exclude(role__in=roles).delete()
+    existing = set(user.roles.values_list("role", flat=True))
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in set(roles) - existing])
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> None:
+    _require_admin(actor)
+    user.locked_until = None
+    user.failed_login_count = 0
+    user.save(update_fields=["locked_until", "failed_login_count"])
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"unlocked": True})
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor, user: User) -> None:
+    """For a user who lost their authenticator and recovery codes: they enrol again at next sign-in."""
+    _require_admin(actor)
+    user.totp_secret, user.totp_confirmed_at = "", None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    user.recovery_codes.all().delete()
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"two_factor": "reset"})
+
+
+@transaction.atomic
+def agency_create(*, actor, council, name: str, kind: str, email: str = "", phone: str = "") -> Agency:
+    _require_admin(actor)
+    if not name.strip():
+        raise ValidationFailed({"name": "Enter the agency's name"})
+    if Agency.objects.filter(council=council, name__iexact=name.strip()).exists():
+        raise ValidationFailed({"name": "An agency with this name already exists"})
+    agency = Agency.objects.create(council=council, name=name.strip(), kind=kind, email=email, phone=phone)
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=agency, detail={"created": True})
+    return agency

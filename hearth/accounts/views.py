@@ -1,0 +1,145 @@
+"""Sign-in with two-factor authentication, sign-out, and the user's own security settings."""
+
+import time
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hearth.accounts import services
+from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm
+from hearth.accounts.models import User
+
+PENDING_SECONDS = 300
+
+
+def _pending_user(request) -> User | None:
+    user_id, started = request.session.get("pending_user_id"), request.session.get("pending_at", 0)
+    if not user_id or time.time() - started > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _finish_login(request, user: User):
+    next_url = request.session.get("pending_next", "")
+    for key in ("pending_user_id", "pending_at", "pending_next", "enrol_secret"):
+        request.session.pop(key, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    services.record_login(user)
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("web:dashboard")
+
+
+@login_not_required
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("web:dashboard")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.check_password(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        if result.locked:
+            form.add_error(None, "Your account is locked because of too many failed attempts. "
+                                 "Try again in 30 minutes, or ask your system administrator to unlock it.")
+        elif result.user is None:
+            form.add_error(None, "The email address or password is not right")
+        else:
+            request.session.cycle_key()
+            request.session["pending_user_id"] = result.user.pk
+            request.session["pending_at"] = time.time()
+            request.session["pending_next"] = request.GET.get("next", "")
+            if not result.mfa_required:
+                return _finish_login(request, result.user)
+            return redirect("accounts:enrol" if result.needs_enrolment else "accounts:two_factor")
+    return render(request, "accounts/login.html", {
+        "form": form, "title": "Sign in", "timed_out": request.GET.get("timeout") == "1",
+    })
+
+
+@login_not_required
+def two_factor_view(request):
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Sign in again: the time to enter your security code ran out.")
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_second_factor(user=user, code=form.cleaned_data["code"]):
+            return _finish_login(request, user)
+        user.refresh_from_db()
+        if user.is_locked():
+            request.session.flush()
+            form.add_error("code", "Your account is locked because of too many failed attempts. Try again in 30 minutes")
+        else:
+            form.add_error("code", "The security code is not right. Check your authenticator app and try again")
+    return render(request, "accounts/two_factor.html", {"form": form, "title": "Enter your security code"})
+
+
+def _qr_svg(uri: str) -> str:
+    return segno.make(uri, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+
+
+@login_not_required
+def enrol_view(request):
+    """Set up an authenticator app: needed before first sign-in completes, or from account settings."""
+    user = request.user if request.user.is_authenticated else _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    secret = request.session.get("enrol_secret") or services.new_totp_secret()
+    request.session["enrol_secret"] = secret
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.enrol_totp(user=user, secret=secret, code=form.cleaned_data["code"])
+        except services.ValidationFailed as exc:
+            form.add_error("code", exc.errors["code"])
+        else:
+            request.session.pop("enrol_secret", None)
+            if not request.user.is_authenticated:
+                _finish_login(request, user)
+            request.session["new_recovery_codes"] = codes
+            return redirect("accounts:recovery_codes")
+    uri = services.provisioning_uri(user, secret)
+    return render(request, "accounts/enrol.html", {
+        "form": form, "title": "Set up two-factor authentication", "qr_svg": _qr_svg(uri),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+    })
+
+
+def recovery_codes_view(request):
+    codes = request.session.pop("new_recovery_codes", None)
+    if not codes:
+        return redirect("accounts:security")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "title": "Your recovery codes"})
+
+
+def security_view(request):
+    if request.method == "POST" and request.POST.get("action") == "regenerate":
+        request.session["new_recovery_codes"] = services.regenerate_recovery_codes(user=request.user)
+        return redirect("accounts:recovery_codes")
+    remaining = request.user.recovery_codes.filter(used_at__isnull=True).count()
+    return render(request, "accounts/security.html", {
+        "title": "Your account", "active": "account", "remaining": remaining,
+    })
+
+
+def logout_confirm_view(request):
+    if request.method == "POST":
+        services.record_logout(request.user)
+        logout(request)
+        messages.success(request, "You have signed out.")
+        return redirect("accounts:login")
+    return render(request, "accounts/logout.html", {"title": "Sign out"})
+
+
+@require_POST
+def keepalive_view(request):
+    """Touching the session restarts the idle timer (SESSION_SAVE_EVERY_REQUEST)."""
+    if request.headers.get("Sec-Fetch-Dest") == "empty":
+        return HttpResponse(status=204)
+    return redirect(request.META.get("HTTP_REFERER") or "web:dashboard")

@@ -1,0 +1,112 @@
+"""Council profiles: loading and validating the YAML files under core/profiles/."""
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from hearth.core.errors import DomainError
+from hearth.core.models import ConsentModel, Council, Locality
+
+PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
+
+REQUIRED_KEYS = (
+    "code",
+    "name",
+    "short_name",
+    "consent_model",
+    "review_interval_weeks",
+    "levels",
+    "plan_names",
+    "contacts",
+    "localities",
+    "outcome_areas",
+    "closure_reasons",
+    "consent_questions",
+    "retention_rules",
+    "privacy_explanation",
+)
+RETENTION_FROM = {"episode_closed", "date_of_birth", "created"}
+
+
+class ProfileError(DomainError):
+    pass
+
+
+def profile_files() -> list[Path]:
+    return sorted(PROFILE_DIR.glob("*.yaml"))
+
+
+def read_file(path: Path) -> list[dict]:
+    """Parse one profile file into council dictionaries, each with its service name; validate all."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path.name}: could not be read as YAML ({exc.__class__.__name__})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("councils"), list) or not data.get("service"):
+        raise ProfileError(f"{path.name}: must have a 'service' name and a list of 'councils'")
+    councils = []
+    for index, council in enumerate(data["councils"], start=1):
+        validate(council, where=f"{path.name}, council {index}")
+        councils.append({**council, "service_name": data["service"]})
+    return councils
+
+
+def validate(council: dict, *, where: str) -> None:
+    if not isinstance(council, dict):
+        raise ProfileError(f"{where}: each council must be a mapping of settings")
+    missing = [key for key in REQUIRED_KEYS if key not in council]
+    if missing:
+        raise ProfileError(f"{where}: missing {', '.join(missing)}")
+    code = council["code"]
+    where = f"{where} ({code})"
+    if council["consent_model"] not in ConsentModel.values:
+        raise ProfileError(f"{where}: consent_model must be one of {', '.join(ConsentModel.values)}")
+    numbers = sorted(level.get("number") for level in council["levels"])
+    if numbers != [1, 2, 3, 4]:
+        raise ProfileError(f"{where}: levels must be exactly the four levels numbered 1 to 4")
+    areas = council["outcome_areas"]
+    if len(areas) != 10 or len({a.get("code") for a in areas}) != 10:
+        raise ProfileError(f"{where}: there must be ten outcome areas with different codes")
+    weeks = council["review_interval_weeks"]
+    if not isinstance(weeks, int) or not 1 <= weeks <= 26:
+        raise ProfileError(f"{where}: review_interval_weeks must be a whole number of weeks from 1 to 26")
+    for rule in council["retention_rules"]:
+        if rule.get("from") not in RETENTION_FROM or not isinstance(rule.get("years"), int):
+            raise ProfileError(f"{where}: each retention rule needs whole 'years' and 'from' in {sorted(RETENTION_FROM)}")
+    if not council["localities"]:
+        raise ProfileError(f"{where}: at least one locality is needed")
+
+
+@transaction.atomic
+def load(paths: list[Path] | None = None, *, only: list[str] | None = None) -> list[Council]:
+    """Create or update councils from profile files. `only` limits to the given council codes."""
+    entries = [c for path in (paths or profile_files()) for c in read_file(path)]
+    known = {c["code"] for c in entries}
+    unknown = sorted(set(only or []) - known)
+    if unknown:
+        raise ProfileError(
+            f"No council with code {', '.join(unknown)} in the profile files. Known codes: {', '.join(sorted(known))}"
+        )
+    loaded = []
+    for entry in entries:
+        if only and entry["code"] not in only:
+            continue
+        fields = {k: entry[k] for k in REQUIRED_KEYS if k not in ("code", "localities")}
+        council, created = Council.objects.get_or_create(
+            code=entry["code"], defaults={**fields, "service_name": entry["service_name"]}
+        )
+        if not created:
+            for key, value in fields.items():
+                setattr(council, key, value)
+            council.service_name = entry["service_name"]
+            council.version += 1
+            council.save()
+        for loc in entry["localities"]:
+            Locality.objects.update_or_create(
+                council=council,
+                code=loc["code"],
+                defaults={k: loc.get(k, "") or "" for k in ("name", "email", "phone", "address")},
+            )
+        loaded.append(council)
+    return loaded

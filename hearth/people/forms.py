@@ -1,0 +1,143 @@
+from django import forms
+
+from hearth.core import identifiers
+from hearth.people.models import Disability, Ethnicity, MemberRole, NameKind, RelationshipKind, Sex
+from hearth.web.forms import GovDateField
+
+
+def _identifier(clean):
+    def validator(value):
+        if value:
+            try:
+                clean(value)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+
+    return validator
+
+
+class SearchForm(forms.Form):
+    given_name = forms.CharField(label="Given name", required=False, max_length=100)
+    family_name = forms.CharField(label="Family name", required=False, max_length=100,
+                                  help_text="Previous family names are searched too")
+    date_of_birth = GovDateField(label="Date of birth", required=False, past_only=True,
+                                 help_text="For example, 27 3 2015")
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
+                                 validators=[_identifier(identifiers.clean_nhs_number)])
+    postcode = forms.CharField(label="Postcode", required=False, max_length=8,
+                               validators=[_identifier(identifiers.clean_postcode)])
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(k) for k in self.fields):
+            raise forms.ValidationError("Enter a name, date of birth, NHS number or postcode to search for")
+        if data.get("nhs_number"):
+            data["nhs_number"] = identifiers.clean_nhs_number(data["nhs_number"])
+        return data
+
+
+class PersonForm(forms.Form):
+    given_name = forms.CharField(label="Given name", max_length=100,
+                                 error_messages={"required": "Enter the person's given name"})
+    family_name = forms.CharField(label="Family name", max_length=100,
+                                  error_messages={"required": "Enter the person's family name"})
+    date_of_birth = GovDateField(label="Date of birth", required=False, past_only=True,
+                                 help_text="For example, 27 3 2015. Leave blank if not known")
+    date_of_birth_estimated = forms.BooleanField(label="The date of birth is an estimate", required=False)
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.NOT_KNOWN,
+                            error_messages={"required": "Choose the person's sex, or 'Not known'"})
+    gender_identity = forms.CharField(label="Gender, if different from sex", required=False, max_length=100)
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
+    first_language = forms.CharField(label="First language", required=False, max_length=100)
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+    disability = forms.ChoiceField(label="Disability", choices=Disability.choices, widget=forms.RadioSelect,
+                                   initial=Disability.NOT_KNOWN)
+    disability_details = forms.CharField(label="About their disability", required=False, widget=forms.Textarea)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
+                                 validators=[_identifier(identifiers.clean_nhs_number)])
+    upn = forms.CharField(label="Unique Pupil Number", required=False, max_length=13,
+                          validators=[_identifier(identifiers.clean_upn)])
+    ni_number = forms.CharField(label="National Insurance number", required=False, max_length=13,
+                                validators=[_identifier(identifiers.clean_ni_number)])
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    address_withheld = forms.BooleanField(
+        label="The address must not be disclosed", required=False,
+        help_text="For example, to keep someone safe from domestic abuse. Only named roles will see it")
+
+
+class AddressForm(forms.Form):
+    line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=8, required=False,
+                               validators=[_identifier(identifiers.clean_postcode)])
+    from_date = GovDateField(label="Date they moved in", required=False, past_only=True)
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address_required = required
+
+    def clean(self):
+        data = super().clean()
+        given = any(data.get(k) for k in ("line_1", "town", "postcode"))
+        if given or self.address_required:
+            if not data.get("line_1"):
+                self.add_error("line_1", "Enter the first line of the address")
+            if not data.get("town"):
+                self.add_error("town", "Enter the town or city")
+            if not data.get("postcode") and "postcode" not in self.errors:
+                self.add_error("postcode", "Enter the postcode")
+        data["has_address"] = given
+        return data
+
+
+class NewFamilyForm(forms.Form):
+    family_name = forms.CharField(label="Name of the family", max_length=200,
+                                  help_text="How the family will be listed, like 'the Smith family'",
+                                  error_messages={"required": "Enter a name for the family"})
+    role = forms.ChoiceField(label="This person's role in the family", choices=MemberRole.choices,
+                             widget=forms.RadioSelect, error_messages={"required": "Choose the person's role in the family"})
+    confirm_not_duplicate = forms.BooleanField(
+        label="I have checked the possible matches and this is a different person", required=False)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Their role in the family", choices=MemberRole.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the person's role in the family"})
+    confirm_not_duplicate = forms.BooleanField(
+        label="I have checked the possible matches and this is a different person", required=False)
+
+
+class RelationshipForm(forms.Form):
+    from_person = forms.TypedChoiceField(label="Person", coerce=int,
+                                         error_messages={"required": "Choose the first person"})
+    kind = forms.ChoiceField(label="is the", choices=RelationshipKind.choices,
+                             error_messages={"required": "Choose the relationship"})
+    to_person = forms.TypedChoiceField(label="of", coerce=int, error_messages={"required": "Choose the second person"})
+    description = forms.CharField(label="Description (optional)", required=False, max_length=100,
+                                  help_text="For example, 'aunt' when the relationship is 'Other'")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a person")] + [(m.person.pk, m.person.full_name) for m in members]
+        self.fields["from_person"].choices = choices
+        self.fields["to_person"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_person") and data.get("from_person") == data.get("to_person"):
+            self.add_error("to_person", "Choose two different people")
+        return data
+
+
+class NameForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of name", choices=[(NameKind.PREVIOUS, "Previous name"),
+                                                             (NameKind.OTHER, "Other name or alias")],
+                             widget=forms.RadioSelect, error_messages={"required": "Choose the kind of name"})
+    given_name = forms.CharField(label="Given name", required=False, max_length=100)
+    family_name = forms.CharField(label="Family name", required=False, max_length=100)
+
+
+class EditPersonForm(PersonForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

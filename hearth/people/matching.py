@@ -1,0 +1,142 @@
+"""Name keys and scoring for finding people: tolerant of typos, nicknames and previous names.
+
+Search narrows candidates with indexed keys (a phonetic code of each name and exact identifiers),
+then ranks them with a fuzzy string score. Each match carries the reasons it matched, in plain English.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+import jellyfish
+from rapidfuzz import fuzz
+
+# Common British nicknames and short forms, mapped to a canonical given name.
+_NICKNAME_GROUPS = [
+    ("alexander", "alex", "alec", "sandy", "xander"),
+    ("alexandra", "alex", "lexi", "sandra"),
+    ("anthony", "tony", "ant"),
+    ("benjamin", "ben", "benny", "benji"),
+    ("catherine", "cathy", "cath", "kate", "katie", "kat", "katherine", "kathryn"),
+    ("charles", "charlie", "chas", "chuck"),
+    ("charlotte", "lottie", "charlie"),
+    ("christopher", "chris", "kit"),
+    ("daniel", "dan", "danny"),
+    ("david", "dave", "davy"),
+    ("deborah", "debbie", "debs", "debra"),
+    ("edward", "ed", "eddie", "ted", "ned"),
+    ("elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "libby", "elise"),
+    ("eleanor", "ellie", "nell", "nelly", "elly"),
+    ("frederick", "fred", "freddie", "freddy"),
+    ("henry", "harry", "hal", "hank"),
+    ("isabella", "bella", "izzy", "isabelle", "isobel"),
+    ("jacob", "jake"),
+    ("james", "jim", "jimmy", "jamie", "jamey"),
+    ("jennifer", "jen", "jenny", "jenna"),
+    ("jessica", "jess", "jessie"),
+    ("john", "jack", "johnny", "jon"),
+    ("jonathan", "jon", "jonny"),
+    ("joseph", "joe", "joey"),
+    ("joshua", "josh"),
+    ("katherine", "kate", "katie", "kath", "kathy"),
+    ("lawrence", "laurence", "larry", "laurie"),
+    ("margaret", "maggie", "meg", "peggy", "madge", "greta"),
+    ("matthew", "matt", "matty"),
+    ("michael", "mike", "mick", "mickey", "micky"),
+    ("nicholas", "nick", "nicky", "nico"),
+    ("oliver", "ollie", "olly"),
+    ("patricia", "pat", "patty", "trish", "tricia"),
+    ("patrick", "pat", "paddy"),
+    ("rebecca", "becky", "becca", "bex"),
+    ("richard", "rich", "rick", "ricky", "dick"),
+    ("robert", "rob", "bob", "bobby", "robbie", "bert"),
+    ("samantha", "sam", "sammy"),
+    ("samuel", "sam", "sammy"),
+    ("sarah", "sara", "sally"),
+    ("stephen", "steve", "steven", "stevie"),
+    ("susan", "sue", "susie", "suzy"),
+    ("thomas", "tom", "tommy"),
+    ("victoria", "vicky", "vicki", "tori"),
+    ("william", "will", "bill", "billy", "liam", "willie"),
+    ("zachary", "zach", "zack"),
+]
+NICKNAMES: dict[str, str] = {}
+for _group in _NICKNAME_GROUPS:
+    for _name in _group:
+        # A short form shared by two names (alex, sam) keeps the first canonical name listed;
+        # the fuzzy score still compares the names as typed.
+        NICKNAMES.setdefault(_name, _group[0])
+
+
+def normalise(name: str) -> str:
+    """Lower case, accents removed, only letters kept (O'Brien -> obrien, Smith-Jones -> smithjones)."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z]", "", letters.lower())
+
+
+def given_key(name: str) -> str:
+    first = (name or "").strip().split(" ")[0] if name else ""
+    key = normalise(first)
+    return NICKNAMES.get(key, key)
+
+
+def family_key(name: str) -> str:
+    return normalise(name)
+
+
+def sound(key: str) -> str:
+    return jellyfish.soundex(key) if key else ""
+
+
+@dataclass
+class Candidate:
+    person_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def score_name(query_given: str, query_family: str, given: str, family: str) -> tuple[float, list[str]]:
+    """0-100 similarity of a name, with the reason it matched."""
+    reasons: list[str] = []
+    qf, cf = family_key(query_family), family_key(family)
+    qg_raw, cg_raw = normalise(query_given.split(" ")[0] if query_given else ""), normalise(given.split(" ")[0])
+    fam = fuzz.ratio(qf, cf) if qf else 0.0
+    if qf and qf == cf:
+        reasons.append("same family name")
+    elif qf and fam >= 75:
+        reasons.append("similar family name")
+    elif qf and sound(qf) == sound(cf):
+        fam = max(fam, 75.0)
+        reasons.append("family name sounds alike")
+    giv = 0.0
+    if qg_raw:
+        giv = fuzz.ratio(qg_raw, cg_raw)
+        if qg_raw == cg_raw:
+            reasons.append("same given name")
+        elif given_key(qg_raw) == given_key(cg_raw):
+            giv = max(giv, 90.0)
+            reasons.append("given name is a known short form")
+        elif giv >= 75:
+            reasons.append("similar given name")
+        elif sound(qg_raw) == sound(cg_raw):
+            giv = max(giv, 70.0)
+            reasons.append("given name sounds alike")
+    if qf and qg_raw:
+        return 0.55 * fam + 0.45 * giv, reasons
+    return (fam if qf else giv), reasons
+
+
+def dob_reason(query: date | None, dob: date | None) -> tuple[float, str | None]:
+    if not query or not dob:
+        return 0.0, None
+    if query == dob:
+        return 30.0, "same date of birth"
+    # Day and month swapped, or one part mistyped.
+    if (query.year, query.month, query.day) == (dob.year, dob.day, dob.month):
+        return 20.0, "date of birth with day and month swapped"
+    same = sum([query.year == dob.year, query.month == dob.month, query.day == dob.day])
+    if same == 2:
+        return 12.0, "date of birth differs by one part"
+    return 0.0, None

@@ -1,0 +1,260 @@
+"""Every write to people, families, addresses and relationships. Each validates, saves and audits."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.access.models import Involvement
+from hearth.access.models import Relationship as Involved
+from hearth.core import identifiers
+from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+from hearth.people import matching
+from hearth.people.models import (
+    SYMMETRIC_KINDS,
+    Address,
+    Family,
+    FamilyMember,
+    NameKind,
+    Person,
+    PersonName,
+    Relationship,
+)
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disability",
+    "disability_details",
+    "nhs_number",
+    "upn",
+    "ni_number",
+    "email",
+    "phone",
+    "address_withheld",
+)
+
+
+@dataclass
+class AddressInput:
+    line_1: str
+    town: str
+    postcode: str
+    line_2: str = ""
+    from_date: date | None = None
+
+
+def _clean_person(data: dict, *, exclude_pk: int | None = None) -> dict:
+    """Validate and normalise person fields; raise ValidationFailed with every problem at once."""
+    errors: dict[str, str] = {}
+    cleaned = dict(data)
+    for name in ("given_name", "family_name"):
+        cleaned[name] = (cleaned.get(name) or "").strip()
+    if not cleaned["given_name"]:
+        errors["given_name"] = "Enter the person's given name"
+    if not cleaned["family_name"]:
+        errors["family_name"] = "Enter the person's family name"
+    dob = cleaned.get("date_of_birth")
+    if dob and dob > timezone.localdate():
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    cleaners = {
+        "nhs_number": identifiers.clean_nhs_number,
+        "upn": identifiers.clean_upn,
+        "ni_number": identifiers.clean_ni_number,
+    }
+    labels = {"nhs_number": "NHS number", "upn": "Unique Pupil Number", "ni_number": "National Insurance number"}
+    for name, clean in cleaners.items():
+        raw = (cleaned.get(name) or "").strip()
+        if not raw:
+            cleaned[name] = None
+            continue
+        try:
+            cleaned[name] = clean(raw)
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        clash = Person.objects.filter(**{name: cleaned[name]}).exclude(pk=exclude_pk)
+        if clash.exists():
+            errors[name] = f"This {labels[name]} is already held by another person. Search for them instead"
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _clean_address(address: AddressInput) -> dict:
+    errors = {}
+    if not address.line_1.strip():
+        errors["line_1"] = "Enter the first line of the address"
+    if not address.town.strip():
+        errors["town"] = "Enter the town or city"
+    postcode = ""
+    try:
+        postcode = identifiers.clean_postcode(address.postcode)
+    except ValueError as exc:
+        errors["postcode"] = str(exc)
+    if address.from_date and address.from_date > timezone.localdate():
+        errors["from_date"] = "The date they moved in must be today or in the past"
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "line_1": address.line_1.strip(),
+        "line_2": address.line_2.strip(),
+        "town": address.town.strip(),
+        "postcode": postcode,
+        "postcode_key": identifiers.postcode_key(postcode),
+        "from_date": address.from_date,
+    }
+
+
+def _index_name(person: Person, kind: str, given: str, family: str) -> PersonName:
+    g, f = matching.given_key(given), matching.family_key(family)
+    return PersonName(
+        person=person,
+        kind=kind,
+        given_name=given,
+        family_name=family,
+        given_key=g,
+        family_key=f,
+        given_sound=matching.sound(g),
+        family_sound=matching.sound(f),
+    )
+
+
+def _refresh_current_name(person: Person) -> None:
+    PersonName.objects.filter(person=person, kind=NameKind.CURRENT).delete()
+    _index_name(person, NameKind.CURRENT, person.given_name, person.family_name).save()
+
+
+@transaction.atomic
+def person_create(*, actor, family: Family, role: str, data: dict, address: AddressInput | None = None) -> Person:
+    """Create a person as a member of a family the actor may edit."""
+    if not policy.can_edit_family(actor, family):
+        raise NotPermitted()
+    cleaned = _clean_person(data)
+    address_fields = _clean_address(address) if address else None
+    person = Person(council=family.council, created_by=actor, **{k: cleaned.get(k) for k in PERSON_FIELDS if k in cleaned})
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationFailed({"nhs_number": "An identifier given is already held by another person"}) from exc
+    _refresh_current_name(person)
+    if address_fields:
+        Address.objects.create(person=person, **address_fields)
+    FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, family_id=family.pk)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
+    """Update a person's details, refusing if someone else saved since `version` was read."""
+    if not policy.can_view_person(actor, person):
+        raise NotPermitted()
+    cleaned = _clean_person({**{k: getattr(person, k) for k in PERSON_FIELDS}, **data}, exclude_pk=person.pk)
+    changed = [k for k in PERSON_FIELDS if k in data and getattr(person, k) != cleaned[k]]
+    updated = Person.objects.filter(pk=person.pk, version=version).update(
+        version=version + 1, updated_at=timezone.now(), **{k: cleaned[k] for k in changed}
+    )
+    if not updated:
+        raise Conflict(
+            "Someone else changed this person's details while you were editing. "
+            "Your changes have not been saved: check the latest details and make your changes again."
+        )
+    person.refresh_from_db()
+    if {"given_name", "family_name"} & set(changed):
+        _refresh_current_name(person)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"fields": changed})
+    return person
+
+
+@transaction.atomic
+def person_add_name(*, actor, person: Person, kind: str, given_name: str, family_name: str) -> PersonName:
+    if not policy.can_view_person(actor, person):
+        raise NotPermitted()
+    if kind not in (NameKind.PREVIOUS, NameKind.OTHER):
+        raise ValidationFailed({"kind": "Choose whether this is a previous name or another name"})
+    if not (given_name.strip() or family_name.strip()):
+        raise ValidationFailed({"family_name": "Enter a given name or a family name"})
+    name = _index_name(person, kind, given_name.strip(), family_name.strip())
+    name.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"added": kind})
+    return name
+
+
+@transaction.atomic
+def person_move_address(*, actor, person: Person, address: AddressInput) -> Address:
+    """Record a new current address; the previous one is kept in the history."""
+    if not policy.can_view_person(actor, person):
+        raise NotPermitted()
+    fields = _clean_address(address)
+    moved_on = fields["from_date"] or timezone.localdate()
+    person.addresses.filter(to_date__isnull=True).update(to_date=moved_on)
+    new = Address.objects.create(person=person, **fields)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"address": new.pk})
+    return new
+
+
+@transaction.atomic
+def family_create(*, actor, name: str, locality=None) -> Family:
+    """Create a family record; its creator is recorded as involved with it."""
+    if not policy.can_create_records(actor):
+        raise NotPermitted("Your role cannot create family records.")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": "Enter a name for the family, like the Smith family"})
+    council = actor.agency.council
+    if locality is not None and locality.council_id != council.pk:
+        raise ValidationFailed({"locality": "Choose a locality of your council"})
+    if locality is None and actor.team_id and actor.team.locality_id:
+        locality = actor.team.locality
+    family = Family.objects.create(council=council, name=name, locality=locality, created_by=actor)
+    Involvement.objects.create(family=family, user=actor, relationship=Involved.TAF_MEMBER, added_by=actor)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=family, family_id=family.pk)
+    return family
+
+
+@transaction.atomic
+def family_add_member(*, actor, family: Family, person: Person, role: str) -> FamilyMember:
+    """Add an existing person (found by search) to a family."""
+    if not policy.can_edit_family(actor, family):
+        raise NotPermitted()
+    if FamilyMember.objects.filter(family=family, person=person).exists():
+        raise ValidationFailed({"person": f"{person.full_name} is already a member of this family"})
+    member = FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk, person_id=person.pk,
+                 detail={"member_added": person.pk})
+    return member
+
+
+@transaction.atomic
+def relationship_add(*, actor, family: Family, from_person: Person, to_person: Person, kind: str,
+                     description: str = "") -> Relationship:
+    if not policy.can_edit_family(actor, family):
+        raise NotPermitted()
+    member_ids = set(family.members.values_list("person_id", flat=True))
+    if from_person.pk not in member_ids or to_person.pk not in member_ids:
+        raise ValidationFailed({"to_person": "Both people must be members of this family"})
+    if from_person.pk == to_person.pk:
+        raise ValidationFailed({"to_person": "Choose two different people"})
+    same = Relationship.objects.filter(from_person=from_person, to_person=to_person, kind=kind)
+    reverse = Relationship.objects.filter(from_person=to_person, to_person=from_person, kind=kind)
+    if same.exists() or (kind in SYMMETRIC_KINDS and reverse.exists()):
+        raise ValidationFailed({"kind": "This relationship is already recorded"})
+    rel = Relationship.objects.create(
+        from_person=from_person, to_person=to_person, kind=kind, description=description.strip()
+    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
+                 detail={"relationship_added": rel.pk})
+    return rel

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("hearth.web.urls")),
+    path("", include("hearth.accounts.urls")),
+    path("", include("hearth.people.urls")),
+]
+
+handler403 = "hearth.web.views.forbidden"
+handler404 = "hearth.web.views.not_found"
+handler500 = "hearth.web.views.server_error"

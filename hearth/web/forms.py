@@ -1,0 +1,173 @@
+"""Django forms rendered with GOV.UK Frontend macros.
+
+`govuk_field(bound_field)` turns a bound field into the name of a GOV.UK macro and exactly the
+arguments that macro takes, so templates write `{{ field(form.name) }}` and get the official markup,
+with the error message and the error summary link in the GOV.UK pattern.
+"""
+
+import datetime
+
+from django import forms
+
+from hearth.core.errors import DomainError, ValidationFailed
+
+
+class GovDateWidget(forms.Widget):
+    """Day, month and year boxes named <name>-day, <name>-month, <name>-year (GOV.UK date input)."""
+
+    parts = ("day", "month", "year")
+
+    def value_from_datadict(self, data, files, name):
+        values = tuple((data.get(f"{name}-{part}") or "").strip() for part in self.parts)
+        return None if not any(values) else values
+
+
+class GovDateField(forms.Field):
+    widget = GovDateWidget
+
+    def __init__(self, *, past_only: bool = False, **kwargs):
+        self.past_only = past_only
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in (None, "", ()):
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        label = (self.label or "Date").capitalize()
+        day, month, year = value
+        missing = [part for part, v in zip(GovDateWidget.parts, value, strict=True) if not v]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
+        try:
+            d, m, y = int(day), int(month), int(year)
+        except ValueError as exc:
+            raise forms.ValidationError(f"{label} must be a real date, using numbers") from exc
+        if y < 1900:
+            raise forms.ValidationError(f"{label} must include a year with 4 numbers, after 1900")
+        try:
+            result = datetime.date(y, m, d)
+        except ValueError as exc:
+            raise forms.ValidationError(f"{label} must be a real date") from exc
+        if self.past_only and result > datetime.date.today():
+            raise forms.ValidationError(f"{label} must be today or in the past")
+        return result
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.date):
+            return (str(value.day), str(value.month), str(value.year))
+        return value or ("", "", "")
+
+
+def _error(bf):
+    return {"text": bf.errors[0]} if bf.errors else None
+
+
+def _label(bf, extra):
+    text = extra.pop("label", None) or bf.label
+    classes = extra.pop("label_classes", "")
+    return {"text": text, "classes": classes, "isPageHeading": extra.pop("is_page_heading", False)}
+
+
+def govuk_field(bf, **extra) -> tuple[str, dict]:
+    widget = bf.field.widget
+    hint = extra.pop("hint", None) or bf.help_text
+    base = {
+        "id": bf.auto_id,
+        "name": bf.html_name,
+        "errorMessage": _error(bf),
+    }
+    if hint:
+        base["hint"] = {"text": hint}
+    if isinstance(widget, GovDateWidget):
+        day, month, year = bf.field.prepare_value(bf.value())
+        err = "govuk-input--error" if bf.errors else ""
+        return "date", {
+            **base,
+            "namePrefix": bf.html_name,
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "items": [
+                {"name": "day", "label": "Day", "classes": f"govuk-input--width-2 {err}", "value": day,
+                 "id": f"{bf.auto_id}-day"},
+                {"name": "month", "label": "Month", "classes": f"govuk-input--width-2 {err}", "value": month},
+                {"name": "year", "label": "Year", "classes": f"govuk-input--width-4 {err}", "value": year},
+            ],
+            **extra,
+        }
+    if isinstance(widget, forms.RadioSelect):
+        value = bf.value()
+        items = [
+            {"value": v, "text": str(t), "checked": str(v) == str(value)} for v, t in bf.field.choices if v != ""
+        ]
+        if items:
+            items[0]["id"] = bf.auto_id
+        return "radios", {
+            **{k: v for k, v in base.items() if k != "id"},
+            "idPrefix": bf.auto_id,
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "items": items,
+            **extra,
+        }
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        values = {str(v) for v in (bf.value() or [])}
+        items = [{"value": v, "text": str(t), "checked": str(v) in values} for v, t in bf.field.choices]
+        if items:
+            items[0]["id"] = bf.auto_id
+        return "checkboxes", {
+            **{k: v for k, v in base.items() if k != "id"},
+            "idPrefix": bf.auto_id,
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "items": items,
+            **extra,
+        }
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkboxes", {
+            **{k: v for k, v in base.items() if k not in ("id", "hint")},
+            "idPrefix": bf.auto_id,
+            "classes": "govuk-checkboxes--small",
+            "items": [
+                {"value": "on", "text": extra.pop("label", None) or bf.label, "checked": bool(bf.value()),
+                 "id": bf.auto_id, "hint": {"text": hint} if hint else None}
+            ],
+            **extra,
+        }
+    if isinstance(widget, forms.Select):
+        value = bf.value()
+        return "select", {
+            **base,
+            "label": _label(bf, extra),
+            "items": [{"value": v, "text": str(t), "selected": str(v) == str(value)} for v, t in bf.field.choices],
+            **extra,
+        }
+    if isinstance(widget, forms.Textarea):
+        return "textarea", {**base, "label": _label(bf, extra), "value": bf.value() or "", **extra}
+    input_type = getattr(widget, "input_type", "text")
+    params = {**base, "label": _label(bf, extra), "type": input_type, **extra}
+    if input_type != "password":
+        params["value"] = bf.value() if bf.value() is not None else ""
+    if input_type == "password":
+        params["autocomplete"] = params.get("autocomplete", "current-password")
+    return "input", params
+
+
+def error_list(form) -> list[dict]:
+    """The GOV.UK error summary's list: each error links to its field. Accepts a group of forms too."""
+    if hasattr(form, "forms"):
+        return [item for f in form.forms for item in error_list(f)]
+    items = [{"text": str(e), "href": "#main-content"} for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS:
+            continue
+        bf = form[name]
+        href = f"#{bf.auto_id}-day" if isinstance(bf.field.widget, GovDateWidget) else f"#{bf.auto_id}"
+        items.extend({"text": str(e), "href": href} for e in errors)
+    return items
+
+
+def apply_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form, against the field it concerns where the form has it."""
+    if isinstance(error, ValidationFailed):
+        for field, message in error.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -1,0 +1,55 @@
+"""The Jinja environment: GOV.UK Frontend macros, Django helpers and Hearth's globals."""
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from hearth.core.identifiers import format_ni_number, format_nhs_number
+from hearth.web.forms import error_list, govuk_field
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def uk_date(value, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def uk_datetime(value) -> str:
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+def environment(**options) -> Environment:
+    loader = options.pop("loader")
+    options["loader"] = ChoiceLoader(
+        [loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")})]
+    )
+    # govuk-frontend-jinja's page template needs ChainableUndefined.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("autoescape", True)
+    options["extensions"] = ["jinja2.ext.do"]
+    env = Environment(**options)
+    env.globals.update(
+        url=url,
+        govuk_field=govuk_field,
+        error_list=error_list,
+        static=static,
+        get_messages=get_messages,
+        DEMO_MODE=settings.DEMO_MODE,
+        IDLE_TIMEOUT=settings.SESSION_COOKIE_AGE,
+        IDLE_WARNING=settings.HEARTH_IDLE_WARNING_SECONDS,
+    )
+    env.filters.update(
+        uk_date=uk_date,
+        uk_datetime=uk_datetime,
+        nhs=format_nhs_number,
+        nino=format_ni_number,
+    )
+    return env

@@ -1,0 +1,34 @@
+from django.shortcuts import render
+
+from hearth.core.errors import NotPermitted
+from hearth.governance import audit
+from hearth.governance.audit import AuditUnavailable
+from hearth.governance.models import AuditAction
+
+
+class DomainErrorMiddleware:
+    """Turns refusals raised outside a form into plain-English pages, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotPermitted):
+            # The request's transaction has rolled back by now, so this row commits on its own.
+            audit.record(actor=request.user, action=AuditAction.DENIED, object_type=exception.object_type or "page",
+                         object_id=exception.object_id or request.path[:40])
+            return render(request, "web/error.html", {
+                "title": "You do not have access to this record",
+                "message": "You can only see families you work with. If you need access, ask the family's lead "
+                           "professional or your Early Help coordinator.",
+            }, status=403)
+        if isinstance(exception, AuditUnavailable):
+            return render(request, "web/error.html", {
+                "title": "This record cannot be shown right now",
+                "message": "Every look at a family's record is logged, and the log could not be written, so the "
+                           "record has not been shown. Try again in a few minutes.",
+            }, status=503)
+        return None
