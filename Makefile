@@ -7,9 +7,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test install assets lint bench clean
 
+# The demo setting shows a banner on every page and lets demo accounts skip the security code.
 run: install
-	$(VENV)/bin/hearth demo-up
-	$(VENV)/bin/hearth serve
+	HEARTH_DEMO=1 $(VENV)/bin/hearth demo-up
+	HEARTH_DEMO=1 $(VENV)/bin/hearth serve
 
 test: install
 	bash scripts/test

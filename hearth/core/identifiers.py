@@ -59,7 +59,7 @@ _NINO = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]
 def clean_ni_number(value: str) -> str:
     nino = re.sub(r"\s", "", value or "").upper()
     if not _NINO.fullmatch(nino):
-        raise ValueError("Enter a National Insurance number in the right format, like QQ 12 34 56 C")
+        raise ValueError("Enter a National Insurance number in the right format, like AB 12 34 56 C")
     return nino
 
 

@@ -1,0 +1,276 @@
+"""Synthetic data: the demo council, its agencies and users, and families at scale.
+
+Everything is generated repeatably from a seed. Identifiers are valid in format but synthetic: NHS
+numbers come from the 999 range reserved for testing, phone numbers from Ofcom's drama range, and
+email addresses from the reserved .test domain.
+"""
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from hearth.access.models import Involvement
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
+from hearth.core import identifiers, profiles
+from hearth.core.models import Council
+from hearth.demo import names
+from hearth.people import matching
+from hearth.people.models import (
+    Address,
+    Disability,
+    Ethnicity,
+    Family,
+    FamilyMember,
+    MemberRole,
+    NameKind,
+    Person,
+    PersonName,
+    Relationship,
+    RelationshipKind,
+    Sex,
+)
+
+DEMO_PROFILE = Path(__file__).resolve().parent / "demo_council.yaml"
+DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed on purpose for the demo; synthetic accounts only
+# One shared, published secret so testers can add the demo accounts to an authenticator app.
+DEMO_TOTP_SECRET = "HEARTHDEMOTOTPKEY2026AAAAAAAAAAAA"[:32]
+DEMO_DOMAIN = "demo.hearth.test"
+
+DEMO_AGENCIES = [
+    ("Hearthbury Primary School", AgencyKind.SCHOOL),
+    ("Oakfield Nursery", AgencyKind.EARLY_YEARS),
+    ("Hearthshire Health Visiting", AgencyKind.HEALTH_VISITING),
+    ("Hearthshire School Nursing", AgencyKind.SCHOOL_NURSING),
+    ("Midtown Medical Practice", AgencyKind.GP),
+    ("Hearthshire CAMHS", AgencyKind.CAMHS),
+    ("Hearthshire Police", AgencyKind.POLICE),
+    ("Hearthshire Homes", AgencyKind.HOUSING),
+    ("Hearthshire Youth Service", AgencyKind.YOUTH_SERVICE),
+    ("Family Lighthouse (charity)", AgencyKind.VOLUNTARY),
+    ("Hearthshire Early Help", AgencyKind.EARLY_HELP_TEAM),
+    ("Hearthshire Children's Social Care", AgencyKind.SOCIAL_CARE),
+]
+
+# (email local part, full name, job title, agency name, team name or None, locality code, roles)
+DEMO_USERS = [
+    ("practitioner", "Priya Shah", "Family support worker", "Hearthshire Early Help", "Family Support North", "north",
+     [Role.PRACTITIONER]),
+    ("teacher", "Tom Ellis", "Designated safeguarding lead", "Hearthbury Primary School", None, "central",
+     [Role.PRACTITIONER]),
+    ("healthvisitor", "Hannah Okafor", "Health visitor", "Hearthshire Health Visiting", None, "north",
+     [Role.PRACTITIONER]),
+    ("coordinator", "Carys Morgan", "Early Help coordinator", "Hearthshire Early Help", "Locality Support North",
+     "north", [Role.COORDINATOR]),
+    ("mash", "Marcus Reid", "MASH screener", "Hearthshire Children's Social Care", "MASH", None, [Role.MASH_SCREENER]),
+    ("socialworker", "Sofia Nowak", "Social worker", "Hearthshire Children's Social Care", "Safeguarding North",
+     "north", [Role.SOCIAL_WORKER]),
+    ("manager", "Martin Hughes", "Team manager", "Hearthshire Early Help", None, "north", [Role.MANAGER]),
+    ("dpo", "Dana Price", "Data protection officer", "Hearthshire Early Help", None, None, [Role.DPO]),
+    ("analyst", "Ali Rahman", "Performance analyst", "Hearthshire Early Help", None, None, [Role.ANALYST]),
+    ("admin", "Sam Carter", "System administrator", "Hearthshire Early Help", None, None, [Role.SYSADMIN]),
+]
+
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def load_demo_council() -> Council:
+    (council,) = profiles.load([DEMO_PROFILE])
+    return council
+
+
+@transaction.atomic
+def ensure_demo_users(council: Council) -> list[User]:
+    agencies = {}
+    for name, kind in DEMO_AGENCIES:
+        agencies[name], _ = Agency.objects.get_or_create(council=council, name=name, defaults={"kind": kind})
+    localities = {loc.code: loc for loc in council.localities.all()}
+    users = []
+    for local, full_name, title, agency_name, team_name, loc, roles in DEMO_USERS:
+        agency = agencies[agency_name]
+        team = None
+        if team_name:
+            team, _ = Team.objects.get_or_create(agency=agency, name=team_name,
+                                                 defaults={"locality": localities.get(loc)})
+        user = User.objects.filter(email=f"{local}@{DEMO_DOMAIN}").first()
+        if user is None:
+            user = User(email=f"{local}@{DEMO_DOMAIN}", full_name=full_name, job_title=title, agency=agency, team=team,
+                        totp_secret=DEMO_TOTP_SECRET, totp_confirmed_at=timezone.now(), mfa_exempt_in_demo=True)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
+        users.append(user)
+    # The manager manages the family support team.
+    by_local = {u.email.split("@")[0]: u for u in users}
+    Team.objects.filter(agency=agencies["Hearthshire Early Help"], name="Family Support North").update(
+        manager=by_local["manager"])
+    return users
+
+
+class _Ids:
+    """Unique synthetic identifiers, continuing after what the database already holds."""
+
+    def __init__(self):
+        top_nhs = Person.objects.filter(nhs_number__startswith="999").aggregate(top=Max("nhs_number"))["top"]
+        self.nhs_next = int(top_nhs[:9]) if top_nhs else 999_000_000
+        top_upn = (
+            Person.objects.filter(upn__regex=r"^.999").annotate(serial=Substr("upn", 5)).aggregate(top=Max("serial"))["top"]
+        )
+        self.upn_next = int(top_upn) if top_upn else 0
+
+    def nhs(self) -> str:
+        while True:
+            self.nhs_next += 1
+            nine = str(self.nhs_next)
+            check = identifiers.nhs_check_digit(nine)
+            if check is not None:
+                return nine + str(check)
+
+    def upn(self) -> str:
+        self.upn_next += 1
+        rest = f"999{self.upn_next:09d}"
+        return identifiers.upn_check_letter(rest) + rest
+
+
+def _postcode(rng: random.Random, locality_index: int) -> str:
+    district = locality_index * 4 + rng.randint(1, 4)
+    return f"HT{district} {rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
+
+
+def _birthday(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
+    return today - timedelta(days=rng.randint(min_age * 365, max_age * 365 + 364))
+
+
+def _ethnicity(rng: random.Random) -> str:
+    return rng.choices(
+        [Ethnicity.WBRI, Ethnicity.WOTH, Ethnicity.AIND, Ethnicity.APKN, Ethnicity.ABAN, Ethnicity.BAFR,
+         Ethnicity.BCRB, Ethnicity.MWBC, Ethnicity.MOTH, Ethnicity.CHNE, Ethnicity.OOTH, Ethnicity.NOBT],
+        weights=[70, 6, 3, 3, 2, 3, 1, 2, 2, 1, 2, 5],
+    )[0]
+
+
+def generate(*, council: Council, families: int, seed: int = 1, batch: int = 1000,
+             practitioners: list[User] | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Create `families` synthetic households in batches; returns how many people were created."""
+    rng = random.Random(seed)
+    ids = _Ids()
+    today = timezone.localdate()
+    localities = list(council.localities.order_by("pk"))
+    created_people = 0
+    for start in range(0, families, batch):
+        size = min(batch, families - start)
+        with transaction.atomic():
+            created_people += _generate_batch(rng, ids, council, localities, size, today, practitioners or [])
+        if progress:
+            progress(size)
+    return created_people
+
+
+def _generate_batch(rng, ids, council, localities, size, today, practitioners) -> int:
+    plans = []
+    family_objs = []
+    for _ in range(size):
+        surname = rng.choice(names.FAMILY)
+        loc_index = rng.randrange(len(localities))
+        family_objs.append(Family(council=council, locality=localities[loc_index], name=f"The {surname} family"))
+        plans.append((surname, loc_index))
+    Family.objects.bulk_create(family_objs)
+
+    people: list[Person] = []
+    shape: list[tuple[int, list[tuple[int, str]]]] = []  # family index -> [(person index, role)]
+    household: list[dict] = []
+    for f_index, (surname, loc_index) in enumerate(plans):
+        members = []
+        town = rng.choice(names.TOWNS[localities[loc_index].code] if localities[loc_index].code in names.TOWNS
+                          else [council.short_name])
+        home = {"line_1": f"{rng.randint(1, 199)} {rng.choice(names.STREETS)}", "town": town,
+                "postcode": _postcode(rng, loc_index), "from": _birthday(rng, today, 0, 10)}
+        household.append(home)
+        two_parents = rng.random() < 0.6
+        mother_age = rng.randint(19, 50)
+        adults = [(Sex.FEMALE, rng.choice(names.FEMALE), mother_age)]
+        if two_parents:
+            adults.append((Sex.MALE, rng.choice(names.MALE), mother_age + rng.randint(-3, 8)))
+        elif rng.random() < 0.15:
+            adults = [(Sex.MALE, rng.choice(names.MALE), mother_age)]
+        for sex, given, age in adults:
+            family_name = surname if rng.random() < 0.85 else rng.choice(names.FAMILY)
+            people.append(_person(rng, ids, council, given, family_name, sex, _birthday(rng, today, age, age), adult=True))
+            members.append((len(people) - 1, MemberRole.PARENT_WITH_PR))
+        youngest_parent = min(a[2] for a in adults)
+        for _ in range(rng.choices([1, 2, 3, 4], weights=[35, 35, 20, 10])[0]):
+            max_age = min(17, youngest_parent - 17)
+            age = rng.randint(0, max(max_age, 0))
+            sex = rng.choice([Sex.FEMALE, Sex.MALE])
+            given = rng.choice(names.FEMALE if sex == Sex.FEMALE else names.MALE)
+            people.append(_person(rng, ids, council, given, surname, sex, _birthday(rng, today, age, age), adult=False))
+            members.append((len(people) - 1, MemberRole.CHILD))
+        if rng.random() < 0.1:
+            people.append(_person(rng, ids, council, rng.choice(names.FEMALE), surname, Sex.FEMALE,
+                                  _birthday(rng, today, youngest_parent + 22, youngest_parent + 35), adult=True))
+            members.append((len(people) - 1, MemberRole.OTHER_ADULT))
+        shape.append((f_index, members))
+    Person.objects.bulk_create(people)
+
+    name_rows, address_rows, member_rows, rel_rows, involvement_rows = [], [], [], [], []
+    for person in people:
+        g, f = matching.given_key(person.given_name), matching.family_key(person.family_name)
+        name_rows.append(PersonName(person=person, kind=NameKind.CURRENT, given_name=person.given_name,
+                                    family_name=person.family_name, given_key=g, family_key=f,
+                                    given_sound=matching.sound(g), family_sound=matching.sound(f)))
+    for f_index, members in shape:
+        family = family_objs[f_index]
+        home = household[f_index]
+        adults = [people[i] for i, role in members if role == MemberRole.PARENT_WITH_PR]
+        children = [people[i] for i, role in members if role == MemberRole.CHILD]
+        for i, role in members:
+            person = people[i]
+            member_rows.append(FamilyMember(family=family, person=person, role=role, joined_on=home["from"]))
+            address_rows.append(Address(person=person, line_1=home["line_1"], town=home["town"],
+                                        postcode=home["postcode"], postcode_key=home["postcode"].replace(" ", ""),
+                                        from_date=max(home["from"], person.date_of_birth)))
+            if role == MemberRole.OTHER_ADULT:
+                for child in children:
+                    rel_rows.append(Relationship(from_person=person, to_person=child, kind=RelationshipKind.GRANDPARENT))
+        for parent in adults:
+            kind = RelationshipKind.MOTHER if parent.sex == Sex.FEMALE else RelationshipKind.FATHER
+            for child in children:
+                rel_rows.append(Relationship(from_person=parent, to_person=child, kind=kind))
+        if len(adults) == 2:
+            rel_rows.append(Relationship(from_person=adults[0], to_person=adults[1], kind=RelationshipKind.PARTNER))
+        for a, b in zip(children, children[1:], strict=False):
+            rel_rows.append(Relationship(from_person=a, to_person=b, kind=RelationshipKind.SIBLING))
+        if practitioners and rng.random() < 0.5:
+            lead = rng.choice(practitioners)
+            involvement_rows.append(Involvement(family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL))
+    for rows in (name_rows, address_rows, member_rows, rel_rows, involvement_rows):
+        if rows:
+            type(rows[0]).objects.bulk_create(rows, batch_size=2000)
+    return len(people)
+
+
+def _person(rng, ids, council, given, family, sex, dob, *, adult: bool) -> Person:
+    has_nhs = rng.random() < 0.8
+    disability = rng.choices([Disability.NO, Disability.YES, Disability.NOT_KNOWN], weights=[80, 8, 12])[0]
+    return Person(
+        council=council,
+        given_name=given,
+        family_name=family,
+        date_of_birth=dob,
+        date_of_birth_estimated=rng.random() < 0.02,
+        sex=sex,
+        ethnicity=_ethnicity(rng),
+        first_language=rng.choice(names.LANGUAGES),
+        interpreter_needed=rng.random() < 0.04,
+        disability=disability,
+        nhs_number=ids.nhs() if has_nhs else None,
+        upn=ids.upn() if (not adult and dob.year <= date.today().year - 5 and rng.random() < 0.9) else None,
+        phone=f"07700 900{rng.randint(0, 999):03d}" if adult and rng.random() < 0.8 else "",
+        address_withheld=adult and rng.random() < 0.01,
+    )

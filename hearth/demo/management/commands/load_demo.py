@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+
+from hearth.access.models import Involvement
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import User
+from hearth.demo import generator
+from hearth.people.models import Family
+
+DEMO_FAMILIES = 60
+
+
+class Command(BaseCommand):
+    help = "Load the demo council (synthetic): its profile, agencies, users of every role and families."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, seed, **options):
+        council = generator.load_demo_council()
+        users = generator.ensure_demo_users(council)
+        if Family.objects.filter(council=council).exists():
+            self.stdout.write("The demo council already has families; left them as they are.")
+            return
+        by_local = {u.email.split("@")[0]: u for u in users}
+        practitioners = [by_local[k] for k in ("practitioner", "teacher", "healthvisitor")]
+        generator.generate(council=council, families=DEMO_FAMILIES, seed=seed, practitioners=practitioners)
+        # Give the demo users a spread of involvements so every dashboard has something on it.
+        families = list(Family.objects.filter(council=council).order_by("pk"))
+        rows = []
+        for index, family in enumerate(families):
+            if index % 3 == 0:
+                rows.append(Involvement(family=family, user=by_local["practitioner"], relationship=Involved.TAF_MEMBER))
+            if index % 5 == 0:
+                rows.append(Involvement(family=family, user=by_local["teacher"], relationship=Involved.TAF_MEMBER))
+            if index % 10 == 0:
+                rows.append(Involvement(family=family, user=by_local["socialworker"], relationship=Involved.SOCIAL_WORK))
+            if index % 12 == 0:
+                rows.append(Involvement(family=family, user=by_local["mash"], relationship=Involved.MASH))
+        Involvement.objects.bulk_create(rows, ignore_conflicts=True)
+        self.stdout.write(f"Loaded the demo council with {len(families)} families and {User.objects.filter(agency__council=council).count()} users.")
