@@ -9,8 +9,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # The demo setting shows a banner on every page and lets demo accounts skip the security code.
 run: install
-	HEARTH_DEMO=1 $(VENV)/bin/hearth demo-up
-	HEARTH_DEMO=1 $(VENV)/bin/hearth serve
+	HEARTH_DEMO=1 HEARTH_DEFAULT_COUNCIL=hearthshire $(VENV)/bin/hearth demo-up
+	HEARTH_DEMO=1 HEARTH_DEFAULT_COUNCIL=hearthshire $(VENV)/bin/hearth serve
 
 test: install
 	bash scripts/test

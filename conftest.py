@@ -95,3 +95,30 @@ def client_for(client):
 def team(council, locality):
     agency, _ = Agency.objects.get_or_create(council=council, name="Early Help", defaults={"kind": AgencyKind.EARLY_HELP_TEAM})
     return Team.objects.create(agency=agency, name="North team", locality=locality)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_test_flush(request):
+    """Transactional tests end by emptying every table. On SQLite that is a DELETE, which the audit log's
+    append-only trigger refuses, so the triggers are lifted just for that flush and put back for the next
+    test. (PostgreSQL empties tables with TRUNCATE, which row triggers do not see.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper" if transactional else "transactional_db")
+    from importlib import import_module
+
+    from django.db import connection
+
+    triggers = import_module("hearth.governance.migrations.0002_append_only_triggers")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_REVERSE + triggers.SQLITE:
+                cursor.execute(sql)
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_REVERSE:
+                cursor.execute(sql)

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {generator.DEMO_PASSWORD}):")
         for local, name, title, agency, _team, _loc, roles in generator.DEMO_USERS:
             role_names = ", ".join(str(r.label) for r in roles)
-            self.stdout.write(f"  {local}@{generator.DEMO_DOMAIN:<22} {name} – {role_names}, {agency}")
+            email = f"{local}@{generator.DEMO_DOMAIN}"
+            self.stdout.write(f"  {email:<32} {name} – {role_names}, {agency}")
         if settings.DEMO_MODE:
             self.stdout.write("Demo setting is on: demo accounts sign in without a security code.")
         else:
