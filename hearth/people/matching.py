@@ -99,33 +99,76 @@ class Candidate:
 
 def score_name(query_given: str, query_family: str, given: str, family: str) -> tuple[float, list[str]]:
     """0-100 similarity of a name, with the reason it matched."""
-    reasons: list[str] = []
-    qf, cf = family_key(query_family), family_key(family)
-    qg_raw, cg_raw = normalise(query_given.split(" ")[0] if query_given else ""), normalise(given.split(" ")[0])
-    fam = fuzz.ratio(qf, cf) if qf else 0.0
-    if qf and qf == cf:
-        reasons.append("same family name")
-    elif qf and fam >= 75:
-        reasons.append("similar family name")
-    elif qf and sound(qf) == sound(cf):
-        fam = max(fam, 75.0)
-        reasons.append("family name sounds alike")
-    giv = 0.0
-    if qg_raw:
-        giv = fuzz.ratio(qg_raw, cg_raw)
-        if qg_raw == cg_raw:
-            reasons.append("same given name")
-        elif given_key(qg_raw) == given_key(cg_raw):
-            giv = max(giv, 90.0)
-            reasons.append("given name is a known short form")
-        elif giv >= 75:
-            reasons.append("similar given name")
-        elif sound(qg_raw) == sound(cg_raw):
-            giv = max(giv, 70.0)
-            reasons.append("given name sounds alike")
-    if qf and qg_raw:
-        return 0.55 * fam + 0.45 * giv, reasons
-    return (fam if qf else giv), reasons
+    return NameScorer(query_given, query_family).score(given, family)
+
+
+class NameScorer:
+    """`score_name` for one query against many names.
+
+    The family-name and given-name parts of the score are independent, so each distinct family name
+    and each distinct given name among the candidates is compared with the query once.
+    """
+
+    def __init__(self, query_given: str, query_family: str):
+        self.qf = family_key(query_family)
+        self.qf_sound = sound(self.qf)
+        self.qg_raw = normalise(query_given.split(" ")[0] if query_given else "")
+        self.qg_key = given_key(self.qg_raw)
+        self.qg_sound = sound(self.qg_raw)
+        self._family: dict[str, tuple[float, list[str]]] = {}
+        self._given: dict[str, tuple[float, list[str]]] = {}
+
+    def _family_part(self, family: str) -> tuple[float, list[str]]:
+        cached = self._family.get(family)
+        if cached is None:
+            qf, cf = self.qf, family_key(family)
+            fam, reasons = (fuzz.ratio(qf, cf) if qf else 0.0), []
+            if qf and qf == cf:
+                reasons.append("same family name")
+            elif qf and fam >= 75:
+                reasons.append("similar family name")
+            elif qf and self.qf_sound == sound(cf):
+                fam = max(fam, 75.0)
+                reasons.append("family name sounds alike")
+            cached = self._family[family] = (fam, reasons)
+        return cached
+
+    def _given_part(self, given: str) -> tuple[float, list[str]]:
+        cached = self._given.get(given)
+        if cached is None:
+            giv, reasons = 0.0, []
+            if self.qg_raw:
+                qg_raw, cg_raw = self.qg_raw, normalise(given.split(" ")[0])
+                giv = fuzz.ratio(qg_raw, cg_raw)
+                if qg_raw == cg_raw:
+                    reasons.append("same given name")
+                elif self.qg_key == given_key(cg_raw):
+                    giv = max(giv, 90.0)
+                    reasons.append("given name is a known short form")
+                elif giv >= 75:
+                    reasons.append("similar given name")
+                elif self.qg_sound == sound(cg_raw):
+                    giv = max(giv, 70.0)
+                    reasons.append("given name sounds alike")
+            cached = self._given[given] = (giv, reasons)
+        return cached
+
+    def score(self, given: str, family: str) -> tuple[float, list[str]]:
+        fam, family_reasons = self._family_part(family)
+        giv, given_reasons = self._given_part(given)
+        reasons = family_reasons + given_reasons
+        if self.qf and self.qg_raw:
+            return 0.55 * fam + 0.45 * giv, reasons
+        return (fam if self.qf else giv), reasons
+
+
+def dob_variants(query: date | None) -> list[date]:
+    """The date of birth as given and, where it is a real date, with day and month swapped."""
+    if not query:
+        return []
+    if query.day <= 12 and query.day != query.month:
+        return [query, date(query.year, query.day, query.month)]
+    return [query]
 
 
 def dob_reason(query: date | None, dob: date | None) -> tuple[float, str | None]:

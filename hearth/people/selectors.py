@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 
 from hearth.access import policy
 from hearth.access.models import Involvement
@@ -15,7 +15,8 @@ from hearth.governance.models import AuditAction
 from hearth.people import matching
 from hearth.people.models import Address, Family, FamilyMember, Person, PersonName, Relationship
 
-MAX_CANDIDATES = 400
+# A family name or a given name on its own: at most this many people are scored.
+BROAD_ROUTE_LIMIT = 10_000
 MAX_RESULTS = 50
 
 
@@ -57,6 +58,11 @@ def family_detail(user, family_id: int) -> Family:
     family.relationships = list(
         Relationship.objects.filter(from_person_id__in=person_ids, to_person_id__in=person_ids).order_by("pk")
     )
+    # Both ends are members already loaded: attach them so str(relationship) queries nothing.
+    people_by_id = {m.person_id: m.person for m in family.members.all()}
+    for rel in family.relationships:
+        rel.from_person = people_by_id[rel.from_person_id]
+        rel.to_person = people_by_id[rel.to_person_id]
     show_withheld = policy.can_see_withheld_address(user)
     for member in family.members.all():
         address = current.get(member.person_id)
@@ -115,86 +121,150 @@ class Match:
     lead_professional: Involvement | None = None
 
 
-def _candidates(query: SearchQuery, people: QuerySet[Person]) -> dict[int, list[PersonName]]:
-    """Person ids worth scoring, narrowed by indexed keys, with every name they have been known by."""
-    routes = Q()
+# People search: candidates are gathered across the council by indexed routes (each a simple lookup
+# that SQLite and PostgreSQL both plan well), scored in Python, scoped by the access policy, and only
+# the best are loaded in full. The number of queries depends on which fields were filled in, never on
+# the number of candidates or results.
+
+
+def _letter_range(key: str) -> tuple[str, str]:
+    """Keys starting with the same letter, as an index range."""
+    return key[0], chr(ord(key[0]) + 1)
+
+
+def _candidate_ids(query: SearchQuery, council_id: int) -> tuple[list[int], set[int]]:
+    """Ids of the council's people worth scoring (precise routes first), and those living at the postcode.
+
+    Names are narrowed by their phonetic codes (typos that sound alike, previous names, nicknames as
+    their full form), and by one name exactly with the other starting with the same letter (a typo
+    that changes how the other name sounds). A date of birth is tried as given and with day and month
+    swapped. A family or given name on its own reads at most BROAD_ROUTE_LIMIT people.
+    """
     gk, fk = matching.given_key(query.given_name), matching.family_key(query.family_name)
-    if fk:
-        names = PersonName.objects.filter(family_sound=matching.sound(fk))
-        if gk:
-            names = names.filter(given_sound=matching.sound(gk))
-        routes |= Q(pk__in=names.values("person_id"))
-        if gk and query.date_of_birth:
-            # A changed family name: same given name and date of birth.
-            routes |= Q(date_of_birth=query.date_of_birth, names__given_sound=matching.sound(gk))
-    elif gk:
-        routes |= Q(pk__in=PersonName.objects.filter(given_sound=matching.sound(gk)).values("person_id"))
-    if query.date_of_birth and not (fk or gk):
-        routes |= Q(date_of_birth=query.date_of_birth)
+    gs, fs = matching.sound(gk), matching.sound(fk)
+    dobs = matching.dob_variants(query.date_of_birth)
+    people = Person.objects.filter(council_id=council_id).order_by()
+    routes = []
     if query.nhs_number:
-        routes |= Q(nhs_number=query.nhs_number)
+        routes.append(people.filter(nhs_number=query.nhs_number))
+    postcode_ids: set[int] = set()
     if query.postcode:
-        routes |= Q(
-            pk__in=Address.objects.filter(
-                postcode_key=identifiers.postcode_key(query.postcode), to_date__isnull=True
-            ).values("person_id")
+        postcode_ids = set(
+            Address.objects.filter(
+                postcode_key=identifiers.postcode_key(query.postcode), to_date__isnull=True,
+                person__council_id=council_id,
+            ).order_by().values_list("person_id", flat=True)
         )
-    if not routes:
-        return {}
-    ids = list(people.filter(routes).values_list("pk", flat=True).distinct()[:MAX_CANDIDATES])
-    by_person: dict[int, list[PersonName]] = {pk: [] for pk in ids}
-    for name in PersonName.objects.filter(person_id__in=ids):
-        by_person[name.person_id].append(name)
-    return by_person
+    if dobs:
+        born = people.filter(date_of_birth__in=dobs)
+        named = PersonName.objects.filter(person=OuterRef("pk"))
+        if gk:  # a changed family name: the given name and date of birth
+            routes.append(born.filter(Exists(named.filter(given_sound=gs))))
+        if fk:
+            routes.append(born.filter(Exists(named.filter(family_sound=fs))))
+        if not (gk or fk):
+            routes.append(born)
+    if fk and gk:
+        g_low, g_high = _letter_range(gk)
+        f_low, f_high = _letter_range(fk)
+        for names in (
+            PersonName.objects.filter(family_sound=fs, given_sound=gs),
+            PersonName.objects.filter(family_key=fk, given_key__gte=g_low, given_key__lt=g_high),
+            PersonName.objects.filter(given_key=gk, family_key__gte=f_low, family_key__lt=f_high),
+        ):
+            routes.append(people.filter(pk__in=names.values("person_id")))
+    elif fk or gk:
+        names = PersonName.objects.filter(**({"family_sound": fs} if fk else {"given_sound": gs}))
+        routes.append(people.filter(pk__in=names.values("person_id"))[:BROAD_ROUTE_LIMIT])
+    ids = dict.fromkeys(postcode_ids)
+    for route in routes:
+        ids.update(dict.fromkeys(route.values_list("pk", flat=True)))
+    return list(ids), postcode_ids
 
 
-def _rank(query: SearchQuery, candidates: dict[int, list[PersonName]], people: dict[int, Person]) -> list[Match]:
-    matches = []
-    postcode = identifiers.postcode_key(query.postcode)
-    for pk, names in candidates.items():
+@dataclass
+class _Scored:
+    pk: int
+    score: float
+    reasons: list[str]
+    family_name: str
+    given_name: str
+
+
+def _rank(query: SearchQuery, ids: list[int], postcode_ids: set[int]) -> list[_Scored]:
+    """Score every candidate on every name they have been known by; the matches, best first."""
+    if not ids:
+        return []
+    rows = (
+        Person.objects.filter(pk__in=ids).order_by()
+        .values_list("pk", "family_name", "given_name", "date_of_birth", "nhs_number",
+                     "names__kind", "names__given_name", "names__family_name")
+    )
+    people: dict[int, dict] = {}
+    scorer = matching.NameScorer(query.given_name, query.family_name)
+    for pk, family_name, given_name, dob, nhs, kind, name_given, name_family in rows:
         person = people.get(pk)
         if person is None:
+            person = people[pk] = {"family_name": family_name, "given_name": given_name, "dob": dob,
+                                   "nhs": nhs, "name_score": 0.0, "reasons": []}
+        if kind is None:
             continue
-        name_score, reasons = 0.0, []
-        for name in names:
-            s, r = matching.score_name(query.given_name, query.family_name, name.given_name, name.family_name)
-            if s > name_score:
-                name_score = s
-                label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(name.kind, "")
-                reasons = [reason + label for reason in r]
-        has_name = bool(query.given_name or query.family_name)
+        s, r = scorer.score(name_given, name_family)
+        if s > person["name_score"]:
+            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(kind, "")
+            person["name_score"], person["reasons"] = s, [reason + label for reason in r]
+    has_name = bool(query.given_name or query.family_name)
+    matches = []
+    for pk, person in people.items():
+        name_score, reasons = person["name_score"], person["reasons"]
         score = name_score * 0.6 if has_name else 0.0
-        dob_points, dob_why = matching.dob_reason(query.date_of_birth, person.date_of_birth)
+        dob_points, dob_why = matching.dob_reason(query.date_of_birth, person["dob"])
         score += dob_points
         if dob_why:
             reasons.append(dob_why)
-        if query.nhs_number and person.nhs_number == query.nhs_number:
+        if query.nhs_number and person["nhs"] == query.nhs_number:
             score += 100
             reasons.insert(0, "same NHS number")
-        if postcode and any(a.postcode_key == postcode for a in person.current_addresses):
+        if pk in postcode_ids:
             score += 15
             reasons.append("same postcode")
         strong = (has_name and name_score >= 70) or "same NHS number" in reasons
         if strong or (not has_name and (dob_why or "same postcode" in reasons)):
-            matches.append(Match(person=person, score=round(score, 1), reasons=reasons))
-    matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
-    return matches[:MAX_RESULTS]
+            matches.append(_Scored(pk, round(score, 1), reasons, person["family_name"], person["given_name"]))
+    matches.sort(key=lambda m: (-m.score, m.family_name, m.given_name, m.pk))
+    return matches
 
 
-def _load_people(ids) -> dict[int, Person]:
-    people = Person.objects.filter(pk__in=ids).prefetch_related(
+def _visible_ids(user, ids) -> set[int]:
+    """Which of these people the user may see: `policy.people_visible_to` (a member of a family the
+    user may see), asked from the families of just these people so that no database has to list
+    every family the user may see."""
+    if not ids:
+        return set()
+    memberships = list(FamilyMember.objects.filter(person_id__in=ids).values_list("person_id", "family_id"))
+    family_ids = {family_id for _, family_id in memberships}
+    families = set(policy.families_visible_to(user).filter(pk__in=family_ids).values_list("pk", flat=True))
+    return {person_id for person_id, family_id in memberships if family_id in families}
+
+
+def _matches(scored: list[_Scored]) -> list[Match]:
+    """The matches with their people loaded: current addresses and families (three queries)."""
+    people = Person.objects.filter(pk__in=[m.pk for m in scored]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")),
     )
-    return {p.pk: p for p in people}
+    by_pk = {p.pk: p for p in people}
+    return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons) for m in scored]
 
 
 def search_people(user, query: SearchQuery) -> list[Match]:
     """People search: only people the user may see, best match first. A fixed number of queries."""
     if query.is_empty:
         return []
-    candidates = _candidates(query, policy.people_visible_to(user))
-    matches = _rank(query, candidates, _load_people(candidates.keys()))
+    ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
+    visible = _visible_ids(user, ids)
+    ranked = _rank(query, [pk for pk in ids if pk in visible], postcode_ids)
+    matches = _matches(ranked[:MAX_RESULTS])
     show_withheld = policy.can_see_withheld_address(user)
     for match in matches:
         if match.person.address_withheld and not show_withheld:
@@ -213,22 +283,26 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     """
     if query.is_empty:
         return []
-    council_people = Person.objects.filter(council_id=user.agency.council_id)
-    candidates = _candidates(query, council_people)
-    matches = _rank(query, candidates, _load_people(candidates.keys()))
-    visible = set(policy.people_visible_to(user).filter(pk__in=[m.person.pk for m in matches]).values_list("pk", flat=True))
+    ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
+    ranked = _rank(query, ids, postcode_ids)[:MAX_RESULTS]
+    matches = _matches(ranked)
+    visible = _visible_ids(user, [m.pk for m in ranked])
     hidden_ids = [m.person.pk for m in matches if m.person.pk not in visible]
-    leads: dict[int, int] = {}
-    lead_rows = Involvement.objects.filter(
-        family__members__person_id__in=hidden_ids, relationship=Involved.LEAD_PROFESSIONAL, ended_at__isnull=True
-    ).values_list("family__members__person_id", "pk")
-    for person_id, involvement_id in lead_rows:
-        leads.setdefault(person_id, involvement_id)
-    lead_objects = {i.pk: i for i in Involvement.objects.filter(pk__in=leads.values()).select_related("user__agency")}
+    # One query for every hidden match's active lead professional, with their agency.
+    leads: dict[int, Involvement] = {}
+    lead_rows = (
+        Involvement.objects.filter(family__members__person_id__in=hidden_ids,
+                                   relationship=Involved.LEAD_PROFESSIONAL, ended_at__isnull=True)
+        .select_related("user__agency")
+        .annotate(member_person_id=F("family__members__person_id"))
+        .order_by("pk")
+    )
+    for involvement in lead_rows:
+        leads.setdefault(involvement.member_person_id, involvement)
     for match in matches:
         if match.person.pk not in visible:
             match.visible = False
-            match.lead_professional = lead_objects.get(leads.get(match.person.pk))
+            match.lead_professional = leads.get(match.person.pk)
     audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
                  detail={"find_before_create": True, "results": [m.person.pk for m in matches],
                          "not_visible": hidden_ids})

@@ -43,8 +43,6 @@ def environment(**options) -> Environment:
         static=static,
         get_messages=get_messages,
         DEMO_MODE=settings.DEMO_MODE,
-        IDLE_TIMEOUT=settings.SESSION_COOKIE_AGE,
-        IDLE_WARNING=settings.HEARTH_IDLE_WARNING_SECONDS,
     )
     env.filters.update(
         uk_date=uk_date,

@@ -1,0 +1,241 @@
+"""Browser tests: Hearth on pytest-django's live server, driven by Debian's chromium through Playwright.
+
+Every page a test visits is checked with axe-core (`axe(page)`); a test that loads a page and
+does not check it fails. Failed requests (a missing stylesheet, script or font) and JavaScript
+errors fail the test too.
+
+Without chromium the tests skip, unless HEARTH_REQUIRE_BROWSER is set (CI), when they fail.
+"""
+
+import contextlib
+import os
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyotp
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
+from hearth.core import profiles
+
+CHROMIUM = os.environ.get("HEARTH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(settings.BASE_DIR) / "var" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+PASSWORD = "correct horse battery staple"
+
+
+def _unavailable(reason: str):
+    """Skip locally; fail where the browser tests are required (CI sets HEARTH_REQUIRE_BROWSER)."""
+    if os.environ.get("HEARTH_REQUIRE_BROWSER"):
+        pytest.fail(f"Browser tests are required here (HEARTH_REQUIRE_BROWSER is set) but {reason}",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One chromium per test module.
+
+    Playwright's synchronous API keeps an asyncio loop on this thread, which Django's
+    async-safety check mistakes for async code; the test code and the live server never run
+    Django code concurrently from that loop, so the check is switched off while the browser runs.
+    """
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"chromium was not found at {CHROMIUM} (apt-get install chromium)")
+    if not AXE_JS.is_file():
+        _unavailable(f"axe-core was not found at {AXE_JS} (npm run build)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        _unavailable("the playwright package is not installed")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means "no usable browser"
+        playwright.stop()
+        _unavailable(f"chromium could not be started: {exc}")
+    yield browser
+    browser.close()
+    playwright.stop()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe found {len(violations)} accessibility violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']} [{v.get('helpUrl', '')}]")
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    at {target}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+    return "\n".join(lines)
+
+
+class PageWatch:
+    """Records what happens on a page: loads, axe checks, failed requests and JavaScript errors."""
+
+    def __init__(self, page):
+        self.page = page
+        self.loads: Counter = Counter()
+        self.checks: Counter = Counter()
+        self.problems: list[str] = []
+        page.on("load", lambda: self.loads.update([page.url]))
+        page.on("pageerror", lambda exc: self.problems.append(f"JavaScript error on {page.url}: {exc}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.on("requestfailed", lambda req: self.problems.append(f"Request failed: {req.url} {req.failure}"))
+
+    def _console(self, message):
+        # Failed loads are judged by _response: a page may answer 403 or 404 on purpose.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"Console error on {self.page.url}: {message.text}")
+
+    def _response(self, response):
+        # Tests assert on the pages themselves; the assets a page uses must always load.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    def unchecked(self) -> list[str]:
+        return [url for url, n in self.loads.items() if self.checks[url] < n]
+
+
+def run_axe(page) -> list[dict]:
+    page.wait_for_load_state("load")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                helpUrl: v.helpUrl, nodes: v.nodes.map(n => ({target: n.target,
+                failureSummary: n.failureSummary}))}));
+        }""",
+        AXE_TAGS,
+    )
+
+
+@pytest.fixture
+def app(live_server) -> str:
+    return live_server.url
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def _watched_page(request, chromium, app):
+    # The page's Content-Security-Policy would refuse axe's injected script tag, so the test
+    # context bypasses it; Hearth's own scripts must still work (JavaScript errors fail the test).
+    context = chromium.new_context(base_url=app, bypass_csp=True, locale="en-GB", timezone_id="Europe/London",
+                                   viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    watch = PageWatch(context.new_page())
+    yield watch
+    with contextlib.suppress(Exception):  # the page may already be closed
+        watch.page.wait_for_load_state("load")
+    context.close()
+    if getattr(request.node, "browser_test_failed", False):
+        return  # the test's own failure is the one to read
+    unchecked = watch.unchecked()
+    assert not unchecked, f"Pages loaded but never checked with axe: {unchecked}"
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+@pytest.fixture
+def page(_watched_page):
+    """A chromium page on the live server: `page.goto("/sign-in")`."""
+    return _watched_page.page
+
+
+@pytest.fixture
+def axe(_watched_page):
+    """`axe(page)`: check the page as it is now with axe-core; fail listing each violation and where."""
+
+    def _axe(page) -> None:
+        violations = run_axe(page)
+        _watched_page.checks.update([page.url])
+        assert not violations, format_violations(page.url, violations)
+
+    return _axe
+
+
+@pytest.fixture
+def council(live_server):
+    """Oxfordshire, from its profile, in the live server's (transactional) database."""
+    (oxfordshire,) = profiles.load(only=["oxfordshire"])
+    return oxfordshire
+
+
+@pytest.fixture
+def make_user(council):
+    """A user of the council; with `totp=True` (the default), enrolled in two-factor with a fresh secret."""
+
+    def _make(email, full_name, agency_name, *, kind=AgencyKind.EARLY_HELP_TEAM, roles=(Role.PRACTITIONER,),
+              totp=True) -> User:
+        agency, _ = Agency.objects.get_or_create(council=council, name=agency_name, defaults={"kind": kind})
+        user = User(email=email, full_name=full_name, agency=agency)
+        user.set_password(PASSWORD)
+        if totp:
+            user.totp_secret = pyotp.random_base32()
+            user.totp_confirmed_at = timezone.now()
+        user.save()
+        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def practitioner(make_user) -> User:
+    return make_user("priya.shah@example.test", "Priya Shah", "Banbury Family Support",
+                     kind=AgencyKind.EARLY_HELP_TEAM)
+
+
+def totp_code(secret: str) -> str:
+    """The current code, waiting for a fresh time step if this one is about to end."""
+    totp = pyotp.TOTP(secret)
+    if totp.interval - time.time() % totp.interval < 3:
+        time.sleep(3)
+    return totp.now()
+
+
+def sign_in(page, axe, user: User, password: str = PASSWORD) -> None:
+    """Sign in through the real pages: email and password, then the security code."""
+    from playwright.sync_api import expect
+
+    page.goto("/sign-in")
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    axe(page)
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1, name="Enter your security code")).to_be_visible()
+    axe(page)
+    page.get_by_label("Security code").fill(totp_code(user.totp_secret))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
+    axe(page)
