@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -40,7 +40,7 @@ from hearth.people.models import (
 DEMO_PROFILE = Path(__file__).resolve().parent / "demo_council.yaml"
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed on purpose for the demo; synthetic accounts only
 # One shared, published secret so testers can add the demo accounts to an authenticator app.
-DEMO_TOTP_SECRET = "HEARTHDEMOTOTPKEY2026AAAAAAAAAAAA"[:32]
+DEMO_TOTP_SECRET = "HEARTHDEMOKEYFORTWOFACTORSIGNINS"  # base32: letters A-Z and digits 2-7 only
 DEMO_DOMAIN = "demo.hearth.test"
 
 DEMO_AGENCIES = [
@@ -169,7 +169,18 @@ def generate(*, council: Council, families: int, seed: int = 1, batch: int = 100
             created_people += _generate_batch(rng, ids, council, localities, size, today, practitioners or [])
         if progress:
             progress(size)
+    refresh_planner_statistics()
     return created_people
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE after a bulk load, so the database plans searches with the new data's real sizes.
+
+    PostgreSQL's autovacuum would get there in time; SQLite never does on its own, and without
+    statistics it may walk every family of a council to answer a search.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _generate_batch(rng, ids, council, localities, size, today, practitioners) -> int:

@@ -100,7 +100,7 @@ def family_new_view(request):
     person_form = PersonForm(request.POST or None, initial=_initial_from_query(request), prefix=None)
     address_form = AddressForm(request.POST or None, prefix="address",
                                initial={"postcode": request.GET.get("postcode", "")})
-    family_form = NewFamilyForm(request.POST or None,
+    family_form = NewFamilyForm(request.POST or None, prefix="family",
                                 initial={"family_name": f"The {request.GET.get('family_name', '').strip()} family"
                                          if request.GET.get("family_name") else ""})
     duplicates = []

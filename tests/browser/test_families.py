@@ -103,10 +103,6 @@ def start_family(page, axe, given_name: str, family_name: str) -> None:
     axe(page)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG in hearth/people/views.py family_new_view: NewFamilyForm and PersonForm are both unprefixed, so the "
-    "family's name and the person's family name are two inputs with name and id 'family_name'. The person's "
-    "'Family name' box has no label of its own, and the family is saved with the person's family name."))
 def test_new_family_form_keeps_the_family_name_apart_from_the_person_family_name(page, axe, practitioner):
     sign_in(page, axe, practitioner)
     start_family(page, axe, "Joanne", "Brightwater")
@@ -127,7 +123,7 @@ def test_start_a_family_add_people_and_relationships_and_see_the_genogram(page, 
     start_family(page, axe, "Joanne", "Brightwater")
     expect(page.get_by_label("Name of the family")).to_have_value("The Brightwater family")
     expect(page.get_by_label("Given name")).to_have_value("Joanne")
-    # (The person's own 'Family name' box: see the xfail test above.)
+    expect(page.get_by_label("Family name", exact=True)).to_have_value("Brightwater")
     fill_person(page, role_group=NEW_FAMILY_ROLE, role=PARENT, dob=datetime.date(1988, 6, 14), sex="Female",
                 address=("4 Canal Street", "Banbury", "ox16 5ab"))
     page.get_by_role("button", name="Save").click()

@@ -11,7 +11,7 @@ def _post_person(client, url, **overrides):
     data = {
         "given_name": "Amelia", "family_name": "Testfamily", "date_of_birth-day": "3", "date_of_birth-month": "4",
         "date_of_birth-year": "2016", "sex": Sex.FEMALE, "ethnicity": "WBRI", "disability": "no",
-        "nhs_number": "", "upn": "", "ni_number": "", "role": "child", "family_name_family": "",
+        "nhs_number": "", "upn": "", "ni_number": "", "role": "child",
     }
     data.update(overrides)
     return client.post(url, data)
@@ -79,7 +79,7 @@ def test_nhs_number_held_by_another_person_is_refused(client_for, practitioner, 
 @pytest.mark.django_db
 def test_new_family_is_created_with_its_first_member_and_address(client_for, practitioner):
     response = _post_person(client_for(practitioner), reverse("people:family_new"),
-                            family_name="The Newfamily family", role="parent_pr",
+                            **{"family-family_name": "The Newfamily family", "family-role": "parent_pr"},
                             **{"address-line_1": "12 Mill Lane", "address-town": "Banbury", "address-postcode": "ox16 5au"})
     assert response.status_code == 302
     person = Person.objects.get(given_name="Amelia")
