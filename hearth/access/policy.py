@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hearth.access.models import Involvement, Relationship
+from hearth.access.models import Involvement
 from hearth.accounts.models import Role
 from hearth.people.models import Family, FamilyMember, Person
 

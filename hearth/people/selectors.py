@@ -133,12 +133,14 @@ def _letter_range(key: str) -> tuple[str, str]:
 
 
 def _candidate_ids(query: SearchQuery, council_id: int) -> tuple[list[int], set[int]]:
-    """Ids of the council's people worth scoring (precise routes first), and those living at the postcode.
+    """Ids of people worth scoring, and of the council's people living at the postcode.
 
     Names are narrowed by their phonetic codes (typos that sound alike, previous names, nicknames as
     their full form), and by one name exactly with the other starting with the same letter (a typo
     that changes how the other name sounds). A date of birth is tried as given and with day and month
-    swapped. A family or given name on its own reads at most BROAD_ROUTE_LIMIT people.
+    swapped. A family or given name on its own reads at most BROAD_ROUTE_LIMIT names. Name routes are
+    not joined to the council (a join that PostgreSQL may answer by reading every person): `_rank`
+    keeps only the council's people.
     """
     gk, fk = matching.given_key(query.given_name), matching.family_key(query.family_name)
     gs, fs = matching.sound(gk), matching.sound(fk)
@@ -167,18 +169,18 @@ def _candidate_ids(query: SearchQuery, council_id: int) -> tuple[list[int], set[
     if fk and gk:
         g_low, g_high = _letter_range(gk)
         f_low, f_high = _letter_range(fk)
-        for names in (
+        routes += [
             PersonName.objects.filter(family_sound=fs, given_sound=gs),
             PersonName.objects.filter(family_key=fk, given_key__gte=g_low, given_key__lt=g_high),
             PersonName.objects.filter(given_key=gk, family_key__gte=f_low, family_key__lt=f_high),
-        ):
-            routes.append(people.filter(pk__in=names.values("person_id")))
+        ]
     elif fk or gk:
         names = PersonName.objects.filter(**({"family_sound": fs} if fk else {"given_sound": gs}))
-        routes.append(people.filter(pk__in=names.values("person_id"))[:BROAD_ROUTE_LIMIT])
+        routes.append(names[:BROAD_ROUTE_LIMIT])
     ids = dict.fromkeys(postcode_ids)
     for route in routes:
-        ids.update(dict.fromkeys(route.values_list("pk", flat=True)))
+        column = "person_id" if route.model is PersonName else "pk"
+        ids.update(dict.fromkeys(route.values_list(column, flat=True)))
     return list(ids), postcode_ids
 
 
@@ -191,12 +193,12 @@ class _Scored:
     given_name: str
 
 
-def _rank(query: SearchQuery, ids: list[int], postcode_ids: set[int]) -> list[_Scored]:
-    """Score every candidate on every name they have been known by; the matches, best first."""
+def _rank(query: SearchQuery, council_id: int, ids: list[int], postcode_ids: set[int]) -> list[_Scored]:
+    """Score the council's candidates on every name they have been known by; the matches, best first."""
     if not ids:
         return []
     rows = (
-        Person.objects.filter(pk__in=ids).order_by()
+        Person.objects.filter(pk__in=ids, council_id=council_id).order_by()
         .values_list("pk", "family_name", "given_name", "date_of_birth", "nhs_number",
                      "names__kind", "names__given_name", "names__family_name")
     )
@@ -263,7 +265,7 @@ def search_people(user, query: SearchQuery) -> list[Match]:
         return []
     ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
     visible = _visible_ids(user, ids)
-    ranked = _rank(query, [pk for pk in ids if pk in visible], postcode_ids)
+    ranked = _rank(query, user.agency.council_id, [pk for pk in ids if pk in visible], postcode_ids)
     matches = _matches(ranked[:MAX_RESULTS])
     show_withheld = policy.can_see_withheld_address(user)
     for match in matches:
@@ -284,7 +286,7 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     if query.is_empty:
         return []
     ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
-    ranked = _rank(query, ids, postcode_ids)[:MAX_RESULTS]
+    ranked = _rank(query, user.agency.council_id, ids, postcode_ids)[:MAX_RESULTS]
     matches = _matches(ranked)
     visible = _visible_ids(user, [m.pk for m in ranked])
     hidden_ids = [m.person.pk for m in matches if m.person.pk not in visible]

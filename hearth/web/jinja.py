@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from hearth.core.identifiers import format_ni_number, format_nhs_number
+from hearth.core.identifiers import format_nhs_number, format_ni_number
 from hearth.web.forms import error_list, govuk_field
 
 
