@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hearth.access.models import Involvement
 from hearth.accounts.models import Role
-from hearth.people.models import Family, FamilyMember, Person
+from hearth.people.models import Family, Person
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,7 @@ def families_visible_to(user) -> QuerySet[Family]:
 
 def people_visible_to(user) -> QuerySet[Person]:
     """People who belong to a family the user may see."""
-    visible_families = families_visible_to(user)
-    return Person.objects.filter(
-        Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=visible_families))
-    )
+    return Person.objects.filter(Exists(families_visible_to(user).filter(members__person=OuterRef("pk"))))
 
 
 def can_view_family(user, family: Family) -> bool:

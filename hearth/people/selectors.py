@@ -237,25 +237,28 @@ def _rank(query: SearchQuery, council_id: int, ids: list[int], postcode_ids: set
     return matches
 
 
-def _visible_ids(user, ids) -> set[int]:
-    """Which of these people the user may see: `policy.people_visible_to` (a member of a family the
-    user may see), asked from the families of just these people so that no database has to list
-    every family the user may see."""
+def _visible_ids(user, ids) -> tuple[set[int], set[int]]:
+    """Which of these people the user may see, and which of their families: `policy.people_visible_to`
+    (a member of a family the user may see), asked from the families of just these people so that no
+    database has to list every family the user may see."""
     if not ids:
-        return set()
+        return set(), set()
     memberships = list(FamilyMember.objects.filter(person_id__in=ids).values_list("person_id", "family_id"))
     family_ids = {family_id for _, family_id in memberships}
     families = set(policy.families_visible_to(user).filter(pk__in=family_ids).values_list("pk", flat=True))
-    return {person_id for person_id, family_id in memberships if family_id in families}
+    return {person_id for person_id, family_id in memberships if family_id in families}, families
 
 
-def _matches(scored: list[_Scored]) -> list[Match]:
-    """The matches with their people loaded: current addresses and families (three queries)."""
+def _matches(scored: list[_Scored], visible_families: set[int]) -> list[Match]:
+    """The matches with their people loaded: current addresses and the families the user may see
+    (three queries)."""
     people = Person.objects.filter(pk__in=[m.pk for m in scored]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")),
     )
     by_pk = {p.pk: p for p in people}
+    for person in by_pk.values():
+        person.visible_memberships = [m for m in person.memberships.all() if m.family_id in visible_families]
     return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons) for m in scored]
 
 
@@ -264,9 +267,9 @@ def search_people(user, query: SearchQuery) -> list[Match]:
     if query.is_empty:
         return []
     ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
-    visible = _visible_ids(user, ids)
+    visible, visible_families = _visible_ids(user, ids)
     ranked = _rank(query, user.agency.council_id, [pk for pk in ids if pk in visible], postcode_ids)
-    matches = _matches(ranked[:MAX_RESULTS])
+    matches = _matches(ranked[:MAX_RESULTS], visible_families)
     show_withheld = policy.can_see_withheld_address(user)
     for match in matches:
         if match.person.address_withheld and not show_withheld:
@@ -287,8 +290,8 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
         return []
     ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
     ranked = _rank(query, user.agency.council_id, ids, postcode_ids)[:MAX_RESULTS]
-    matches = _matches(ranked)
-    visible = _visible_ids(user, [m.pk for m in ranked])
+    visible, visible_families = _visible_ids(user, [m.pk for m in ranked])
+    matches = _matches(ranked, visible_families)
     hidden_ids = [m.person.pk for m in matches if m.person.pk not in visible]
     # One query for every hidden match's active lead professional, with their agency.
     leads: dict[int, Involvement] = {}

@@ -85,3 +85,11 @@ def test_find_before_create_page_shows_no_details_of_an_unseen_match(client_for,
     assert "Lee Lead" in body and "Health visiting team" in body
     for secret in ("14 June 1988", "Mill Lane", "OX16", "943 476 5919", "Whitfield", str(family.name)):
         assert secret not in body
+
+
+@pytest.mark.django_db
+def test_search_results_list_only_the_families_the_user_may_see(practitioner, other_practitioner, robert):
+    hidden = services.family_create(actor=other_practitioner, name="The Hiddenhousehold family")
+    services.family_add_member(actor=other_practitioner, family=hidden, person=robert, role="parent_pr")
+    (match,) = selectors.search_people(practitioner, SearchQuery(given_name="Robert", family_name="Thompson"))
+    assert [m.family.name for m in match.person.visible_memberships] == ["The Testfamily family"]
