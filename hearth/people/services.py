@@ -148,7 +148,9 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:
-        raise ValidationFailed({"nhs_number": "An identifier given is already held by another person"}) from exc
+        # Two people saved at once with the same identifier: the database's unique constraint decides.
+        raise ValidationFailed({"identifiers": "An identifier given is already held by another person. "
+                                               "Search for them instead"}) from exc
     _refresh_current_name(person)
     if address_fields:
         Address.objects.create(person=person, **address_fields)

@@ -121,7 +121,7 @@ def family_new_view(request):
     return render(request, "people/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": family_form,
         "duplicates": duplicates, "family": None, "title": "Start a new family record", "active": "new",
-        "form": _combined_errors(person_form, address_form, family_form),
+        "form": _FormGroup(person_form, address_form, family_form),
     })
 
 
@@ -148,7 +148,7 @@ def member_new_view(request, family_id: int):
     return render(request, "people/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": role_form,
         "duplicates": duplicates, "family": family, "title": f"Add a person to {family.name}", "active": "new",
-        "form": _combined_errors(person_form, address_form, role_form),
+        "form": _FormGroup(person_form, address_form, role_form),
     })
 
 
@@ -171,19 +171,15 @@ def member_add_existing_view(request, family_id: int, person_id: int):
         "form": form, "family": family, "person": person, "title": f"Add {person.full_name} to {family.name}"})
 
 
-class _Errors:
+class _FormGroup:
     """Lets the error summary list the errors of several forms on one page."""
 
-    def __init__(self, forms):
+    def __init__(self, *forms):
         self.forms = forms
 
     @property
     def errors(self):
         return any(f.errors for f in self.forms)
-
-
-def _combined_errors(*forms):
-    return _Errors(forms)
 
 
 def family_view(request, family_id: int):

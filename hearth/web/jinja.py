@@ -33,9 +33,9 @@ def environment(**options) -> Environment:
     )
     # govuk-frontend-jinja's page template needs ChainableUndefined.
     options["undefined"] = ChainableUndefined
-    options.setdefault("autoescape", True)
+    options.pop("autoescape", None)
     options["extensions"] = ["jinja2.ext.do"]
-    env = Environment(**options)
+    env = Environment(autoescape=True, **options)
     env.globals.update(
         url=url,
         govuk_field=govuk_field,

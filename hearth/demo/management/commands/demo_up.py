@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Hearth is starting at http://127.0.0.1:8000")
         self.stdout.write(f"Demo sign-ins (password for all: {generator.DEMO_PASSWORD}):")
-        for local, name, title, agency, _team, _loc, roles in generator.DEMO_USERS:
+        for local, name, _title, agency, _team, _loc, roles in generator.DEMO_USERS:
             role_names = ", ".join(str(r.label) for r in roles)
             email = f"{local}@{generator.DEMO_DOMAIN}"
             self.stdout.write(f"  {email:<32} {name} – {role_names}, {agency}")
