@@ -42,6 +42,12 @@ HEARTH_APPS = [
     "people",
     "access",
     "governance",
+    "cases",
+    "referrals",
+    "assessments",
+    "outcomes",
+    "plans",
+    "sharing",
     "web",
     "demo",
 ]
@@ -178,6 +184,9 @@ WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = os.environ.get("HEARTH_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("HEARTH_FROM_EMAIL", "hearth@localhost")
+# GOV.UK Notify: when both are set, email goes through Notify instead of the backend above.
+HEARTH_NOTIFY_API_KEY = os.environ.get("HEARTH_NOTIFY_API_KEY", "")
+HEARTH_NOTIFY_TEMPLATE_ID = os.environ.get("HEARTH_NOTIFY_TEMPLATE_ID", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

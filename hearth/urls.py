@@ -4,6 +4,11 @@ urlpatterns = [
     path("", include("hearth.web.urls")),
     path("", include("hearth.accounts.urls")),
     path("", include("hearth.people.urls")),
+    path("", include("hearth.cases.urls")),
+    path("", include("hearth.referrals.urls")),
+    path("", include("hearth.assessments.urls")),
+    path("", include("hearth.outcomes.urls")),
+    path("", include("hearth.plans.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

@@ -102,3 +102,25 @@ def can_see_withheld_address(user) -> bool:
 
 def can_administer(user) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSADMIN)
+
+
+def can_manage_episode(user, episode) -> bool:
+    """Changing an episode's status, level, lead or closing it: its lead professional, the locality's
+    Early Help coordinator, or the manager of the lead professional, where they can see the family."""
+    if not can_view_family(user, episode.family):
+        return False
+    if episode.lead_professional_id == user.pk:
+        return True
+    if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id == episode.family.locality_id:
+        return True
+    lead = episode.lead_professional
+    return bool(user.has_role(Role.MANAGER) and lead and lead.team_id and lead.team.manager_id == user.pk)
+
+
+def can_screen_referrals(user) -> bool:
+    """MASH and the Early Help front door screen requests for support and step-up referrals."""
+    return user.is_authenticated and user.has_role(Role.MASH_SCREENER, Role.COORDINATOR)
+
+
+def can_step_down(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.SOCIAL_WORKER)
