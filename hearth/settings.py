@@ -48,6 +48,7 @@ HEARTH_APPS = [
     "outcomes",
     "plans",
     "sharing",
+    "documents",
     "web",
     "demo",
 ]

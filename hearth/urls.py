@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hearth.assessments.urls")),
     path("", include("hearth.outcomes.urls")),
     path("", include("hearth.plans.urls")),
+    path("", include("hearth.documents.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

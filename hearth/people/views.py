@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from hearth.cases import selectors as case_selectors
 from hearth.core.errors import DomainError
 from hearth.people import genogram, selectors, services
 from hearth.people.forms import (
@@ -186,9 +187,13 @@ def family_view(request, family_id: int):
     family = selectors.family_detail(request.user, family_id)
     members = list(family.members.all())
     svg, text = genogram.build(members, family.relationships)
+    episodes = case_selectors.family_episodes(request.user, family)
     return render(request, "people/family.html", {
         "family": family, "members": members, "genogram_svg": svg, "genogram_text": text,
         "title": family.name, "council": family.council,
+        "open_episode": next((e for e in episodes if e.is_open), None),
+        "past_episodes": [e for e in episodes if not e.is_open],
+        "recent_notes": case_selectors.family_notes(request.user, family, limit=5),
     })
 
 

@@ -26,6 +26,12 @@ def uk_datetime(value) -> str:
     return timezone.localtime(value).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
 
 
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader")
     options["loader"] = ChoiceLoader(
@@ -43,6 +49,7 @@ def environment(**options) -> Environment:
         static=static,
         get_messages=get_messages,
         DEMO_MODE=settings.DEMO_MODE,
+        today=_today,
     )
     env.filters.update(
         uk_date=uk_date,

@@ -1,0 +1,109 @@
+from django import forms
+
+from hearth.accounts.models import User
+from hearth.cases.models import EpisodeReason, NoteType
+from hearth.cases.services import OPEN_ACTION_CHOICES
+from hearth.web.forms import GovDateField
+
+
+def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
+    return [(n, f"Level {n}: {council.level_name(n)}") for n in range(1, max_level + 1)]
+
+
+def practitioner_queryset(council):
+    return (User.objects.filter(agency__council=council, is_active=True).exclude(roles__role__in=["sysadmin", "analyst"])
+            .select_related("agency").order_by("full_name").distinct())
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.agency.name})"
+
+
+class EpisodeStartForm(forms.Form):
+    reason = forms.ChoiceField(label="Main reason for Early Help", choices=[("", "Choose a reason"),
+                                                                            *EpisodeReason.choices],
+                               error_messages={"required": "Choose the main reason for Early Help"})
+    level = forms.TypedChoiceField(label="Level of need", coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": "Choose a level of need"})
+    level_reasons = forms.CharField(label="Why this level", widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": "Give the reasons for the level of need"})
+    lead = PractitionerChoiceField(label="Lead professional", queryset=User.objects.none(), required=False,
+                                   empty_label="Not agreed yet",
+                                   help_text="Agree the lead professional with the family before or at the first "
+                                             "Team Around the Family meeting")
+
+    def __init__(self, council, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(council, max_level=3)
+        self.fields["lead"].queryset = practitioner_queryset(council)
+
+
+class LevelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(label="New level of need", coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": "Choose a level of need"})
+    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "Give the reasons for the level of need"})
+
+    def __init__(self, council, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(council)
+
+
+class LeadForm(forms.Form):
+    user = PractitionerChoiceField(label="New lead professional", queryset=User.objects.none(),
+                                   error_messages={"required": "Choose the new lead professional"})
+    planned_for = GovDateField(label="Date of the handover", required=False,
+                               help_text="Leave blank to make the change now")
+    notes = forms.CharField(label="Handover notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, council, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = practitioner_queryset(council)
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label="Why is Early Help closing?", widget=forms.RadioSelect,
+                               error_messages={"required": "Choose why Early Help is closing"})
+    detail = forms.CharField(label="More detail", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    new_area = forms.CharField(label="If the family has moved: the area they moved to", required=False,
+                               max_length=200)
+    new_area_consent = forms.TypedChoiceField(
+        label="If the family has moved: did they agree to share information with the new area?", required=False,
+        coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None, widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")])
+    family_comments = forms.CharField(label="The family's final comments", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 4}),
+                                      help_text="In their own words, if they want to say anything")
+    evaluation_rating = forms.TypedChoiceField(
+        label="How helpful did the family find Early Help?", required=False, coerce=int, empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[(5, "Very helpful"), (4, "Helpful"), (3, "Neither helpful nor unhelpful"), (2, "Not very helpful"),
+                 (1, "Not at all helpful")])
+    evaluation = forms.CharField(label="Evaluation: what worked and what did not", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    open_actions = forms.ChoiceField(label="What should happen to the open actions?", required=False,
+                                     widget=forms.RadioSelect, choices=list(OPEN_ACTION_CHOICES.items()))
+    closed_on = GovDateField(label="Date of closure", required=False, past_only=True,
+                             help_text="Leave blank for today")
+
+    def __init__(self, council, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(r["code"], r.get("label") or r["code"].replace("_", " ").capitalize())
+                                         for r in council.closure_reasons]
+
+
+class NoteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note_type = forms.ChoiceField(label="Type", choices=[("", "Choose a type"), *NoteType.choices],
+                                  error_messages={"required": "Choose the type of note"})
+    occurred_on = GovDateField(label="Date it happened", past_only=True,
+                               error_messages={"required": "Enter the date it happened"})
+    summary = forms.CharField(label="Summary", max_length=200,
+                              error_messages={"required": "Enter a short summary",
+                                              "max_length": "The summary must be 200 characters or fewer"})
+    body = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    significant = forms.BooleanField(label="This is a significant event (it appears in the chronology)",
+                                     required=False)
