@@ -10,6 +10,7 @@ from hearth.cases.models import Episode
 class ReadingContext(models.TextChoices):
     ASSESSMENT = "assessment", "Assessment"
     REVIEW = "review", "Review"
+    CHECK_IN = "check_in", "Check-in"
 
 
 class Reading(models.Model):
@@ -21,7 +22,9 @@ class Reading(models.Model):
     assessment = models.ForeignKey(
         "assessments.Assessment", null=True, blank=True, on_delete=models.CASCADE, related_name="readings"
     )
-    review = models.OneToOneField("plans.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="reading")
+    review = models.OneToOneField(
+        "plans.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="reading"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

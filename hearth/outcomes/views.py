@@ -1,1 +1,47 @@
-"""Pages."""
+"""Pages: an episode's outcome scores (star chart, distance travelled, every reading) and recording a new set."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from hearth.access import policy
+from hearth.core.errors import DomainError
+from hearth.outcomes import selectors, services
+from hearth.outcomes.forms import ReadingForm
+from hearth.outcomes.models import ReadingContext
+from hearth.web.forms import apply_domain_error
+
+
+def episode_outcomes_view(request, episode_id: int):
+    episode = selectors.episode_for_outcomes(request.user, episode_id)
+    outcomes = selectors.episode_outcomes(request.user, episode)
+    family = episode.family
+    return render(request, "outcomes/episode.html", {
+        "episode": episode, "family": family, "council": family.council, "outcomes": outcomes,
+        "can_record": episode.is_open and policy.can_edit_family(request.user, family),
+        "title": f"Outcome scores for {family.name}",
+    })
+
+
+def reading_new_view(request, episode_id: int):
+    """Record a standalone set of scores, for example at a check-in between reviews."""
+    episode = selectors.episode_for_outcomes(request.user, episode_id)
+    family = episode.family
+    if not episode.is_open:
+        messages.info(request, "This Early Help episode is closed, so new scores cannot be added to it.")
+        return redirect("outcomes:episode", episode_id=episode.pk)
+    form = ReadingForm(family.council, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.reading_record(actor=request.user, episode=episode, taken_on=form.cleaned_data["taken_on"],
+                                        scores=form.scores(), context=ReadingContext.CHECK_IN)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "The scores have been recorded.")
+            return redirect("outcomes:episode", episode_id=episode.pk)
+    return render(request, "outcomes/reading_new.html", {
+        "episode": episode, "family": family, "council": family.council, "form": form, "scores_form": form,
+        "title": f"Record outcome scores for {family.name}",
+    })
