@@ -12,6 +12,7 @@ from hearth.people.models import Family, Person
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     COMPLETED = "completed", "Completed"
+    NOT_COMPLETED = "not_completed", "Not completed (the episode closed first)"
 
 
 class SectionKey(models.TextChoices):
@@ -49,7 +50,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["episode", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["family"], condition=Q(status="draft"), name="assessment_one_draft_per_family"),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(status="draft"), name="assessment_one_draft_per_family"
+            ),
             models.UniqueConstraint(fields=["episode", "number"], name="assessment_number_unique"),
         ]
 

@@ -100,6 +100,13 @@ def involve(*, actor, family, user, relationship: str) -> None:
     _set_involvement(family=family, user=user, relationship=relationship, actor=actor)
 
 
+def end_involvement(*, actor, family, user, relationship: str) -> None:
+    """End a practitioner's involvement (for example a contributor who declined): access ends with it."""
+    _end_involvement(family=family, user=user, relationship=relationship)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
+                 detail={"involvement_ended": relationship, "user": user.pk})
+
+
 def _end_involvement(*, family, user, relationship: str) -> None:
     Involvement.objects.filter(family=family, user=user, relationship=relationship, ended_at__isnull=True).update(
         ended_at=timezone.now())
@@ -148,7 +155,8 @@ def episode_open(*, actor, family, reason: str, level: int, lead=None, origin: s
 
 
 def _lock(episode: Episode, version: int | None = None) -> Episode:
-    fresh = Episode.objects.select_for_update().select_related("family", "lead_professional").get(pk=episode.pk)
+    fresh = (Episode.objects.select_for_update(of=("self",)).select_related("family", "lead_professional")
+             .get(pk=episode.pk))
     if version is not None and fresh.version != version:
         raise Conflict("Someone else changed this episode while you were working on it. "
                        "Check the latest details and try again.")
@@ -421,6 +429,12 @@ def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bo
         episode.save()
         Handover.objects.filter(episode=episode, status=HandoverStatus.PLANNED).update(
             status=HandoverStatus.CANCELLED)
+        # A draft assessment cannot be finished once the episode is closed; keep it, marked as such, so
+        # that a later episode can start a new one.
+        from hearth.assessments.models import Assessment, AssessmentStatus
+
+        Assessment.objects.filter(episode=episode, status=AssessmentStatus.DRAFT).update(
+            status=AssessmentStatus.NOT_COMPLETED)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"transition": "closed", "reason": closure.reason})
         _notify_closure(actor=actor, episode=episode)

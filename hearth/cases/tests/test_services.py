@@ -276,3 +276,13 @@ def test_the_lead_must_work_in_the_same_council(practitioner, family, other_coun
     outsider = make_user(other_council, "out@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
     with pytest.raises(ValidationFailed):
         services.episode_open(actor=practitioner, family=family, reason="N1", level=2, lead=outsider)
+
+
+def test_closing_leaves_a_draft_assessment_marked_not_completed_so_a_new_one_can_start(episode, practitioner,
+                                                                                       family):
+    draft = Assessment.objects.create(episode=episode, family=family, started_by=practitioner)
+    services.episode_close(actor=practitioner, episode=episode, closure=services.Closure(reason="outcomes_achieved"))
+    draft.refresh_from_db()
+    assert draft.status == AssessmentStatus.NOT_COMPLETED
+    again = services.episode_open(actor=practitioner, family=family, reason="N1", level=2)
+    Assessment.objects.create(episode=again, family=family, started_by=practitioner)

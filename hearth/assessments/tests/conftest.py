@@ -1,0 +1,82 @@
+"""Fixtures for the assessment tests: a family with parents and children, an open episode led by the
+practitioner, and a health visitor from another agency who can be asked for a view."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from hearth.accounts.models import AgencyKind, Role
+from hearth.assessments import services
+from hearth.cases import services as cases_services
+from hearth.outcomes import services as outcome_services
+from hearth.people import services as people_services
+from hearth.people.models import Sex
+
+
+def _years_ago(years: int, days: int = 0) -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def members(practitioner, family):
+    """Mum (adult), Max (child, 8), Ruby (17, recorded as 'other adult'), Gran (adult)."""
+    add = people_services.person_create
+    mum = add(actor=practitioner, family=family, role="parent_pr",
+              data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
+                    "date_of_birth": _years_ago(35)})
+    max_ = add(actor=practitioner, family=family, role="child",
+               data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
+                     "date_of_birth": _years_ago(8)})
+    ruby = add(actor=practitioner, family=family, role="other_adult",
+               data={"given_name": "Ruby", "family_name": "Testfamily", "sex": Sex.FEMALE,
+                     "date_of_birth": _years_ago(17, days=10)})
+    gran = add(actor=practitioner, family=family, role="other_adult",
+               data={"given_name": "Gran", "family_name": "Testfamily", "sex": Sex.FEMALE,
+                     "date_of_birth": _years_ago(70)})
+    return {"mum": mum, "max": max_, "ruby": ruby, "gran": gran}
+
+
+@pytest.fixture
+def episode(practitioner, family, members):
+    return cases_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
+
+
+@pytest.fixture
+def assessment(practitioner, episode):
+    return services.assessment_start(actor=practitioner, episode=episode)
+
+
+@pytest.fixture
+def health_visitor(make):
+    return make("hana.visitor@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING,
+                agency_name="Oxfordshire Health Visiting")
+
+
+@pytest.fixture
+def record_scores(council):
+    def _record(actor, assessment, score=5):
+        scores = {area["code"]: (score, None) for area in council.outcome_areas}
+        return outcome_services.reading_record(actor=actor, episode=assessment.episode,
+                                               taken_on=timezone.localdate(), scores=scores, context="assessment",
+                                               assessment=assessment)
+
+    return _record
+
+
+@pytest.fixture
+def write_background(practitioner):
+    def _write(assessment, facts="Referred by school after a fall in attendance.", opinions=""):
+        section = assessment.sections.get(key="background")
+        return services.section_save(actor=practitioner, section=section, version=section.version, facts=facts,
+                                     opinions=opinions)
+
+    return _write
+
+
+@pytest.fixture
+def completed(practitioner, assessment, record_scores, write_background):
+    write_background(assessment)
+    record_scores(practitioner, assessment)
+    return services.assessment_complete(actor=practitioner, assessment=assessment)
