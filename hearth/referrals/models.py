@@ -61,6 +61,7 @@ class Referral(models.Model):
     requester_email = models.EmailField(blank=True)
     requester_phone = models.CharField(max_length=40, blank=True)
     requester_relationship = models.CharField(max_length=200, blank=True)
+    requester_agency = models.CharField(max_length=200, blank=True)  # a practitioner's agency when they asked
     # Who it is about, as given by the person asking (a public request has no family record yet)
     family_details = models.TextField(blank=True)
     address = models.TextField(blank=True)

@@ -1,1 +1,353 @@
-"""Pages."""
+"""Requests for support (from practitioners and from families), the screening queue and decisions,
+step up to MASH, step down from social care, and immediate-risk contacts with MASH."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from hearth.core.errors import DomainError
+from hearth.governance.middleware import client_ip
+from hearth.people import selectors as people_selectors
+from hearth.people.forms import SearchForm
+from hearth.people.selectors import SearchQuery
+from hearth.referrals import selectors, services
+from hearth.referrals.forms import (
+    LinkExistingForm,
+    LinkNewFamilyForm,
+    MashContactForm,
+    PublicRequestForm,
+    RequestForm,
+    ScreeningForm,
+    StepDownForm,
+    StepUpForm,
+    start_token,
+    token_age,
+)
+from hearth.referrals.models import Decision, ReferralKind, ReferralStatus
+from hearth.web.forms import apply_domain_error
+
+QUEUE_PAGE_SIZE = 50
+PUBLIC_SENT_KEY = "referrals_public_sent"
+
+
+class _FormGroup:
+    """Lets the error summary list the errors of several forms on one page."""
+
+    def __init__(self, *forms):
+        self.forms = [f for f in forms if f is not None]
+
+    @property
+    def errors(self):
+        return any(f.errors for f in self.forms)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A practitioner's request for support
+
+
+def request_new_view(request, family_id: int):
+    family = selectors.family_for_request(request.user, family_id)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                referral = services.referral_request_create(
+                    actor=request.user, family=family, concerns=data["concerns"], tried_already=data["tried_already"],
+                    hoped_for=data["hoped_for"], family_agrees=data["family_agrees"],
+                    agreement_method=data["agreement_method"], agreement_given_by=data["agreement_given_by"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Your request for support has been sent to the Early Help team. Its reference "
+                                      f"is {referral.reference}. You will be emailed the outcome.")
+            return redirect("people:family", family_id=family.pk)
+    return render(request, "referrals/request_new.html", {
+        "form": form, "family": family, "council": family.council,
+        "title": f"Request support for {family.name}"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# The public request for support
+
+
+def _rate_key(request) -> str:
+    ip = client_ip(request) or "unknown"
+    return "referrals:public:" + hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:40]
+
+
+def _rate_limit() -> int:
+    return int(getattr(settings, "HEARTH_PUBLIC_REQUEST_LIMIT", 5))
+
+
+def _rate_window() -> int:
+    return int(getattr(settings, "HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", 60 * 60))
+
+
+def _rate_exceeded(request) -> bool:
+    return (cache.get(_rate_key(request)) or 0) >= _rate_limit()
+
+
+def _rate_hit(request) -> None:
+    key = _rate_key(request)
+    cache.add(key, 0, timeout=_rate_window())
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_rate_window())
+
+
+@login_not_required
+def public_request_view(request, code: str | None = None):
+    """A parent, carer or young person asks for support. No sign-in; protected from spam and abuse."""
+    council = selectors.public_council(code)
+    if council is None:
+        if code:
+            return render(request, "web/error.html", {
+                "title": "Page not found", "message": "There is no council with that address. Check the web address."},
+                status=404)
+        return render(request, "referrals/public_choose.html", {
+            "councils": selectors.all_councils(), "title": "Ask for support for your family"})
+    limited = request.method == "POST" and _rate_exceeded(request)
+    if limited:
+        return render(request, "referrals/public_limited.html", {
+            "for_council": council, "title": "You have sent several requests"}, status=429)
+    form = PublicRequestForm(request.POST or None)
+    posted_token = request.POST.get("started", "") if request.method == "POST" else ""
+    token = posted_token if token_age(posted_token) is not None else start_token()
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    referral = services.referral_public_create(council=council, request=services.PublicRequest(
+                        requester_kind=data["requester_kind"], name=data["name"], email=data["email"],
+                        phone=data["phone"], relationship=data["relationship"], family_details=data["family_details"],
+                        address=data["address"], postcode=data["postcode"], concerns=data["concerns"],
+                        tried_already=data["tried_already"], hoped_for=data["hoped_for"], agrees=data["agrees"]))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                _rate_hit(request)
+                request.session[PUBLIC_SENT_KEY] = {"reference": referral.reference, "council": council.code,
+                                                    "email": bool(referral.requester_email)}
+                return redirect("referrals:public_sent")
+        elif form.looks_automated:
+            _rate_hit(request)
+    return render(request, "referrals/public_request.html", {
+        "form": form, "for_council": council, "started_token": token,
+        "title": f"Ask {council.short_name} for support for your family"})
+
+
+@login_not_required
+def public_sent_view(request):
+    sent = request.session.get(PUBLIC_SENT_KEY)
+    if not sent:
+        return redirect("referrals:public_request")
+    council = selectors.public_council(sent["council"])
+    return render(request, "referrals/public_sent.html", {
+        "reference": sent["reference"], "by_email": sent.get("email"), "for_council": council,
+        "title": "Your request for support has been sent"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Screening
+
+
+def queue_view(request):
+    queue = selectors.screening_queue(request.user)
+    page = Paginator(queue["awaiting"], QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/queue.html", {
+        "page": page, "recent": queue["recent"], "title": "Requests for support and referrals", "active": "referrals"})
+
+
+def detail_view(request, referral_id: int):
+    referral = selectors.referral_detail(request.user, referral_id)
+    return render(request, "referrals/detail.html", {
+        "referral": referral, "council": referral.council, "title": f"Referral {referral.reference}",
+        "active": "referrals"})
+
+
+def screen_view(request, referral_id: int):
+    referral = selectors.referral_detail(request.user, referral_id)
+    if referral.status == ReferralStatus.DECIDED and request.method != "POST":
+        messages.info(request, f"{referral.reference} has already been screened.")
+        return redirect("referrals:detail", referral_id=referral.pk)
+    council = referral.council
+    initial = {"version": referral.version}
+    if referral.kind == ReferralKind.STEP_UP and referral.episode:
+        initial["named_lead"] = referral.episode.lead_professional_id
+        initial["level"] = referral.episode.level
+    form = ScreeningForm(council, referral, selectors.lead_candidates(council), request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                decided = services.referral_decide(
+                    actor=request.user, referral=referral, version=data["version"],
+                    screening=services.Screening(
+                        level=data["level"], level_reasons=data["level_reasons"], decision=data["decision"],
+                        outcome_message=data["outcome_message"], decision_notes=data["decision_notes"],
+                        named_lead=data.get("named_lead"), reason=data.get("reason", ""),
+                        told_by_phone=data.get("told_by_phone", False)))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"The decision on {decided.reference} has been recorded: "
+                                      f"{Decision(decided.decision).label.lower()}.")
+            return redirect("referrals:queue")
+    return render(request, "referrals/screen.html", {
+        "form": form, "referral": referral, "council": council, "title": f"Screen {referral.reference}",
+        "active": "referrals"})
+
+
+def link_view(request, referral_id: int):
+    """Link a request with no family record to one: an existing family the screener can see, or a new one."""
+    referral = selectors.referral_detail(request.user, referral_id)
+    if referral.family_id:
+        return redirect("referrals:screen", referral_id=referral.pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    initial = {"version": referral.version}
+    existing_form = LinkExistingForm(request.POST if action == "existing" else None, initial=initial)
+    new_form = LinkNewFamilyForm(request.POST if action == "new" else None, initial=initial)
+    if action == "existing" and existing_form.is_valid():
+        data = existing_form.cleaned_data
+        try:
+            with transaction.atomic():
+                family = selectors.family_for_link(request.user, data["family_id"], referral.council_id)
+                services.referral_link_family(actor=request.user, referral=referral, version=data["version"],
+                                              family=family)
+        except DomainError as exc:
+            apply_domain_error(existing_form, exc)
+        else:
+            messages.success(request, f"{referral.reference} is now linked to {family.name}.")
+            return redirect("referrals:screen", referral_id=referral.pk)
+    elif action == "new" and new_form.is_valid():
+        data = new_form.cleaned_data
+        try:
+            with transaction.atomic():
+                linked = services.referral_link_family(
+                    actor=request.user, referral=referral, version=data["version"],
+                    new_family=services.NewFamily(name=data["name"], role=data["role"], given_name=data["given_name"],
+                                                  family_name=data["family_name"],
+                                                  date_of_birth=data["date_of_birth"]))
+        except DomainError as exc:
+            apply_domain_error(new_form, exc)
+        else:
+            messages.success(request, f"{linked.family.name} has been created and {referral.reference} linked to it.")
+            return redirect("referrals:screen", referral_id=referral.pk)
+    search_fields = ("given_name", "family_name", "postcode", "nhs_number", "date_of_birth-year")
+    submitted = any(k in request.GET for k in search_fields)
+    search_form = SearchForm(request.GET if submitted else None, initial={"postcode": referral.postcode})
+    matches = None
+    if submitted and search_form.is_valid():
+        data = search_form.cleaned_data
+        matches = people_selectors.find_existing(request.user, SearchQuery(
+            given_name=data.get("given_name") or "", family_name=data.get("family_name") or "",
+            date_of_birth=data.get("date_of_birth"), nhs_number=data.get("nhs_number") or "",
+            postcode=data.get("postcode") or ""))
+    return render(request, "referrals/link.html", {
+        "referral": referral, "search_form": search_form, "matches": matches, "existing_form": existing_form,
+        "new_form": new_form, "form": _FormGroup(existing_form, new_form), "council": referral.council,
+        "title": f"Link {referral.reference} to a family record", "active": "referrals"})
+
+
+def bundle_view(request, referral_id: int):
+    """The step-up bundle as one PDF (made by hearth.documents)."""
+    referral = selectors.referral_for_bundle(request.user, referral_id)
+    try:
+        from hearth.documents.copies import step_up_bundle_pdf
+    except ImportError:
+        return render(request, "web/error.html", {
+            "title": "The documents cannot be produced yet",
+            "message": "The bundle of the family's documents is not available in this version of the service. "
+                       "Ask the lead professional for the assessment, plan and latest meeting notes."}, status=503)
+    pdf = step_up_bundle_pdf(request.user, referral)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{referral.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# Step up and step down
+
+
+def step_up_view(request, episode_id: int):
+    episode, context = selectors.step_up_context(request.user, episode_id)
+    form = StepUpForm(request.POST or None, initial={"concerns": context["concerns"]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                referral = services.referral_step_up(
+                    actor=request.user, episode=episode, concerns=data["concerns"],
+                    tried_already=data["tried_already"], hoped_for=data["hoped_for"],
+                    consent_sought=data["consent_sought"],
+                    consent_not_sought_reason=data["consent_not_sought_reason"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}.")
+            return redirect(reverse("cases:episode", args=[episode.pk]))
+    return render(request, "referrals/step_up.html", {
+        "form": form, "episode": episode, "family": episode.family, "council": episode.family.council, **context,
+        "title": f"Step up {episode.family.name} to MASH"})
+
+
+def step_down_view(request, family_id: int):
+    family = selectors.family_for_step_down(request.user, family_id)
+    form = StepDownForm(family.council, selectors.lead_candidates(family.council), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                step_down = services.step_down_record(
+                    actor=request.user, family=family, new_lead=data["new_lead"], level=data["level"],
+                    reason=data["reason"], cin_plan_ended_on=data["cin_plan_ended_on"],
+                    single_assessment=data["single_assessment"], cin_plan=data["cin_plan"],
+                    handover_meeting_on=data["handover_meeting_on"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"{family.name} has been stepped down to Early Help. "
+                                      f"{step_down.new_lead.full_name} is the lead professional.")
+            return redirect(reverse("cases:episode", args=[step_down.episode_id]))
+    return render(request, "referrals/step_down.html", {
+        "form": form, "family": family, "council": family.council,
+        "title": f"Step {family.name} down to Early Help"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Immediate risk
+
+
+def mash_contact_view(request, family_id: int):
+    """The MASH number and same-day guidance, a short record of the contact, and the contacts so far."""
+    family = people_selectors.family_detail(request.user, family_id)
+    form = MashContactForm(request.POST or None, initial=MashContactForm.initial_now())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.mash_contact_record(
+                    actor=request.user, family=family, contacted_at=data["contacted_at"], method=data["method"],
+                    concern=data["concern"], spoke_to=data["spoke_to"], advice=data["advice"],
+                    mash_reference=data["mash_reference"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Your contact with MASH has been recorded.")
+            return redirect("referrals:mash_contact", family_id=family.pk)
+    contacts = selectors.mash_contacts(request.user, family)
+    return render(request, "referrals/mash_contact.html", {
+        "form": form, "family": family, "council": family.council, "contacts": contacts,
+        "title": f"Contact MASH about {family.name}"})

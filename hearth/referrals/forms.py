@@ -1,0 +1,308 @@
+import datetime
+import re
+import time
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+
+from hearth.accounts.models import User
+from hearth.cases.models import EpisodeReason
+from hearth.core import identifiers
+from hearth.people.models import MemberRole
+from hearth.referrals.models import AgreementMethod, ContactMethod, Decision, ReferralKind, RequesterKind
+from hearth.web.forms import GovDateField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no_field(label: str, required_message: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda v: v == "yes", empty_value=None,
+                                  widget=forms.RadioSelect, error_messages={"required": required_message}, **kwargs)
+
+
+def text_area(label: str, *, required: bool = False, message: str = "", rows: int = 5, **kwargs) -> forms.CharField:
+    errors = {"required": message} if message else {}
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}),
+                           error_messages=errors, **kwargs)
+
+
+def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
+    return [(n, f"Level {n}: {council.level_name(n)}") for n in range(1, max_level + 1)]
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.agency.name})"
+
+
+def _postcode(value):
+    if value:
+        try:
+            identifiers.clean_postcode(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------------------------------
+# A practitioner's request for support
+
+
+class RequestForm(forms.Form):
+    concerns = text_area("What are your concerns?", required=True, message="Describe your concerns for the family",
+                         help_text="What is happening for the children and the family. Keep facts apart from "
+                                   "opinions, and say which is which")
+    tried_already = text_area("What has been tried already?", rows=4,
+                              help_text="Support already given by you or other services, and what difference it made")
+    hoped_for = text_area("What do you and the family hope will change?", rows=4)
+    family_agrees = yes_no_field("Does the family agree to this request for support?",
+                                 "Say whether the family agrees to this request for support",
+                                 help_text="Early Help is voluntary: the family must agree to it")
+    agreement_method = forms.ChoiceField(
+        label="If yes, how did they agree?", required=False, widget=forms.RadioSelect,
+        choices=[(AgreementMethod.WRITTEN, "In writing"), (AgreementMethod.VERBAL, "Verbally")])
+    agreement_given_by = forms.CharField(label="If yes, who in the family agreed?", required=False, max_length=200,
+                                         help_text="For example, their mother, who has parental responsibility")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The public request for support
+
+TIMING_SALT = "hearth.referrals.public-request"
+MIN_SECONDS = 3
+MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def start_token(at: float | None = None) -> str:
+    """A signed note of when the form was shown, posted back with it."""
+    return signing.dumps({"t": at if at is not None else time.time()}, salt=TIMING_SALT)
+
+
+def token_age(token: str) -> float | None:
+    """Seconds since the form was shown, or None when the token is missing, forged or too old."""
+    try:
+        shown = signing.loads(token or "", salt=TIMING_SALT, max_age=MAX_AGE_SECONDS)["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return time.time() - float(shown)
+
+
+class PublicRequestForm(forms.Form):
+    requester_kind = forms.ChoiceField(
+        label="Who are you?", widget=forms.RadioSelect,
+        choices=[(RequesterKind.PARENT, "A parent or carer"),
+                 (RequesterKind.YOUNG_PERSON, "A young person asking for support for myself")],
+        error_messages={"required": "Say whether you are a parent or carer, or a young person"})
+    name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    email = forms.EmailField(
+        label="Email address", required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"})
+    phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    relationship = forms.CharField(label="Your relationship to the children (optional)", required=False,
+                                   max_length=200, help_text="For example, mother, grandparent or foster carer")
+    family_details = text_area("Who is in your family?", required=True, rows=4,
+                               message="Tell us who is in your family",
+                               help_text="The names and ages of the adults and children who live with you")
+    address = text_area("Your address (optional)", rows=3)
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10, validators=[_postcode])
+    concerns = text_area("What would you like help with?", required=True,
+                         message="Tell us what you would like help with")
+    tried_already = text_area("What have you tried already? (optional)", rows=4)
+    hoped_for = text_area("What would you like to be different? (optional)", rows=4)
+    agrees = forms.BooleanField(
+        label="I agree to this request for support, and to the council recording what I have told you as "
+              "explained above",
+        error_messages={"required": "Confirm that you agree to this request for support"})
+    # Spam and abuse: people leave this empty (it is hidden from view); automated senders fill it in.
+    website = forms.CharField(label="Leave this blank", required=False, max_length=200)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.looks_automated = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            self.looks_automated = True
+            raise forms.ValidationError("We could not accept this request. Leave the box labelled 'Leave this "
+                                        "blank' empty and send it again.")
+        age = token_age(self.data.get("started", ""))
+        if age is None:
+            raise forms.ValidationError("This page had been open too long or could not be checked. Check your "
+                                        "answers and send the request again.")
+        if age < MIN_SECONDS:
+            self.looks_automated = True
+            raise forms.ValidationError("This request was sent very quickly after the page opened. Check your "
+                                        "answers, then send it again.")
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address or a phone number, so that we can tell you what "
+                                    "happens next")
+        return data
+
+
+# ---------------------------------------------------------------------------------------------------
+# Screening
+
+
+class ScreeningForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(label="Level of need", coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": "Choose a level of need"})
+    level_reasons = text_area("Reasons for the level of need", required=True, rows=4,
+                              message="Give the reasons for the level of need")
+    decision = forms.ChoiceField(label="Decision", choices=Decision.choices, widget=forms.RadioSelect,
+                                 error_messages={"required": "Choose the decision"})
+    reason = forms.ChoiceField(label="Main reason for Early Help (when an Early Help plan is needed)",
+                               required=False, choices=[("", "Choose a reason"), *EpisodeReason.choices])
+    named_lead = PractitionerChoiceField(label="Lead professional (when an Early Help plan is needed)",
+                                         queryset=User.objects.none(), required=False, empty_label="Choose a person")
+    decision_notes = text_area("Notes on the decision (optional)", rows=4,
+                               help_text="For the record: what was checked and who was consulted")
+    outcome_message = text_area("Message to the person who asked", required=True, rows=6,
+                                message="Write the message that tells the person who asked what will happen")
+    told_by_phone = forms.BooleanField(label="I have told them the outcome by phone", required=False)
+
+    def __init__(self, council, referral, lead_queryset, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.council = council
+        self.fields["level"].choices = level_choices(council)
+        self.fields["named_lead"].queryset = lead_queryset
+        if referral.kind == ReferralKind.STEP_UP:
+            del self.fields["reason"]
+            self.fields["named_lead"].help_text = "The family's lead professional when they return to Early Help"
+        if referral.requester_email:
+            self.fields["outcome_message"].help_text = (
+                f"We will email this to {referral.requester_name} at {referral.requester_email}. "
+                "Write it in plain English")
+            del self.fields["told_by_phone"]
+        elif referral.requester_phone:
+            self.fields["outcome_message"].help_text = (
+                f"{referral.requester_name} gave only a phone number ({referral.requester_phone}). Phone them to "
+                "tell them, then confirm below")
+        else:
+            del self.fields["told_by_phone"]
+
+
+class LinkExistingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    family_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LinkNewFamilyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label="Name of the family", max_length=200,
+                           help_text="How the family will be listed, like 'the Smith family'",
+                           error_messages={"required": "Enter a name for the family"})
+    role = forms.ChoiceField(label="The first person's role in the family", choices=MemberRole.choices,
+                             widget=forms.RadioSelect, error_messages={"required": "Choose the person's role"})
+    given_name = forms.CharField(label="Given name", max_length=100,
+                                 error_messages={"required": "Enter the person's given name"})
+    family_name = forms.CharField(label="Family name", max_length=100,
+                                  error_messages={"required": "Enter the person's family name"})
+    date_of_birth = GovDateField(label="Date of birth", required=False, past_only=True,
+                                 help_text="For example, 27 3 1990. Leave blank if not known")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Step up and step down
+
+
+class StepUpForm(forms.Form):
+    concerns = text_area("Why are you referring the family to MASH?", required=True, rows=8,
+                         message="Describe why you are referring the family to MASH",
+                         help_text="Filled in from the needs in the latest assessment: update it with what has "
+                                   "changed. Keep facts apart from opinions")
+    tried_already = text_area("What has the plan tried so far?", rows=4)
+    hoped_for = text_area("What do you want MASH to do?", rows=3)
+    consent_sought = yes_no_field("Did you seek the family's consent to this referral?",
+                                  "Say whether you sought the family's consent to this referral",
+                                  help_text="Seek consent first unless doing so would increase the risk to the child")
+    consent_not_sought_reason = text_area(
+        "If not, why not?", rows=3,
+        help_text="For example, seeking consent would increase the risk to the child. Your name is recorded "
+                  "with this decision")
+
+
+class StepDownForm(forms.Form):
+    new_lead = PractitionerChoiceField(label="New lead professional", queryset=User.objects.none(),
+                                       empty_label="Choose a person",
+                                       error_messages={"required": "Choose the new lead professional"})
+    reason = forms.ChoiceField(label="Main reason for Early Help", choices=[("", "Choose a reason"),
+                                                                            *EpisodeReason.choices],
+                               error_messages={"required": "Choose the main reason for Early Help"})
+    level = forms.TypedChoiceField(
+        label="Level of need", coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a level of need",
+                        "invalid_choice": "Choose a level from 1 to 3: a family stepping down returns to Early Help"})
+    cin_plan_ended_on = GovDateField(label="Date the Child in Need plan ended", past_only=True,
+                                     error_messages={"required": "Enter the date the Child in Need plan ended"})
+    single_assessment = text_area("The single assessment", required=True, rows=10,
+                                  message="Paste the single assessment",
+                                  help_text="Paste the text of the social-work single assessment")
+    cin_plan = text_area("The Child in Need plan", required=True, rows=10, message="Paste the Child in Need plan",
+                         help_text="Paste the plan the new lead professional will carry on")
+    handover_meeting_on = GovDateField(label="Date of the handover meeting (optional)", required=False)
+
+    def __init__(self, council, lead_queryset, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(council, max_level=3)
+        self.fields["new_lead"].queryset = lead_queryset
+
+
+# ---------------------------------------------------------------------------------------------------
+# Immediate risk
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
+
+
+def parse_time(value: str) -> datetime.time:
+    """'14:30', '14.30', '2:30pm', '9am' as a time; ValueError otherwise."""
+    match = _TIME.match(value or "")
+    if not match:
+        raise ValueError("Enter the time, like 14:30 or 2:30pm")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise ValueError("Enter a real time, like 14:30 or 2:30pm")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None:
+        raise ValueError("Enter the time with minutes, like 14:30 or 2:30pm")
+    if hour > 23 or minute > 59:
+        raise ValueError("Enter a real time, like 14:30 or 2:30pm")
+    return datetime.time(hour, minute)
+
+
+class MashContactForm(forms.Form):
+    contacted_on = GovDateField(label="Date you contacted MASH", past_only=True,
+                                error_messages={"required": "Enter the date you contacted MASH"})
+    contacted_time = forms.CharField(label="Time you contacted MASH", max_length=10,
+                                     help_text="For example, 14:30 or 2:30pm",
+                                     error_messages={"required": "Enter the time you contacted MASH"})
+    method = forms.ChoiceField(label="How did you contact MASH?", choices=ContactMethod.choices,
+                               widget=forms.RadioSelect, error_messages={"required": "Choose how you contacted MASH"})
+    spoke_to = forms.CharField(label="Who did you speak to? (optional)", required=False, max_length=200)
+    concern = text_area("The concern you raised", required=True, rows=5,
+                        message="Describe the concern you raised with MASH")
+    advice = text_area("Advice MASH gave (optional)", rows=4)
+    mash_reference = forms.CharField(label="MASH reference (optional)", required=False, max_length=60)
+
+    def clean(self):
+        data = super().clean()
+        raw_time = data.get("contacted_time")
+        if raw_time:
+            try:
+                data["contacted_time"] = parse_time(raw_time)
+            except ValueError as exc:
+                self.add_error("contacted_time", str(exc))
+        if data.get("contacted_on") and isinstance(data.get("contacted_time"), datetime.time):
+            data["contacted_at"] = timezone.make_aware(
+                datetime.datetime.combine(data["contacted_on"], data["contacted_time"]))
+        return data
+
+    @staticmethod
+    def initial_now() -> dict:
+        now = timezone.localtime()
+        return {"contacted_on": now.date(), "contacted_time": now.strftime("%H:%M")}

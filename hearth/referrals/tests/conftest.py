@@ -1,0 +1,80 @@
+"""Fixtures for referrals: screeners, a social worker, an open episode, referrals of each kind."""
+
+import pytest
+from django.core.cache import cache
+
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
+from hearth.cases import services as cases
+from hearth.people import services as people
+from hearth.people.models import Sex
+from hearth.referrals import services
+from hearth.referrals.models import AgreementMethod
+from hearth.referrals.tests.factories import public_request
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public form's rate limit lives in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def screener(make):
+    return make("sam.screener@example.test", Role.MASH_SCREENER, kind=AgencyKind.SOCIAL_CARE, agency_name="MASH")
+
+
+@pytest.fixture
+def other_screener(other_council):
+    agency = Agency.objects.create(council=other_council, name="Gloucestershire MASH", kind=AgencyKind.SOCIAL_CARE)
+    user = User.objects.create(email="gil.screener@example.test", full_name="Gil Screener", agency=agency)
+    UserRole.objects.create(user=user, role=Role.MASH_SCREENER)
+    return user
+
+
+@pytest.fixture
+def social_worker(make, family, involve):
+    sw = make("sue.social@example.test", Role.SOCIAL_WORKER, kind=AgencyKind.SOCIAL_CARE,
+              agency_name="Children's social care")
+    involve(family, sw, Involved.SOCIAL_WORK)
+    return sw
+
+
+@pytest.fixture
+def new_lead(make):
+    return make("lou.lead@example.test", Role.PRACTITIONER, kind=AgencyKind.EARLY_HELP_TEAM, agency_name="Early Help")
+
+
+@pytest.fixture
+def child(practitioner, family):
+    import datetime
+
+    return people.person_create(actor=practitioner, family=family, role="child",
+                                data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
+                                      "date_of_birth": datetime.date(2016, 5, 1)})
+
+
+@pytest.fixture
+def episode(practitioner, family):
+    return cases.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner,
+                              level_reasons="Needs support with routines")
+
+
+@pytest.fixture
+def practitioner_request(practitioner, family):
+    return services.referral_request_create(
+        actor=practitioner, family=family, concerns="Attendance has fallen to 70 per cent since September.",
+        tried_already="Two meetings with the school.", hoped_for="A family support worker.", family_agrees=True,
+        agreement_method=AgreementMethod.VERBAL, agreement_given_by="Their mother")
+
+
+@pytest.fixture
+def public_referral(council):
+    return services.referral_public_create(council=council, request=public_request())
+
+
+@pytest.fixture
+def phone_only_referral(council):
+    return services.referral_public_create(council=council, request=public_request(email="", phone="07700 900982"))

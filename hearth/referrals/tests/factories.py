@@ -1,0 +1,26 @@
+"""Test data for referrals: what people type into the forms (synthetic)."""
+
+import time
+
+from hearth.referrals import services
+from hearth.referrals.forms import start_token
+from hearth.referrals.models import RequesterKind
+
+
+def public_request(**overrides) -> services.PublicRequest:
+    data = {"requester_kind": RequesterKind.PARENT, "name": "Jo Sample", "email": "jo.sample@example.test",
+            "phone": "", "relationship": "Mother", "family_details": "Me, and my son Max (9)",
+            "address": "1 Test Street, Oxford", "postcode": "OX4 3LX", "concerns": "Max will not go to school.",
+            "tried_already": "Talking to his teacher.", "hoped_for": "Help with mornings.", "agrees": True}
+    data.update(overrides)
+    return services.PublicRequest(**data)
+
+
+def public_form_data(**overrides) -> dict:
+    """What a person fills in on the public page, shown ten seconds before they send it."""
+    data = {"requester_kind": "parent", "name": "Jo Sample", "email": "jo.sample@example.test", "phone": "",
+            "relationship": "Mother", "family_details": "Me, and my son Max (9)", "address": "1 Test Street",
+            "postcode": "OX4 3LX", "concerns": "Max will not go to school.", "tried_already": "", "hoped_for": "",
+            "agrees": "on", "website": "", "started": start_token(time.time() - 10)}
+    data.update(overrides)
+    return data

@@ -1,0 +1,174 @@
+"""The public request-for-support page: no sign-in, spam and abuse protection, confirmation."""
+
+import logging
+import time
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from hearth.governance.models import AuditAction, AuditEvent
+from hearth.referrals.forms import start_token
+from hearth.referrals.models import Referral, ReferralStatus
+from hearth.referrals.tests.factories import public_form_data
+
+URL = "/request-support"
+
+
+@pytest.mark.django_db
+def test_the_page_explains_what_is_recorded_before_the_form_without_signing_in(client, council):
+    response = client.get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200
+    explanation = council.privacy_explanation.split("\n")[0].strip()
+    assert explanation and explanation in body
+    assert body.index(explanation) < body.index('name="concerns"')
+    assert "Leave this blank" in body
+    assert 'name="started"' in body
+
+
+@pytest.mark.django_db
+def test_a_request_is_sent_and_the_confirmation_shows_its_reference(client, council):
+    response = client.post(URL, public_form_data(), follow=True)
+    body = response.content.decode()
+    referral = Referral.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("referrals:public_sent")
+    assert referral.reference in body
+    assert "What happens next" in body
+    assert (referral.council, referral.status, referral.requester_name) == (
+        council, ReferralStatus.AWAITING_SCREENING, "Jo Sample")
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_id=str(referral.pk))
+    assert event.actor_id is None
+
+
+@pytest.mark.django_db
+def test_a_sent_request_appears_in_the_screening_queue(client, client_for, council, screener):
+    client.post(URL, public_form_data())
+    referral = Referral.objects.get()
+    body = client_for(screener).get(reverse("referrals:queue")).content.decode()
+    assert referral.reference in body
+    assert "A parent or carer" in body
+
+
+@pytest.mark.django_db
+def test_a_filled_in_honeypot_is_refused_and_nothing_saved(client, council):
+    response = client.post(URL, public_form_data(website="http://spam.example"))
+    assert response.status_code == 200
+    assert "Leave the box labelled" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_form_sent_within_three_seconds_of_opening_is_refused(client, council):
+    response = client.post(URL, public_form_data(started=start_token()))
+    assert "sent very quickly" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_timestamp_is_refused(client, council):
+    response = client.post(URL, public_form_data(started=f"{time.time() - 60}"))
+    assert "could not be checked" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sixth_request_in_an_hour_from_one_address_is_refused_with_status_429(client, council):
+    for n in range(5):
+        assert client.post(URL, public_form_data(name=f"Parent {n}")).status_code == 302
+    response = client.post(URL, public_form_data(name="Parent six"))
+    assert response.status_code == 429
+    assert "Several requests for support have been sent from this connection" in response.content.decode()
+    assert Referral.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_is_per_address(client, council):
+    with override_settings(HEARTH_PUBLIC_REQUEST_LIMIT=1):
+        assert client.post(URL, public_form_data(), REMOTE_ADDR="192.0.2.1").status_code == 302
+        assert client.post(URL, public_form_data(), REMOTE_ADDR="192.0.2.1").status_code == 429
+        assert client.post(URL, public_form_data(), REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_spam_attempts_count_towards_the_limit(client, council):
+    with override_settings(HEARTH_PUBLIC_REQUEST_LIMIT=2):
+        client.post(URL, public_form_data(website="spam"))
+        client.post(URL, public_form_data(website="spam"))
+        assert client.post(URL, public_form_data()).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_request_without_an_email_or_phone_is_refused(client, council):
+    response = client.post(URL, public_form_data(email="", phone=""))
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Enter an email address or a phone number" in body
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_postcode_is_refused_and_the_text_kept(client, council):
+    response = client.post(URL, public_form_data(postcode="OX4 3LI"))
+    body = response.content.decode()
+    assert "Enter a real UK postcode" in body
+    assert "Max will not go to school." in body
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_request_without_agreement_is_refused(client, council):
+    data = public_form_data()
+    del data["agrees"]
+    response = client.post(URL, data)
+    assert "Confirm that you agree to this request for support" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_phone_number_alone_is_enough(client, council):
+    assert client.post(URL, public_form_data(email="", phone="07700 900982")).status_code == 302
+    assert Referral.objects.get().requester_phone == "07700 900982"
+
+
+@pytest.mark.django_db
+def test_personal_details_are_not_written_to_the_logs(client, council, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client.post(URL, public_form_data(name="Zebedee Uniquename", email="zebedee@example.test"))
+        client.post(URL, public_form_data(name="Zebedee Uniquename", postcode="bad"))
+    assert Referral.objects.count() == 1
+    assert "Uniquename" not in caplog.text and "zebedee@" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_named_council_has_its_own_page(client, council, other_council):
+    response = client.get(f"/councils/{other_council.code}/request-support")
+    assert response.status_code == 200
+    assert other_council.service_name in response.content.decode()
+    client.post(f"/councils/{other_council.code}/request-support", public_form_data())
+    assert Referral.objects.get().council == other_council
+
+
+@pytest.mark.django_db
+def test_an_unknown_council_is_not_found(client, council):
+    assert client.get("/councils/nowhere/request-support").status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_several_councils_and_no_default_the_person_chooses_theirs(client, council, other_council):
+    body = client.get(URL).content.decode()
+    assert reverse("referrals:public_request_council", args=[council.code]) in body
+    assert reverse("referrals:public_request_council", args=[other_council.code]) in body
+
+
+@pytest.mark.django_db
+def test_the_default_council_setting_chooses_the_council(client, council, other_council):
+    with override_settings(HEARTH_DEFAULT_COUNCIL=other_council.code):
+        client.post(URL, public_form_data())
+    assert Referral.objects.get().council == other_council
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_without_a_request_goes_back_to_the_form(client, council):
+    response = client.get(reverse("referrals:public_sent"))
+    assert response.status_code == 302 and response["Location"] == reverse("referrals:public_request")
