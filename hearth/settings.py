@@ -188,6 +188,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("HEARTH_FROM_EMAIL", "hearth@localhost")
 # GOV.UK Notify: when both are set, email goes through Notify instead of the backend above.
 HEARTH_NOTIFY_API_KEY = os.environ.get("HEARTH_NOTIFY_API_KEY", "")
 HEARTH_NOTIFY_TEMPLATE_ID = os.environ.get("HEARTH_NOTIFY_TEMPLATE_ID", "")
+# The public request-for-support form: at most this many requests per client address per window.
+# The count is kept in Django's cache: give several processes a shared cache (HEARTH_CACHE_URL).
+HEARTH_PUBLIC_REQUEST_LIMIT = int(os.environ.get("HEARTH_PUBLIC_REQUEST_LIMIT", "5"))
+HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS = int(os.environ.get("HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", "3600"))
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -204,5 +208,20 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HEARTH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "django.security.DisallowedHost": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # WeasyPrint reports its progress (and document titles) at INFO: keep it out of the logs.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# A cache shared by every process (rate limits) when HEARTH_CACHE_URL names a Redis server.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["HEARTH_CACHE_URL"]}
+        if os.environ.get("HEARTH_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
