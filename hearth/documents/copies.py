@@ -1,0 +1,527 @@
+"""Printable copies for families (assessment, plan, review, chronology) and the step-up bundle for MASH.
+
+Each function checks the access policy (raising NotPermitted), loads what it prints in a fixed number of
+queries, records an EXPORT in the audit log and returns a tagged PDF. Recording who a copy was given to (a
+disclosure) is the caller's job: see `record_copy`.
+
+Addresses marked "must not be disclosed" are never printed in a copy meant for the family, and in the
+practitioners' documents (the step-up bundle, the chronology) only for roles the policy allows to see them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    ChildView,
+    Contribution,
+    ContributionStatus,
+    SectionKey,
+)
+from hearth.cases.models import Episode, EpisodeStatus
+from hearth.cases.selectors import chronology
+from hearth.core.errors import NotPermitted
+from hearth.documents.pdf import render_pdf
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+from hearth.outcomes.models import Reading
+from hearth.people import genogram
+from hearth.people.models import Address, Family, FamilyMember, MemberRole, Relationship
+from hearth.plans.models import (
+    Action,
+    Attendance,
+    ChildMeetingView,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    OutcomeProgress,
+    PlanOutcome,
+    Review,
+)
+from hearth.referrals.models import Referral
+from hearth.sharing.models import DisclosureKind
+from hearth.sharing.services import disclosure_record
+
+ROLE_ORDER = [MemberRole.PARENT_WITH_PR, MemberRole.PARENT_WITHOUT_PR, MemberRole.OTHER_ADULT, MemberRole.CHILD]
+
+# Why a copy is made and on what basis, recorded with each disclosure unless the caller says otherwise.
+PURPOSES = {
+    DisclosureKind.ASSESSMENT_COPY: "The family's own copy of their Early Help assessment",
+    DisclosureKind.PLAN_COPY: "The family's own copy of their Early Help plan",
+    DisclosureKind.REVIEW_COPY: "The family's own copy of a review of their plan",
+    DisclosureKind.CHRONOLOGY: "A copy of the family's chronology",
+    DisclosureKind.STEP_UP_BUNDLE: "Step-up referral to MASH with the family's documents",
+}
+FAMILY_COPY_BASIS = ("Families get copies of their own assessment, plan and review records "
+                     "(the right of access, UK GDPR Article 15)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def _require_view(user, family: Family, obj) -> None:
+    if not policy.can_view_family(user, family):
+        raise NotPermitted(object_type=obj._meta.label_lower, object_id=obj.pk)
+
+
+def _export(user, obj, family: Family, document: str) -> None:
+    audit.record(actor=user, action=AuditAction.EXPORT, obj=obj, family_id=family.pk, detail={"document": document})
+
+
+def _may_print_address(user, person, *, for_family: bool) -> bool:
+    if not person.address_withheld:
+        return True
+    return not for_family and policy.can_see_withheld_address(user)
+
+
+@dataclass
+class MemberRow:
+    name: str
+    role: str
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    address: str
+    address_hidden: bool
+
+
+def member_order(member: FamilyMember) -> tuple:
+    """Parents and carers first, then other adults, then children; oldest first within each."""
+    role = ROLE_ORDER.index(member.role) if member.role in ROLE_ORDER else len(ROLE_ORDER)
+    return role, member.person.date_of_birth or date.max, member.person.pk
+
+
+def _members(family: Family) -> list[FamilyMember]:
+    """Current members with their people, in `member_order` (one query)."""
+    members = list(FamilyMember.objects.filter(family=family, left_on__isnull=True).select_related("person"))
+    return sorted(members, key=member_order)
+
+
+def _member_rows(user, members: list[FamilyMember], *, for_family: bool) -> list[MemberRow]:
+    """Who is in the family, with current addresses where they may be printed (one query)."""
+    current = {a.person_id: a for a in
+               Address.objects.filter(person_id__in=[m.person_id for m in members], to_date__isnull=True)}
+    rows = []
+    for m in members:
+        person, address = m.person, current.get(m.person_id)
+        printable = _may_print_address(user, person, for_family=for_family)
+        rows.append(MemberRow(
+            name=person.full_name, role=m.get_role_display(), date_of_birth=person.date_of_birth,
+            date_of_birth_estimated=person.date_of_birth_estimated,
+            address=str(address) if address and printable else "",
+            address_hidden=bool(address and not printable)))
+    return rows
+
+
+def _area_names(council) -> dict[str, str]:
+    return {a["code"]: a["name"] for a in council.outcome_areas or []}
+
+
+@dataclass
+class ScoreRow:
+    area: str
+    score: int | None = None
+    family_score: int | None = None
+    first: int | None = None
+
+    @property
+    def change(self) -> str:
+        if self.first is None or self.score is None:
+            return "Not scored both times"
+        difference = self.score - self.first
+        if difference > 0:
+            return f"Up {difference}"
+        if difference < 0:
+            return f"Down {-difference}"
+        return "No change"
+
+
+def _score_rows(council, reading: Reading | None, first: Reading | None = None) -> list[ScoreRow]:
+    """One row per outcome area scored in either reading, in the council's order."""
+    names = _area_names(council)
+    now = {s.area: s for s in reading.scores.all()} if reading else {}
+    before = {s.area: s for s in first.scores.all()} if first else {}
+    codes = [c for c in names if c in now or c in before]
+    codes += sorted(c for c in {*now, *before} if c not in names)
+    rows = []
+    for code in codes:
+        row = ScoreRow(area=names.get(code, code.replace("_", " ").capitalize()))
+        if code in now:
+            row.score, row.family_score = now[code].score, now[code].family_score
+        if code in before:
+            row.first = before[code].score
+        rows.append(row)
+    return rows
+
+
+def _person_and_agency(user) -> str:
+    if user is None:
+        return "Not recorded"
+    return f"{user.full_name}, {user.agency.name}"
+
+
+def _base_context(user, family: Family) -> dict:
+    return {"family": family, "council": family.council, "printed_on": timezone.localdate(), "printed_by": user}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The assessment
+
+
+@dataclass
+class SectionPart:
+    key: str
+    heading: str
+    facts: str = ""
+    opinions: str = ""
+
+
+@dataclass
+class AssessmentParts:
+    assessment: Assessment
+    completed_by: str
+    started_by: str
+    members: list[MemberRow]
+    sections: dict[str, SectionPart]
+    scores: list[ScoreRow]
+    scores_taken_on: date | None
+    child_views: list[ChildView]
+    contributions: list[Contribution]
+    name: str = ""
+
+
+def _assessment_parts(user, assessment: Assessment, *, for_family: bool) -> AssessmentParts:
+    assessment = (
+        Assessment.objects.select_related("family__council", "completed_by__agency", "started_by__agency")
+        .prefetch_related(
+            "sections",
+            Prefetch("child_views", queryset=ChildView.objects.select_related("child").order_by("child__date_of_birth",
+                                                                                                 "pk")),
+            Prefetch("contributions", queryset=Contribution.objects.filter(status=ContributionStatus.SUBMITTED)
+                     .select_related("author")),
+        )
+        .get(pk=assessment.pk)
+    )
+    family = assessment.family
+    stored = {s.key: s for s in assessment.sections.all()}
+    sections = {key: SectionPart(key=key, heading=SectionKey(key).label,
+                                 facts=stored[key].facts if key in stored else "",
+                                 opinions=stored[key].opinions if key in stored else "")
+                for key in SectionKey.values}
+    reading = (Reading.objects.filter(assessment=assessment).prefetch_related("scores")
+               .order_by("-taken_on", "-pk").first())
+    return AssessmentParts(
+        assessment=assessment,
+        name=(family.council.plan_names or {}).get("assessment") or "Early Help Assessment",
+        completed_by=_person_and_agency(assessment.completed_by),
+        started_by=_person_and_agency(assessment.started_by),
+        members=_member_rows(user, _members(family), for_family=for_family),
+        sections=sections,
+        scores=_score_rows(family.council, reading),
+        scores_taken_on=reading.taken_on if reading else None,
+        child_views=list(assessment.child_views.all()),
+        contributions=list(assessment.contributions.all()),
+    )
+
+
+def assessment_pdf(user, assessment: Assessment) -> bytes:
+    """The family's copy of an assessment: who is in the family, every section with facts and views apart,
+    the outcome scores, each child's view, each professional's view, and who completed it and when."""
+    family = assessment.family
+    _require_view(user, family, assessment)
+    parts = _assessment_parts(user, assessment, for_family=True)
+    _export(user, assessment, family, DisclosureKind.ASSESSMENT_COPY)
+    return render_pdf("documents/assessment.html", {**_base_context(user, family), "a": parts},
+                      title=f"{parts.name}: {family.name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The plan and the latest Team Around the Family meeting
+
+
+@dataclass
+class ActionRow:
+    what: str
+    who: str
+    due_on: date
+    status: str
+    note: str = ""
+
+
+@dataclass
+class OutcomePart:
+    number: int
+    description: str
+    area: str
+    status: str
+    actions: list[ActionRow]
+
+
+@dataclass
+class MeetingPart:
+    meeting: Meeting
+    attended: list[str]
+    apologies: list[str]
+    absent: list[str]
+    child_views: list[ChildMeetingView]
+    agreed_lead: str
+
+
+@dataclass
+class PlanParts:
+    episode: Episode
+    name: str
+    lead: object
+    lead_phone: str
+    lead_email: str
+    outcomes: list[OutcomePart]
+    other_actions: list[ActionRow]
+    next_review: date | None
+    meeting: MeetingPart | None
+
+
+def _owner(action: Action) -> str:
+    if action.owner_user_id:
+        return _person_and_agency(action.owner_user)
+    if action.owner_agency_id:
+        return action.owner_agency.name
+    return action.owner_person.full_name if action.owner_person_id else "Not agreed yet"
+
+
+def _action_row(action: Action) -> ActionRow:
+    return ActionRow(what=action.what, who=_owner(action), due_on=action.due_on, status=action.get_status_display(),
+                     note=action.status_note)
+
+
+def _actions():
+    return Action.objects.select_related("owner_user__agency", "owner_agency", "owner_person").order_by("due_on", "pk")
+
+
+def _invitee(invitation: Invitation) -> str:
+    if invitation.user_id:
+        return _person_and_agency(invitation.user)
+    return f"{invitation.person.full_name} (family)"
+
+
+def _meeting_part(meeting: Meeting | None) -> MeetingPart | None:
+    """A held meeting with who came, who sent apologies and the children's views (three queries)."""
+    if meeting is None:
+        return None
+    invitations = list(Invitation.objects.filter(meeting=meeting).select_related("user__agency", "person"))
+    by = {value: [_invitee(i) for i in invitations if i.attendance == value] for value in Attendance.values}
+    return MeetingPart(
+        meeting=meeting, attended=by[Attendance.ATTENDED], apologies=by[Attendance.APOLOGIES],
+        absent=by[Attendance.ABSENT],
+        child_views=list(ChildMeetingView.objects.filter(meeting=meeting).select_related("child")
+                         .order_by("child__date_of_birth", "pk")),
+        agreed_lead=_person_and_agency(meeting.agreed_lead) if meeting.agreed_lead_id else "")
+
+
+def _latest_meeting(episode: Episode) -> Meeting | None:
+    return (Meeting.objects.filter(episode=episode, status=MeetingStatus.HELD).select_related("agreed_lead__agency")
+            .order_by("-scheduled_for", "-pk").first())
+
+
+def _plan_parts(episode: Episode) -> PlanParts:
+    episode = Episode.objects.select_related("family__council", "lead_professional__agency").get(pk=episode.pk)
+    council = episode.family.council
+    names = _area_names(council)
+    outcomes = PlanOutcome.objects.filter(episode=episode).order_by("pk").prefetch_related(
+        Prefetch("actions", queryset=_actions()))
+    lead = episode.lead_professional
+    return PlanParts(
+        episode=episode,
+        name=(council.plan_names or {}).get(f"level_{episode.level}") or "Early Help plan",
+        lead=lead,
+        lead_phone=(lead.phone or lead.agency.phone) if lead else "",
+        lead_email=(lead.agency.email or lead.email) if lead else "",
+        outcomes=[OutcomePart(number=n, description=o.description, area=names.get(o.area, ""),
+                              status=o.get_status_display(), actions=[_action_row(a) for a in o.actions.all()])
+                  for n, o in enumerate(outcomes, start=1)],
+        other_actions=[_action_row(a) for a in _actions().filter(episode=episode, outcome__isnull=True)],
+        next_review=episode.next_review_due,
+        meeting=_meeting_part(_latest_meeting(episode)),
+    )
+
+
+def plan_pdf(user, episode: Episode) -> bytes:
+    """The family's copy of their plan: the lead professional and how to reach them, each outcome with its
+    actions (what, who, by when, how it is going), the next review and the latest Team Around the Family
+    meeting."""
+    family = episode.family
+    _require_view(user, family, episode)
+    parts = _plan_parts(episode)
+    _export(user, episode, family, DisclosureKind.PLAN_COPY)
+    return render_pdf("documents/plan.html", {**_base_context(user, family), "p": parts},
+                      title=f"{parts.name}: {family.name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A review
+
+
+@dataclass
+class ReviewParts:
+    review: Review
+    progress: list[OutcomeProgress]
+    scores: list[ScoreRow]
+    first_taken_on: date | None
+    now_taken_on: date | None
+    new_level: str
+    chart_svg: str = ""
+
+
+def _star_chart(council, reading: Reading | None, first: Reading | None) -> str:
+    """The outcome star (hearth.outcomes.charts) of the first scores and this review's, over the areas scored in
+    either; none for fewer than three areas. The table beside it carries the same numbers."""
+    from hearth.outcomes.charts import star_chart
+
+    if reading is None:
+        return ""
+    now = {s.area: s.score for s in reading.scores.all()}
+    before = {s.area: s.score for s in first.scores.all()} if first else None
+    areas = [a for a in council.outcome_areas or [] if a["code"] in now or (before and a["code"] in before)]
+    if len(areas) < 3:
+        return ""
+    return star_chart(
+        areas, before, now,
+        first_label=f"At the start ({first.taken_on:%-d %B %Y})" if first else "At the start",
+        latest_label=f"At this review ({reading.taken_on:%-d %B %Y})",
+        title="Outcome star: your scores at the start and at this review")
+
+
+def _review_parts(review: Review) -> ReviewParts:
+    review = Review.objects.select_related("episode__family__council", "recorded_by__agency").get(pk=review.pk)
+    council = review.episode.family.council
+    reading = Reading.objects.filter(review=review).prefetch_related("scores").first()
+    first = (Reading.objects.filter(episode=review.episode, taken_on__lte=review.held_on).exclude(review=review)
+             .prefetch_related("scores").order_by("taken_on", "pk").first())
+    return ReviewParts(
+        review=review,
+        progress=list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id")),
+        scores=_score_rows(council, reading, first),
+        first_taken_on=first.taken_on if first else None,
+        now_taken_on=reading.taken_on if reading else None,
+        new_level=council.level_name(review.new_level) if review.new_level else "",
+        chart_svg=_star_chart(council, reading, first),
+    )
+
+
+def review_pdf(user, review: Review) -> bytes:
+    """The family's copy of a review: progress with each outcome, the new scores beside the first ones, the
+    decision and the next review."""
+    family = review.episode.family
+    _require_view(user, family, review)
+    parts = _review_parts(review)
+    _export(user, review, family, DisclosureKind.REVIEW_COPY)
+    return render_pdf("documents/review.html", {**_base_context(user, family), "r": parts},
+                      title=f"Review of your plan on {review.held_on:%-d %B %Y}: {family.name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The step-up bundle
+
+
+def _latest_completed_assessment(episode: Episode | None, family: Family) -> Assessment | None:
+    completed = Assessment.objects.filter(status=AssessmentStatus.COMPLETED)
+    if episode is not None:
+        found = completed.filter(episode=episode).order_by("-number", "-pk").first()
+        if found:
+            return found
+    return completed.filter(family=family).order_by("-completed_at", "-pk").first()
+
+
+def _genogram(members: list[FamilyMember]) -> tuple[str, list[str]]:
+    people = {m.person_id: m.person for m in members}
+    relationships = list(Relationship.objects.filter(from_person_id__in=people, to_person_id__in=people).order_by("pk"))
+    for rel in relationships:  # both ends are loaded: str(rel) queries nothing
+        rel.from_person, rel.to_person = people[rel.from_person_id], people[rel.to_person_id]
+    return genogram.build(members, relationships)
+
+
+def _may_have_bundle(user, referral) -> bool:
+    """Anyone who may see the family, and MASH: the screeners of the referral's council receive a step-up
+    referral before anyone there holds the family (the same test as hearth.referrals.selectors
+    .referral_for_bundle; it belongs in the access policy)."""
+    if policy.can_view_family(user, referral.family):
+        return True
+    return policy.can_screen_referrals(user) and user.agency.council_id == referral.council_id
+
+
+def step_up_bundle_pdf(user, referral) -> bytes:
+    """One PDF for MASH: the multi-agency referral (who asks, the concerns, what has been tried, whether
+    consent was sought and why not, the level), then the latest completed assessment, the plan, the latest
+    Team Around the Family minutes and the genogram with its text alternative."""
+    if referral.family_id is None:
+        raise NotPermitted("A step-up bundle needs a family record.", object_type="referrals.referral",
+                           object_id=referral.pk)
+    referral = Referral.objects.select_related("family__council", "episode", "requester_user__agency").get(
+        pk=referral.pk)
+    family = referral.family
+    if not _may_have_bundle(user, referral):
+        raise NotPermitted(object_type="referrals.referral", object_id=referral.pk)
+    episode = referral.episode or Episode.objects.filter(family=family).exclude(status=EpisodeStatus.CLOSED).first()
+    members = _members(family)
+    assessment = _latest_completed_assessment(episode, family)
+    plan = _plan_parts(episode) if episode else None
+    svg, text = _genogram(members)
+    level = referral.level or (episode.level if episode else None)
+    context = {
+        **_base_context(user, family),
+        "referral": referral,
+        "episode": episode,
+        "level": f"{family.council.level_name(level)} (level {level})" if level else "",
+        # The agency the requester worked for when they asked, else their agency now.
+        "requester_agency": getattr(referral, "requester_agency", "") or (
+            referral.requester_user.agency.name if referral.requester_user_id else ""),
+        "members": _member_rows(user, members, for_family=False),
+        "a": _assessment_parts(user, assessment, for_family=False) if assessment else None,
+        "p": plan,
+        "genogram_svg": svg,
+        "genogram_text": text,
+    }
+    _export(user, referral, family, DisclosureKind.STEP_UP_BUNDLE)
+    return render_pdf("documents/step_up_bundle.html", context,
+                      title=f"Step-up referral to MASH {referral.reference}: {family.name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The chronology
+
+
+def chronology_pdf(user, family: Family) -> bytes:
+    """Significant events across the whole family in date order, each with its type and who recorded it: the
+    same chronology the family's chronology page shows (hearth.cases.selectors.chronology)."""
+    _require_view(user, family, family)
+    family = Family.objects.select_related("council").get(pk=family.pk)
+    entries = chronology(user, family)
+    _export(user, family, family, DisclosureKind.CHRONOLOGY)
+    return render_pdf("documents/chronology.html", {**_base_context(user, family), "entries": entries},
+                      title=f"Chronology: {family.name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Recording who a copy went to
+
+
+DOCUMENT_DESCRIPTIONS = {
+    DisclosureKind.ASSESSMENT_COPY: "A PDF copy of the Early Help assessment",
+    DisclosureKind.PLAN_COPY: "A PDF copy of the Early Help plan",
+    DisclosureKind.REVIEW_COPY: "A PDF copy of a review of the plan",
+    DisclosureKind.CHRONOLOGY: "A PDF copy of the chronology",
+    DisclosureKind.STEP_UP_BUNDLE: "The step-up referral with the assessment, plan, latest meeting notes and genogram",
+}
+
+
+def record_copy(*, actor, family: Family, kind: str, obj, recipient: str, person=None, recipient_agency=None,
+                purpose: str = "", basis: str = ""):
+    """Record a copy handed over as a disclosure (the information-sharing register and the audit log)."""
+    return disclosure_record(
+        actor=actor, family=family, kind=kind, what=DOCUMENT_DESCRIPTIONS.get(kind, "A PDF copy"),
+        recipient=recipient, purpose=purpose or PURPOSES.get(kind, "A copy for the family"),
+        basis=basis or FAMILY_COPY_BASIS, person=person, recipient_agency=recipient_agency, obj=obj)

@@ -1,0 +1,51 @@
+"""Accessible PDFs from Jinja templates, with WeasyPrint.
+
+Every PDF is tagged (PDF/UA-1: a structure tree with headings, paragraphs, lists and tables with header
+cells), carries its title and language, embeds its fonts (DejaVu Sans, installed on Debian) and is A4 with
+"Page X of Y" in the footer. Nothing is fetched over the network: the only URLs a document may use are
+data: URLs; anything else is refused.
+"""
+
+import logging
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+# PDF/UA-1 turns on tagging (pdf_tags) and writes the PDF/UA identification into the XMP metadata.
+PDF_VARIANT = "pdf/ua-1"
+ALLOWED_URL_SCHEMES = frozenset({"data"})
+
+# WeasyPrint reports each rendering step, and fontTools each font it subsets, at INFO: keep the log for
+# warnings and errors.
+for _name in ("weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Refuses every URL except data: URLs, so rendering never reaches the network or the file system."""
+
+    def __init__(self):
+        super().__init__(timeout=1, allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme not in ALLOWED_URL_SCHEMES:
+            raise ValueError("Documents may not load anything from outside themselves")
+        return super().fetch(url, headers)
+
+
+def render_html(template_name: str, context: dict, *, title: str, lang: str = "en-GB") -> str:
+    """The document's HTML, rendered by Django's Jinja2 engine (the base template reads these names)."""
+    return render_to_string(template_name, {**context, "document_title": title, "document_lang": lang})
+
+
+def render_pdf(template_name: str, context: dict, *, title: str, lang: str = "en-GB") -> bytes:
+    """Render a template to a tagged PDF with `title` and `lang` in its metadata."""
+    html = render_html(template_name, context, title=title, lang=lang)
+    document = HTML(string=html, url_fetcher=LocalOnlyFetcher(), base_url=None).render(pdf_variant=PDF_VARIANT)
+    # The template sets <title> and <html lang>; the metadata is set here as well so that a template
+    # cannot produce a PDF without them.
+    document.metadata.title = title
+    document.metadata.lang = lang
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
