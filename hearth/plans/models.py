@@ -59,7 +59,9 @@ class Invitation(models.Model):
     """A practitioner or a family member invited to a meeting (young people to their own)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     attendance = models.CharField(max_length=20, choices=Attendance.choices, default=Attendance.INVITED)
 
@@ -67,7 +69,9 @@ class Invitation(models.Model):
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(user__isnull=False) & Q(person__isnull=True)) | (Q(user__isnull=True) & Q(person__isnull=False)),
+                condition=(
+                    (Q(user__isnull=False) & Q(person__isnull=True)) | (Q(user__isnull=True) & Q(person__isnull=False))
+                ),
                 name="invitation_user_or_person",
             ),
             models.UniqueConstraint(fields=["meeting", "user"], name="invitation_user_unique"),

@@ -1,7 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from hearth.plans import views  # noqa: F401
+from hearth.plans import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("episodes/<int:episode_id>/meetings/new", views.meeting_new_view, name="meeting_new"),
+    path("meetings/<int:meeting_id>", views.meeting_view, name="meeting"),
+    path("meetings/<int:meeting_id>/record", views.meeting_record_view, name="meeting_record"),
+    path("meetings/<int:meeting_id>/send", views.meeting_send_view, name="meeting_send"),
+    path("episodes/<int:episode_id>/plan", views.plan_view, name="plan"),
+    path("episodes/<int:episode_id>/plan/outcomes/new", views.outcome_new_view, name="outcome_new"),
+    path("episodes/<int:episode_id>/plan/actions/new", views.action_new_view, name="action_new"),
+    path("actions/<int:action_id>/status", views.action_status_view, name="action_status"),
+    path("episodes/<int:episode_id>/reviews/new", views.review_new_view, name="review_new"),
+    path("reviews/<int:review_id>", views.review_view, name="review"),
+    path("work/due", views.due_work_view, name="due_work"),
+]

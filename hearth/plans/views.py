@@ -1,1 +1,306 @@
-"""Pages."""
+"""Pages: arranging and recording Team Around the Family meetings, sending the notes, the SMART plan,
+reviews and the due-work list."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hearth.access import policy
+from hearth.accounts.models import Agency
+from hearth.cases.services import default_review_date
+from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.outcomes.forms import ScoresForm
+from hearth.people.models import Person
+from hearth.plans import selectors, services
+from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
+from hearth.plans.models import ReviewDecision
+from hearth.web.forms import apply_domain_error
+
+
+class _FormGroup:
+    """Lets the error summary (and the page title) cover several forms on one page."""
+
+    def __init__(self, *forms):
+        self.forms = forms
+
+    @property
+    def errors(self):
+        return any(f.errors for f in self.forms)
+
+
+def _apply(forms, exc: DomainError, *, rename: dict | None = None) -> None:
+    """Put a service's refusal on whichever form has the field; anything else goes on the first form."""
+    if isinstance(exc, ValidationFailed):
+        rename = rename or {}
+        for key, message in exc.errors.items():
+            key = rename.get(key, key)
+            target = next((f for f in forms if key in f.fields), forms[0])
+            target.add_error(key if key in target.fields else None, message)
+    else:
+        apply_domain_error(forms[0], exc)
+
+
+def _require_edit(user, family) -> None:
+    if not policy.can_edit_family(user, family):
+        raise NotPermitted(object_type="people.family", object_id=family.pk)
+
+
+def _context(episode, **extra) -> dict:
+    return {"episode": episode, "family": episode.family, "council": episode.family.council, **extra}
+
+
+# --- meetings ------------------------------------------------------------------------------------------------
+
+
+def meeting_new_view(request, episode_id: int):
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    _require_edit(request.user, episode.family)
+    choices = selectors.schedule_choices(request.user, episode)
+    form = MeetingForm(request.POST or None, choices=choices, initial={
+        "practitioners": [u.pk for u in choices["involved"]],
+        "family_members": choices["preselected_members"]})
+    if request.method == "POST" and form.is_valid():
+        users = {u.pk: u for u in (*choices["involved"], *choices["others"])}
+        people = {m.person_id: m.person for m in choices["members"]}
+        try:
+            with transaction.atomic():
+                meeting = services.meeting_schedule(
+                    actor=request.user, episode=episode, kind=form.cleaned_data["kind"],
+                    scheduled_for=form.scheduled_for(), location=form.cleaned_data["location"],
+                    practitioners=[users[pk] for pk in form.practitioner_ids()],
+                    family_members=[people[pk] for pk in form.cleaned_data["family_members"]])
+        except DomainError as exc:
+            _apply([form], exc)
+        else:
+            messages.success(request, "The meeting has been arranged and the invitations have been sent.")
+            return redirect("plans:meeting", meeting_id=meeting.pk)
+    return render(request, "plans/meeting_new.html", _context(
+        episode, form=form, title=f"Arrange a meeting for {episode.family.name}"))
+
+
+def meeting_view(request, meeting_id: int):
+    meeting = selectors.meeting_detail(request.user, meeting_id)
+    episode = meeting.episode
+    return render(request, "plans/meeting.html", _context(
+        episode, meeting=meeting, can_edit=policy.can_edit_family(request.user, episode.family),
+        can_record=timezone.localtime(meeting.scheduled_for).date() <= timezone.localdate(),
+        title=f"{meeting.get_kind_display()} for {episode.family.name}"))
+
+
+def meeting_record_view(request, meeting_id: int):
+    meeting = selectors.meeting_detail(request.user, meeting_id)
+    episode = meeting.episode
+    _require_edit(request.user, episode.family)
+    choices = selectors.record_choices(request.user, meeting)
+    invitations = list(meeting.invitations.all())
+    on = timezone.localtime(meeting.scheduled_for).date()
+    initial = {
+        "version": meeting.version, "family_views": meeting.family_views, "strengths": meeting.strengths,
+        "needs": meeting.needs, "minutes": meeting.minutes,
+        "agreed_lead": meeting.agreed_lead_id or episode.lead_professional_id,
+        "next_review_on": meeting.next_review_on or default_review_date(episode, on),
+        **{f"attendance_{i.pk}": i.attendance for i in invitations if i.attendance != "invited"},
+        **{f"child_view_{pk}": text for pk, text in choices["child_views"].items()},
+    }
+    form = RecordForm(request.POST or None, initial=initial, invitations=invitations,
+                      children=choices["children"], leads=choices["leads"])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        leads = {u.pk: u for u in choices["leads"]}
+        try:
+            with transaction.atomic():
+                result = services.meeting_record(
+                    actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
+                    family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
+                    needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
+                    next_review_on=data["next_review_on"])
+        except DomainError as exc:
+            _apply([form], exc)
+        else:
+            text = "The meeting has been recorded."
+            if result.plan_agreed:
+                text += " The plan has been agreed and is now active."
+            elif result.plan_waiting:
+                text = result.plan_waiting
+            messages.success(request, text)
+            return redirect("plans:meeting", meeting_id=meeting.pk)
+    return render(request, "plans/meeting_record.html", _context(
+        episode, meeting=meeting, form=form, title="Record the meeting"))
+
+
+@require_POST
+def meeting_send_view(request, meeting_id: int):
+    meeting = selectors.meeting_for_update(request.user, meeting_id)
+    try:
+        with transaction.atomic():
+            sent = services.notes_send(actor=request.user, meeting=meeting)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if sent:
+            messages.success(request, f"The notes have been emailed to {sent} "
+                                      f"{'person' if sent == 1 else 'people'}.")
+        else:
+            messages.warning(request, "No one invited has an email address, so the notes have not been emailed. "
+                                      "Give them a printed copy.")
+    return redirect("plans:meeting", meeting_id=meeting.pk)
+
+
+# --- the plan ------------------------------------------------------------------------------------------------
+
+
+def plan_view(request, episode_id: int):
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    plan = selectors.plan_detail(request.user, episode)
+    return render(request, "plans/plan.html", _context(
+        episode, plan=plan, can_edit=episode.is_open and policy.can_edit_family(request.user, episode.family),
+        title=f"The plan for {episode.family.name}"))
+
+
+def _back_to(request, episode):
+    meeting_id = request.GET.get("meeting") or request.POST.get("meeting_id")
+    if meeting_id and meeting_id.isdigit():
+        return redirect("plans:meeting", meeting_id=int(meeting_id))
+    return redirect("plans:plan", episode_id=episode.pk)
+
+
+def _linked_meeting(request, episode):
+    meeting_id = request.GET.get("meeting") or ""
+    if meeting_id.isdigit():
+        return episode.meetings.filter(pk=int(meeting_id)).first()
+    return None
+
+
+def outcome_new_view(request, episode_id: int):
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    _require_edit(request.user, episode.family)
+    form = OutcomeForm(episode.family.council, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.outcome_add(actor=request.user, episode=episode,
+                                     description=form.cleaned_data["description"], area=form.cleaned_data["area"],
+                                     meeting=_linked_meeting(request, episode))
+        except DomainError as exc:
+            _apply([form], exc)
+        else:
+            messages.success(request, "The outcome has been added to the plan.")
+            return _back_to(request, episode)
+    return render(request, "plans/outcome_new.html", _context(
+        episode, form=form, title="Add an outcome to the plan"))
+
+
+def action_new_view(request, episode_id: int):
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    _require_edit(request.user, episode.family)
+    choices = selectors.owner_choices(request.user, episode)
+    form = ActionForm(request.POST or None, choices=choices, initial={"outcome": request.GET.get("outcome")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = {u.pk: u for u in choices["practitioners"]}
+        agencies: dict[int, Agency] = {a.pk: a for a in choices["agencies"]}
+        people: dict[int, Person] = {m.person_id: m.person for m in choices["members"]}
+        outcomes = {o.pk: o for o in choices["outcomes"]}
+        try:
+            with transaction.atomic():
+                services.action_add(
+                    actor=request.user, episode=episode, what=data["what"], due_on=data["due_on"],
+                    owner_user=users.get(data["owner_user"]), owner_agency=agencies.get(data["owner_agency"]),
+                    owner_person=people.get(data["owner_person"]), outcome=outcomes.get(data["outcome"]),
+                    meeting=_linked_meeting(request, episode))
+        except DomainError as exc:
+            _apply([form], exc, rename={"owner": "owner_user"})
+        else:
+            messages.success(request, "The action has been added to the plan.")
+            return _back_to(request, episode)
+    return render(request, "plans/action_new.html", _context(
+        episode, form=form, title="Add an action to the plan"))
+
+
+def action_status_view(request, action_id: int):
+    action = selectors.action_for_update(request.user, action_id)
+    episode = action.episode
+    _require_edit(request.user, episode.family)
+    form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
+                                                           "version": action.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.action_update_status(actor=request.user, action=action, version=form.cleaned_data["version"],
+                                              status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+        except DomainError as exc:
+            _apply([form], exc)
+        else:
+            messages.success(request, "The action has been updated.")
+            return redirect("plans:plan", episode_id=episode.pk)
+    return render(request, "plans/action_status.html", _context(
+        episode, action=action, form=form, title="Update an action"))
+
+
+# --- reviews -------------------------------------------------------------------------------------------------
+
+
+def review_new_view(request, episode_id: int):
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    _require_edit(request.user, episode.family)
+    council = episode.family.council
+    choices = selectors.review_choices(request.user, episode)
+    data = request.POST or None
+    form = ReviewForm(council, data, outcomes=choices["outcomes"], meetings=choices["meetings"],
+                      initial={"next_review_on": default_review_date(episode), "meeting": request.GET.get("meeting")})
+    scores_form = ScoresForm(council, data, prefix="scores")
+    if request.method == "POST":
+        scores_valid = scores_form.is_valid()
+        if form.is_valid():
+            d = form.cleaned_data
+            meetings = {m.pk: m for m in choices["meetings"]}
+            answers = {"actor": request.user, "episode": episode, "held_on": d["held_on"],
+                       "meeting": meetings.get(d["meeting"]), "summary": d["summary"], "progress": form.progress(),
+                       "decision": d["decision"], "new_level": d["new_level"], "level_reasons": d["level_reasons"],
+                       "next_review_on": d["next_review_on"]}
+            try:
+                if not scores_valid:
+                    # Check the rest too, so that every problem is shown at once; nothing is saved.
+                    services.review_check(**answers)
+                else:
+                    with transaction.atomic():
+                        review = services.review_record(**answers, family_views=d["family_views"],
+                                                        scores=scores_form.scores())
+            except DomainError as exc:
+                _apply([form, scores_form], exc)
+            else:
+                if scores_valid:
+                    return _after_review(request, review)
+    return render(request, "plans/review_new.html", _context(
+        episode, review_form=form, scores_form=scores_form, form=_FormGroup(form, scores_form),
+        title=f"Review the plan for {episode.family.name}"))
+
+
+def _after_review(request, review):
+    if review.decision == ReviewDecision.CLOSE:
+        messages.success(request, "The review has been recorded. Now close Early Help with the family's final "
+                                  "comments.")
+        return redirect("cases:episode_close", episode_id=review.episode_id)
+    messages.success(request, "The review has been recorded.")
+    return redirect("plans:review", review_id=review.pk)
+
+
+def review_view(request, review_id: int):
+    bundle = selectors.review_detail(request.user, review_id)
+    episode = bundle["episode"]
+    return render(request, "plans/review.html", {
+        **bundle, "step_up_url": f"/episodes/{episode.pk}/step-up",
+        "title": f"Review on {bundle['review'].held_on:%-d %B %Y}"})
+
+
+# --- due work ------------------------------------------------------------------------------------------------
+
+
+def due_work_view(request):
+    due = selectors.due_work(request.user, limit=200)
+    return render(request, "plans/due.html", {"due": due, "title": "Reviews and actions due", "active": "dashboard"})
+

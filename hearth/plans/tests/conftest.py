@@ -1,0 +1,84 @@
+"""Fixtures for the plans tests: an open episode led by `practitioner`, a family with a parent, a young person
+(13) and a younger child (6), and helpers for meetings, plans and scores."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from hearth.assessments.models import Assessment, AssessmentStatus
+from hearth.cases import services as cases
+from hearth.people import services as people
+from hearth.people.models import Sex
+from hearth.plans import services
+from hearth.plans.models import Meeting, MeetingKind
+
+
+def years_ago(years: int, days: int = 30) -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def episode(family, practitioner):
+    return cases.episode_open(actor=practitioner, family=family, reason="N4", level=3, lead=practitioner,
+                              level_reasons="Several needs")
+
+
+@pytest.fixture
+def parent(family, practitioner):
+    return people.person_create(actor=practitioner, family=family, role="parent_pr",
+                                data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
+                                      "date_of_birth": datetime.date(1985, 1, 2), "email": "jo.parent@example.test"})
+
+
+@pytest.fixture
+def young_person(family, practitioner):
+    return people.person_create(actor=practitioner, family=family, role="child",
+                                data={"given_name": "Sam", "family_name": "Testfamily", "sex": Sex.MALE,
+                                      "date_of_birth": years_ago(13)})
+
+
+@pytest.fixture
+def young_child(family, practitioner):
+    return people.person_create(actor=practitioner, family=family, role="child",
+                                data={"given_name": "Ava", "family_name": "Testfamily", "sex": Sex.FEMALE,
+                                      "date_of_birth": years_ago(6)})
+
+
+@pytest.fixture
+def completed_assessment(episode, practitioner):
+    return Assessment.objects.create(episode=episode, family=episode.family, status=AssessmentStatus.COMPLETED,
+                                     started_by=practitioner, completed_by=practitioner,
+                                     completed_at=timezone.now())
+
+
+@pytest.fixture
+def meeting_today(episode, practitioner, other_practitioner, parent, young_person):
+    """A Team Around the Family meeting today (so it can be recorded), inviting two practitioners, the parent and
+    the young person."""
+    return services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+                                     scheduled_for=timezone.now(), location="Hill School family room",
+                                     practitioners=[practitioner, other_practitioner],
+                                     family_members=[parent, young_person])
+
+
+@pytest.fixture
+def scores(council):
+    return {a["code"]: (5, None) for a in council.outcome_areas}
+
+
+def attended(meeting: Meeting) -> dict[int, str]:
+    return {inv.pk: "attended" for inv in meeting.invitations.all()}
+
+
+def in_days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def plan_with_one_action(actor, episode):
+    outcome = services.outcome_add(actor=actor, episode=episode, description="Sam goes to school every day",
+                                   area="education_and_learning")
+    action = services.action_add(actor=actor, episode=episode, what="Morning routine chart", due_on=in_days(7),
+                                 owner_user=actor, outcome=outcome)
+    return outcome, action
