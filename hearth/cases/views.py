@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from hearth.access import policy
 from hearth.cases import selectors, services

@@ -175,7 +175,7 @@ def _send_invitations(*, actor, meeting: Meeting, users: list, people: list) -> 
                 f"Family record number: {family.pk}\n\n"
                 f"Sign in to {council.service_name} to see the family's record and the plan.")
         notify.send_email(to=[user.email], subject=subject, body=body)
-        disclosure_record(actor=actor, family=family, kind="other",
+        disclosure_record(actor=actor, family=family, kind="taf_invitation",
                           what="Invitation to a Team Around the Family meeting: when and where (no names)",
                           recipient=user.email, recipient_agency=user.agency, purpose="Invite to the meeting",
                           basis=_basis(council, family_member=False), obj=meeting)
@@ -187,7 +187,7 @@ def _send_invitations(*, actor, meeting: Meeting, users: list, people: list) -> 
                 "The people who work with your family will be there. You can bring someone to support you. "
                 "If you cannot come, please tell your lead professional.")
         notify.send_email(to=[person.email], subject=subject, body=body)
-        disclosure_record(actor=actor, family=family, person=person, kind="other",
+        disclosure_record(actor=actor, family=family, person=person, kind="taf_invitation",
                           what="Invitation to a Team Around the Family meeting: when and where",
                           recipient=person.email, purpose="Invite to the meeting",
                           basis=_basis(council, family_member=True), obj=meeting)

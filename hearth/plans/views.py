@@ -4,6 +4,7 @@ reviews and the due-work list."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -293,7 +294,7 @@ def review_view(request, review_id: int):
     bundle = selectors.review_detail(request.user, review_id)
     episode = bundle["episode"]
     return render(request, "plans/review.html", {
-        **bundle, "step_up_url": f"/episodes/{episode.pk}/step-up",
+        **bundle, "step_up_url": reverse("referrals:step_up", args=[episode.pk]),
         "title": f"Review on {bundle['review'].held_on:%-d %B %Y}"})
 
 

@@ -17,6 +17,7 @@ class DisclosureKind(models.TextChoices):
     PLAN_COPY = "plan_copy", "Copy of the plan"
     REVIEW_COPY = "review_copy", "Copy of a review"
     TAF_NOTES = "taf_notes", "Team Around the Family meeting notes"
+    TAF_INVITATION = "taf_invitation", "Invitation to a Team Around the Family meeting"
     STEP_UP_BUNDLE = "step_up_bundle", "Step-up referral to MASH with the family's documents"
     REFERRAL_OUTCOME = "referral_outcome", "Outcome of a request for support"
     CLOSURE_NOTICE = "closure_notice", "Notice that Early Help has closed"

@@ -94,6 +94,19 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
             ],
             **extra,
         }
+    # CheckboxSelectMultiple is a subclass of RadioSelect in Django, so it must be tested first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        values = {str(v) for v in (bf.value() or [])}
+        items = [{"value": v, "text": str(t), "checked": str(v) in values} for v, t in bf.field.choices]
+        if items:
+            items[0]["id"] = bf.auto_id
+        return "checkboxes", {
+            **{k: v for k, v in base.items() if k != "id"},
+            "idPrefix": bf.auto_id,
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "items": items,
+            **extra,
+        }
     if isinstance(widget, forms.RadioSelect):
         value = bf.value()
         items = [
@@ -102,18 +115,6 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
         if items:
             items[0]["id"] = bf.auto_id
         return "radios", {
-            **{k: v for k, v in base.items() if k != "id"},
-            "idPrefix": bf.auto_id,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
-            "items": items,
-            **extra,
-        }
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        values = {str(v) for v in (bf.value() or [])}
-        items = [{"value": v, "text": str(t), "checked": str(v) in values} for v, t in bf.field.choices]
-        if items:
-            items[0]["id"] = bf.auto_id
-        return "checkboxes", {
             **{k: v for k, v in base.items() if k != "id"},
             "idPrefix": bf.auto_id,
             "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},

@@ -6,14 +6,22 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from hearth.accounts.models import Role
+from hearth.assessments import selectors as assessment_selectors
 from hearth.people import selectors
+from hearth.plans import selectors as plan_selectors
 
 
 def dashboard_view(request):
     families = selectors.families_for_dashboard(request.user)
     page = Paginator(families, 25).get_page(request.GET.get("page"))
+    works_with_families = request.user.has_role(Role.PRACTITIONER, Role.COORDINATOR, Role.MANAGER,
+                                                Role.SOCIAL_WORKER, Role.MASH_SCREENER)
     return render(request, "web/dashboard.html", {
-        "page": page, "total": page.paginator.count, "title": "My families", "active": "dashboard"})
+        "page": page, "total": page.paginator.count, "title": "My families", "active": "dashboard",
+        "due": plan_selectors.due_work(request.user) if works_with_families else None,
+        "invitations": assessment_selectors.my_invitations(request.user) if works_with_families else [],
+    })
 
 
 @login_not_required
