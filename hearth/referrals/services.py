@@ -104,7 +104,7 @@ def _require_screener(actor, referral: Referral) -> None:
 
 
 def _lock(referral: Referral) -> Referral:
-    return (Referral.objects.select_for_update()
+    return (Referral.objects.select_for_update(of=("self",))
             .select_related("council", "family", "episode", "requester_user__agency").get(pk=referral.pk))
 
 

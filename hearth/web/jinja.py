@@ -10,8 +10,8 @@ from hearth.core.identifiers import format_nhs_number, format_ni_number
 from hearth.web.forms import error_list, govuk_field
 
 
-def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+def url(viewname: str, /, *args, **kwargs) -> str:
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
 def uk_date(value, fmt: str = "%-d %B %Y") -> str:

@@ -3,8 +3,9 @@ from django.core.management.base import BaseCommand
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import User
-from hearth.demo import generator
+from hearth.demo import generator, journeys
 from hearth.people.models import Family
+from hearth.referrals import services as referrals
 
 DEMO_FAMILIES = 60
 
@@ -37,4 +38,11 @@ class Command(BaseCommand):
             if index % 12 == 0:
                 rows.append(Involvement(family=family, user=by_local["mash"], relationship=Involved.MASH))
         Involvement.objects.bulk_create(rows, ignore_conflicts=True)
+        staged = journeys.stage_families(council=council, users=by_local, families=families[1:])
+        referrals.referral_public_create(council=council, request=referrals.PublicRequest(
+            requester_kind="parent", name="Jo Demo", email="jo.demo@example.test", relationship="Mum",
+            family_details="Jo (34) and two boys, aged 6 and 9", postcode="HE1 1AA",
+            concerns="My older boy is being bullied and will not go to school.",
+            tried_already="I spoke to his teacher.", hoped_for="Someone to help us talk to the school.", agrees=True))
+        self.stdout.write(f"Demo families at each stage of the journey: {', '.join(staged)}.")
         self.stdout.write(f"Loaded the demo council with {len(families)} families and {User.objects.filter(agency__council=council).count()} users.")

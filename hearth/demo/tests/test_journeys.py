@@ -1,0 +1,27 @@
+"""The demo has a family at every stage of the journey, and every one of their pages renders."""
+
+import pytest
+from django.core.management import call_command
+
+from hearth.accounts.models import User
+from hearth.cases.models import Episode, EpisodeStatus
+from hearth.referrals.models import Referral, ReferralStatus
+
+
+@pytest.mark.django_db
+def test_the_demo_has_families_at_every_stage_and_their_pages_render(client):
+    call_command("load_demo")
+    statuses = set(Episode.objects.values_list("status", flat=True))
+    assert statuses == set(EpisodeStatus.values)
+    assert Episode.objects.filter(origin="step_down").exists()
+    assert Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING).count() >= 2
+    practitioner = User.objects.get(email="practitioner@demo.hearth.test")
+    client.force_login(practitioner)
+    assert "Reviews and actions due" in client.get("/").content.decode()
+    for episode in Episode.objects.filter(lead_professional=practitioner):
+        for url in (f"/episodes/{episode.pk}", f"/episodes/{episode.pk}/outcomes", f"/families/{episode.family_id}",
+                    f"/families/{episode.family_id}/chronology", f"/episodes/{episode.pk}/plan"):
+            assert client.get(url).status_code == 200, url
+    client.force_login(User.objects.get(email="mash@demo.hearth.test"))
+    queue = client.get("/referrals/").content.decode()
+    assert "Waiting for screening" in queue or "waiting" in queue.lower()
