@@ -8,8 +8,10 @@ from benchmarks.settings import (
     DB_LABELS,
     DEFAULT_PG_URL,
     DOC,
+    EPISODE_HEADING,
     FULL_SIZE,
     KINDS,
+    TARGET_EPISODE_MEDIAN_MS,
     TARGET_GENERATE_S,
     TARGET_MEDIAN_MS,
     TARGET_P95_MS,
@@ -17,6 +19,9 @@ from benchmarks.settings import (
 )
 
 DATA_RE = re.compile(r"<!-- bench-data (\{.*\}) -->")
+EPISODE_DATA_RE = re.compile(r"<!-- episode-bench-data (\{.*\}) -->")
+# Sections written by other benchmarks (benchmarks/episode.py): render() keeps them as they are.
+KEPT_SECTIONS = (EPISODE_HEADING,)
 
 
 def read_doc_data() -> dict[str, dict]:
@@ -214,4 +219,153 @@ def render(results: dict[str, dict]) -> str:
         if db in results:
             lines += section(results[db])
     lines.append(METHOD.format(warm_up=WARM_UP, pg_name=urlsplit(DEFAULT_PG_URL).path.lstrip("/")))
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    current = DOC.read_text() if DOC.exists() else ""
+    for heading in KEPT_SECTIONS:
+        kept = get_section(current, heading)
+        if kept:
+            text = replace_section(text, heading, kept)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections of the page owned by one benchmark each: "## Heading" up to the next "## " or the end.
+
+
+def _section_bounds(text: str, heading: str) -> tuple[int, int] | None:
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*$", text, flags=re.MULTILINE)
+    if not match:
+        return None
+    following = re.search(r"^## ", text[match.end():], flags=re.MULTILINE)
+    return match.start(), match.end() + following.start() if following else len(text)
+
+
+def get_section(text: str, heading: str) -> str:
+    """The section under "## heading", heading included, or "" if the page has none."""
+    bounds = _section_bounds(text, heading)
+    return text[bounds[0]:bounds[1]] if bounds else ""
+
+
+def replace_section(text: str, heading: str, section_text: str) -> str:
+    """The page with its "## heading" section replaced by section_text, or section_text added at the end."""
+    section_text = section_text.rstrip("\n") + "\n"
+    bounds = _section_bounds(text, heading)
+    if bounds is None:
+        return text.rstrip("\n") + "\n\n" + section_text
+    start, end = bounds
+    return text[:start] + section_text + ("\n" + text[end:] if end < len(text) else "")
+
+
+def write_section(section_text: str, heading: str = EPISODE_HEADING) -> None:
+    current = DOC.read_text() if DOC.exists() else ""
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(replace_section(current, heading, section_text))
+
+
+# ---------------------------------------------------------------------------------------------
+# The episode page benchmark's section.
+
+
+def read_episode_data() -> dict[str, dict]:
+    if not DOC.exists():
+        return {}
+    data = {}
+    for match in EPISODE_DATA_RE.finditer(get_section(DOC.read_text(), EPISODE_HEADING)):
+        try:
+            item = json.loads(match.group(1))
+        except json.JSONDecodeError:
+            continue
+        data[item["db"]] = item
+    return data
+
+
+def _machine_line(r: dict) -> str:
+    m = r["machine"]
+    return (f"Measured {r['date']} with {r['server']} on {m['cores']} cores ({m['cpu'] or 'CPU not known'}), "
+            f"{m['memory_gb']} GB memory, {m['os']}, Python {m['python']}. Command: `{r['command']}`.")
+
+
+def episode_section(results: dict[str, dict]) -> list[str]:
+    """The "Episode page with five years of history" section, from one result per database."""
+    dbs = [db for db in ("sqlite", "postgres") if db in results]
+    lines = [f"## {EPISODE_HEADING}", ""]
+    lines += [f"<!-- episode-bench-data {json.dumps(results[db], sort_keys=True)} -->" for db in dbs]
+    lines.append("")
+    pg = results.get("postgres")
+    if pg:
+        page = next(p for p in pg["pages"] if p["page"] == "Episode")
+        ok = page["median"] is not None and page["median"] < TARGET_EPISODE_MEDIAN_MS
+        lines += [f"Target: the episode page of a family with five years of history in a median under "
+                  f"{TARGET_EPISODE_MEDIAN_MS} ms on PostgreSQL. Measured: {_ms(page['median'])}; the target "
+                  f"is {_verdict(ok)}.", ""]
+    for db in dbs:
+        load = results[db].get("load")
+        busy = (f" The machine's load average (1 minute) was {load[0]} before the timed requests and {load[1]} "
+                "after them." if load else "")
+        lines += [_machine_line(results[db]) + busy, ""]
+    h = (results[dbs[0]]["history"] if dbs else {})
+    lines += [
+        "| Page | Database | Queries* | Median | p95 | Requests |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    names = [p["page"] for p in results[dbs[0]]["pages"]] if dbs else []
+    for name in names:
+        for db in dbs:
+            p = next(p for p in results[db]["pages"] if p["page"] == name)
+            lines.append(f"| {name} (`{p['path']}`) | {DB_LABELS[db]} | {p['queries']} | {_ms(p['median'])} "
+                         f"| {_ms(p['p95'])} | {p['n']} |")
+    control = {p.get("transaction_control") for db in dbs for p in results[db]["pages"]}
+    if dbs and None not in control:
+        lines += [
+            "",
+            "\\* SQL statements in one request, as Django counts them (`CaptureQueriesContext`), including "
+            "BEGIN, COMMIT and SAVEPOINT statements (" + ", ".join(
+                f"{p['page'].lower()} page {p['transaction_control']}" for p in results[dbs[0]]["pages"]) + "). "
+            "Besides the page's own reads: loading the session and the signed-in user, the audit row, "
+            "sealing it into the audit chain after the commit, and saving the session.",
+        ]
+    if dbs and all(results[db].get("parts") for db in dbs):
+        lines += [
+            "",
+            "Where the episode page's time goes: each part timed on its own, "
+            f"{results[dbs[0]]['parts'][0]['n']} times, inside a transaction (median; queries in brackets).",
+            "",
+            "| Part | " + " | ".join(DB_LABELS[db] for db in dbs) + " |",
+            "| --- | " + " | ".join("---:" for _ in dbs) + " |",
+        ]
+        for i, part in enumerate(results[dbs[0]]["parts"]):
+            cells = []
+            for db in dbs:
+                other = results[db]["parts"][i] if i < len(results[db]["parts"]) else None
+                cells.append(f"{_ms(other['median'])} ({other['queries']})" if other else "–")
+            lines.append(f"| {part['part']} | " + " | ".join(cells) + " |")
+        cells = []
+        for db in dbs:
+            page = next(p for p in results[db]["pages"] if p["page"] == "Episode")
+            parts = results[db]["parts"]
+            rest_ms = page["median"] - sum(p["median"] for p in parts)
+            cells.append(f"{_ms(max(rest_ms, 0))} ({page['queries'] - sum(p['queries'] for p in parts)})")
+        lines.append("| The rest of the request, by difference from the page's median: middleware, session, "
+                     "access checks, audit sealing, commit | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"One family (`hearth.demo.history.build_long_history`): {h.get('years')} years of Early Help, "
+        f"{h.get('reviews')} reviews each with outcome scores, {h.get('notes')} case notes, "
+        f"{h.get('members')} members, led by the demo practitioner (`practitioner@demo.hearth.test`), in a fresh "
+        "database with the demo council (`hearth migrate`, `hearth load-demo`): SQLite "
+        "`var/bench/hearth-bench-episode.sqlite3`, PostgreSQL `hearth_bench_episode`, both removed afterwards "
+        "(`--keep` keeps them). "
+        "Each page is requested with Django's test client signed in as the lead, through the whole request "
+        "path: middleware, the request's transaction, the audit row and its sealing, the session save; "
+        "page time is from the request to the full response, in the same process (no network, no web server). "
+        f"After {results[dbs[0]]['warm_up'] if dbs else 5} warm-up requests of each page, one request has its "
+        "SQL queries counted, then the pages take turns for the timed requests. p95 is the 95th percentile "
+        "(nearest rank).",
+        "",
+        "```",
+        ".venv/bin/python -m benchmarks.episode                      # both databases, 100 requests a page",
+        ".venv/bin/python -m benchmarks.episode --db postgres --runs 30 --no-doc   # quick, printed only",
+        "```",
+        "",
+    ]
+    return lines

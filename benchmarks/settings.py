@@ -25,3 +25,7 @@ KINDS = (
 )
 WARM_UP = 20
 DB_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+# The episode page benchmark (benchmarks/episode.py).
+EPISODE_HEADING = "Episode page with five years of history"
+TARGET_EPISODE_MEDIAN_MS = 150
