@@ -29,7 +29,7 @@ def _finish_login(request, user: User):
     next_url = request.session.get("pending_next", "")
     for key in ("pending_user_id", "pending_at", "pending_next", "enrol_secret"):
         request.session.pop(key, None)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="hearth.accounts.backends.HearthBackend")
     services.record_login(user)
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
