@@ -395,6 +395,11 @@ def assessment_complete(*, actor, assessment: Assessment) -> Assessment:
     assessment.save(update_fields=["status", "completed_by", "completed_at"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
                  detail={"completed": True, "number": assessment.number})
+    # If the Team Around the Family has already met and set out the plan, completing the assessment is
+    # the last thing the plan was waiting for.
+    from hearth.plans.services import agree_plan_if_ready
+
+    agree_plan_if_ready(actor=actor, episode=assessment.episode)
     return assessment
 
 

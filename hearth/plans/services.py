@@ -213,6 +213,24 @@ def _plan_blockers(episode: Episode) -> list[str]:
     return missing
 
 
+def agree_plan_if_ready(*, actor, episode: Episode) -> bool:
+    """Agree the plan (assessment to plan) once everything it needs is there: a Team Around the Family
+    meeting recorded, a completed assessment, an outcome and an action, in whichever order they came.
+
+    The meeting is where the plan is agreed; recording it, or adding the missing piece afterwards, needs
+    the right to edit the family's record, which the caller has checked."""
+    episode = Episode.objects.get(pk=episode.pk)
+    if episode.status != EpisodeStatus.ASSESSMENT or _plan_blockers(episode):
+        return False
+    meeting = (Meeting.objects.filter(episode=episode, kind=MeetingKind.INITIAL, status=MeetingStatus.HELD)
+               .order_by("-recorded_at").first())
+    if meeting is None:
+        return False
+    cases.episode_transition(actor=actor, episode=episode, transition="plan_agreed", note=f"Meeting {meeting.pk}",
+                             check_access=False)
+    return True
+
+
 def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[int, str], minutes: str,
                    family_views: str = "", strengths: str = "", needs: str = "",
                    child_views: dict[int, str] | None = None, agreed_lead=None,
@@ -306,11 +324,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
                 result.plan_waiting = ("The meeting has been saved. The plan becomes active once "
                                        + " and ".join(missing) + ".")
             else:
-                # The meeting is where the plan is agreed; recording it (which needs the right to edit the
-                # family's record, checked above) is what moves the episode from assessment to plan.
-                cases.episode_transition(actor=actor, episode=episode, transition="plan_agreed",
-                                         note=f"Meeting {meeting.pk}", check_access=False)
-                result.plan_agreed = True
+                result.plan_agreed = agree_plan_if_ready(actor=actor, episode=episode)
     return result
 
 
@@ -427,6 +441,7 @@ def outcome_add(*, actor, episode: Episode, description: str, area: str = "", me
     outcome = PlanOutcome.objects.create(episode=episode, description=description, area=area, meeting=meeting,
                                          created_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=outcome, family_id=family.pk)
+    agree_plan_if_ready(actor=actor, episode=episode)
     return outcome
 
 
@@ -469,6 +484,7 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
         # A practitioner given an action is part of the team around the family (and so can see it).
         cases.involve(actor=actor, family=family, user=owner_user, relationship=Involved.TAF_MEMBER)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=action, family_id=family.pk)
+    agree_plan_if_ready(actor=actor, episode=episode)
     return action
 
 

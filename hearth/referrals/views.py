@@ -217,7 +217,8 @@ def link_view(request, referral_id: int):
     action = request.POST.get("action") if request.method == "POST" else None
     initial = {"version": referral.version}
     existing_form = LinkExistingForm(request.POST if action == "existing" else None, initial=initial)
-    new_form = LinkNewFamilyForm(request.POST if action == "new" else None, initial=initial)
+    # Its own ids: the search form above has fields with the same names, and a label must find its own input.
+    new_form = LinkNewFamilyForm(request.POST if action == "new" else None, initial=initial, auto_id="id_new_%s")
     if action == "existing" and existing_form.is_valid():
         data = existing_form.cleaned_data
         try:

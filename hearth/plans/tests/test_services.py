@@ -475,3 +475,41 @@ def test_a_practitioner_given_an_action_joins_the_team_around_the_family(episode
                         owner_user=newcomer)
     assert Involvement.objects.filter(family=family, user=newcomer, relationship=Involved.TAF_MEMBER,
                                       ended_at__isnull=True).exists()
+
+
+def test_the_plan_is_agreed_when_the_last_missing_piece_arrives_after_the_meeting(db):
+    """Recording the first TAF before the outcome and action exist: adding them later agrees the plan."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hearth.accounts.models import AgencyKind, Role
+    from hearth.assessments.models import Assessment, AssessmentStatus
+    from hearth.cases import services as cases
+    from hearth.cases.models import EpisodeStatus
+    from hearth.core import profiles
+    from hearth.people import services as people
+    from hearth.plans import services
+    from conftest import make_user
+
+    (council,) = profiles.load(only=["oxfordshire"])
+    lead = make_user(council, "lead.person@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
+    family = people.family_create(actor=lead, name="The Laterplan family")
+    episode = cases.episode_open(actor=lead, family=family, reason="N4", level=2, lead=lead)
+    Assessment.objects.create(episode=episode, family=family, status=AssessmentStatus.COMPLETED,
+                              started_by=lead, completed_by=lead, completed_at=timezone.now())
+    colleague = make_user(council, "col.league@example.test", [Role.PRACTITIONER], kind=AgencyKind.HEALTH_VISITING)
+    meeting = services.meeting_schedule(actor=lead, episode=episode, kind="initial", scheduled_for=timezone.now(),
+                                        location="School", practitioners=[colleague])
+    result = services.meeting_record(actor=lead, meeting=meeting, version=meeting.version,
+                                     attendance={i.pk: "attended" for i in meeting.invitations.all()},
+                                     minutes="Agreed what to do", agreed_lead=lead,
+                                     next_review_on=timezone.localdate() + timedelta(weeks=6))
+    assert not result.plan_agreed and "at least one outcome" in result.plan_waiting
+    outcome = services.outcome_add(actor=lead, episode=episode, description="Mornings go smoothly")
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.ASSESSMENT
+    services.action_add(actor=lead, episode=episode, what="Make a routine chart", owner_user=lead,
+                        due_on=timezone.localdate() + timedelta(days=7), outcome=outcome)
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.PLAN
