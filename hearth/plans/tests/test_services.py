@@ -483,6 +483,7 @@ def test_the_plan_is_agreed_when_the_last_missing_piece_arrives_after_the_meetin
 
     from django.utils import timezone
 
+    from conftest import make_user
     from hearth.accounts.models import AgencyKind, Role
     from hearth.assessments.models import Assessment, AssessmentStatus
     from hearth.cases import services as cases
@@ -490,7 +491,6 @@ def test_the_plan_is_agreed_when_the_last_missing_piece_arrives_after_the_meetin
     from hearth.core import profiles
     from hearth.people import services as people
     from hearth.plans import services
-    from conftest import make_user
 
     (council,) = profiles.load(only=["oxfordshire"])
     lead = make_user(council, "lead.person@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
