@@ -496,7 +496,7 @@ def lead_downloads_the_family_copies(page, axe, council, tmp_path: Path, downloa
     page.get_by_role("link", name="See the whole plan and add outcomes and actions").click()
     expect(heading(page, "Early Help plan")).to_be_visible()
     axe(page)
-    page.get_by_role("link", name="Make a copy for the family (PDF)").click()
+    page.get_by_role("link", name="Make a copy of the plan for the family (PDF)").click()
     text = download_text(page, axe, PARENT, tmp_path, "plan", downloads)
     for expected in (OUTCOME, ACTION, "Priya Shah"):
         assert expected in text, f"{expected!r} is not in the plan copy: {text[:2000]}"
@@ -508,7 +508,7 @@ def lead_downloads_the_family_copies(page, axe, council, tmp_path: Path, downloa
     page.locator("#plan-panel-reviews").get_by_role("link").first.click()  # the latest review is listed first
     expect(heading(page, re.compile("^Review on "))).to_be_visible()
     axe(page)
-    page.get_by_role("link", name="Make a copy for the family (PDF)").click()
+    page.get_by_role("link", name="Make a copy of this review for the family (PDF)").click()
     text = download_text(page, axe, PARENT, tmp_path, "review", downloads)
     for expected in ("Continue the plan", "Mia and Leo have been on time every day", OUTCOME, "Partly met",
                      council.outcome_areas[0]["name"]):
