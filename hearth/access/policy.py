@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hearth.access.models import Involvement
+from hearth.access.models import Involvement, Relationship
 from hearth.accounts.models import Role
 from hearth.people.models import Family, Person
 
@@ -124,3 +124,27 @@ def can_screen_referrals(user) -> bool:
 
 def can_step_down(user) -> bool:
     return user.is_authenticated and user.has_role(Role.SOCIAL_WORKER)
+
+
+def can_screen_referral(user, referral) -> bool:
+    """A request for support or a step-up referral: the MASH screeners and Early Help coordinators of the
+    council it was made to (the front door's queue)."""
+    return can_screen_referrals(user) and user.agency.council_id == referral.council_id
+
+
+def can_have_step_up_bundle(user, referral) -> bool:
+    """The step-up bundle goes to the people screening it, and to whoever manages the episode it came from
+    (its lead professional, the locality coordinator, the lead's manager)."""
+    if can_screen_referral(user, referral):
+        return True
+    return referral.episode_id is not None and can_manage_episode(user, referral.episode)
+
+
+def can_write_assessment(user, family, episode) -> bool:
+    """The assessment's shared sections, children's views and scores, completing it and new versions:
+    someone who may edit the family and works with it other than only as an invited contributor
+    (contributors write only their own part), or who manages the episode."""
+    if not getattr(user, "is_authenticated", False) or not can_edit_family(user, family):
+        return False
+    involved = _active_involvement(family=family, user=user).exclude(relationship=Relationship.CONTRIBUTOR).exists()
+    return involved or can_manage_episode(user, episode)

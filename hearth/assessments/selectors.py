@@ -7,8 +7,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role, User
 from hearth.assessments.models import (
     Assessment,
@@ -33,17 +31,7 @@ CONTRIBUTOR_ROLES = (Role.PRACTITIONER, Role.COORDINATOR, Role.SOCIAL_WORKER, Ro
 
 
 def can_write(user, family, episode) -> bool:
-    """Sections, children's views, scores, completing and new versions: someone who may edit the family and
-    works with it in a role other than 'invited to contribute' (contributors write only their own part), or who
-    manages the episode (its lead professional, the locality coordinator, the lead's manager)."""
-    if not getattr(user, "is_authenticated", False) or not policy.can_edit_family(user, family):
-        return False
-    involved = (
-        Involvement.objects.filter(family=family, user=user, ended_at__isnull=True)
-        .exclude(relationship=Involved.CONTRIBUTOR)
-        .exists()
-    )
-    return involved or policy.can_manage_episode(user, episode)
+    return policy.can_write_assessment(user, family, episode)
 
 
 def can_write_assessment(user, assessment: Assessment) -> bool:

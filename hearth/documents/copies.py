@@ -445,12 +445,7 @@ def _genogram(members: list[FamilyMember]) -> tuple[str, list[str]]:
 
 
 def _may_have_bundle(user, referral) -> bool:
-    """Anyone who may see the family, and MASH: the screeners of the referral's council receive a step-up
-    referral before anyone there holds the family (the same test as hearth.referrals.selectors
-    .referral_for_bundle; it belongs in the access policy)."""
-    if policy.can_view_family(user, referral.family):
-        return True
-    return policy.can_screen_referrals(user) and user.agency.council_id == referral.council_id
+    return policy.can_have_step_up_bundle(user, referral)
 
 
 def step_up_bundle_pdf(user, referral) -> bytes:

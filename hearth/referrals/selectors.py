@@ -94,8 +94,7 @@ def referral_for_bundle(user, referral_id: int) -> Referral:
                 .filter(pk=referral_id, kind=ReferralKind.STEP_UP).first())
     if referral is None:
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
-    screener = policy.can_screen_referrals(user) and user.agency.council_id == referral.council_id
-    if not (screener or policy.can_manage_episode(user, referral.episode)):
+    if not policy.can_have_step_up_bundle(user, referral):
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
     audit.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id,
                  detail={"bundle": True})

@@ -99,7 +99,7 @@ def _holder(episode: Episode) -> str:
 
 def _require_screener(actor, referral: Referral) -> None:
     """MASH screeners and coordinators of the referral's own council."""
-    if not (policy.can_screen_referrals(actor) and actor.agency.council_id == referral.council_id):
+    if not policy.can_screen_referral(actor, referral):
         raise NotPermitted(object_type="referrals.referral", object_id=referral.pk)
 
 
