@@ -72,9 +72,28 @@ def family(practitioner):
     return people_services.family_create(actor=practitioner, name="The Testfamily family")
 
 
+def cover(family, user):
+    """Cover the user's agency for the family by a confirmed lawful basis, as tests not about consent need."""
+    from django.utils import timezone
+
+    from hearth.consent.models import BasisKind, LawfulBasis
+
+    basis = LawfulBasis.objects.filter(family=family, reason="Covered for the test").first()
+    if basis is None:
+        basis = LawfulBasis.objects.create(family=family, kind=BasisKind.PUBLIC_TASK, reason="Covered for the test",
+                                           decided_by=user, confirmed_by=user, confirmed_at=timezone.now())
+    basis.agencies.add(user.agency)
+    return basis
+
+
 @pytest.fixture
 def involve():
-    def _involve(family, user, relationship=Involved.TAF_MEMBER):
+    """Involve a user with a family. Team members and contributors also need their agency covered by consent
+    or a lawful basis (the access policy); `covered=False` leaves that out, for tests about consent."""
+
+    def _involve(family, user, relationship=Involved.TAF_MEMBER, *, covered=True):
+        if covered and relationship in (Involved.TAF_MEMBER, Involved.CONTRIBUTOR):
+            cover(family, user)
         return Involvement.objects.create(family=family, user=user, relationship=relationship)
 
     return _involve

@@ -40,6 +40,7 @@ HEARTH_APPS = [
     "core",
     "accounts",
     "people",
+    "consent",
     "access",
     "governance",
     "cases",

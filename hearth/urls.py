@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hearth.outcomes.urls")),
     path("", include("hearth.plans.urls")),
     path("", include("hearth.documents.urls")),
+    path("", include("hearth.consent.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

@@ -42,3 +42,30 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_relationship_display()} – {self.family}"
+
+
+class BreakGlass(models.Model):
+    """Opening a family outside the policy in an emergency, with a reason: time-limited, shown on the record
+    and raised for review by the data protection officer and the user's manager."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "family", "expires_at"], name="breakglass_active_idx")]
+
+    def __str__(self) -> str:
+        return f"Break-glass access {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

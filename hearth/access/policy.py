@@ -4,15 +4,22 @@ Written once, as a table, and applied as a queryset filter so that detail pages,
 counts and exports all scope by the same function (`families_visible_to`). Every other module asks
 here; none writes its own rule.
 
-Baseline (this module will grow consent and lawful-basis checks, break-glass and field rules):
-a user sees a family when one of the relationships below holds.
+A user sees a family when one of the relationships below holds. For the partner agencies working with
+the family (the team around the family and invited contributors), the relationship is not enough: their
+agency must also be covered by an active consent to share, by a lawful basis confirmed by a manager, or by
+the council's standing public-task basis where its profile says it delivers Early Help that way; and
+not excluded by a consent ("not with the school") unless a lawful basis overrides it. Withdrawing consent
+removes that access at once. The lead professional keeps access to close safely, the practitioner who
+started the record keeps it to record consent, and MASH and social work hold it under their statutory
+duties. The locality coordinator and managers oversee the council's own service under its public task.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from hearth.access.models import Involvement, Relationship
+from hearth.access.models import BreakGlass, Involvement, Relationship
 from hearth.accounts.models import Role
 from hearth.people.models import Family, Person
 
@@ -44,7 +51,19 @@ POLICY: tuple[Rule, ...] = (
         "The manager of a practitioner involved with the family (their team's caseload).",
         frozenset({Role.MANAGER}),
     ),
+    Rule(
+        "break_glass",
+        "A user with a safeguarding role who opened the family outside the policy, with a reason, for a "
+        "limited time; reviewed by the data protection officer and the user's manager.",
+        frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER}),
+    ),
 )
+
+# Involvements whose access also needs the user's agency covered by consent or a lawful basis.
+CONSENT_GATED = frozenset({Relationship.TAF_MEMBER, Relationship.CONTRIBUTOR})
+
+# Roles that may open a family outside the policy (break-glass).
+BREAK_GLASS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER})
 
 # Roles that never see identifiable case records by virtue of the role alone.
 NO_CASE_ACCESS_ROLES = frozenset({Role.SYSADMIN, Role.ANALYST})
@@ -57,12 +76,41 @@ def _active_involvement(**filters) -> QuerySet:
     return Involvement.objects.filter(ended_at__isnull=True, **filters)
 
 
+def coverage(user) -> Q:
+    """A Q over Family: the user's agency may receive the family's information for delivering Early Help."""
+    from hearth.consent.models import ConsentScope, LawfulBasis
+
+    agency = user.agency
+    mine = Q(agency=agency) | Q(agency__isnull=True, agency_kind=agency.kind)
+    active = Q(consent__family=OuterRef("pk"), consent__withdrawn_on__isnull=True)
+    purpose = Q(consent__for_assessment_planning=True) | Q(consent__for_named_partners=True)
+    consented = Exists(ConsentScope.objects.filter(active, purpose, mine, excluded=False))
+    excluded = Exists(ConsentScope.objects.filter(active, mine, excluded=True))
+    basis = Exists(
+        LawfulBasis.objects.filter(family=OuterRef("pk"), confirmed_by__isnull=False)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+        .filter(Q(all_agencies=True) | Q(agencies=agency))
+    )
+    public_task = Q(council__consent_model="public_task")
+    return Q(basis) | ((Q(consented) | public_task) & ~Q(excluded)) | Q(created_by=user)
+
+
+def is_covered(user, family: Family) -> bool:
+    """Whether consent or a lawful basis covers the user's agency for this family (see `coverage`)."""
+    return Family.objects.filter(pk=family.pk).filter(coverage(user)).exists()
+
+
 def family_filter(user) -> Q:
     """The policy as a Q over Family. An empty Q() is never returned: no user sees everything."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     council_id = user.agency.council_id
-    routes = Q(Exists(_active_involvement(family=OuterRef("pk"), user=user)))
+    ungated = _active_involvement(family=OuterRef("pk"), user=user).exclude(relationship__in=CONSENT_GATED)
+    gated = _active_involvement(family=OuterRef("pk"), user=user, relationship__in=CONSENT_GATED)
+    routes = Q(Exists(ungated)) | (Q(Exists(gated)) & coverage(user))
+    if user.has_role(*BREAK_GLASS_ROLES):
+        routes |= Q(Exists(BreakGlass.objects.filter(family=OuterRef("pk"), user=user,
+                                                     expires_at__gt=timezone.now())))
     if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id:
         routes |= Q(locality_id=user.team.locality_id)
     if user.has_role(Role.MANAGER):

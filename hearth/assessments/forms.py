@@ -1,7 +1,6 @@
 from django import forms
 
 from hearth.assessments.models import ViewMethod
-from hearth.core.models import ConsentModel
 
 # A missing or altered hidden version: the page the user had open cannot be trusted to be current.
 VERSION_ERRORS = {"required": "This page was out of date. Copy your text, reload the page and try again",
@@ -37,9 +36,6 @@ class InviteForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 4}),
                                    help_text="Do not include the family's details: they will read the assessment "
                                              "when they sign in")
-    family_agreed = forms.BooleanField(
-        label="The family has agreed that this practitioner may read the assessment and give their view",
-        required=False)
 
     def __init__(self, *args, practitioners, council, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +44,6 @@ class InviteForm(forms.Form):
             (u.pk, f"{u.full_name}, {u.agency.name}" + (f" ({u.job_title})" if u.job_title else ""))
             for u in practitioners
         ]
-        if council.consent_model != ConsentModel.CONSENT:
-            del self.fields["family_agreed"]
 
 
 class ContributionForm(forms.Form):

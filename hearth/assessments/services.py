@@ -26,7 +26,6 @@ from hearth.assessments.models import (
     ViewMethod,
 )
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
-from hearth.core.models import ConsentModel
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 
@@ -223,13 +222,12 @@ def _notify(user, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def contribution_invite(*, actor, assessment: Assessment, invitee, request_note: str = "",
-                        family_agreed: bool = False) -> Contribution:
+def contribution_invite(*, actor, assessment: Assessment, invitee, request_note: str = "") -> Contribution:
     """Ask a named practitioner of another agency in the council for their professional view.
 
     They are involved with the family as a contributor (so they can reach the assessment) and emailed,
-    with nothing about the family in the email. Where the council seeks the family's consent to share,
-    the family must have agreed who receives this part.
+    with nothing about the family in the email. Their agency must be covered by the family's consent to
+    share or by a lawful basis (the access policy).
     """
     from hearth.cases import services as cases_services
 
@@ -243,8 +241,9 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
         errors["invitee"] = "Choose a practitioner from another agency"
     elif not policy.can_create_records(invitee):
         errors["invitee"] = "Choose a practitioner who works with families"
-    if family.council.consent_model == ConsentModel.CONSENT and not family_agreed:
-        errors["family_agreed"] = "Confirm that the family has agreed to this practitioner giving their view"
+    if "invitee" not in errors and not policy.is_covered(invitee, family):
+        errors["invitee"] = (f"The family's consent to share does not cover {invitee.agency.name}. Record their "
+                             "consent to share with this agency, or a lawful basis, before asking for a view")
     existing = None
     if "invitee" not in errors:
         existing = Contribution.objects.filter(assessment=assessment, author=invitee).first()
@@ -273,7 +272,7 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
             ) from exc
     cases_services.involve(actor=actor, family=family, user=invitee, relationship=Involved.CONTRIBUTOR)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=contribution, family_id=family.pk,
-                 detail={"assessment": assessment.pk, "invitee": invitee.pk, "family_agreed": bool(family_agreed)})
+                 detail={"assessment": assessment.pk, "invitee": invitee.pk})
     _notify(invitee, INVITATION_SUBJECT, INVITATION_BODY)
     return contribution
 

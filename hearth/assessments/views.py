@@ -211,8 +211,7 @@ def invite_view(request, assessment_id: int):
         try:
             with transaction.atomic():
                 services.contribution_invite(actor=request.user, assessment=assessment, invitee=invitee,
-                                             request_note=data["request_note"],
-                                             family_agreed=data.get("family_agreed", False))
+                                             request_note=data["request_note"])
         except NotPermitted:
             raise
         except DomainError as exc:

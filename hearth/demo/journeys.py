@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import AgencyKind
 from hearth.assessments import services as assessments
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
+from hearth.consent.models import Agreement, ConsentScope, GiverKind, Method, ShareConsent
 from hearth.people.models import FamilyMember, MemberRole
 from hearth.plans import services as plans
 from hearth.plans.models import MeetingKind
@@ -38,6 +40,29 @@ def _scores(council, value: int) -> dict:
 def _children(family):
     return [m.person for m in FamilyMember.objects.filter(family=family, role=MemberRole.CHILD).select_related(
         "person").order_by("person__date_of_birth")]
+
+
+DEMO_CONSENT_KINDS = (AgencyKind.SCHOOL, AgencyKind.EARLY_YEARS, AgencyKind.HEALTH_VISITING, AgencyKind.SCHOOL_NURSING,
+                      AgencyKind.EARLY_HELP_TEAM, AgencyKind.YOUTH_SERVICE, AgencyKind.VOLUNTARY)
+
+
+def record_consent(family, recorded_by, *, days_ago: int = 30) -> None:
+    """The family's agreement to Early Help and a parent's consent to share with the usual partners (written
+    directly: the demo's recorder need not be able to see every family)."""
+    parent = (FamilyMember.objects.filter(family=family, role=MemberRole.PARENT_WITH_PR).select_related("person")
+              .order_by("pk").first())
+    if parent is None:
+        return
+    given_on = timezone.localdate() - timedelta(days=days_ago)
+    Agreement.objects.create(family=family, given_by=parent.person, giver_kind=GiverKind.PARENT_WITH_PR,
+                             given_on=given_on, method=Method.WRITTEN, form_reference=f"EH-{family.pk:06d}",
+                             recorded_by=recorded_by)
+    consent = ShareConsent.objects.create(
+        family=family, person=parent.person, given_by=parent.person, giver_kind=GiverKind.PARENT_WITH_PR,
+        given_on=given_on, method=Method.WRITTEN, form_reference=f"EH-{family.pk:06d}",
+        for_assessment_planning=True, for_named_partners=True, for_council_storage=True,
+        review_by=given_on + timedelta(days=365), recorded_by=recorded_by)
+    ConsentScope.objects.bulk_create([ConsentScope(consent=consent, agency_kind=k) for k in DEMO_CONSENT_KINDS])
 
 
 def _open(family, lead, *, weeks_ago: int, level: int = 3, reason: str = "N4") -> Episode:

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import services
 from hearth.cases import services as cases_services
@@ -49,9 +50,12 @@ def assessment(practitioner, episode):
 
 
 @pytest.fixture
-def health_visitor(make):
-    return make("hana.visitor@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING,
+def health_visitor(make, family):
+    """A health visitor whose agency the family's consent covers (a lawful basis stands in for it here)."""
+    user = make("hana.visitor@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING,
                 agency_name="Oxfordshire Health Visiting")
+    cover(family, user)
+    return user
 
 
 @pytest.fixture

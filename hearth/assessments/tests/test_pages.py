@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import selectors, services
 from hearth.assessments.models import Assessment, AssessmentStatus, ContributionStatus, SectionKey, ViewMethod
@@ -24,7 +25,7 @@ def _url(name, **kwargs):
 
 def _invite(practitioner, assessment, invitee):
     return services.contribution_invite(actor=practitioner, assessment=assessment, invitee=invitee,
-                                        request_note="Please add health visits", family_agreed=True)
+                                        request_note="Please add health visits")
 
 
 # --- start ------------------------------------------------------------------------------------------
@@ -201,11 +202,6 @@ def test_inviting_lists_only_other_agencies_and_sends_the_email(client_for, prac
     assert "Hana Visitor, Oxfordshire Health Visiting" in body
     assert "Sam Same" not in body
     response = client.post(url, {"invitee": str(health_visitor.pk), "request_note": "Growth checks"})
-    body = _page(response)
-    assert "Confirm that the family has agreed to this practitioner giving their view" in body
-    assert not mail.outbox
-    response = client.post(url, {"invitee": str(health_visitor.pk), "request_note": "Growth checks",
-                                 "family_agreed": "on"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hana.visitor@example.test"]
     page = _page(client.get(_url("assessment", assessment_id=assessment.pk)))
@@ -382,6 +378,7 @@ def test_the_assessment_page_needs_the_same_queries_however_many_parts_it_has(cl
         people_services.person_create(actor=practitioner, family=family, role="child",
                                       data={"given_name": f"Kid{i}", "family_name": "Testfamily"})
         user = make(f"p{i}@example.test", Role.PRACTITIONER, kind=AgencyKind.VOLUNTARY, agency_name=f"Charity {i}")
+        cover(family, user)
         contribution = _invite(practitioner, assessment, user)
         services.contribution_save(actor=user, contribution=contribution, version=1, facts=f"View {i}",
                                    opinions="", submit=True)

@@ -4,6 +4,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import cover
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
@@ -36,7 +37,7 @@ def _close(episode):
 def _invite(actor, assessment, invitee, **kwargs):
     return services.contribution_invite(actor=actor, assessment=assessment, invitee=invitee,
                                         request_note=kwargs.pop("request_note", "Attendance and health"),
-                                        family_agreed=kwargs.pop("family_agreed", True), **kwargs)
+                                        **kwargs)
 
 
 # --- starting ---------------------------------------------------------------------------------------
@@ -268,10 +269,11 @@ def test_inviting_someone_from_another_council_is_refused(practitioner, assessme
     assert "invitee" in refused.value.errors
 
 
-def test_where_the_council_seeks_consent_the_family_must_agree_who_is_asked(practitioner, assessment, health_visitor):
+def test_asking_an_agency_the_familys_consent_does_not_cover_is_refused(practitioner, assessment, make):
+    uncovered = make("una.covered@example.test", Role.PRACTITIONER, kind=AgencyKind.POLICE, agency_name="Police")
     with pytest.raises(ValidationFailed) as refused:
-        _invite(practitioner, assessment, health_visitor, family_agreed=False)
-    assert "family_agreed" in refused.value.errors
+        _invite(practitioner, assessment, uncovered)
+    assert "consent to share does not cover Police" in refused.value.errors["invitee"]
     assert not Contribution.objects.exists()
     assert not mail.outbox
 
@@ -294,6 +296,7 @@ def test_the_contributor_writes_and_sends_only_their_own_part(practitioner, asse
         services.contribution_save(actor=practitioner, contribution=saved, version=2, facts="changed", opinions="")
     # ...nor can another contributor.
     gp = make("gail.gp@example.test", Role.PRACTITIONER, kind=AgencyKind.GP, agency_name="Town GP")
+    cover(assessment.family, gp)
     other = _invite(practitioner, assessment, gp)
     with pytest.raises(NotPermitted):
         services.contribution_save(actor=gp, contribution=saved, version=2, facts="changed", opinions="")
@@ -397,6 +400,7 @@ def test_a_new_version_copies_everything_sent_and_the_old_stays_locked(practitio
     services.contribution_save(actor=health_visitor, contribution=sent, version=1, facts="HV facts",
                                opinions="HV view", submit=True)
     gp = make("gail.gp@example.test", Role.PRACTITIONER, kind=AgencyKind.GP, agency_name="Town GP")
+    cover(assessment.family, gp)
     _invite(practitioner, assessment, gp)  # never sent: not copied
     record_scores(practitioner, assessment)
     old = services.assessment_complete(actor=practitioner, assessment=assessment)
@@ -477,6 +481,7 @@ def test_the_episode_panel_counts_progress_in_a_fixed_number_of_queries(practiti
                              in_their_words="Smiling", worker_reflection="")
     for i in range(5):
         user = make(f"p{i}@example.test", Role.PRACTITIONER, kind=AgencyKind.VOLUNTARY, agency_name=f"Charity {i}")
+        cover(assessment.family, user)
         _invite(practitioner, assessment, user)
     large, panel = _panel_queries(practitioner, assessment.episode)
     a = panel["assessment"]

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+
+from conftest import cover
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -47,6 +49,7 @@ def test_the_lead_sees_their_reviews_due_and_overdue_overdue_first(practitioner)
 def test_the_lead_sees_actions_they_own_and_actions_on_plans_they_lead(practitioner, other_practitioner, family,
                                                                       episode, involve):
     _, mine = plan_with_one_action(practitioner, episode)
+    cover(family, other_practitioner)
     theirs = services.action_add(actor=practitioner, episode=episode, what="Health check", due_on=in_days(2),
                                  owner_user=other_practitioner)
     far = services.action_add(actor=practitioner, episode=episode, what="Later", due_on=in_days(30),

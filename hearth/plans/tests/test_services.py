@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+
+from conftest import cover
 from django.core import mail
 from django.utils import timezone
 
@@ -184,6 +186,7 @@ def test_an_agreed_lead_different_from_the_current_one_becomes_lead(meeting_toda
 def test_a_team_member_who_does_not_manage_the_episode_cannot_change_the_lead(meeting_today, other_practitioner,
                                                                               make):
     newcomer = make("new.lead@example.test")
+    cover(meeting_today.episode.family, other_practitioner)
     with pytest.raises(ValidationFailed) as exc:
         _record(meeting_today, other_practitioner, agreed_lead=newcomer)
     assert "Only the lead professional" in exc.value.errors["agreed_lead"]

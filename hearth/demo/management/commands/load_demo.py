@@ -38,6 +38,10 @@ class Command(BaseCommand):
             if index % 12 == 0:
                 rows.append(Involvement(family=family, user=by_local["mash"], relationship=Involved.MASH))
         Involvement.objects.bulk_create(rows, ignore_conflicts=True)
+        # Every demo family but the first has agreed to Early Help and to sharing with the usual partners;
+        # the first shows what a team member sees without consent.
+        for family in families[1:]:
+            journeys.record_consent(family, by_local["practitioner"])
         staged = journeys.stage_families(council=council, users=by_local, families=families[1:])
         referrals.referral_public_create(council=council, request=referrals.PublicRequest(
             requester_kind="parent", name="Jo Demo", email="jo.demo@example.test", relationship="Mum",

@@ -1,0 +1,123 @@
+"""Consent kinds kept apart; bad input refused; withdrawal takes effect on access at once; lawful bases need a
+manager's confirmation; the public-task model covers the team without consent to share."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import AgencyKind, Role
+from hearth.consent import services
+from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.people import services as people
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def parent(practitioner, family):
+    return people.person_create(actor=practitioner, family=family, role="parent_pr",
+                                data={"given_name": "Dana", "family_name": "Testfamily"})
+
+
+@pytest.fixture
+def school_worker(make):
+    return make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
+
+
+def _consent(practitioner, family, parent, **kwargs):
+    defaults = dict(person=parent, given_by=parent, giver_kind="parent_pr", given_on=TODAY() - timedelta(days=3),
+                    method="verbal", purposes={"for_assessment_planning"}, agency_kinds=[AgencyKind.SCHOOL])
+    return services.share_consent_record(actor=practitioner, family=family, **{**defaults, **kwargs})
+
+
+def test_consent_without_a_giver_is_refused(practitioner, family, parent):
+    with pytest.raises(ValidationFailed) as exc:
+        _consent(practitioner, family, parent, given_by=None)
+    assert exc.value.errors["given_by"] == "Choose who gave their consent"
+
+
+def test_written_consent_needs_the_forms_reference_and_a_purpose_and_a_scope(practitioner, family, parent):
+    with pytest.raises(ValidationFailed) as exc:
+        _consent(practitioner, family, parent, method="written", purposes=set(), agency_kinds=[])
+    assert set(exc.value.errors) == {"form_reference", "purposes", "agencies"}
+
+
+def test_a_withdrawal_dated_before_the_consent_is_refused(practitioner, family, parent):
+    consent = _consent(practitioner, family, parent)
+    with pytest.raises(ValidationFailed) as exc:
+        services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY() - timedelta(days=5),
+                                        how="Phoned the lead professional")
+    assert "cannot be dated before it was given" in exc.value.errors["withdrawn_on"]
+
+
+def test_a_team_member_sees_the_family_only_while_consent_covers_their_agency(practitioner, family, parent,
+                                                                               school_worker, involve):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    assert not policy.can_view_family(school_worker, family)
+    consent = _consent(practitioner, family, parent)
+    assert policy.can_view_family(school_worker, family)
+    services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY(),
+                                    how="Told the lead professional at a home visit")
+    assert not policy.can_view_family(school_worker, family)  # at once
+    assert policy.can_view_family(practitioner, family)  # who started the record keeps it, to close safely
+
+
+def test_an_exclusion_keeps_that_agency_out_even_when_its_kind_is_covered(practitioner, family, parent,
+                                                                          school_worker, involve):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    _consent(practitioner, family, parent, excluded_agencies=[school_worker.agency])
+    assert not policy.can_view_family(school_worker, family)
+
+
+def test_a_lawful_basis_covers_only_once_a_different_manager_confirms_it(practitioner, family, school_worker,
+                                                                         involve, make):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    basis = services.lawful_basis_record(actor=practitioner, family=family, kind="safeguarding",
+                                         reason="Risk of significant harm", agencies=[school_worker.agency])
+    assert not policy.can_view_family(school_worker, family)
+    with pytest.raises(NotPermitted):
+        services.lawful_basis_confirm(actor=practitioner, basis=basis)
+    manager = make("mo.manager@example.test", Role.MANAGER)
+    services.lawful_basis_confirm(actor=manager, basis=basis)
+    assert policy.can_view_family(school_worker, family)
+
+
+def test_a_lawful_basis_needs_a_reason_and_a_scope(practitioner, family):
+    with pytest.raises(ValidationFailed) as exc:
+        services.lawful_basis_record(actor=practitioner, family=family, kind="crime", reason=" ")
+    assert set(exc.value.errors) == {"reason", "agencies"}
+
+
+def test_under_the_public_task_model_the_team_is_covered_without_consent_to_share(other_council):
+    from conftest import make_user
+
+    lead = make_user(other_council, "lead@example.test", [Role.PRACTITIONER])
+    other_council.consent_model = "public_task"
+    other_council.save()
+    family = people.family_create(actor=lead, name="The Publictask family")
+    school = make_user(other_council, "s@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
+    from hearth.access.models import Involvement
+
+    Involvement.objects.create(family=family, user=school, relationship=Involved.TAF_MEMBER)
+    assert policy.can_view_family(school, family)
+
+
+def test_agreement_to_early_help_is_kept_apart_and_can_be_withdrawn(practitioner, family, parent):
+    agreement = services.agreement_record(actor=practitioner, family=family, given_by=parent,
+                                          giver_kind="parent_pr", given_on=TODAY(), method="verbal")
+    assert not family.share_consents.exists()
+    services.agreement_withdraw(actor=practitioner, agreement=agreement, withdrawn_on=TODAY(),
+                                how="Said they no longer want support")
+    agreement.refresh_from_db()
+    assert not agreement.is_active
+
+
+def test_a_decision_not_to_seek_consent_needs_the_reason(practitioner, family):
+    with pytest.raises(ValidationFailed):
+        services.not_sought_record(actor=practitioner, family=family, reason="")
+    decision = services.not_sought_record(actor=practitioner, family=family,
+                                          reason="Asking would alert the person posing the risk")
+    assert decision.decided_by == practitioner
