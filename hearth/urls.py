@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("hearth.plans.urls")),
     path("", include("hearth.documents.urls")),
     path("", include("hearth.consent.urls")),
+    path("", include("hearth.access.urls")),
+    path("", include("hearth.sharing.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

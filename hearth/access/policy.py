@@ -37,8 +37,9 @@ class Rule:
 POLICY: tuple[Rule, ...] = (
     Rule(
         "involved",
-        "Lead professional, Team Around the Family member, assessment contributor, or MASH or social "
-        "work holding a referral or step-down for the family (an active involvement).",
+        "Lead professional, Team Around the Family member, or MASH or social work holding a referral or "
+        "step-down for the family (an active involvement). Team members need their agency covered by consent "
+        "or a lawful basis. An invited contributor reaches only their own part of the assessment.",
         None,
     ),
     Rule(
@@ -62,6 +63,10 @@ POLICY: tuple[Rule, ...] = (
 # Involvements whose access also needs the user's agency covered by consent or a lawful basis.
 CONSENT_GATED = frozenset({Relationship.TAF_MEMBER, Relationship.CONTRIBUTOR})
 
+# Involvements that reach only the user's own part, never the family's record: an invited contributor
+# sees and writes their own professional view (`can_write_contribution`), nothing else.
+PART_ONLY = frozenset({Relationship.CONTRIBUTOR})
+
 # Roles that may open a family outside the policy (break-glass).
 BREAK_GLASS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER})
 
@@ -76,11 +81,11 @@ def _active_involvement(**filters) -> QuerySet:
     return Involvement.objects.filter(ended_at__isnull=True, **filters)
 
 
-def coverage(user) -> Q:
-    """A Q over Family: the user's agency may receive the family's information for delivering Early Help."""
+def agency_coverage(agency) -> Q:
+    """A Q over Family: the agency may receive the family's information for delivering Early Help, by an
+    active consent to share (not excluded), a confirmed lawful basis, or the council's public-task model."""
     from hearth.consent.models import ConsentScope, LawfulBasis
 
-    agency = user.agency
     mine = Q(agency=agency) | Q(agency__isnull=True, agency_kind=agency.kind)
     active = Q(consent__family=OuterRef("pk"), consent__withdrawn_on__isnull=True)
     purpose = Q(consent__for_assessment_planning=True) | Q(consent__for_named_partners=True)
@@ -92,7 +97,17 @@ def coverage(user) -> Q:
         .filter(Q(all_agencies=True) | Q(agencies=agency))
     )
     public_task = Q(council__consent_model="public_task")
-    return Q(basis) | ((Q(consented) | public_task) & ~Q(excluded)) | Q(created_by=user)
+    return Q(basis) | ((Q(consented) | public_task) & ~Q(excluded))
+
+
+def coverage(user) -> Q:
+    """A Q over Family: the user's agency is covered, or the user started the record (and must be able to
+    record the family's consent)."""
+    return agency_coverage(user.agency) | Q(created_by=user)
+
+
+def is_agency_covered(family: Family, agency) -> bool:
+    return Family.objects.filter(pk=family.pk).filter(agency_coverage(agency)).exists()
 
 
 def is_covered(user, family: Family) -> bool:
@@ -105,8 +120,9 @@ def family_filter(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     council_id = user.agency.council_id
-    ungated = _active_involvement(family=OuterRef("pk"), user=user).exclude(relationship__in=CONSENT_GATED)
-    gated = _active_involvement(family=OuterRef("pk"), user=user, relationship__in=CONSENT_GATED)
+    ungated = _active_involvement(family=OuterRef("pk"), user=user).exclude(
+        relationship__in=CONSENT_GATED | PART_ONLY)
+    gated = _active_involvement(family=OuterRef("pk"), user=user, relationship__in=CONSENT_GATED - PART_ONLY)
     routes = Q(Exists(ungated)) | (Q(Exists(gated)) & coverage(user))
     if user.has_role(*BREAK_GLASS_ROLES):
         routes |= Q(Exists(BreakGlass.objects.filter(family=OuterRef("pk"), user=user,
@@ -196,3 +212,62 @@ def can_write_assessment(user, family, episode) -> bool:
         return False
     involved = _active_involvement(family=family, user=user).exclude(relationship=Relationship.CONTRIBUTOR).exists()
     return involved or can_manage_episode(user, episode)
+
+
+def contribution_filter(user) -> Q:
+    """A Q over assessments.Contribution: every part of an assessment the user may see as part of the family's
+    record, and, for an invited contributor whose agency is covered, their own part."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    visible = Q(assessment__family__in=families_visible_to(user))
+    own = Q(author=user) & Q(Exists(_active_involvement(family=OuterRef("assessment__family"), user=user,
+                                                         relationship=Relationship.CONTRIBUTOR)))
+    covered = Q(assessment__family__in=Family.objects.filter(coverage(user)))
+    return visible | (own & covered)
+
+
+def can_write_contribution(user, contribution) -> bool:
+    """Only the practitioner asked for a view writes it, while they may reach it."""
+    from hearth.assessments.models import Contribution
+
+    return (contribution.author_id == user.pk
+            and Contribution.objects.filter(contribution_filter(user), pk=contribution.pk).exists())
+
+
+# Break-glass: opening a family outside the policy in an emergency, and who oversees those uses.
+
+
+def can_break_glass(user, family: Family | None = None) -> bool:
+    """May open a family outside the policy in an emergency: a user with a BREAK_GLASS_ROLES role, and only
+    for a family of their own council."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.has_role(*BREAK_GLASS_ROLES):
+        return False
+    return family is None or family.council_id == user.agency.council_id
+
+
+def active_break_glass(user, family: Family) -> BreakGlass | None:
+    """The user's own unexpired break-glass access to the family, if any."""
+    return BreakGlass.objects.filter(family=family, user=user, expires_at__gt=timezone.now()).first()
+
+
+def can_oversee_break_glass(user) -> bool:
+    """The data protection officer (every use in the council) and managers (their team members' uses)."""
+    return getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.DPO, Role.MANAGER)
+
+
+def break_glass_overseen_by(user) -> Q:
+    """A Q over BreakGlass: the uses the user oversees. The council's data protection officer sees every use
+    in the council; a manager sees the uses of the members of the teams they manage."""
+    if not can_oversee_break_glass(user):
+        return Q(pk__in=[])
+    council = Q(family__council_id=user.agency.council_id)
+    if user.has_role(Role.DPO):
+        return council
+    return council & Q(user__team__manager=user)
+
+
+def can_review_break_glass(user, break_glass: BreakGlass) -> bool:
+    """Reviewing a use: someone who oversees it (see `break_glass_overseen_by`), never the user who opened it."""
+    if break_glass.user_id == getattr(user, "pk", None) or not can_oversee_break_glass(user):
+        return False
+    return BreakGlass.objects.filter(break_glass_overseen_by(user), pk=break_glass.pk).exists()

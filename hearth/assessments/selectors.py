@@ -183,8 +183,8 @@ def child_view_for_edit(user, assessment_id: int, child_view_id: int) -> ChildVi
 
 def contribution_detail(user, assessment_id: int, contribution_id: int) -> Contribution:
     contribution = (
-        Contribution.objects.filter(pk=contribution_id, assessment_id=assessment_id,
-                                    assessment__family__in=policy.families_visible_to(user))
+        Contribution.objects.filter(policy.contribution_filter(user), pk=contribution_id,
+                                    assessment_id=assessment_id)
         .select_related("assessment__family__council", "assessment__episode", "author__agency", "invited_by__agency")
         .first()
     )
@@ -212,9 +212,8 @@ def invitable_practitioners(user, assessment: Assessment) -> list[User]:
 def my_invitations(user) -> list[Contribution]:
     """Requests for the user's professional view still waiting for them (for the dashboard)."""
     return list(
-        Contribution.objects.filter(author=user, status=ContributionStatus.INVITED,
-                                    assessment__status=AssessmentStatus.DRAFT,
-                                    assessment__family__in=policy.families_visible_to(user))
+        Contribution.objects.filter(policy.contribution_filter(user), author=user,
+                                    status=ContributionStatus.INVITED, assessment__status=AssessmentStatus.DRAFT)
         .select_related("assessment__family", "invited_by__agency")
         .order_by("invited_at")
     )

@@ -278,7 +278,7 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
 
 
 def _require_author(actor, contribution: Contribution) -> None:
-    if contribution.author_id != actor.pk or not policy.can_view_family(actor, contribution.assessment.family):
+    if not policy.can_write_contribution(actor, contribution):
         raise NotPermitted("Only the practitioner who was asked for this view can write or change it.",
                            object_type="assessments.contribution", object_id=contribution.pk)
 

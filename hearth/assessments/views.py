@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hearth.access import policy
 from hearth.assessments import selectors, services
 from hearth.assessments.forms import (
     FACTS_LABEL,
@@ -257,12 +258,17 @@ def contribution_view(request, assessment_id: int, contribution_id: int):
         else:
             if submit:
                 messages.success(request, "Your professional view has been sent. It is now part of the assessment.")
-                return redirect(_assessment_url(assessment, "professional-views"))
+                if policy.can_view_family(request.user, assessment.family):
+                    return redirect(_assessment_url(assessment, "professional-views"))
+                # An invited contributor reaches only their own part.
+                return redirect("assessments:contribution", assessment_id=assessment.pk,
+                                contribution_id=contribution.pk)
             messages.success(request, "Your draft has been saved. It is not part of the assessment until you send it.")
             return redirect("assessments:contribution", assessment_id=assessment.pk, contribution_id=contribution.pk)
     return render(request, "assessments/contribution.html", {
         "form": form, "contribution": contribution, "assessment": assessment, "is_author": is_author,
         "theirs": theirs, "FACTS_LABEL": FACTS_LABEL, "OPINIONS_LABEL": OPINIONS_LABEL,
+        "can_see_assessment": policy.can_view_family(request.user, assessment.family),
         "title": "Your professional view" if is_author else f"Professional view from {contribution.agency_name}"})
 
 

@@ -199,3 +199,27 @@ def not_sought_record(*, actor, family, reason: str) -> NotSoughtDecision:
     decision = NotSoughtDecision.objects.create(family=family, reason=reason.strip(), decided_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=decision, family_id=family.pk)
     return decision
+
+
+def research_opt_out_record(*, actor, family, person, given_by, giver_kind: str, given_on: date | None,
+                            method: str, form_reference: str = "") -> ShareConsent:
+    """A family member opted out of national research linking, recorded on its own (for councils that ask the
+    question but do not seek consent to share, such as those working under public task). The record has no
+    purpose and no scope, so it lets no one see anything."""
+    _require_edit(actor, family)
+    errors: dict[str, str] = {}
+    if not (family.council.consent_questions or {}).get("research_opt_out"):
+        errors["research_opt_out"] = "This council does not ask families about national research linking"
+    if not _is_member(family, person):
+        errors["person"] = "Choose who opted out"
+    _check_giving(errors, family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
+                  method=method, form_reference=form_reference)
+    if errors:
+        raise ValidationFailed(errors)
+    record = ShareConsent.objects.create(
+        family=family, person=person, given_by=given_by, giver_kind=giver_kind, given_on=given_on, method=method,
+        form_reference=form_reference.strip(), research_opt_out=True, recorded_by=actor,
+        **{p: False for p in PURPOSES})
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=record, family_id=family.pk, person_id=person.pk,
+                 detail={"research_opt_out": True})
+    return record

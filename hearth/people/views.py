@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from hearth.access import services as access_services
 from hearth.cases import selectors as case_selectors
+from hearth.consent import selectors as consent_selectors
 from hearth.core.errors import DomainError
 from hearth.people import genogram, selectors, services
 from hearth.people.forms import (
@@ -21,6 +23,7 @@ from hearth.people.forms import (
 )
 from hearth.people.selectors import SearchQuery
 from hearth.people.services import AddressInput, person_create
+from hearth.sharing import selectors as sharing_selectors
 from hearth.web.forms import apply_domain_error
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
@@ -194,6 +197,9 @@ def family_view(request, family_id: int):
         "open_episode": next((e for e in episodes if e.is_open), None),
         "past_episodes": [e for e in episodes if not e.is_open],
         "recent_notes": case_selectors.family_notes(request.user, family, limit=5),
+        "consent_panel": consent_selectors.family_panel(request.user, family),
+        "break_glass": access_services.break_glass_panel(request.user, family),
+        "sharing_panel": sharing_selectors.family_panel(request.user, family),
     })
 
 

@@ -1,19 +1,293 @@
-"""Recording disclosures. Every action that sends or hands over information about a family calls this."""
+"""Writing the information-sharing register. Every decision to share or not to share is recorded here.
 
+- `disclosure_record`: called by every action that sends or hands over information (automatic entries).
+- `share_decide`: a practitioner asks to share with an agency; shared if consent or a lawful basis covers the
+  agency, otherwise a decision not to share is recorded and `ShareRefused` is raised.
+- `entry_record`: a decision recorded by hand (a phone call, a letter, a decision not to share).
+- `entry_set_unsafe`: mark an entry unsafe to disclose to the family (with a reason), or clear the mark.
+- `register_export_record`, `transparency_copy_record`: exporting the register and giving the family their copy
+  are themselves recorded.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.accounts.models import Agency
+from hearth.consent.models import ConsentScope, LawfulBasis, ShareConsent
+from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.core.models import ConsentModel
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.sharing.models import Disclosure, DisclosureKind
+from hearth.people.models import FamilyMember
+from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
+
+PUBLIC_TASK_TEXT = "Public task: the council delivers Early Help under its statutory duties (UK GDPR Article 6(1)(e))"
+
+
+class ShareRefused(DomainError):
+    """A share was refused because nothing covers the agency. The refusal has ALREADY been written to the register
+    as a decision not to share (`entry`): catch this inside the transaction (or savepoint) that called
+    `share_decide`, so that the entry commits. Letting it propagate out of an atomic block rolls the entry back."""
+
+    def __init__(self, message: str, *, entry: Disclosure):
+        super().__init__(message, field="agency", code="share_refused")
+        self.entry = entry
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Coverage of an agency (the policy's rules, for an agency rather than a user)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What allows sharing with an agency: a confirmed lawful basis, a consent, or the council's public task."""
+
+    consent: ShareConsent | None = None
+    lawful_basis: LawfulBasis | None = None
+    public_task: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.lawful_basis is not None:
+            basis = self.lawful_basis
+            return f"{basis.get_kind_display()} (a lawful basis confirmed on {basis.confirmed_at:%-d %B %Y})"
+        if self.consent is not None:
+            consent = self.consent
+            return (f"Consent to share given by {consent.given_by.full_name} on {consent.given_on:%-d %B %Y} "
+                    f"({consent.get_method_display().lower()})")
+        return PUBLIC_TASK_TEXT
+
+
+def _mine(agency: Agency) -> Q:
+    """Consent scopes naming the agency, or its kind of agency."""
+    return Q(agency=agency) | Q(agency__isnull=True, agency_kind=agency.kind)
+
+
+def agency_coverage(family, agency: Agency, *, person=None) -> Cover | None:
+    """The basis on which information about the family may go to `agency`, or None if nothing covers it.
+
+    The same rules as `hearth.access.policy.coverage`, for an agency rather than a user (the policy's extra route
+    for the user who created the record is about that user, not their agency): a confirmed, unexpired lawful
+    basis naming the agency or all agencies; otherwise, unless an active consent excludes the agency or its kind,
+    an active consent for assessment and planning or for the named partners covering it, or the council's
+    public task. When the information is about one person, the consent must be that person's and a lawful basis
+    must be the family's or that person's. At most four queries."""
+    bases = (LawfulBasis.objects.filter(family=family, confirmed_by__isnull=False)
+             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+             .filter(Q(all_agencies=True) | Q(agencies=agency)))
+    if person is not None:
+        bases = bases.filter(Q(person__isnull=True) | Q(person=person))
+    basis = bases.distinct().order_by("-confirmed_at", "-pk").first()
+    if basis is not None:
+        return Cover(lawful_basis=basis)
+    active = Q(consent__family=family, consent__withdrawn_on__isnull=True)
+    if ConsentScope.objects.filter(active, _mine(agency), excluded=True).exists():
+        return None
+    consents = (ShareConsent.objects.filter(family=family, withdrawn_on__isnull=True)
+                .filter(Q(for_assessment_planning=True) | Q(for_named_partners=True))
+                .filter(Exists(ConsentScope.objects.filter(_mine(agency), consent=OuterRef("pk"), excluded=False))))
+    if person is not None:
+        consents = consents.filter(person=person)
+    consent = consents.select_related("given_by").order_by("-given_on", "-pk").first()
+    if consent is not None:
+        return Cover(consent=consent)
+    if family.council.consent_model == ConsentModel.PUBLIC_TASK:
+        return Cover(public_task=True)
+    return None
+
+
+def agency_covered(family, agency: Agency) -> bool:
+    """Whether consent or a lawful basis covers the agency for the family (the policy's rule; this module's
+    `agency_coverage` also says which consent or basis, and is tested to agree with the policy)."""
+    return policy.is_agency_covered(family, agency)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing entries
+
+
+def _require_edit(actor, family) -> None:
+    if not policy.can_edit_family(actor, family):
+        raise NotPermitted(object_type="people.family", object_id=family.pk)
+
+
+def _is_member(family, person) -> bool:
+    return FamilyMember.objects.filter(family=family, person=person).exists()
+
+
+def _create(*, actor, family, kind: str, what: str, recipient: str, purpose: str, basis: str, person=None,
+            recipient_agency=None, obj=None, decision: str = Decision.SHARED, origin: str = Origin.AUTOMATIC,
+            occurred_on: date | None = None, basis_consent=None, basis_lawful=None, not_shared_reason: str = "",
+            unsafe_reason: str = "") -> Disclosure:
+    now = timezone.now()
+    entry = Disclosure.objects.create(
+        family=family, person=person, kind=kind, decision=decision, origin=origin, what=what,
+        recipient=(recipient or "")[:300], recipient_agency=recipient_agency, purpose=purpose[:300],
+        basis=(basis or "")[:300], basis_consent=basis_consent, basis_lawful=basis_lawful,
+        not_shared_reason=not_shared_reason, unsafe_to_disclose=bool(unsafe_reason), unsafe_reason=unsafe_reason,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "", disclosed_by=actor, disclosed_at=now,
+        occurred_on=occurred_on or timezone.localdate(now))
+    action = AuditAction.DISCLOSE if decision == Decision.SHARED and origin == Origin.AUTOMATIC else AuditAction.CREATE
+    audit.record(actor=actor, action=action, obj=entry, family_id=family.pk,
+                 person_id=person.pk if person else None,
+                 detail={"kind": kind, "decision": decision, "origin": origin})
+    return entry
 
 
 def disclosure_record(*, actor, family, kind: str, what: str, recipient: str, purpose: str, basis: str,
                       person=None, recipient_agency=None, obj=None) -> Disclosure:
+    """Record information sent or handed over: an automatic entry, decision "shared"."""
     if kind not in DisclosureKind.values:
         raise ValueError(f"Unknown disclosure kind {kind!r}")
-    disclosure = Disclosure.objects.create(
-        family=family, person=person, kind=kind, what=what, recipient=recipient[:300],
-        recipient_agency=recipient_agency, purpose=purpose, basis=basis,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "", disclosed_by=actor)
-    audit.record(actor=actor, action=AuditAction.DISCLOSE, obj=disclosure, family_id=family.pk,
-                 person_id=person.pk if person else None, detail={"kind": kind})
-    return disclosure
+    return _create(actor=actor, family=family, kind=kind, what=what, recipient=recipient, purpose=purpose,
+                   basis=basis, person=person, recipient_agency=recipient_agency, obj=obj)
+
+
+def share_decide(*, actor, family, agency, what: str, purpose: str, person=None) -> Disclosure:
+    """Share information about the family (or one person in it) with an agency, on purpose.
+
+    Covered (see `agency_coverage`): records "shared" with the consent or lawful basis relied on. Not covered:
+    records "not shared" with the reason, then raises `ShareRefused` (a DomainError) with that reason in plain
+    English. The refusal entry is written before the error is raised; see `ShareRefused` for keeping it."""
+    _require_edit(actor, family)
+    what, purpose = (what or "").strip(), (purpose or "").strip()
+    errors = {}
+    if agency is None:
+        errors["agency"] = "Choose the agency to share with"
+    if not what:
+        errors["what"] = "Say what information you want to share"
+    if not purpose:
+        errors["purpose"] = "Say why you want to share it"
+    elif len(purpose) > 300:
+        errors["purpose"] = "Say why you want to share it in 300 characters or fewer"
+    if person is not None and not _is_member(family, person):
+        errors["person"] = "Choose a member of this family"
+    if errors:
+        raise ValidationFailed(errors)
+    cover = agency_coverage(family, agency, person=person)
+    common = dict(actor=actor, family=family, kind=DisclosureKind.SHARE_DECISION, what=what, recipient=agency.name,
+                  recipient_agency=agency, purpose=purpose, person=person)
+    if cover is None:
+        reason = f"No consent or lawful basis covers {agency.name} for this purpose"
+        entry = _create(**common, basis="", decision=Decision.NOT_SHARED, not_shared_reason=reason)
+        raise ShareRefused(reason, entry=entry)
+    return _create(**common, basis=cover.text, basis_consent=cover.consent, basis_lawful=cover.lawful_basis)
+
+
+def _check_consent(errors: dict, family, consent) -> None:
+    if consent is not None and (consent.family_id != family.pk or not consent.is_active):
+        errors["basis"] = "Choose a consent to share that this family has given and not withdrawn"
+
+
+def _check_lawful_basis(errors: dict, family, basis) -> None:
+    if basis is None:
+        return
+    ended = basis.ends_on is not None and basis.ends_on < timezone.localdate()
+    if basis.family_id != family.pk or basis.confirmed_by_id is None or ended:
+        errors["basis"] = "Choose a lawful basis recorded for this family, confirmed by a manager and not ended"
+
+
+def entry_record(*, actor, family, decision: str, what: str, purpose: str, occurred_on: date | None,
+                 recipient: str = "", recipient_agency=None, person=None, consent=None, lawful_basis=None,
+                 basis_text: str = "", not_shared_reason: str = "", unsafe_to_disclose: bool = False,
+                 unsafe_reason: str = "") -> Disclosure:
+    """A decision to share or not to share, recorded by hand: what, with whom, why, on what basis, when."""
+    _require_edit(actor, family)
+    what, purpose, recipient = (what or "").strip(), (purpose or "").strip(), (recipient or "").strip()
+    basis_text, not_shared_reason = (basis_text or "").strip(), (not_shared_reason or "").strip()
+    unsafe_reason = (unsafe_reason or "").strip()
+    errors: dict[str, str] = {}
+    if decision not in Decision.values:
+        errors["decision"] = "Say whether the information was shared or not shared"
+    if not what:
+        errors["what"] = "Say what information this decision is about"
+    if recipient_agency is None and not recipient:
+        errors["recipient"] = "Say who the information was shared with, or who asked for it"
+    elif recipient_agency is not None and recipient_agency.council_id != family.council_id:
+        errors["recipient_agency"] = "Choose an agency of this council, or write who it was in the box"
+    if len(recipient) > 300:
+        errors["recipient"] = "Write who it was in 300 characters or fewer"
+    if not purpose:
+        errors["purpose"] = "Say what the information was for"
+    elif len(purpose) > 300:
+        errors["purpose"] = "Say what the information was for in 300 characters or fewer"
+    if occurred_on is None:
+        errors["occurred_on"] = "Enter the date of the decision"
+    elif occurred_on > timezone.localdate():
+        errors["occurred_on"] = "The date of the decision must be today or in the past"
+    if person is not None and not _is_member(family, person):
+        errors["person"] = "Choose a member of this family"
+    if consent is not None and lawful_basis is not None:
+        errors["basis"] = "Choose one basis"
+    _check_consent(errors, family, consent)
+    _check_lawful_basis(errors, family, lawful_basis)
+    if len(basis_text) > 300:
+        errors["basis_text"] = "Describe the basis in 300 characters or fewer"
+    if decision == Decision.SHARED and consent is None and lawful_basis is None and not basis_text:
+        errors["basis"] = "Choose the consent or lawful basis relied on, or choose other and describe it"
+    if decision == Decision.NOT_SHARED and not not_shared_reason:
+        errors["not_shared_reason"] = "Say why the information was not shared"
+    if unsafe_to_disclose and not unsafe_reason:
+        errors["unsafe_reason"] = "Say why telling the family about this could be unsafe"
+    if errors:
+        raise ValidationFailed(errors)
+    if consent is not None:
+        basis = Cover(consent=consent).text
+    elif lawful_basis is not None:
+        basis = Cover(lawful_basis=lawful_basis).text
+    else:
+        basis = basis_text
+    return _create(
+        actor=actor, family=family, kind=DisclosureKind.SHARE_DECISION, what=what,
+        recipient=recipient or recipient_agency.name, recipient_agency=recipient_agency, purpose=purpose,
+        basis=basis, person=person, decision=decision, origin=Origin.BY_HAND, occurred_on=occurred_on,
+        basis_consent=consent, basis_lawful=lawful_basis,
+        not_shared_reason=not_shared_reason if decision == Decision.NOT_SHARED else "",
+        unsafe_reason=unsafe_reason if unsafe_to_disclose else "")
+
+
+def entry_set_unsafe(*, actor, entry: Disclosure, unsafe: bool, reason: str = "") -> Disclosure:
+    """Mark an entry unsafe to disclose to the family (it is left out of what they are shown), or clear the mark."""
+    _require_edit(actor, entry.family)
+    reason = (reason or "").strip()
+    if unsafe and not reason:
+        raise ValidationFailed({"unsafe_reason": "Say why telling the family about this could be unsafe"})
+    entry.unsafe_to_disclose, entry.unsafe_reason = unsafe, reason if unsafe else ""
+    Disclosure.objects.filter(pk=entry.pk).update(unsafe_to_disclose=entry.unsafe_to_disclose,
+                                                  unsafe_reason=entry.unsafe_reason)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=entry, family_id=entry.family_id,
+                 person_id=entry.person_id, detail={"unsafe_to_disclose": unsafe})
+    return entry
+
+
+EXPORT_PURPOSE = "A spreadsheet of the information-sharing register, for the practitioner's records"
+EXPORT_BASIS = "The practitioner works with the family and may see its record under the council's access policy"
+TRANSPARENCY_PURPOSE = "So the family knows what has been shared about them, with whom and why"
+TRANSPARENCY_BASIS = "The family's right to be informed and of access (UK GDPR Articles 13 to 15)"
+
+
+def register_export_record(*, actor, families, rows: int, person=None) -> list[Disclosure]:
+    """A CSV export of the register: an EXPORT in the audit log and an entry in the register of each family in it."""
+    entries = []
+    for family in families:
+        audit.record(actor=actor, action=AuditAction.EXPORT, obj=family, family_id=family.pk,
+                     person_id=person.pk if person else None, detail={"document": "sharing_register", "rows": rows})
+        entries.append(disclosure_record(
+            actor=actor, family=family, kind=DisclosureKind.REGISTER_EXPORT, person=person,
+            what="A spreadsheet (CSV) of the information-sharing register",
+            recipient=f"{actor.full_name}, {actor.agency.name}", recipient_agency=actor.agency,
+            purpose=EXPORT_PURPOSE, basis=EXPORT_BASIS))
+    return entries
+
+
+def transparency_copy_record(*, actor, family, recipient: str, person=None) -> Disclosure:
+    """The family was given their copy of what has been shared about them."""
+    return disclosure_record(
+        actor=actor, family=family, kind=DisclosureKind.TRANSPARENCY_COPY, person=person, recipient=recipient,
+        what="A PDF listing what has been shared about the family, with whom and why",
+        purpose=TRANSPARENCY_PURPOSE, basis=TRANSPARENCY_BASIS, obj=family)

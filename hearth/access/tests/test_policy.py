@@ -22,7 +22,7 @@ def test_the_creator_of_a_family_is_involved_and_sees_it(practitioner, family):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("relationship", Involved.values)
+@pytest.mark.parametrize("relationship", sorted(set(Involved.values) - policy.PART_ONLY))
 def test_each_active_involvement_gives_sight_of_the_family(other_practitioner, family, involve, relationship):
     assert not policy.can_view_family(other_practitioner, family)
     involvement = involve(family, other_practitioner, relationship)
@@ -94,3 +94,9 @@ def test_person_and_search_pages_hide_a_withheld_address_from_practitioners(clie
     social_worker = make("sw@example.test", Role.SOCIAL_WORKER)
     involve(family, social_worker, Involved.SOCIAL_WORK)
     assert "7 Hidden Way" in client_for(social_worker).get(reverse("people:person", args=[person.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invited_contributor_reaches_only_their_own_part(other_practitioner, family, involve):
+    involve(family, other_practitioner, Involved.CONTRIBUTOR)
+    assert not policy.can_view_family(other_practitioner, family)

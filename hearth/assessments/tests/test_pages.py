@@ -139,7 +139,9 @@ def test_an_unknown_section_is_not_found(client_for, practitioner, assessment):
 def test_a_contributor_cannot_open_a_section_for_editing(client_for, practitioner, assessment, health_visitor):
     _invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
-    assert client.get(_url("assessment", assessment_id=assessment.pk)).status_code == 200
+    # An invited contributor reaches only their own part: not the assessment, not the family's record.
+    assert client.get(_url("assessment", assessment_id=assessment.pk)).status_code == 403
+    assert client.get(f"/families/{assessment.family_id}").status_code == 403
     response = client.post(_url("section", assessment_id=assessment.pk, key="background"),
                            {"facts": "x", "opinions": "", "version": "1"})
     assert response.status_code == 403
@@ -212,15 +214,16 @@ def test_the_invitee_writes_and_sends_their_part_which_others_cannot_edit(client
                                                                          health_visitor):
     contribution = _invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
-    page = _page(client.get(_url("assessment", assessment_id=assessment.pk)))
-    assert "You have been asked to give your professional view" in page
+    page = _page(client.get("/"))
+    assert "Asked for your professional view" in page
     url = _url("contribution", assessment_id=assessment.pk, contribution_id=contribution.pk)
+    assert url in page
     body = _page(client.get(url))
     assert "Please add health visits" in body and "<textarea" in body
     response = client.post(url, {"facts": "Two missed appointments", "opinions": "Needs support with routines",
                                  "version": "1", "action": "submit"})
-    assert response.status_code == 302
-    page = _page(client.get(_url("assessment", assessment_id=assessment.pk)))
+    assert response.status_code == 302 and response["Location"] == url
+    page = _page(client_for(practitioner).get(_url("assessment", assessment_id=assessment.pk)))
     assert "Oxfordshire Health Visiting: Hana Visitor" in page
     assert "Two missed appointments" in page and "Needs support with routines" in page
     # The lead professional reads it but cannot edit it.

@@ -20,7 +20,7 @@ from hearth.people.services import AddressInput
 
 # Counted with the session, the signed-in user, savepoints and the audit row: 18 for the family page,
 # 20 for search and 21 for find-before-create when written; a little room for the page around them.
-FAMILY_PAGE_MAX_QUERIES = 22  # with the Early Help summary and recent notes
+FAMILY_PAGE_MAX_QUERIES = 32  # with the Early Help summary, notes, consent, break-glass and sharing panels
 SEARCH_PAGE_MAX_QUERIES = 23
 
 

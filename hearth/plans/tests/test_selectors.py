@@ -1,13 +1,12 @@
 import datetime
 
 import pytest
-
-from conftest import cover
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import cover
 from hearth.accounts.models import Role, Team
 from hearth.cases import services as cases
 from hearth.cases.models import Episode

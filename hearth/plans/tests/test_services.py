@@ -1,11 +1,10 @@
 import datetime
 
 import pytest
-
-from conftest import cover
 from django.core import mail
 from django.utils import timezone
 
+from conftest import cover
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, Role

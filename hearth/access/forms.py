@@ -1,0 +1,18 @@
+from django import forms
+
+from hearth.access.services import NOTE_REQUIRED, REASON_TOO_SHORT
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to open this record now?", widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000, error_messages={"required": REASON_TOO_SHORT},
+        help_text="Say what the emergency is and why you cannot wait for the lead professional or your Early Help "
+                  "coordinator to give you access. The data protection officer and your manager will read this")
+
+
+class BreakGlassReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Your review", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
+        error_messages={"required": NOTE_REQUIRED},
+        help_text="Was the access justified? Say what you checked, and anything you have followed up")

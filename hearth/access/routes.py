@@ -1,0 +1,141 @@
+"""Every URL of the service, classified by how the access policy scopes it. The permission-matrix and canary
+tests are generated from this table, and fail when a URL is added that it does not classify.
+
+Scopes:
+- PUBLIC: no sign-in; shows no personal data (or only what the visitor typed in themselves).
+- SIGNED_IN: any signed-in user; the page lists only what the policy lets that user see (their own account,
+  their dashboard, search results, due work).
+- ADMIN: system administrators (no case records).
+- SCREENING: the front door's queue (`policy.can_screen_referral`).
+- FAMILY: a page about one family or a record within it: only users the policy lets see that family.
+- BREAK_GLASS: opening a family outside the policy (`policy.BREAK_GLASS_ROLES`), or reviewing such use.
+- GOVERNANCE: the data protection officer's and managers' governance pages.
+"""
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ADMIN = "admin"
+SCREENING = "screening"
+FAMILY = "family"
+BREAK_GLASS = "break_glass"
+GOVERNANCE = "governance"
+
+ROUTES: dict[str, str] = {
+    # web
+    "web:dashboard": SIGNED_IN,
+    "web:healthz": PUBLIC,
+    "web:privacy": PUBLIC,
+    "web:accessibility": PUBLIC,
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:two_factor": PUBLIC,
+    "accounts:enrol": PUBLIC,
+    "accounts:recovery_codes": SIGNED_IN,
+    "accounts:security": SIGNED_IN,
+    "accounts:logout_confirm": SIGNED_IN,
+    "accounts:keepalive": SIGNED_IN,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:admin_users": ADMIN,
+    "accounts:admin_user_new": ADMIN,
+    "accounts:admin_user_edit": ADMIN,
+    "accounts:admin_agencies": ADMIN,
+    "accounts:admin_agency_new": ADMIN,
+    "accounts:admin_council": ADMIN,
+    # people
+    "people:search": SIGNED_IN,
+    "people:person": FAMILY,
+    "people:person_edit": FAMILY,
+    "people:person_name_new": FAMILY,
+    "people:person_address_new": FAMILY,
+    "people:family_start": SIGNED_IN,
+    "people:family_new": SIGNED_IN,
+    "people:family": FAMILY,
+    "people:member_find": FAMILY,
+    "people:member_new": FAMILY,
+    "people:member_add_existing": FAMILY,
+    "people:relationship_new": FAMILY,
+    # cases
+    "cases:episode_start": FAMILY,
+    "cases:notes": FAMILY,
+    "cases:chronology": FAMILY,
+    "cases:note_edit": FAMILY,
+    "cases:episode": FAMILY,
+    "cases:episode_level": FAMILY,
+    "cases:episode_lead": FAMILY,
+    "cases:episode_close": FAMILY,
+    "cases:episode_transition": FAMILY,
+    "cases:handover": FAMILY,
+    # referrals
+    "referrals:public_request": PUBLIC,
+    "referrals:public_sent": PUBLIC,
+    "referrals:public_request_council": PUBLIC,
+    "referrals:practitioner_new": FAMILY,
+    "referrals:step_down": FAMILY,
+    "referrals:mash_contact": FAMILY,
+    "referrals:step_up": FAMILY,
+    "referrals:queue": SCREENING,
+    "referrals:detail": SCREENING,
+    "referrals:screen": SCREENING,
+    "referrals:link": SCREENING,
+    "referrals:bundle": SCREENING,
+    # assessments
+    "assessments:start": FAMILY,
+    "assessments:assessment": FAMILY,
+    "assessments:section": FAMILY,
+    "assessments:children_add_missing": FAMILY,
+    "assessments:child_view": FAMILY,
+    "assessments:invite": FAMILY,
+    "assessments:contribution": FAMILY,
+    "assessments:contribution_decline": FAMILY,
+    "assessments:scores": FAMILY,
+    "assessments:complete": FAMILY,
+    "assessments:new_version": FAMILY,
+    # outcomes
+    "outcomes:episode": FAMILY,
+    "outcomes:reading_new": FAMILY,
+    # plans
+    "plans:meeting_new": FAMILY,
+    "plans:meeting": FAMILY,
+    "plans:meeting_record": FAMILY,
+    "plans:meeting_send": FAMILY,
+    "plans:plan": FAMILY,
+    "plans:outcome_new": FAMILY,
+    "plans:action_new": FAMILY,
+    "plans:action_status": FAMILY,
+    "plans:review_new": FAMILY,
+    "plans:review": FAMILY,
+    "plans:due_work": SIGNED_IN,
+    # documents
+    "documents:assessment_copy": FAMILY,
+    "documents:plan_copy": FAMILY,
+    "documents:review_copy": FAMILY,
+    "documents:chronology_pdf": FAMILY,
+    "documents:chronology_copy": FAMILY,
+    # consent
+    "consent:family": FAMILY,
+    "consent:agreement_new": FAMILY,
+    "consent:agreement_withdraw": FAMILY,
+    "consent:share_new": FAMILY,
+    "consent:share_withdraw": FAMILY,
+    "consent:research_opt_out_new": FAMILY,
+    "consent:basis_new": FAMILY,
+    "consent:basis_confirm": FAMILY,
+    "consent:not_sought_new": FAMILY,
+    # access
+    "access:break_glass_open": BREAK_GLASS,
+    "access:break_glass_reviews": GOVERNANCE,
+    "access:break_glass_review": GOVERNANCE,
+    # sharing
+    "sharing:family": FAMILY,
+    "sharing:family_csv": FAMILY,
+    "sharing:entry_new": FAMILY,
+    "sharing:share": FAMILY,
+    "sharing:for_family": FAMILY,
+    "sharing:for_family_pdf": FAMILY,
+    "sharing:entry_unsafe": FAMILY,
+    "sharing:person": FAMILY,
+    "sharing:person_csv": FAMILY,
+}

@@ -1,0 +1,128 @@
+"""Consent forms. They only read what was entered; the services decide what is valid and say so in plain
+English, so every problem with a form shows at once in the error summary."""
+
+import datetime
+
+from django import forms
+
+from hearth.accounts.models import AgencyKind
+from hearth.consent.models import BasisKind, GiverKind, Method
+from hearth.web.forms import GovDateField
+
+
+def one_year_on(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _member_choices(members) -> list[tuple[int, str]]:
+    return [(m.person.pk, f"{m.person.full_name} ({m.get_role_display().lower()})") for m in members]
+
+
+class _GivingForm(forms.Form):
+    """Who gave it, of what kind, when and how (shared by agreement, consent to share and research opt-out)."""
+
+    given_by = forms.TypedChoiceField(label="Who gave it", coerce=int, required=False, widget=forms.RadioSelect,
+                                      help_text="A member of the family")
+    giver_kind = forms.ChoiceField(label="They are", choices=GiverKind.choices, required=False,
+                                   widget=forms.RadioSelect)
+    given_on = GovDateField(label="Date it was given", required=False, help_text="For example, 27 3 2025")
+    method = forms.ChoiceField(label="How it was given", choices=Method.choices, required=False,
+                               widget=forms.RadioSelect)
+    form_reference = forms.CharField(
+        label="Reference of the signed form (if in writing)", required=False, max_length=100,
+        help_text="For example, the form's number, or 'signed consent held by Hill School'")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].choices = _member_choices(members)
+
+
+class AgreementForm(_GivingForm):
+    pass
+
+
+class ShareConsentForm(_GivingForm):
+    person = forms.TypedChoiceField(label="Whose information is this consent about?", coerce=int, required=False,
+                                    widget=forms.RadioSelect)
+    purposes = forms.MultipleChoiceField(label="What they agreed to", required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    research_opt_out = forms.BooleanField(
+        label="They opted out of national research linking", required=False,
+        help_text="Anonymised information linked by the Office for National Statistics for the national "
+                  "evaluation. This is an opt-out: tick only if they said no")
+    agencies = forms.MultipleChoiceField(label="Agencies they agreed to share with", required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    agency_kinds = forms.MultipleChoiceField(label="Kinds of agency they agreed to share with", required=False,
+                                             choices=AgencyKind.choices, widget=forms.CheckboxSelectMultiple,
+                                             help_text="Every agency of the kind, including ones that join later")
+    excluded_agencies = forms.MultipleChoiceField(label="Agencies they do not want information shared with",
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+    excluded_kinds = forms.MultipleChoiceField(label="Kinds of agency they do not want information shared with",
+                                               required=False, choices=AgencyKind.choices,
+                                               widget=forms.CheckboxSelectMultiple)
+    limits = forms.CharField(label="Any limits they set (optional)", required=False, widget=forms.Textarea,
+                             help_text="For example, 'not the history of the older children's father'")
+    review_by = GovDateField(label="Review by", required=False,
+                             help_text="When to check the consent with the family again. Usually a year on")
+
+    field_order = ["person", "given_by", "giver_kind", "given_on", "method", "form_reference", "purposes",
+                   "research_opt_out", "agencies", "agency_kinds", "excluded_agencies", "excluded_kinds", "limits",
+                   "review_by"]
+
+    def __init__(self, *args, members=(), agencies=(), purposes=(), ask_research=False, **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        self.fields["person"].choices = _member_choices(members)
+        self.fields["purposes"].choices = list(purposes)
+        agency_choices = [(str(a.pk), a.name) for a in agencies]
+        self.fields["agencies"].choices = agency_choices
+        self.fields["excluded_agencies"].choices = agency_choices
+        if not ask_research:
+            del self.fields["research_opt_out"]
+
+
+class ResearchOptOutForm(_GivingForm):
+    person = forms.TypedChoiceField(label="Who opted out?", coerce=int, required=False, widget=forms.RadioSelect)
+
+    field_order = ["person", "given_by", "giver_kind", "given_on", "method", "form_reference"]
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        self.fields["person"].choices = _member_choices(members)
+        self.fields["given_by"].label = "Who told you"
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = GovDateField(label="Date it was withdrawn", required=False, help_text="For example, 27 3 2025")
+    withdrawn_how = forms.CharField(label="How it was withdrawn", required=False, widget=forms.Textarea,
+                                    help_text="For example, by phone to the lead professional, or by email to the "
+                                              "Early Help team")
+
+
+class LawfulBasisForm(forms.Form):
+    kind = forms.ChoiceField(label="The lawful basis", choices=BasisKind.choices, required=False,
+                             widget=forms.RadioSelect)
+    reason = forms.CharField(label="Why information is shared without consent", required=False,
+                             widget=forms.Textarea,
+                             help_text="The facts that make it necessary, in plain words")
+    person = forms.TypedChoiceField(label="Who it is about (optional)", coerce=int, required=False, empty_value=None)
+    scope = forms.ChoiceField(label="Which agencies it covers", required=False, widget=forms.RadioSelect,
+                              choices=[("all", "Every agency working with the family"),
+                                       ("chosen", "Only the agencies chosen below")])
+    agencies = forms.MultipleChoiceField(label="Agencies", required=False, widget=forms.CheckboxSelectMultiple)
+    ends_on = GovDateField(label="End date (optional)", required=False,
+                           help_text="Leave blank if it lasts until it is reviewed")
+
+    def __init__(self, *args, members=(), agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "The whole family")] + _member_choices(members)
+        self.fields["agencies"].choices = [(str(a.pk), a.name) for a in agencies]
+
+
+class NotSoughtForm(forms.Form):
+    reason = forms.CharField(label="Why seeking consent would increase the risk to the child", required=False,
+                             widget=forms.Textarea,
+                             help_text="For example, asking would alert the person posing the risk, or could lose "
+                                       "evidence. Seek your manager's advice")

@@ -1,0 +1,375 @@
+"""Every read of a family's consent record, scoped by the access policy.
+
+The consent page keeps the kinds apart (agreement to Early Help, consent to share, lawful bases, decisions not
+to seek consent) and shows which agencies working with the family are covered. Whether an agency is covered is
+always the policy's answer (`policy.coverage`), evaluated for every involved agency and practitioner in one
+query. The family-page panel and the re-consent prompts load in a fixed number of queries, however long the
+family's history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import BooleanField, Case, Prefetch, Value, When
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.access.models import Involvement
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.cases.models import LevelChange
+from hearth.consent.models import (
+    Agreement,
+    ConsentScope,
+    LawfulBasis,
+    NotSoughtDecision,
+    ShareConsent,
+)
+from hearth.consent.services import PURPOSES
+from hearth.core.errors import NotPermitted
+from hearth.core.models import ConsentModel
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+from hearth.people.models import Family, FamilyMember
+
+PURPOSE_LABELS = {
+    "for_assessment_planning": "Assessment and planning",
+    "for_named_partners": "Sharing with the partners named",
+    "for_council_storage": "Storage on the council's systems",
+    "for_supporting_families": "The national {programme} programme",
+}
+NO_CONSENT = "No consent to share has been recorded"
+# Involvements that reach only the practitioner's own part of the assessment, never the family's record.
+PART_ONLY = getattr(policy, "PART_ONLY", frozenset())
+
+
+def _uk(d: date) -> str:
+    return d.strftime("%-d %B %Y")
+
+
+def uses_consent_model(council) -> bool:
+    return council.consent_model == ConsentModel.CONSENT
+
+
+def programme_name(council) -> str:
+    return (council.consent_questions or {}).get("supporting_families_programme_name") or "Supporting Families"
+
+
+def asks(council, question: str) -> bool:
+    """Whether the council's profile asks this consent question (research_opt_out, supporting_families,
+    storage_on_council_systems)."""
+    return bool((council.consent_questions or {}).get(question))
+
+
+def purpose_labels(consent: ShareConsent, council) -> list[str]:
+    return [PURPOSE_LABELS[p].format(programme=programme_name(council)) for p in PURPOSES if getattr(consent, p)]
+
+
+def is_share_consent(consent: ShareConsent) -> bool:
+    """A consent to share has at least one purpose; a record with none holds only a research opt-out."""
+    return any(getattr(consent, p) for p in PURPOSES)
+
+
+def _scope_name(scope: ConsentScope) -> str:
+    return scope.agency.name if scope.agency_id else f"{AgencyKind(scope.agency_kind).label} (any)"
+
+
+def scope_summary(consent: ShareConsent) -> tuple[list[str], list[str]]:
+    """(who it covers, who it must not reach) in plain words, from prefetched scopes."""
+    scopes = list(consent.scopes.all())
+    return [_scope_name(s) for s in scopes if not s.excluded], [_scope_name(s) for s in scopes if s.excluded]
+
+
+# --- loading -----------------------------------------------------------------------------------------------
+
+
+def _flag(q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _coverage(family: Family, involvements: list[Involvement]) -> tuple[dict[int, bool], dict[int, bool]]:
+    """(covered by agency id, covered by user id for consent-gated practitioners), in one query."""
+    agencies = {inv.user.agency_id: inv.user.agency for inv in involvements}
+    gated = {inv.user_id: inv.user for inv in involvements if inv.relationship in policy.CONSENT_GATED}
+    if not agencies:
+        return {}, {}
+    annotations = {f"agency_{pk}": _flag(policy.agency_coverage(a)) for pk, a in agencies.items()}
+    annotations |= {f"user_{pk}": _flag(policy.coverage(u)) for pk, u in gated.items()}
+    row = Family.objects.filter(pk=family.pk).annotate(**annotations).values(*annotations).get()
+    return ({pk: bool(row[f"agency_{pk}"]) for pk in agencies}, {pk: bool(row[f"user_{pk}"]) for pk in gated})
+
+
+@dataclass
+class ConsentState:
+    """Everything known about a family's consent, loaded once."""
+
+    family: Family
+    consents: list[ShareConsent]
+    members: list[FamilyMember]
+    involvements: list[Involvement]
+    agency_covered: dict[int, bool]
+    user_covered: dict[int, bool]
+    level_changes: list[LevelChange]
+    not_sought: list[NotSoughtDecision]
+    agreements: list[Agreement] = field(default_factory=list)
+    bases: list[LawfulBasis] = field(default_factory=list)
+
+    @property
+    def share_consents(self) -> list[ShareConsent]:
+        return [c for c in self.consents if is_share_consent(c)]
+
+    @property
+    def active_share_consents(self) -> list[ShareConsent]:
+        return [c for c in self.share_consents if c.is_active]
+
+    @property
+    def latest_active(self) -> ShareConsent | None:
+        active = self.active_share_consents
+        return max(active, key=lambda c: (c.given_on, c.recorded_at, c.pk)) if active else None
+
+
+def _load(family: Family, *, full: bool = False) -> ConsentState:
+    consents = list(
+        ShareConsent.objects.filter(family=family)
+        .select_related("person", "given_by", "recorded_by")
+        .prefetch_related(Prefetch("scopes", queryset=ConsentScope.objects.select_related("agency").order_by("pk")))
+        .order_by("-given_on", "-pk")
+    )
+    members = list(FamilyMember.objects.filter(family=family).select_related("person")
+                   .order_by("role", "person__date_of_birth", "person__pk"))
+    involvements = list(Involvement.objects.filter(family=family, ended_at__isnull=True)
+                        .select_related("user__agency").order_by("user__agency__name", "user__full_name"))
+    agency_covered, user_covered = _coverage(family, involvements)
+    level_changes = list(LevelChange.objects.filter(episode__family=family).only("level", "decided_at")
+                         .order_by("decided_at", "pk"))
+    not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by"))
+    state = ConsentState(family=family, consents=consents, members=members, involvements=involvements,
+                         agency_covered=agency_covered, user_covered=user_covered, level_changes=level_changes,
+                         not_sought=not_sought)
+    if full:
+        state.agreements = list(Agreement.objects.filter(family=family).select_related("given_by", "recorded_by"))
+        state.bases = list(
+            LawfulBasis.objects.filter(family=family)
+            .select_related("person", "decided_by__agency", "confirmed_by")
+            .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("name")))
+        )
+    return state
+
+
+# --- re-consent prompts ------------------------------------------------------------------------------------
+
+
+def _consent_moment(consent: ShareConsent) -> date:
+    """The day after which a change is 'since consent': the later of the day it was given and the day it was
+    recorded (people added to the record while the consent was being written up are not 'new')."""
+    return max(consent.given_on, timezone.localdate(consent.recorded_at))
+
+
+def _prompts(state: ConsentState) -> list[str]:
+    council = state.family.council
+    if not uses_consent_model(council):
+        return []
+    latest = state.latest_active
+    if latest is None:
+        last_decision = max((d.decided_at for d in state.not_sought), default=None)
+        last_consent = max((c.recorded_at for c in state.share_consents), default=None)
+        if last_decision and (last_consent is None or last_decision > last_consent):
+            return []  # seeking consent would increase the risk; that decision is recorded
+        withdrawn = [c.withdrawn_on for c in state.share_consents if c.withdrawn_on]
+        if withdrawn:
+            return [f"No consent to share is in place: it was withdrawn on {_uk(max(withdrawn))}"]
+        return [NO_CONSENT]
+    prompts: list[str] = []
+    since = _consent_moment(latest)
+    consented_people = {c.person_id for c in state.active_share_consents}
+    for member in state.members:
+        if (member.left_on is None and member.joined_on and member.joined_on > since
+                and member.person_id not in consented_people):
+            prompts.append(f"{member.person.full_name} joined the family on {_uk(member.joined_on)}, after consent "
+                           f"to share was given on {_uk(latest.given_on)}. Ask whether the family's consent "
+                           f"covers them.")
+    reported: set[int] = set()
+    for inv in state.involvements:
+        agency = inv.user.agency
+        if inv.relationship not in policy.CONSENT_GATED or state.agency_covered.get(agency.pk, True):
+            continue
+        if agency.pk in reported:
+            continue
+        reported.add(agency.pk)
+        joined = ("is in the team around the family" if inv.relationship == Involved.TAF_MEMBER
+                  else "has been invited to contribute to the assessment")
+        prompts.append(f"{inv.user.full_name} of {agency.name} {joined}, but no consent or lawful basis covers "
+                       f"{agency.name}. Ask the family whether they agree to share with {agency.name}, or record "
+                       f"a lawful basis.")
+    changed = _level_change_since(state.level_changes, latest)
+    if changed:
+        before, after, when = changed
+        prompts.append(f"The level of need changed from {council.level_name(before)} to "
+                       f"{council.level_name(after)} on {_uk(when)}, after consent to share was given on "
+                       f"{_uk(latest.given_on)}. Check the family still agree to what is shared.")
+    today = timezone.localdate()
+    for consent in sorted(state.active_share_consents, key=lambda c: (c.review_by or today, c.pk)):
+        if consent.review_by and consent.review_by < today:
+            prompts.append(f"{consent.person.full_name}'s consent to share was due for review on "
+                           f"{_uk(consent.review_by)}. Check it with the family and record it again.")
+    return prompts
+
+
+def _level_change_since(changes: list[LevelChange], consent: ShareConsent) -> tuple[int, int, date] | None:
+    """The latest change, after the consent was recorded, to a level different from the one in force then."""
+    baseline = None
+    result = None
+    for change in changes:  # oldest first
+        if change.decided_at <= consent.recorded_at:
+            baseline = change.level
+            continue
+        if baseline is not None and change.level != baseline:
+            result = (baseline, change.level, timezone.localdate(change.decided_at))
+        if baseline is None:
+            baseline = change.level  # the first level set after consent is not a change
+    return result
+
+
+def reconsent_prompts(family: Family) -> list[str]:
+    """Plain-English reasons to go back to the family about consent (councils that seek consent only): a new
+    family member, a practitioner of an agency not covered in the team, a change of level, a review-by date
+    passed; or that no consent to share has been recorded."""
+    return _prompts(_load(family))
+
+
+# --- the family page panel ---------------------------------------------------------------------------------
+
+
+def _summary(state: ConsentState) -> str:
+    council = state.family.council
+    active = state.active_share_consents
+    if not uses_consent_model(council):
+        return ("Consent to share: not needed to share with the partners delivering Early Help "
+                f"({council.short_name} works under its public task); the family is told who is involved.")
+    if not active:
+        return "Consent to share: none in place."
+    latest = max(active, key=lambda c: (c.given_on, c.recorded_at, c.pk))
+    covers: list[str] = []
+    exclusions: list[str] = []
+    for consent in active:
+        included, excluded = scope_summary(consent)
+        covers += [n for n in included if n not in covers]
+        exclusions += [n for n in excluded if n not in exclusions]
+    text = f"Consent to share: recorded on {_uk(latest.given_on)}, covers {', '.join(covers) or 'no agency'}"
+    if exclusions:
+        text += f" (not with {', '.join(exclusions)})"
+    return text + "."
+
+
+def family_panel(user, family: Family) -> dict:
+    """The consent panel on the family page: prompts and a one-line summary, in a fixed number of queries."""
+    if not policy.can_view_family(user, family):
+        raise NotPermitted(object_type="people.family", object_id=family.pk)
+    state = _load(family)
+    not_covered = sorted({inv.user.agency.name for inv in state.involvements
+                          if inv.relationship in policy.CONSENT_GATED
+                          and not state.agency_covered.get(inv.user.agency_id, True)})
+    return {
+        "prompts": _prompts(state),
+        "summary": _summary(state),
+        "not_covered": not_covered,
+        "consent_model": family.council.consent_model,
+    }
+
+
+# --- the consent page --------------------------------------------------------------------------------------
+
+
+def _visible_family(user, family_id: int) -> Family:
+    family = policy.families_visible_to(user).select_related("council", "locality").filter(pk=family_id).first()
+    if family is None:
+        raise NotPermitted(object_type="people.family", object_id=family_id)
+    return family
+
+
+@dataclass
+class AgencyCoverage:
+    agency: Agency
+    covered: bool
+    practitioners: list[dict]
+
+
+def family_consent(user, family_id: int) -> dict:
+    """The family's consent record for the consent page, with coverage of the agencies involved."""
+    family = _visible_family(user, family_id)
+    state = _load(family, full=True)
+    agencies: dict[int, AgencyCoverage] = {}
+    for inv in state.involvements:
+        agency = inv.user.agency
+        entry = agencies.setdefault(agency.pk, AgencyCoverage(agency, state.agency_covered[agency.pk], []))
+        gated = inv.relationship in policy.CONSENT_GATED
+        entry.practitioners.append({
+            "user": inv.user, "relationship": inv.get_relationship_display(), "gated": gated,
+            "can_see": state.user_covered.get(inv.user_id, False) if gated else True,
+            "own_part_only": inv.relationship in PART_ONLY,
+            "started_record": inv.user_id == family.created_by_id,
+        })
+    is_manager = user.has_role(Role.MANAGER)
+    for basis in state.bases:
+        basis.can_confirm = (is_manager and basis.confirmed_by_id is None and basis.decided_by_id != user.pk)
+        basis.is_current = basis.ends_on is None or basis.ends_on >= timezone.localdate()
+    today = timezone.localdate()
+    for consent in state.consents:
+        consent.purpose_list = purpose_labels(consent, family.council)
+        consent.covers, consent.excluded = scope_summary(consent)
+        consent.review_overdue = bool(consent.is_active and consent.review_by and consent.review_by < today)
+    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk, detail={"page": "consent"})
+    return {
+        "family": family,
+        "council": family.council,
+        "public_task": not uses_consent_model(family.council),
+        "agreements": state.agreements,
+        "share_consents": state.share_consents,
+        "opt_outs": [c for c in state.consents if c.research_opt_out and c.is_active],
+        "bases": state.bases,
+        "not_sought": state.not_sought,
+        "covered": [a for a in agencies.values() if a.covered],
+        "not_covered": [a for a in agencies.values() if not a.covered],
+        "agencies": list(agencies.values()),
+        "prompts": _prompts(state),
+        "is_manager": is_manager,
+    }
+
+
+def family_for_consent_form(user, family_id: int) -> Family:
+    """A family the user may see, with its current members, for the consent forms (the services check what the
+    user may record)."""
+    family = _visible_family(user, family_id)
+    family.current_members = list(FamilyMember.objects.filter(family=family, left_on__isnull=True)
+                                  .select_related("person").order_by("role", "person__date_of_birth", "person__pk"))
+    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+                 detail={"page": "consent form"})
+    return family
+
+
+def council_agencies(council) -> list[Agency]:
+    return list(Agency.objects.filter(council=council, is_active=True).order_by("name"))
+
+
+def agreement_for_action(user, family: Family, agreement_id: int) -> Agreement:
+    agreement = Agreement.objects.select_related("given_by", "family").filter(family=family, pk=agreement_id).first()
+    if agreement is None:
+        raise NotPermitted(object_type="consent.agreement", object_id=agreement_id)
+    return agreement
+
+
+def share_consent_for_action(user, family: Family, consent_id: int) -> ShareConsent:
+    consent = (ShareConsent.objects.select_related("person", "given_by", "family")
+               .prefetch_related(Prefetch("scopes", queryset=ConsentScope.objects.select_related("agency")))
+               .filter(family=family, pk=consent_id).first())
+    if consent is None:
+        raise NotPermitted(object_type="consent.shareconsent", object_id=consent_id)
+    consent.covers, consent.excluded = scope_summary(consent)
+    return consent
+
+
+def basis_for_action(user, family: Family, basis_id: int) -> LawfulBasis:
+    basis = LawfulBasis.objects.select_related("family").filter(family=family, pk=basis_id).first()
+    if basis is None:
+        raise NotPermitted(object_type="consent.lawfulbasis", object_id=basis_id)
+    return basis

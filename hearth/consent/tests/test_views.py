@@ -1,0 +1,272 @@
+"""The consent pages driven as a user would: the record kept apart by kind, each form with its errors, the instant
+effect of a withdrawal, a manager's confirmation of a lawful basis, and the public-task explanation."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hearth.access.models import Relationship as Involved
+from hearth.accounts.models import AgencyKind, Role, Team
+from hearth.consent import services
+from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
+from hearth.core import profiles
+from hearth.people import services as people
+
+TODAY = timezone.localdate
+
+
+def _date(prefix, d):
+    return {f"{prefix}-day": d.day, f"{prefix}-month": d.month, f"{prefix}-year": d.year}
+
+
+@pytest.fixture
+def parent(practitioner, family):
+    return people.person_create(actor=practitioner, family=family, role="parent_pr",
+                                data={"given_name": "Dana", "family_name": "Testfamily"})
+
+
+@pytest.fixture
+def school_worker(make):
+    return make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
+
+
+def _consent(practitioner, family, parent, **kwargs):
+    defaults = dict(person=parent, given_by=parent, giver_kind="parent_pr", given_on=TODAY() - timedelta(days=3),
+                    method="verbal", purposes={"for_assessment_planning"}, agency_kinds=[AgencyKind.SCHOOL])
+    return services.share_consent_record(actor=practitioner, family=family, **{**defaults, **kwargs})
+
+
+def _consent_post(parent, **overrides):
+    data = {"person": parent.pk, "given_by": parent.pk, "giver_kind": "parent_pr", "method": "written",
+            "form_reference": "EHA-0042", "purposes": ["for_assessment_planning", "for_named_partners"],
+            "agency_kinds": ["school"], **_date("given_on", TODAY() - timedelta(days=1)),
+            **_date("review_by", TODAY() + timedelta(days=365))}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_consent_page_says_which_agencies_working_with_the_family_are_not_covered(
+        client_for, practitioner, family, parent, school_worker, involve):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    page = html.unescape(client_for(practitioner).get(f"/families/{family.pk}/consent").content.decode())
+    assert "Consent and information sharing" in page
+    assert "Not covered: Brook School, Hill School." in page
+    assert "Team members from these agencies cannot see the family's record" in page
+    assert "Yes, to record consent (they started the record)" in page
+    assert "No consent to share has been recorded" in page
+    assert 'id="consent-model"' in page  # Oxfordshire seeks consent
+
+
+def test_recording_consent_to_share_shows_purposes_scope_exclusions_and_review_date(
+        client_for, practitioner, family, parent, school_worker, involve):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    client = client_for(practitioner)
+    form = html.unescape(client.get(f"/families/{family.pk}/consent/share/new").content.decode())
+    next_year = TODAY().replace(year=TODAY().year + 1) if not (TODAY().month == 2 and TODAY().day == 29) else None
+    if next_year:
+        assert f'value="{next_year.year}"' in form  # the review-by date defaults to a year on
+    assert "They opted out of national research linking" in form  # Oxfordshire asks it
+    response = client.post(f"/families/{family.pk}/consent/share/new", _consent_post(
+        parent, excluded_agencies=[str(practitioner.agency_id)], limits="Not the older children's father's history",
+        research_opt_out="on"))
+    assert response.status_code == 302 and response["Location"] == f"/families/{family.pk}/consent"
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "The consent to share has been recorded." in page
+    for text in ("Dana Testfamily's information", "Assessment and planning", "Sharing with the partners named",
+                 "School or college (any)", "Not with Hill School", "In writing", "EHA-0042", "Opted out",
+                 "Covered: Brook School."):
+        assert text in page, text
+    consent = ShareConsent.objects.get()
+    assert consent.research_opt_out and consent.review_by == TODAY() + timedelta(days=365)
+
+
+def test_consent_without_a_giver_and_written_without_a_reference_shows_both_errors(
+        client_for, practitioner, family, parent):
+    page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/new",
+                                         _consent_post(parent, given_by=None, form_reference="")).content.decode())
+    assert "There is a problem" in page
+    assert "Choose who gave their consent" in page
+    assert "Enter the reference of the signed form" in page
+    assert 'href="#id_given_by"' in page
+    assert not ShareConsent.objects.exists()
+
+
+def test_consent_with_no_purpose_and_no_one_to_share_with_is_refused(client_for, practitioner, family, parent):
+    page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/new",
+                                         _consent_post(parent, purposes=[], agency_kinds=[])).content.decode())
+    assert "Choose at least one purpose the family agreed to" in page
+    assert "Choose the agencies, or kinds of agency, the family agreed to share with" in page
+
+
+def test_a_withdrawal_dated_before_the_consent_is_shown_as_an_error(client_for, practitioner, family, parent):
+    consent = _consent(practitioner, family, parent)
+    page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/{consent.pk}/withdraw", {
+        **_date("withdrawn_on", TODAY() - timedelta(days=10)), "withdrawn_how": "Phoned the lead professional",
+    }).content.decode())
+    assert "There is a problem" in page
+    assert "The withdrawal cannot be dated before it was given" in page
+    assert "Phoned the lead professional" in page  # what they typed is kept
+    consent.refresh_from_db()
+    assert consent.is_active
+
+
+def test_withdrawing_consent_through_the_page_removes_the_school_team_members_access_at_once(
+        client_for, practitioner, family, parent, school_worker, involve):
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    consent = _consent(practitioner, family, parent)
+    from django.test import Client
+
+    school = Client()
+    school.force_login(school_worker)
+    assert school.get(f"/families/{family.pk}").status_code == 200
+    response = client_for(practitioner).post(f"/families/{family.pk}/consent/share/{consent.pk}/withdraw", {
+        **_date("withdrawn_on", TODAY()), "withdrawn_how": "Told the lead professional at a home visit"})
+    assert response.status_code == 302
+    assert school.get(f"/families/{family.pk}").status_code == 403
+    page = html.unescape(client_for(practitioner).get(f"/families/{family.pk}/consent").content.decode())
+    assert "Withdrawn" in page and "Told the lead professional at a home visit" in page
+    assert "Not covered: Brook School" in page
+
+
+def test_withdrawing_twice_is_refused_with_a_plain_message(client_for, practitioner, family, parent):
+    consent = _consent(practitioner, family, parent)
+    services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY(), how="By email")
+    page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/{consent.pk}/withdraw", {
+        **_date("withdrawn_on", TODAY()), "withdrawn_how": "By phone"}).content.decode())
+    assert "It was withdrawn on" in page
+
+
+def test_recording_and_withdrawing_the_agreement_to_early_help(client_for, practitioner, family, parent):
+    client = client_for(practitioner)
+    page = html.unescape(client.post(f"/families/{family.pk}/consent/agreements/new", {
+        "giver_kind": "parent_pr", "method": "verbal", **_date("given_on", TODAY())}).content.decode())
+    assert "Choose who gave their consent" in page and not Agreement.objects.exists()
+    response = client.post(f"/families/{family.pk}/consent/agreements/new", {
+        "given_by": parent.pk, "giver_kind": "parent_pr", "method": "verbal", **_date("given_on", TODAY())})
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
+    assert f"Agreed on {TODAY():%-d %B %Y}" in page and "Verbally" in page
+    assert not ShareConsent.objects.exists()  # agreement to Early Help is not consent to share
+    response = client.post(f"/families/{family.pk}/consent/agreements/{agreement.pk}/withdraw", {
+        **_date("withdrawn_on", TODAY()), "withdrawn_how": "Said they no longer want support"})
+    assert response.status_code == 302
+    page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
+    assert "Said they no longer want support" in page
+
+
+def test_a_lawful_basis_with_no_reason_is_refused(client_for, practitioner, family, school_worker):
+    page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/lawful-bases/new", {
+        "kind": "safeguarding", "reason": " ", "scope": "chosen",
+        "agencies": [str(school_worker.agency_id)]}).content.decode())
+    assert "There is a problem" in page
+    assert "Give the reason for sharing without consent" in page
+    assert not LawfulBasis.objects.exists()
+
+
+@pytest.fixture
+def managers(make, team, practitioner, school_worker):
+    """Two managers who can each see the family: one manages the lead's team, one the school worker's."""
+    first = make("mo.manager@example.test", Role.MANAGER)
+    second = make("max.manager@example.test", Role.MANAGER)
+    team.manager = first
+    team.save()
+    practitioner.team = team
+    practitioner.save()
+    other = Team.objects.create(agency=school_worker.agency, name="Pastoral team", manager=second)
+    school_worker.team = other
+    school_worker.save()
+    return first, second
+
+
+def test_a_lawful_basis_takes_effect_when_another_manager_confirms_it(
+        client_for, practitioner, family, school_worker, involve, managers):
+    first, second = managers
+    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    response = client_for(first).post(f"/families/{family.pk}/consent/lawful-bases/new", {
+        "kind": "safeguarding", "reason": "Disclosure at school of harm at home", "scope": "chosen",
+        "agencies": [str(school_worker.agency_id)]})
+    assert response.status_code == 302
+    basis = LawfulBasis.objects.get()
+    page = html.unescape(client_for(first).get(f"/families/{family.pk}/consent").content.decode())
+    assert "Waiting for a manager to confirm" in page
+    assert "Another manager must confirm this: you decided it." in page
+    assert f'id="confirm-basis-{basis.pk}"' not in page
+    # The manager who decided is refused by the service even when posting directly.
+    client_for(first).post(f"/families/{family.pk}/consent/lawful-bases/{basis.pk}/confirm")
+    page = html.unescape(client_for(first).get(f"/families/{family.pk}/consent").content.decode())
+    assert "A manager other than the person who decided must confirm it" in page
+    # A practitioner may not confirm.
+    assert client_for(practitioner).post(
+        f"/families/{family.pk}/consent/lawful-bases/{basis.pk}/confirm").status_code == 403
+    assert not policy_sees(school_worker, family)
+    page = html.unescape(client_for(second).get(f"/families/{family.pk}/consent").content.decode())
+    assert f'id="confirm-basis-{basis.pk}"' in page
+    response = client_for(second).post(f"/families/{family.pk}/consent/lawful-bases/{basis.pk}/confirm")
+    assert response.status_code == 302
+    page = html.unescape(client_for(second).get(response["Location"]).content.decode())
+    assert "Confirmed by Max Manager" in page
+    assert policy_sees(school_worker, family)
+
+
+def policy_sees(user, family) -> bool:
+    from hearth.access import policy
+
+    return policy.can_view_family(user, family)
+
+
+def test_a_lawful_basis_for_every_agency_needs_no_list(client_for, practitioner, family):
+    response = client_for(practitioner).post(f"/families/{family.pk}/consent/lawful-bases/new", {
+        "kind": "court_order", "reason": "Family court order of 1 March", "scope": "all"})
+    assert response.status_code == 302
+    assert LawfulBasis.objects.get().all_agencies
+
+
+def test_recording_a_decision_not_to_seek_consent(client_for, practitioner, family):
+    client = client_for(practitioner)
+    page = html.unescape(client.post(f"/families/{family.pk}/consent/not-sought/new", {"reason": ""}).content.decode())
+    assert "Say why seeking consent would increase the risk to the child" in page
+    client.post(f"/families/{family.pk}/consent/not-sought/new",
+                {"reason": "Asking would alert the person posing the risk"})
+    assert NotSoughtDecision.objects.get().decided_by == practitioner
+    page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
+    assert "Asking would alert the person posing the risk" in page
+
+
+def test_someone_outside_the_family_cannot_open_the_consent_pages(client_for, other_practitioner, family):
+    client = client_for(other_practitioner)
+    assert client.get(f"/families/{family.pk}/consent").status_code == 403
+    assert client.get(f"/families/{family.pk}/consent/share/new").status_code == 403
+
+
+@pytest.fixture
+def public_task_family(db):
+    (cambs,) = profiles.load(only=["cambridgeshire"])
+    from conftest import make_user
+
+    lead = make_user(cambs, "lee.lead@example.test", [Role.PRACTITIONER])
+    family = people.family_create(actor=lead, name="The Publictask family")
+    person = people.person_create(actor=lead, family=family, role="parent_pr",
+                                  data={"given_name": "Robin", "family_name": "Publictask"})
+    return lead, family, person
+
+
+def test_a_public_task_council_explains_that_sharing_with_partners_needs_no_consent(client_for, public_task_family):
+    lead, family, person = public_task_family
+    client = client_for(lead)
+    page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
+    assert 'id="public-task"' in page
+    assert "does not need the family's consent" in page
+    assert "must still be told who is involved" in page
+    assert "The national research opt-out is still asked" in page
+    assert 'id="consent-prompts"' not in page  # no re-consent prompts under public task
+    response = client.post(f"/families/{family.pk}/consent/research-opt-out/new", {
+        "person": person.pk, "given_by": person.pk, "giver_kind": "parent_pr", "method": "verbal",
+        **_date("given_on", TODAY())})
+    assert response.status_code == 302
+    page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
+    assert "Robin Publictask opted out on" in page
+    record = ShareConsent.objects.get()
+    assert record.research_opt_out and not record.scopes.exists()  # it lets no one see anything
