@@ -1,0 +1,150 @@
+"""The permission matrix, generated from the URL scope table (hearth/access/routes.py) and the policy's
+relationships: every URL × every relationship and consent state, by GET and by POST.
+
+Who may see the family is stated here, independently of the policy's code, so the test checks the policy
+rather than repeating it. A URL the scope table does not classify fails the first test.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hearth.access import routes
+from tests.access.world import build_world, url_patterns
+
+# Whether each user may see the family's record (the FAMILY scope), as the policy promises.
+SEES_THE_FAMILY = {
+    "lead_professional": True,
+    "team_member_with_consent": True,
+    "team_member_consent_withdrawn": False,
+    "team_member_consent_for_another_agency": False,
+    "team_member_lawful_basis": True,
+    "team_member_basis_not_confirmed": False,
+    "team_member_consent_not_sought": False,
+    "contributor": False,  # their own part only
+    "locality_coordinator": True,
+    "coordinator_of_another_locality": False,
+    "manager_of_the_lead": True,
+    "manager_of_another_team": False,
+    "mash_holding_a_referral": True,
+    "mash_break_glass_active": True,
+    "mash_break_glass_expired": False,
+    "social_worker_involved": True,
+    "practitioner_not_involved": False,
+    "data_protection_officer": False,
+    "analyst": False,
+    "system_administrator": False,
+    "practitioner_of_another_council": False,
+}
+
+# A contributor reaches their own part of the assessment.
+CONTRIBUTOR_OWN_PART = {"assessments:contribution", "assessments:contribution_decline"}
+
+# Pages every user who sees the family can read.
+FAMILY_READ_PAGES = ("people:family", "people:person", "cases:episode", "cases:notes", "cases:chronology",
+                     "assessments:assessment", "outcomes:episode", "plans:plan", "plans:meeting", "plans:review",
+                     "consent:family", "sharing:family", "sharing:for_family")
+
+OTHER_SCOPES = {
+    routes.ADMIN: {"system_administrator"},
+    routes.SCREENING: {"locality_coordinator", "coordinator_of_another_locality", "mash_holding_a_referral",
+                       "mash_break_glass_active", "mash_break_glass_expired"},
+    routes.GOVERNANCE: {"data_protection_officer", "manager_of_the_lead", "manager_of_another_team"},
+}
+
+# The step-up bundle also goes to whoever manages the episode it came from.
+BUNDLE_ALSO = {"lead_professional", "manager_of_the_lead"}
+
+REFUSED = {403, 404, 405}
+
+
+def _url(pattern_name: str, pattern, ids: dict) -> str:
+    kwargs = {name: ids[name] for name in pattern.pattern.converters}
+    return reverse(pattern_name, kwargs=kwargs)
+
+
+def test_every_url_is_classified_by_the_scope_table():
+    names = {name for name, _ in url_patterns()}
+    assert sorted(names - set(routes.ROUTES)) == [], "classify these URLs in hearth/access/routes.py"
+    assert sorted(set(routes.ROUTES) - names) == [], "these classified URLs no longer exist"
+
+
+def test_the_matrix_states_every_relationship_the_policy_knows():
+    from hearth.access.models import Relationship
+    from hearth.access.policy import POLICY
+
+    rules = {rule.name for rule in POLICY}
+    assert rules == {"involved", "locality_coordinator", "manager_of_involved", "break_glass"}
+    assert set(Relationship.values) == {"lead_professional", "taf_member", "contributor", "mash", "social_work"}
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("state", sorted(SEES_THE_FAMILY))
+def test_family_urls_answer_only_users_the_policy_lets_see_the_family(world, state):
+    client = _client(world.users[state])
+    failures = []
+    for name, pattern in url_patterns():
+        if routes.ROUTES.get(name) != routes.FAMILY:
+            continue
+        url = _url(name, pattern, world.ids)
+        allowed = SEES_THE_FAMILY[state] or (state == "contributor" and name in CONTRIBUTOR_OWN_PART)
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if not allowed and status not in REFUSED:
+                failures.append(f"{method.upper()} {url} ({name}) gave {status} to {state}")
+            if allowed and method == "get" and name in FAMILY_READ_PAGES and status != 200:
+                failures.append(f"GET {url} ({name}) gave {status} to {state}, who may see the family")
+            if status == 500:
+                failures.append(f"{method.upper()} {url} ({name}) failed with 500 for {state}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("scope", sorted(OTHER_SCOPES))
+def test_admin_screening_and_governance_urls_answer_only_their_roles(world, scope):
+    failures = []
+    for state, user in world.users.items():
+        client = _client(user)
+        for name, pattern in url_patterns():
+            if routes.ROUTES.get(name) != scope:
+                continue
+            url = _url(name, pattern, world.ids)
+            status = client.get(url).status_code
+            allowed = state in OTHER_SCOPES[scope] or (name == "referrals:bundle" and state in BUNDLE_ALSO)
+            if not allowed and status not in REFUSED:
+                failures.append(f"GET {url} ({name}) gave {status} to {state}")
+            if status == 500:
+                failures.append(f"GET {url} ({name}) failed with 500 for {state}")
+    assert failures == []
+
+
+def test_break_glass_is_offered_only_to_safeguarding_roles(world):
+    url = reverse("access:break_glass_open", kwargs={"family_id": world.ids["family_id"]})
+    for state in ("practitioner_not_involved", "data_protection_officer", "analyst", "locality_coordinator",
+                  "practitioner_of_another_council"):
+        assert _client(world.users[state]).get(url).status_code == 403, state
+    assert _client(world.users["mash_break_glass_expired"]).get(url).status_code == 200
+
+
+def test_signed_in_pages_answer_everyone_signed_in_and_public_pages_everyone(world):
+    anonymous = Client()
+    for name, pattern in url_patterns():
+        scope = routes.ROUTES.get(name)
+        url = _url(name, pattern, world.ids)
+        if scope == routes.PUBLIC:
+            assert anonymous.get(url).status_code in {200, 302, 404}, url
+        elif scope == routes.SIGNED_IN:
+            assert anonymous.get(url).status_code == 302, url  # to the sign-in page
+            status = _client(world.users["practitioner_not_involved"]).get(url).status_code
+            assert status in {200, 302, 405}, (url, status)
