@@ -1,0 +1,64 @@
+"""The canary: a unique marker in every free-text field of one family's records never reaches a user who may
+not see that family: not in pages, search results, lists, counts, exports, PDFs or error pages."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from hearth.access import routes
+from tests.access.test_permission_matrix import SEES_THE_FAMILY, _url
+from tests.access.world import build_world, url_patterns
+
+MARKER = "Zq7canary"
+
+# Users who may not see the family (the contributor sees their own part, so is not a canary reader).
+OUTSIDERS = sorted(state for state, sees in SEES_THE_FAMILY.items() if not sees and state != "contributor")
+
+
+def _text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8", errors="replace")
+
+
+@pytest.fixture
+def world(db):
+    return build_world(marker=MARKER)
+
+
+def test_the_marker_is_in_the_family_for_those_who_may_see_it(world):
+    client = Client()
+    client.force_login(world.users["lead_professional"])
+    assert MARKER in _text(client.get(reverse("people:family", kwargs={"family_id": world.ids["family_id"]})))
+    assert MARKER in _text(client.get(reverse("cases:chronology", kwargs={"family_id": world.ids["family_id"]})))
+
+
+@pytest.mark.parametrize("state", OUTSIDERS)
+def test_no_page_shows_the_marker_to_a_user_who_may_not_see_the_family(world, state):
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[state])
+    leaks = []
+    searches = [f"{reverse('people:search')}?given_name=Alex&family_name=Matrix",
+                f"{reverse('people:search')}?given_name={MARKER}",
+                f"{reverse('people:family_start')}?given_name=Alex&family_name=Matrix",
+                f"{reverse('people:family_start')}?given_name=Sky&family_name=Matrix",
+                "/no-such-page", f"/families/{world.ids['family_id'] + 999}"]
+    urls = [_url(name, pattern, world.ids) for name, pattern in url_patterns()
+            if routes.ROUTES.get(name) != routes.PUBLIC or name.startswith("referrals:")]
+    for url in [*urls, *searches]:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if MARKER in _text(response):
+                leaks.append(f"{method.upper()} {url} ({response.status_code})")
+    assert leaks == []
+
+
+def test_signed_out_visitors_see_no_marker(world):
+    client = Client(raise_request_exception=False)
+    leaks = [url for name, pattern in url_patterns()
+             if MARKER in _text(client.get(url := _url(name, pattern, world.ids)))]
+    assert leaks == []
