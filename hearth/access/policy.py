@@ -115,8 +115,9 @@ def is_covered(user, family: Family) -> bool:
     return Family.objects.filter(pk=family.pk).filter(coverage(user)).exists()
 
 
-def family_filter(user) -> Q:
-    """The policy as a Q over Family. An empty Q() is never returned: no user sees everything."""
+def family_filter(user, *, break_glass: bool = True) -> Q:
+    """The policy as a Q over Family. An empty Q() is never returned: no user sees everything.
+    `break_glass=False` leaves out break-glass access, which lets a user read but not change the record."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     council_id = user.agency.council_id
@@ -124,7 +125,7 @@ def family_filter(user) -> Q:
         relationship__in=CONSENT_GATED | PART_ONLY)
     gated = _active_involvement(family=OuterRef("pk"), user=user, relationship__in=CONSENT_GATED - PART_ONLY)
     routes = Q(Exists(ungated)) | (Q(Exists(gated)) & coverage(user))
-    if user.has_role(*BREAK_GLASS_ROLES):
+    if break_glass and user.has_role(*BREAK_GLASS_ROLES):
         routes |= Q(Exists(BreakGlass.objects.filter(family=OuterRef("pk"), user=user,
                                                      expires_at__gt=timezone.now())))
     if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id:
@@ -152,8 +153,9 @@ def can_view_person(user, person: Person) -> bool:
 
 
 def can_edit_family(user, family: Family) -> bool:
-    """Editing the family record: the same relationships as seeing it, for practitioner-type roles."""
-    return can_view_family(user, family)
+    """Editing the family record: the same relationships as seeing it, except break-glass access, which is
+    for reading in an emergency."""
+    return Family.objects.filter(family_filter(user, break_glass=False), pk=family.pk).exists()
 
 
 def can_create_records(user) -> bool:

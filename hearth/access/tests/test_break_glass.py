@@ -353,3 +353,25 @@ def test_a_practitioner_cannot_see_the_reviews(client_for, other_practitioner, u
     client = client_for(other_practitioner)
     assert client.get("/break-glass/reviews").status_code == 403
     assert client.post(f"/break-glass/{use.pk}/review", {"note": "Fine"}).status_code == 403
+
+
+def test_break_glass_access_reads_but_does_not_change_the_record(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import make_user
+    from hearth.access import policy
+    from hearth.access.models import BreakGlass
+    from hearth.accounts.models import Role
+    from hearth.core import profiles
+    from hearth.people import services as people
+
+    (council,) = profiles.load(only=["oxfordshire"])
+    lead = make_user(council, "lead.bg@example.test", [Role.PRACTITIONER])
+    mash = make_user(council, "mash.bg@example.test", [Role.MASH_SCREENER])
+    family = people.family_create(actor=lead, name="The Readonly family")
+    BreakGlass.objects.create(family=family, user=mash, reason="A child was found alone at night",
+                              expires_at=timezone.now() + timedelta(hours=1))
+    assert policy.can_view_family(mash, family)
+    assert not policy.can_edit_family(mash, family)
