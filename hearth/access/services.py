@@ -125,7 +125,7 @@ def break_glass_review(*, actor, break_glass: BreakGlass, note: str) -> BreakGla
     note = (note or "").strip()
     if not note:
         raise ValidationFailed({"note": NOTE_REQUIRED})
-    current = BreakGlass.objects.select_for_update().select_related("reviewed_by").get(pk=break_glass.pk)
+    current = BreakGlass.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=break_glass.pk)
     if current.reviewed_at is not None:
         raise Conflict(f"{current.reviewed_by} reviewed this use on {_when(current.reviewed_at)}. "
                        "Your note has not been saved; it is still in the box below.")
