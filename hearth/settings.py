@@ -50,6 +50,9 @@ HEARTH_APPS = [
     "plans",
     "sharing",
     "documents",
+    "subject_access",
+    "retention",
+    "dpo",
     "web",
     "demo",
 ]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("hearth.consent.urls")),
     path("", include("hearth.access.urls")),
     path("", include("hearth.sharing.urls")),
+    path("", include("hearth.subject_access.urls")),
+    path("", include("hearth.retention.urls")),
+    path("", include("hearth.dpo.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

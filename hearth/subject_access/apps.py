@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SubjectAccessConfig(AppConfig):
+    name = "hearth.subject_access"
+    label = "subject_access"

@@ -1,0 +1,3 @@
+app_name = "subject_access"
+
+urlpatterns: list = []
