@@ -170,6 +170,9 @@ def build_world(marker: str = "") -> World:
         "review_id": review.pk, "referral_id": referral.pk, "consent_id": school.pk, "agreement_id": agreement.pk,
         "basis_id": basis.pk, "entry_id": entry.pk, "break_glass_id": bg.pk, "user_id": lead.pk,
         "uidb64": "MQ", "token": "set-password", "code": council.code,
+        # Governance records that do not exist for this family: their pages answer 403 or 404 to everyone.
+        "sar_id": 999_999, "withholding_id": 999_999, "hold_id": 999_999, "run_id": 999_999,
+        "incident_id": 999_999, "rights_request_id": 999_999,
     }
     assert Agreement.objects.filter(family=family).exists()
     return World(council=council, family=family, ids=ids, users=u)

@@ -1,0 +1,335 @@
+"""Every write of a subject access request: recording it, checking identity, extending, withholding, releasing,
+closing. Only the data protection officer of the request's council may do any of it
+(`policy.can_handle_subject_access`).
+
+The due date is `due_date(received_on, extension_months)`, set when the request is recorded; it moves only when an
+extension is recorded (`sar_extend`), once, by one or two months, and never earlier.
+"""
+
+import hashlib
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hearth.access import policy
+from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+from hearth.people.models import FamilyMember
+from hearth.sharing.models import DisclosureKind
+from hearth.sharing.services import disclosure_record
+from hearth.subject_access import compile as compiler
+from hearth.subject_access.models import (
+    DUE_DATE_MESSAGE,
+    ReleasedBundle,
+    RequesterRelationship,
+    SarStatus,
+    SubjectAccessRequest,
+    VerificationMethod,
+    Withholding,
+    WithholdingReason,
+    add_months,
+    due_date,
+)
+
+__all__ = ["due_date", "add_months"]
+
+NOT_VERIFIED = "The requester's identity has not been verified"
+NOT_OPEN = "This request is no longer open, so it cannot be changed"
+RELEASE_WHAT = "Subject access release"
+RELEASE_BASIS = "The right of access (UK GDPR Article 15 and the Data Protection Act 2018)"
+EDITABLE = ("requester_name", "requester_relationship", "on_behalf_of", "requester_contact")
+ADULT_AGE = 18
+
+
+def _require_dpo(actor, council) -> None:
+    if not policy.can_handle_subject_access(actor, council):
+        raise NotPermitted("Only the council's data protection officer can work on subject access requests.",
+                           object_type="subject_access.subjectaccessrequest")
+
+
+def _lock(sar: SubjectAccessRequest, version: int | None) -> SubjectAccessRequest:
+    fresh = (SubjectAccessRequest.objects.select_for_update(of=("self",))
+             .select_related("council", "subject").get(pk=sar.pk))
+    if version is not None and fresh.version != version:
+        raise Conflict("Someone else changed this request while you were working on it. Check the latest details "
+                       "and try again.")
+    return fresh
+
+
+def _require_open(sar: SubjectAccessRequest) -> None:
+    if sar.status != SarStatus.OPEN:
+        raise DomainError(NOT_OPEN, code="not_open")
+
+
+def _age_on(dob: date | None, on: date) -> int | None:
+    if dob is None:
+        return None
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def _check_requester(errors: dict, *, subject, name: str, relationship: str, on_behalf_of: str, on: date) -> None:
+    if not name:
+        errors["requester_name"] = "Enter the name of the person asking"
+    elif len(name) > 200:
+        errors["requester_name"] = "Enter the name in 200 characters or fewer"
+    if relationship not in RequesterRelationship.values:
+        errors["requester_relationship"] = "Choose who is asking"
+        return
+    age = _age_on(subject.date_of_birth, on)
+    if relationship == RequesterRelationship.PARENT and age is not None and age >= ADULT_AGE:
+        errors["requester_relationship"] = (f"{subject.full_name} is an adult: a parent cannot ask for their "
+                                            "information. Choose a representative acting with their authority")
+    if relationship == RequesterRelationship.YOUNG_PERSON and age is not None and age >= ADULT_AGE:
+        errors["requester_relationship"] = f"{subject.full_name} is an adult: choose the person themselves"
+    if relationship == RequesterRelationship.SELF and age is not None and age < ADULT_AGE:
+        errors["requester_relationship"] = (f"{subject.full_name} is under 18: choose a young person, for "
+                                            "themselves, or a parent or carer")
+    if relationship in (RequesterRelationship.PARENT, RequesterRelationship.REPRESENTATIVE) and not on_behalf_of:
+        errors["on_behalf_of"] = "Say on whose behalf the request is made, and how the requester may act for them"
+    if len(on_behalf_of) > 300:
+        errors["on_behalf_of"] = "Say on whose behalf the request is made in 300 characters or fewer"
+
+
+def _reference(sar: SubjectAccessRequest) -> str:
+    return f"SAR-{sar.received_on:%Y}-{sar.pk:05d}"
+
+
+def sar_create(*, actor, subject, requester_name: str, requester_relationship: str, received_on: date | None,
+               on_behalf_of: str = "", requester_contact: str = "") -> SubjectAccessRequest:
+    """Record a request for the information held about `subject`, received on `received_on` (today or earlier)."""
+    _require_dpo(actor, subject.council_id)
+    requester_name, on_behalf_of = (requester_name or "").strip(), (on_behalf_of or "").strip()
+    requester_contact = (requester_contact or "").strip()
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if received_on is None:
+        errors["received_on"] = "Enter the date the request was received"
+    elif received_on > today:
+        errors["received_on"] = "The date the request was received must be today or in the past"
+    _check_requester(errors, subject=subject, name=requester_name, relationship=requester_relationship,
+                     on_behalf_of=on_behalf_of, on=received_on or today)
+    if errors:
+        raise ValidationFailed(errors)
+    sar = SubjectAccessRequest(
+        council_id=subject.council_id, subject=subject, requester_name=requester_name,
+        requester_relationship=requester_relationship, on_behalf_of=on_behalf_of,
+        requester_contact=requester_contact, received_on=received_on, due_on=due_date(received_on),
+        reference=f"new-{timezone.now().timestamp()}-{actor.pk}"[:30], created_by=actor)
+    sar.save()
+    sar.reference = _reference(sar)
+    SubjectAccessRequest.objects.filter(pk=sar.pk).update(reference=sar.reference)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=sar, person_id=subject.pk,
+                 detail={"received_on": received_on.isoformat(), "due_on": sar.due_on.isoformat()})
+    return sar
+
+
+def sar_update(*, actor, sar: SubjectAccessRequest, version: int, changes: dict) -> SubjectAccessRequest:
+    """Correct who is asking and where the copy goes. The dates cannot be changed here: the due date moves only by
+    recording an extension (`sar_extend`)."""
+    _require_dpo(actor, sar.council_id)
+    if "due_on" in changes or "extension_months" in changes:
+        raise ValidationFailed({"due_on": DUE_DATE_MESSAGE})
+    if "received_on" in changes:
+        raise ValidationFailed({"received_on": "The date received cannot be changed, because the due date depends "
+                                               f"on it. {DUE_DATE_MESSAGE}"})
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"These details cannot be changed here: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        sar = _lock(sar, version)
+        _require_open(sar)
+        values = {k: (changes.get(k, getattr(sar, k)) or "").strip() for k in EDITABLE}
+        errors: dict[str, str] = {}
+        _check_requester(errors, subject=sar.subject, name=values["requester_name"],
+                         relationship=values["requester_relationship"], on_behalf_of=values["on_behalf_of"],
+                         on=sar.received_on)
+        if errors:
+            raise ValidationFailed(errors)
+        changed = sorted(k for k in EDITABLE if values[k] != getattr(sar, k))
+        for k in EDITABLE:
+            setattr(sar, k, values[k])
+        sar.version += 1
+        sar.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"changed": changed})
+    return sar
+
+
+def sar_verify(*, actor, sar: SubjectAccessRequest, version: int, method: str, note: str = "") -> SubjectAccessRequest:
+    """Record how the requester's identity (and, for someone acting for another, their authority) was checked."""
+    _require_dpo(actor, sar.council_id)
+    note = (note or "").strip()
+    errors = {}
+    if method not in VerificationMethod.values:
+        errors["method"] = "Choose how the requester's identity was checked"
+    elif method == VerificationMethod.OTHER and not note:
+        errors["note"] = "Describe how the requester's identity was checked"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        sar = _lock(sar, version)
+        _require_open(sar)
+        if sar.is_verified:
+            raise ValidationFailed({"method": "The requester's identity has already been verified, on "
+                                              f"{sar.verified_at:%-d %B %Y}"})
+        sar.verification_method, sar.verification_note = method, note
+        sar.verified_by, sar.verified_at = actor, timezone.now()
+        sar.version += 1
+        sar.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"verified": method})
+    return sar
+
+
+def sar_extend(*, actor, sar: SubjectAccessRequest, version: int, months: int | None, reason: str,
+               today: date | None = None) -> SubjectAccessRequest:
+    """Extend the deadline by one or two further months (counted from the date of receipt), with the reason. Only
+    once, and only before the original due date passes (the requester must be told within the first month)."""
+    _require_dpo(actor, sar.council_id)
+    reason = (reason or "").strip()
+    today = today or timezone.localdate()
+    errors = {}
+    if months not in (1, 2):
+        errors["months"] = "Choose an extension of 1 or 2 months"
+    if not reason:
+        errors["reason"] = "Say why more time is needed (for example, the request is complex)"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        sar = _lock(sar, version)
+        _require_open(sar)
+        if sar.is_extended:
+            raise ValidationFailed({"months": f"The deadline has already been extended, on "
+                                              f"{sar.extended_at:%-d %B %Y}. It can only be extended once"})
+        if today > sar.due_on:
+            raise ValidationFailed({"months": f"The deadline can only be extended before it passes: it was "
+                                              f"{sar.due_on:%-d %B %Y}"})
+        new_due = due_date(sar.received_on, months)
+        if new_due <= sar.due_on:  # never happens by the rule above; a safeguard that an extension never shortens
+            raise ValidationFailed({"months": DUE_DATE_MESSAGE})
+        sar.extension_months, sar.extension_reason, sar.due_on = months, reason, new_due
+        sar.extended_by, sar.extended_at = actor, timezone.now()
+        sar.version += 1
+        sar.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"extension_months": months, "due_on": new_due.isoformat()})
+    return sar
+
+
+def sar_close(*, actor, sar: SubjectAccessRequest, version: int, outcome: str, reason: str) -> SubjectAccessRequest:
+    """Close an open request without releasing anything: withdrawn by the requester, or closed (with the reason)."""
+    _require_dpo(actor, sar.council_id)
+    reason = (reason or "").strip()
+    errors = {}
+    if outcome not in (SarStatus.WITHDRAWN, SarStatus.CLOSED):
+        errors["outcome"] = "Choose whether the request was withdrawn or is being closed"
+    if not reason:
+        errors["reason"] = "Say why the request is ending"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        sar = _lock(sar, version)
+        _require_open(sar)
+        sar.status, sar.close_reason = outcome, reason
+        sar.closed_by, sar.closed_at = actor, timezone.now()
+        sar.version += 1
+        sar.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"status": outcome})
+    return sar
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Withholding
+
+
+def withholding_add(*, actor, sar: SubjectAccessRequest, item_key: str, reason: str, note: str = "",
+                    bundle: compiler.Bundle | None = None) -> Withholding:
+    """Withhold one compiled item, or one field of it, from the release, with the reason. `bundle` (the compiled
+    bundle the officer was looking at) saves compiling it again to check the key."""
+    _require_dpo(actor, sar.council_id)
+    _require_open(sar)  # checked again under the request's lock below, so a release cannot miss it
+    item_key, note = (item_key or "").strip(), (note or "").strip()
+    errors = {}
+    if reason not in WithholdingReason.values:
+        errors["reason"] = "Choose why this is being withheld"
+    elif reason == WithholdingReason.OTHER_EXEMPTION and not note:
+        errors["note"] = "Say which exemption applies, and why"
+    bundle = bundle if bundle is not None and bundle.sar.pk == sar.pk else compiler.compile_bundle(sar)
+    if item_key not in bundle.known_keys:
+        errors["item_key"] = "Choose what to withhold"
+    if errors:
+        raise ValidationFailed(errors)
+    item_of = item_key.split("/", 1)[0]
+    existing = {w.item_key for w in Withholding.objects.filter(sar=sar)}
+    if item_key in existing:
+        raise Conflict("This is already withheld.")
+    if item_of != item_key and item_of in existing:
+        raise Conflict("The whole of this item is already withheld.")
+    try:
+        with transaction.atomic():
+            _require_open(_lock(sar, None))
+            withholding = Withholding.objects.create(sar=sar, item_key=item_key, reason=reason, note=note,
+                                                     withheld_by=actor)
+    except IntegrityError as exc:
+        raise Conflict("This is already withheld.") from exc
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=withholding, person_id=sar.subject_id,
+                 detail={"sar": sar.pk, "item": item_key, "reason": reason})
+    return withholding
+
+
+def withholding_remove(*, actor, sar: SubjectAccessRequest, withholding: Withholding) -> None:
+    """Release an item after all (while the request is open)."""
+    _require_dpo(actor, sar.council_id)
+    if withholding.sar_id != sar.pk:
+        raise NotPermitted(object_type="subject_access.withholding", object_id=withholding.pk)
+    key, pk = withholding.item_key, withholding.pk
+    with transaction.atomic():
+        _require_open(_lock(sar, None))
+        withholding.delete()
+    audit.record(actor=actor, action=AuditAction.DELETE, object_type="subject_access.withholding", object_id=pk,
+                 person_id=sar.subject_id, detail={"sar": sar.pk, "item": key})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Release
+
+
+def _recipient(sar: SubjectAccessRequest) -> str:
+    return f"{sar.requester_name} ({sar.get_requester_relationship_display().lower()})"[:300]
+
+
+def sar_release(*, actor, sar: SubjectAccessRequest, version: int) -> ReleasedBundle:
+    """Release the bundle: compile everything held, remove what is withheld, make the tagged PDF and the JSON export
+    and keep them, mark the request released, record the release in each of the subject's families' information-
+    sharing registers and an EXPORT in the audit log. Refused while the requester's identity is unverified."""
+    _require_dpo(actor, sar.council_id)
+    with transaction.atomic():
+        sar = _lock(sar, version)
+        _require_open(sar)
+        if not sar.is_verified:
+            raise ValidationFailed({"verification": NOT_VERIFIED})
+        bundle = compiler.compile_bundle(sar).for_release()
+        pdf = compiler.bundle_pdf(bundle, printed_by=actor)
+        data = compiler.bundle_json(bundle)
+        released = ReleasedBundle.objects.create(
+            sar=sar, pdf=pdf, json=data, items=bundle.item_count, withheld=len(bundle.withholdings),
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(), json_sha256=hashlib.sha256(data.encode()).hexdigest(),
+            released_at=bundle.compiled_at)
+        sar.status, sar.released_at, sar.released_by = SarStatus.RELEASED, bundle.compiled_at, actor
+        sar.version += 1
+        sar.save()
+        families = [m.family for m in FamilyMember.objects.filter(person_id=sar.subject_id)
+                    .select_related("family").order_by("family_id")]
+        for family in families:
+            disclosure_record(
+                actor=actor, family=family, kind=DisclosureKind.OTHER, what=RELEASE_WHAT, person=sar.subject,
+                recipient=_recipient(sar), obj=sar, basis=RELEASE_BASIS,
+                purpose=f"A copy of the information held about {sar.subject.full_name}, in answer to subject "
+                        f"access request {sar.reference}")
+        audit.record(actor=actor, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
+                     detail={"document": "subject_access_bundle", "items": released.items,
+                             "withheld": released.withheld, "families": [f.pk for f in families]})
+    return released
