@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import policy
@@ -378,10 +378,8 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
                         now: datetime.datetime | None = None) -> list[RectificationChange]:
     """Correct the person's details as an accepted rectification request asks, keeping every old value.
 
-    The person is validated and saved with the same rules as `hearth.people.services.person_update` (the same
-    cleaning, identifier checks, optimistic concurrency, name index and audit). The write is made here rather than by
-    calling `person_update`, because that function admits only users the family policy lets see the person, and the
-    data protection officer's route to the person is `policy.can_rectify_person`."""
+    The person is saved by `hearth.people.services.person_correct`, the people app's write for the data protection
+    officer's route to a person (`policy.can_rectify_person`)."""
     _require_request(actor, rights_request)
     now = _now(now)
     person = Person.objects.get(pk=rights_request.person_id)
@@ -393,36 +391,17 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
         raise ValidationFailed({"decision": "Accept the request before correcting the record"})
     if rights_request.applied_at is not None:
         raise Conflict("This correction has already been made")
-    fields = people_services.PERSON_FIELDS
-    data = {k: v for k, v in data.items() if k in fields}
-    cleaned = people_services._clean_person({**{k: getattr(person, k) for k in fields}, **data},
-                                            exclude_pk=person.pk)
-    changed = [k for k in fields if k in data and getattr(person, k) != cleaned[k]]
-    if not changed:
-        raise ValidationFailed({"__all__": "Change at least one of the person's details, or go back"})
-    before = {k: getattr(person, k) for k in changed}
-    try:
-        with transaction.atomic():
-            updated = Person.objects.filter(pk=person.pk, version=person_version).update(
-                version=person_version + 1, updated_at=now, **{k: cleaned[k] for k in changed})
-    except IntegrityError as exc:
-        raise ValidationFailed({"__all__": "An identifier given is already held by another person"}) from exc
-    if not updated:
-        raise Conflict(CHANGED_ELSEWHERE.format(what="person's details"))
-    person.refresh_from_db()
-    if {"given_name", "family_name"} & set(changed):
-        people_services._refresh_current_name(person)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk,
-                 detail={"fields": changed, "rectification": rights_request.pk})
+    changed = people_services.person_correct(actor=actor, person=person, version=person_version, data=data,
+                                             rectification_id=rights_request.pk)
     changes = RectificationChange.objects.bulk_create([
         RectificationChange(request=rights_request, person=person, field=k, label=field_label(k),
-                            before=_show(k, before[k]), after=_show(k, cleaned[k]), changed_at=now, changed_by=actor)
-        for k in changed
+                            before=_show(k, before), after=_show(k, after), changed_at=now, changed_by=actor)
+        for k, (before, after) in changed.items()
     ])
     _bump(RightsRequest, rights_request, version, "request", applied_at=now, applied_by=actor,
           applied_note="Corrected: " + ", ".join(c.label.lower() for c in changes))
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
-                 detail={"applied": True, "fields": changed})
+                 detail={"applied": True, "fields": list(changed)})
     return changes
 
 

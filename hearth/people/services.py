@@ -160,15 +160,21 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
-    """Update a person's details, refusing if someone else saved since `version` was read."""
-    if not policy.can_view_person(actor, person):
-        raise NotPermitted()
+def _save_person_changes(*, actor, person: Person, version: int, data: dict, detail: dict | None = None,
+                         require_change: bool = False) -> dict[str, tuple]:
+    """Validate and save changes to a person's details if nobody else saved since `version` was read; keep the
+    name index up to date and audit. Returns {field: (before, after)} for what changed."""
     cleaned = _clean_person({**{k: getattr(person, k) for k in PERSON_FIELDS}, **data}, exclude_pk=person.pk)
     changed = [k for k in PERSON_FIELDS if k in data and getattr(person, k) != cleaned[k]]
-    updated = Person.objects.filter(pk=person.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **{k: cleaned[k] for k in changed}
-    )
+    if require_change and not changed:
+        raise ValidationFailed({"__all__": "Change at least one of the person's details, or go back"})
+    before = {k: getattr(person, k) for k in changed}
+    try:
+        with transaction.atomic():
+            updated = Person.objects.filter(pk=person.pk, version=version).update(
+                version=version + 1, updated_at=timezone.now(), **{k: cleaned[k] for k in changed})
+    except IntegrityError as exc:
+        raise ValidationFailed({"__all__": "An identifier given is already held by another person"}) from exc
     if not updated:
         raise Conflict(
             "Someone else changed this person's details while you were editing. "
@@ -177,8 +183,27 @@ def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
     person.refresh_from_db()
     if {"given_name", "family_name"} & set(changed):
         _refresh_current_name(person)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"fields": changed})
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk,
+                 detail={"fields": changed, **(detail or {})})
+    return {k: (before[k], getattr(person, k)) for k in changed}
+
+
+def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
+    """Update a person's details, refusing if someone else saved since `version` was read."""
+    if not policy.can_view_person(actor, person):
+        raise NotPermitted()
+    _save_person_changes(actor=actor, person=person, version=version, data=data)
     return person
+
+
+def person_correct(*, actor, person: Person, version: int, data: dict, rectification_id: int) -> dict[str, tuple]:
+    """Correct a person's details for an accepted rectification request: the data protection officer's route
+    (`policy.can_rectify_person`), not the family policy. Returns {field: (before, after)}."""
+    if not policy.can_rectify_person(actor, person):
+        raise NotPermitted(object_type="people.person", object_id=person.pk)
+    return _save_person_changes(actor=actor, person=person, version=version,
+                                data={k: v for k, v in data.items() if k in PERSON_FIELDS},
+                                detail={"rectification": rectification_id}, require_change=True)
 
 
 @transaction.atomic

@@ -85,7 +85,8 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
         return "date", {
             **base,
             "namePrefix": bf.html_name,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
+                                    "classes": "govuk-fieldset__legend--s"}},
             "items": [
                 {"name": "day", "label": "Day", "classes": f"govuk-input--width-2 {err}", "value": day,
                  "id": f"{bf.auto_id}-day"},
@@ -103,7 +104,8 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
         return "checkboxes", {
             **{k: v for k, v in base.items() if k != "id"},
             "idPrefix": bf.auto_id,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
+                                    "classes": "govuk-fieldset__legend--s"}},
             "items": items,
             **extra,
         }
@@ -117,7 +119,8 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
         return "radios", {
             **{k: v for k, v in base.items() if k != "id"},
             "idPrefix": bf.auto_id,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
+                                    "classes": "govuk-fieldset__legend--s"}},
             "items": items,
             **extra,
         }
