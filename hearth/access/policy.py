@@ -275,45 +275,26 @@ def can_review_break_glass(user, break_glass: BreakGlass) -> bool:
     return BreakGlass.objects.filter(break_glass_overseen_by(user), pk=break_glass.pk).exists()
 
 
-# Subject access requests (hearth.subject_access): the data protection officer's work crosses the family policy by
-# design. The DPO of a council may find any person of that council and compile everything held about them; the
-# subject_access app audits every such lookup.
-
-
-def can_handle_subject_access(user, council) -> bool:
-    """Subject access requests of a council: its data protection officer (`council` is a Council or its id)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or council is None:
-        return False
-    council_id = getattr(council, "pk", council)
-    return user.has_role(Role.DPO) and user.agency.council_id == council_id
-
-
-def subject_access_people(user) -> QuerySet[Person]:
-    """The people a user may find as the subject of an access request: every person of their council, for the
-    council's data protection officer; no one for anyone else."""
-    if not getattr(user, "is_authenticated", False) or not can_handle_subject_access(user, user.agency.council_id):
-        return Person.objects.none()
-    return Person.objects.filter(council_id=user.agency.council_id)
-
-
-# The data protection officer's other governance work (hearth.dpo): the breach log, requests to correct, erase or
-# restrict information, and the audit review pages. Like subject access it crosses the family policy by design: the
-# DPO of a council may find any person of the council to record a request, correct a person's details when a
-# rectification is accepted, and read the audit log (not the record) of any family or person of the council. The
-# dpo app audits every such look. Managers may see the unusual-access report for the members of their own teams.
+# Information governance (hearth.subject_access, hearth.dpo, hearth.retention): the data protection officer's work
+# crosses the family policy by design. The DPO of a council may find any person of the council to log a subject
+# access request or a request to correct, erase or restrict, compile everything held about a person for a subject
+# access release, correct or erase a person's details when such a request is accepted, and read the audit log (not
+# the record) of any family or person of the council. Those apps audit every such look. Managers may see the
+# unusual-access report for the members of their own teams.
 
 
 def can_do_governance(user, council=None) -> bool:
-    """The breach log, rights requests and audit review of a council: its data protection officer. `council` (a
-    Council or its id) defaults to the user's own."""
+    """Subject access requests, the breach log, rights requests and audit review of a council: its data protection
+    officer. `council` (a Council or its id) defaults to the user's own."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.has_role(Role.DPO):
         return False
     return council is None or getattr(council, "pk", council) == user.agency.council_id
 
 
 def governance_people(user) -> QuerySet[Person]:
-    """People the user may find as the subject of a rectification, erasure or restriction request, or whose access
-    log they may read: every person of the council, for its data protection officer; no one for anyone else."""
+    """People the user may find as the subject of a subject access request or of a rectification, erasure or
+    restriction request, or whose access log they may read: every person of the council, for its data protection
+    officer; no one for anyone else."""
     if not can_do_governance(user):
         return Person.objects.none()
     return Person.objects.filter(council_id=user.agency.council_id)
@@ -328,8 +309,8 @@ def governance_families(user) -> QuerySet[Family]:
 
 
 def can_rectify_person(user, person: Person) -> bool:
-    """Correcting a person's details after an accepted request for rectification: the data protection officer of
-    the person's council, whether or not the family policy lets them see the family."""
+    """Correcting or erasing a person's details after an accepted request for rectification or erasure: the data
+    protection officer of the person's council, whether or not the family policy lets them see the family."""
     return can_do_governance(user, person.council_id)
 
 

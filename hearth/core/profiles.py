@@ -26,7 +26,7 @@ REQUIRED_KEYS = (
     "retention_rules",
     "privacy_explanation",
 )
-RETENTION_FROM = {"episode_closed", "date_of_birth", "created"}
+RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
 
 
 class ProfileError(DomainError):

@@ -227,10 +227,64 @@ class ApplyForm(EditPersonForm):
     request_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CompleteForm(forms.Form):
-    note = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                           help_text="For example, which records were restricted or deleted, and who did it")
+WHOLE, DETAILS = "whole", "details"
+
+
+class ErasureForm(forms.Form):
+    """What to erase: chosen details, other names and addresses, or the whole person record."""
+
+    scope = forms.ChoiceField(label="What is to be erased", widget=forms.RadioSelect, required=False,
+                              help_text="Erasing the whole record removes the person's names, details, addresses, "
+                                        "relationships and family memberships.", choices=[
+        (DETAILS, "Particular details"),
+        (WHOLE, "The whole person record"),
+    ])
+    details = forms.MultipleChoiceField(label="Details to erase", widget=forms.CheckboxSelectMultiple,
+                                        required=False)
+    names = forms.TypedMultipleChoiceField(label="Other names to erase", coerce=int, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    addresses = forms.TypedMultipleChoiceField(label="Addresses to erase", coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="What else was done (optional)", widget=forms.Textarea(attrs={"rows": 3}),
+                           required=False,
+                           help_text="For example, a name taken out of a case note by hand. Do not repeat what was "
+                                     "erased.")
+    confirm = forms.BooleanField(label="I understand that this cannot be undone", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    person_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, details=(), names=(), addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["details"].choices = list(details)
+        self.fields["names"].choices = list(names)
+        self.fields["addresses"].choices = list(addresses)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") not in (WHOLE, DETAILS):
+            self.add_error("scope", "Choose whether to erase particular details or the whole person record")
+        elif data["scope"] == DETAILS and not (data.get("details") or data.get("names") or data.get("addresses")):
+            self.add_error("details", "Choose the details to erase")
+        if not data.get("confirm"):
+            self.add_error("confirm", "Confirm that you understand the erasure cannot be undone")
+        return data
+
+
+class RestrictForm(forms.Form):
+    what = forms.CharField(label="What is restricted, and why", widget=forms.Textarea(attrs={"rows": 4}),
+                           required=False,
+                           help_text="Practitioners will read this on the family record. For example, 'Do not use or "
+                                     "share the school's report of 3 March while its accuracy is checked.'")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label="Why the restriction is lifted", widget=forms.Textarea(attrs={"rows": 3}),
+                             required=False)
+    person_told = forms.CharField(label="How and when the person was told it would be lifted", max_length=300,
+                                  required=False,
+                                  help_text="They must be told before it is lifted. For example, 'by letter on 2 "
+                                            "June'")
 
 
 class TellForm(forms.Form):

@@ -254,6 +254,9 @@ class RightsRequest(models.Model):
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     applied_note = models.TextField(blank=True)
+    # The families the person belonged to when the request was applied: its recipients are found from their
+    # register entries, even once an erasure has ended the memberships.
+    family_ids = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -289,9 +292,18 @@ class RightsRequest(models.Model):
     def is_rectification(self) -> bool:
         return self.kind == RequestKind.RECTIFICATION
 
+    @property
+    def is_erasure(self) -> bool:
+        return self.kind == RequestKind.ERASURE
+
+    @property
+    def is_restriction(self) -> bool:
+        return self.kind == RequestKind.RESTRICTION
+
 
 class RectificationChange(models.Model):
-    """One field of a person's record changed by a rectification: the value before and after, who and when."""
+    """One detail of a person's record changed by a rectification (the value before and after, who and when), or
+    erased by an erasure (what it was, never its value: `before` and `after` stay blank)."""
 
     request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="changes")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -307,3 +319,35 @@ class RectificationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} corrected"
+
+
+class Restriction(models.Model):
+    """An accepted request to restrict the use of a person's information (UK GDPR Article 18): while it is in
+    force the record is kept but not changed or shared, except with the person's consent, for legal claims, to
+    protect another person or for an important public interest. Before it is lifted the person must be told."""
+
+    request = models.OneToOneField(RightsRequest, on_delete=models.PROTECT, related_name="restriction")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    what = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lifted_reason = models.TextField(blank=True)
+    person_told = models.TextField(blank=True)  # how and when the person was told before it was lifted
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["person", "lifted_at"], name="dpo_restriction_person_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(lifted_at__isnull=True) | (~Q(lifted_reason="") & ~Q(person_told="")),
+                                   name="dpo_restriction_lift_needs_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction {self.pk}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

@@ -32,11 +32,12 @@ from hearth.access import policy
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
 from hearth.core.errors import NotPermitted
-from hearth.dpo import services
-from hearth.dpo.models import Incident, RectificationChange, RightsRequest
+from hearth.dpo import rights
+from hearth.dpo.models import Incident, RectificationChange, Restriction, RightsRequest
 from hearth.governance import audit
 from hearth.governance.models import AuditAction, AuditChainHead, AuditEvent
-from hearth.people.models import Family, FamilyMember, Person
+from hearth.people import services as people_services
+from hearth.people.models import Family, FamilyMember, NameKind, Person
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 
 # The object type of the DPO's own look at an access log: left out of the "many records" report, where a DPO
@@ -130,9 +131,70 @@ def request_detail(user, request_id: int, *, audited: bool = True) -> RightsRequ
         raise NotPermitted(object_type="dpo.rightsrequest", object_id=request_id)
     rights_request.change_log = list(RectificationChange.objects.filter(request=rights_request)
                                      .select_related("changed_by"))
+    rights_request.restriction_record = Restriction.objects.filter(request=rights_request).first()
     if audited:
         audit.record(actor=user, action=AuditAction.VIEW, obj=rights_request, person_id=rights_request.person_id)
     return rights_request
+
+
+def restrictions_in_force(*, family_id: int | None = None, person_id: int | None = None) -> list[Restriction]:
+    """Restrictions in force on a person, or on any member of a family, for the banner on pages the caller may
+    already see. One query."""
+    found = Restriction.objects.filter(lifted_at__isnull=True).select_related("person")
+    if person_id is not None:
+        found = found.filter(person_id=person_id)
+    if family_id is not None:
+        found = found.filter(person__in=FamilyMember.objects.filter(family_id=family_id).values("person_id"))
+    return list(found.order_by("started_at", "pk"))
+
+
+def restriction_refusal(*, family_id: int | None = None, person_id: int | None = None) -> str:
+    """Why a practitioner may not change or share this, while a restriction is in force; "" if they may."""
+    found = restrictions_in_force(family_id=family_id, person_id=person_id)
+    if not found:
+        return ""
+    names = ", ".join(dict.fromkeys(r.person.full_name for r in found))
+    return (f"The use of {names}'s information is restricted at their request, so it cannot be changed or shared "
+            "through Hearth. Ask the data protection officer.")
+
+
+@dataclass
+class Erasable:
+    """What an erasure could remove from a person's record, as (value, label) choices, and how many other records
+    refer to the person (kept by an erasure of the whole record, with "Erased person" in place of the name)."""
+
+    details: list[tuple[str, str]]
+    names: list[tuple[int, str]]
+    addresses: list[tuple[int, str]]
+    mentions: list[tuple[str, int]]
+    blockers: list[str]
+
+
+def erasable(rights_request: RightsRequest) -> Erasable:
+    """For the erasure page of a request its caller has read with `request_detail`."""
+    from hearth.assessments.models import ChildView
+    from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
+    from hearth.plans.models import Action, ChildMeetingView, Invitation
+
+    person = rights_request.person
+    details = [(k, f"{people_services.field_label(k)}: {rights._show(k, getattr(person, k))}")
+               for k in people_services.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
+    names = [(n.pk, f"{n.get_kind_display()}: {n.given_name} {n.family_name}".strip())
+             for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]
+    addresses = [(a.pk, f"{'Current' if a.to_date is None else 'Previous'} address: {a.line_1}, {a.town}, "
+                        f"{a.postcode}") for a in person.addresses.order_by("pk")]
+    mentions = [
+        ("Children's views in assessments", ChildView.objects.filter(child=person).count()),
+        ("Children's views at meetings", ChildMeetingView.objects.filter(child=person).count()),
+        ("Meeting invitations", Invitation.objects.filter(person=person).count()),
+        ("Plan actions they own", Action.objects.filter(owner_person=person).count()),
+        ("Agreements, consents and lawful bases",
+         Agreement.objects.filter(given_by=person).count() + ShareConsent.objects.filter(person=person).count()
+         + LawfulBasis.objects.filter(person=person).count()),
+        ("Entries in the information-sharing register", Disclosure.objects.filter(person=person).count()),
+    ]
+    return Erasable(details=details, names=names, addresses=addresses, mentions=[m for m in mentions if m[1]],
+                    blockers=rights.erasure_blockers(person))
 
 
 @dataclass
@@ -198,17 +260,23 @@ def _recipient_key(entry: Disclosure) -> str:
     return "to-" + hashlib.sha256(entry.recipient.strip().lower().encode()).hexdigest()[:16]
 
 
+# Copies given to the person or the family themselves, and notices of other requests, are not recipients to tell.
+NOT_RECIPIENTS = (DisclosureKind.TRANSPARENCY_COPY, DisclosureKind.SUBJECT_ACCESS, DisclosureKind.RIGHTS_NOTICE)
+
+
 def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
     """The recipients of the person's information, from the information-sharing register: entries about the person,
-    and entries about a whole family they belong to, that were shared (before the correction, once it is made).
-    Copies given to the family themselves are left out. Notices of this correction already recorded are listed
-    against each recipient (`told`). Two queries."""
+    and entries about a whole family they belong to (belonged to, once the request is applied: an erasure may end the
+    membership), that were shared (before the request was applied, once it is).
+    Copies given to the person or the family themselves are left out. Notices of this request already recorded are
+    listed against each recipient (`told`). Two queries."""
     person_id = rights_request.person_id
-    families = FamilyMember.objects.filter(person_id=person_id).values("family_id")
-    about = Q(person_id=person_id) | Q(person__isnull=True, family_id__in=families)
+    families = (Q(family_id__in=rights_request.family_ids) if rights_request.applied_at is not None
+                else Q(family_id__in=FamilyMember.objects.filter(person_id=person_id).values("family_id")))
+    about = Q(person_id=person_id) | (Q(person__isnull=True) & families)
     this = Q(object_type="dpo.rightsrequest", object_id=str(rights_request.pk))
     entries = (Disclosure.objects.filter(about, decision=Decision.SHARED)
-               .exclude(kind=DisclosureKind.TRANSPARENCY_COPY)
+               .exclude(Q(kind__in=NOT_RECIPIENTS) & ~this)
                .select_related("recipient_agency").order_by("occurred_on", "pk"))
     if rights_request.applied_at is not None:
         entries = entries.filter(Q(disclosed_at__lte=rights_request.applied_at) | this)
@@ -225,7 +293,7 @@ def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
         if entry.object_type == "dpo.rightsrequest" and entry.object_id == str(rights_request.pk):
             recipient.told.append(f"{entry.occurred_on:%-d %B %Y}: {entry.what}")
             continue
-        if not recipient.email and services.is_email(entry.recipient.strip()):
+        if not recipient.email and rights.is_email(entry.recipient.strip()):
             recipient.email = entry.recipient.strip()
         recipient.family_ids.add(entry.family_id)
         if entry.occurred_on not in recipient.dates:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core.errors import DomainError, NotPermitted
-from hearth.dpo import forms, selectors, services
+from hearth.dpo import forms, rights, selectors, services
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
 from hearth.people.services import PERSON_FIELDS
 from hearth.web.forms import apply_domain_error
@@ -221,7 +221,7 @@ def request_new_view(request):
         data = form.cleaned_data
 
         def call():
-            created["request"] = services.request_record(actor=request.user, person=person, kind=data["kind"],
+            created["request"] = rights.request_record(actor=request.user, person=person, kind=data["kind"],
                                                          asked=data["asked"], received_on=data["received_on"])
 
         if _attempt(form, call):
@@ -235,7 +235,7 @@ def request_new_view(request):
 
 def request_view(request, rights_request_id: int):
     rights_request = selectors.request_detail(request.user, rights_request_id)
-    recipients = selectors.correction_recipients(rights_request) if rights_request.is_rectification else []
+    recipients = selectors.correction_recipients(rights_request) if rights_request.decision != "refused" else []
     return _render(request, "request.html", {"rq": rights_request, "recipients": recipients,
                                              "title": f"Request {rights_request.pk}"})
 
@@ -247,17 +247,17 @@ def request_decide_view(request, rights_request_id: int):
         data = form.cleaned_data
         reason = data["reason"].strip()
         if data["use_standard_reason"] and data["decision"] == RequestDecision.REFUSED:
-            reason = "\n\n".join(p for p in (services.ERASURE_PUBLIC_TASK_REASON, reason) if p)
+            reason = "\n\n".join(p for p in (rights.ERASURE_PUBLIC_TASK_REASON, reason) if p)
 
         def call():
-            services.request_decide(actor=request.user, rights_request=rights_request, version=data["version"],
+            rights.request_decide(actor=request.user, rights_request=rights_request, version=data["version"],
                                     decision=data["decision"], reason=reason)
 
         if _attempt(form, call):
             messages.success(request, f"Your decision on request {rights_request.pk} has been recorded.")
             return redirect("dpo:request", rights_request_id=rights_request.pk)
     return _render(request, "request_decide.html", {
-        "form": form, "rq": rights_request, "standard_reason": services.ERASURE_PUBLIC_TASK_REASON,
+        "form": form, "rq": rights_request, "standard_reason": rights.ERASURE_PUBLIC_TASK_REASON,
         "is_erasure": rights_request.kind == RequestKind.ERASURE,
         "title": f"Decide request {rights_request.pk}"})
 
@@ -272,7 +272,7 @@ def request_apply_view(request, rights_request_id: int):
         data = form.cleaned_data
 
         def call():
-            services.rectification_apply(
+            rights.rectification_apply(
                 actor=request.user, rights_request=rights_request, version=data["request_version"],
                 person_version=data["version"],
                 data={k: v for k, v in data.items() if k not in ("version", "request_version")})
@@ -285,19 +285,63 @@ def request_apply_view(request, rights_request_id: int):
                                                    "title": f"Correct the record for request {rights_request.pk}"})
 
 
-def request_complete_view(request, rights_request_id: int):
+def request_erase_view(request, rights_request_id: int):
     rights_request = selectors.request_detail(request.user, rights_request_id)
-    form = forms.CompleteForm(request.POST or None, initial={"version": rights_request.version})
+    found = selectors.erasable(rights_request)
+    form = forms.ErasureForm(request.POST or None, details=found.details, names=found.names,
+                             addresses=found.addresses,
+                             initial={"version": rights_request.version, "person_version": rights_request.person.version})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        whole = data["scope"] == forms.WHOLE
+
         def call():
-            services.request_complete(actor=request.user, rights_request=rights_request,
-                                      version=form.cleaned_data["version"], note=form.cleaned_data["note"])
+            rights.erasure_apply(actor=request.user, rights_request=rights_request, version=data["version"],
+                                 person_version=data["person_version"], whole=whole,
+                                 details=[] if whole else data["details"], name_ids=[] if whole else data["names"],
+                                 address_ids=[] if whole else data["addresses"], note=data["note"])
 
         if _attempt(form, call):
-            messages.success(request, f"What was done for request {rights_request.pk} has been recorded.")
+            messages.success(request, "The information has been erased. Now tell the people it was shared with.")
             return redirect("dpo:request", rights_request_id=rights_request.pk)
-    return _render(request, "request_complete.html", {"form": form, "rq": rights_request,
-                                                      "title": f"Record what was done for request {rights_request.pk}"})
+    return _render(request, "request_erase.html", {"form": form, "rq": rights_request, "found": found,
+                                                   "title": f"Erase information for request {rights_request.pk}"})
+
+
+def request_restrict_view(request, rights_request_id: int):
+    rights_request = selectors.request_detail(request.user, rights_request_id)
+    form = forms.RestrictForm(request.POST or None, initial={"version": rights_request.version})
+    if request.method == "POST" and form.is_valid():
+        def call():
+            rights.restriction_apply(actor=request.user, rights_request=rights_request,
+                                     version=form.cleaned_data["version"], what=form.cleaned_data["what"])
+
+        if _attempt(form, call):
+            messages.success(request, f"The use of {rights_request.person.full_name}'s information is restricted. "
+                                      "Now tell the people it was shared with.")
+            return redirect("dpo:request", rights_request_id=rights_request.pk)
+    return _render(request, "request_restrict.html", {"form": form, "rq": rights_request,
+                                                      "title": f"Restrict the use of information for request "
+                                                               f"{rights_request.pk}"})
+
+
+def restriction_lift_view(request, rights_request_id: int):
+    rights_request = selectors.request_detail(request.user, rights_request_id)
+    restriction = rights_request.restriction_record
+    if restriction is None or not restriction.in_force:
+        messages.info(request, "There is no restriction in force for this request.")
+        return redirect("dpo:request", rights_request_id=rights_request.pk)
+    form = forms.LiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        def call():
+            rights.restriction_lift(actor=request.user, restriction=restriction, reason=form.cleaned_data["reason"],
+                                    person_told=form.cleaned_data["person_told"])
+
+        if _attempt(form, call):
+            messages.success(request, "The restriction has been lifted.")
+            return redirect("dpo:request", rights_request_id=rights_request.pk)
+    return _render(request, "restriction_lift.html", {"form": form, "rq": rights_request,
+                                                      "title": f"Lift the restriction of request {rights_request.pk}"})
 
 
 def request_recipients_view(request, rights_request_id: int):
@@ -309,7 +353,7 @@ def request_recipients_view(request, rights_request_id: int):
     told_form = forms.ToldForm(request.POST if action == "told" else None, recipients=recipients)
     if action == "email" and tell_form.is_valid():
         def call():
-            told = services.rectification_tell_recipients(actor=request.user, rights_request=rights_request,
+            told = rights.tell_recipients(actor=request.user, rights_request=rights_request,
                                                           keys=tell_form.cleaned_data["recipients"])
             messages.success(request, f"{len(told)} recipient{'s' if len(told) != 1 else ''} emailed. Each email is "
                                       "recorded in the information-sharing register.")
@@ -318,7 +362,7 @@ def request_recipients_view(request, rights_request_id: int):
             return redirect("dpo:request_recipients", rights_request_id=rights_request.pk)
     if action == "told" and told_form.is_valid():
         def call():
-            services.rectification_record_told(actor=request.user, rights_request=rights_request,
+            rights.record_told(actor=request.user, rights_request=rights_request,
                                                key=told_form.cleaned_data["key"], how=told_form.cleaned_data["how"])
 
         if _attempt(told_form, call):
@@ -327,7 +371,7 @@ def request_recipients_view(request, rights_request_id: int):
     return _render(request, "request_recipients.html", {
         "rq": rights_request, "recipients": recipients, "tell_form": tell_form, "told_form": told_form,
         "form": tell_form if tell_form.errors else told_form,
-        "title": f"Tell the recipients of the corrected information (request {rights_request.pk})"})
+        "title": f"Tell the recipients of the information (request {rights_request.pk})"})
 
 
 # Audit review --------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hearth.access import policy
@@ -17,12 +18,15 @@ from hearth.people import matching
 from hearth.people.models import (
     SYMMETRIC_KINDS,
     Address,
+    Disability,
+    Ethnicity,
     Family,
     FamilyMember,
     NameKind,
     Person,
     PersonName,
     Relationship,
+    Sex,
 )
 
 PERSON_FIELDS = (
@@ -188,10 +192,21 @@ def _save_person_changes(*, actor, person: Person, version: int, data: dict, det
     return {k: (before[k], getattr(person, k)) for k in changed}
 
 
+def _require_unrestricted(person: Person) -> None:
+    """A practitioner may not change the details of a person whose information is restricted at their request
+    (the data protection officer may still correct them: `person_correct`)."""
+    from hearth.dpo.selectors import restriction_refusal
+
+    refusal = restriction_refusal(person_id=person.pk)
+    if refusal:
+        raise ValidationFailed({"__all__": refusal})
+
+
 def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
     """Update a person's details, refusing if someone else saved since `version` was read."""
     if not policy.can_view_person(actor, person):
         raise NotPermitted()
+    _require_unrestricted(person)
     _save_person_changes(actor=actor, person=person, version=version, data=data)
     return person
 
@@ -206,10 +221,81 @@ def person_correct(*, actor, person: Person, version: int, data: dict, rectifica
                                 detail={"rectification": rectification_id}, require_change=True)
 
 
+def field_label(name: str) -> str:
+    """The label the person form gives a detail ("Phone number", "Date of birth")."""
+    from hearth.people.forms import PersonForm
+
+    field = PersonForm.base_fields.get(name)
+    return str(field.label) if field is not None else str(Person._meta.get_field(name).verbose_name).capitalize()
+
+
+# Details an erasure can remove one by one, and the value each is left with. Names stay: the record must still
+# be found (erase the whole person to remove them).
+ERASABLE_DETAILS = {
+    "date_of_birth": None, "gender_identity": "", "first_language": "", "disability_details": "",
+    "nhs_number": None, "upn": None, "ni_number": None, "email": "", "phone": "",
+}
+# What the whole person record is left with: a placeholder that names no one.
+ERASED_PERSON = {
+    **ERASABLE_DETAILS, "given_name": "Erased", "family_name": "person", "date_of_birth_estimated": False,
+    "sex": Sex.NOT_KNOWN, "ethnicity": Ethnicity.NOBT, "interpreter_needed": False,
+    "disability": Disability.NOT_KNOWN, "address_withheld": False,
+}
+WHOLE_PERSON = "The whole person record: names, details, addresses, relationships and family memberships"
+
+
+@transaction.atomic
+def person_erase(*, actor, person: Person, version: int, details: list[str], name_ids: list[int],
+                 address_ids: list[int], whole: bool, erasure_id: int) -> list[str]:
+    """Erase a person's information for an accepted erasure request, irreversibly: the chosen details, other
+    names and addresses, or (`whole`) the whole record, which leaves a placeholder named "Erased person" with no
+    details, names, addresses, relationships or family memberships, so that records referring to it still hold
+    together. The data protection officer's route (`policy.can_rectify_person`). Returns what was erased, as
+    labels; the values are not kept anywhere."""
+    if not policy.can_rectify_person(actor, person):
+        raise NotPermitted(object_type="people.person", object_id=person.pk)
+    if person.erased_at is not None:
+        raise Conflict("This person's record has already been erased")
+    names = PersonName.objects.filter(person=person).exclude(kind=NameKind.CURRENT)
+    addresses = Address.objects.filter(person=person)
+    if whole:
+        fields, erased = ERASED_PERSON, [WHOLE_PERSON]
+    else:
+        fields = {k: ERASABLE_DETAILS[k] for k in details if k in ERASABLE_DETAILS
+                  and getattr(person, k) not in (None, "")}
+        names = names.filter(pk__in=name_ids)
+        addresses = addresses.filter(pk__in=address_ids)
+        erased = [field_label(k) for k in fields]
+        erased += [f"{dict(NameKind.choices)[kind]} {n}" for n, kind in
+                   enumerate(names.order_by("pk").values_list("kind", flat=True), start=1)]
+        erased += [("Current address" if a.to_date is None else f"Previous address {n}")
+                   for n, a in enumerate(addresses.order_by("pk"), start=1)]
+        if not erased:
+            raise ValidationFailed({"details": "Choose what to erase"})
+    updated = Person.objects.filter(pk=person.pk, version=version).update(
+        version=version + 1, updated_at=timezone.now(), **fields,
+        **({"erased_at": timezone.now()} if whole else {}))
+    if not updated:
+        raise Conflict("Someone else changed this person's details while you were deciding. Nothing has been "
+                       "erased: check the latest details and choose again.")
+    names.delete()
+    addresses.delete()
+    if whole:
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).delete()
+        FamilyMember.objects.filter(person=person).delete()
+    person.refresh_from_db()
+    if whole:
+        _refresh_current_name(person)
+    audit.record(actor=actor, action=AuditAction.DELETE if whole else AuditAction.UPDATE, obj=person,
+                 person_id=person.pk, detail={"erasure": erasure_id, "whole": whole, "fields": sorted(fields)})
+    return erased
+
+
 @transaction.atomic
 def person_add_name(*, actor, person: Person, kind: str, given_name: str, family_name: str) -> PersonName:
     if not policy.can_view_person(actor, person):
         raise NotPermitted()
+    _require_unrestricted(person)
     if kind not in (NameKind.PREVIOUS, NameKind.OTHER):
         raise ValidationFailed({"kind": "Choose whether this is a previous name or another name"})
     if not (given_name.strip() or family_name.strip()):
@@ -225,6 +311,7 @@ def person_move_address(*, actor, person: Person, address: AddressInput) -> Addr
     """Record a new current address; the previous one is kept in the history."""
     if not policy.can_view_person(actor, person):
         raise NotPermitted()
+    _require_unrestricted(person)
     fields = _clean_address(address)
     moved_on = fields["from_date"] or timezone.localdate()
     person.addresses.filter(to_date__isnull=True).update(to_date=moved_on)

@@ -10,6 +10,7 @@ from hearth.access import services as access_services
 from hearth.cases import selectors as case_selectors
 from hearth.consent import selectors as consent_selectors
 from hearth.core.errors import DomainError
+from hearth.dpo import selectors as dpo_selectors
 from hearth.people import genogram, selectors, services
 from hearth.people.forms import (
     AddressForm,
@@ -200,6 +201,7 @@ def family_view(request, family_id: int):
         "consent_panel": consent_selectors.family_panel(request.user, family),
         "break_glass": access_services.break_glass_panel(request.user, family),
         "sharing_panel": sharing_selectors.family_panel(request.user, family),
+        "restrictions": dpo_selectors.restrictions_in_force(family_id=family.pk),
     })
 
 
@@ -226,7 +228,9 @@ def relationship_new_view(request, family_id: int):
 
 def person_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
-    return render(request, "people/person.html", {"person": person, "title": person.full_name})
+    return render(request, "people/person.html", {
+        "person": person, "title": person.full_name,
+        "restrictions": dpo_selectors.restrictions_in_force(person_id=person.pk)})
 
 
 def person_edit_view(request, person_id: int):

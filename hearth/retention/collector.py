@@ -160,17 +160,32 @@ def disposable_people(family_ids: list[int], *, gone_elsewhere: set[int], covere
                   .values_list("person_id", "family_id"))
         kept.update(person for person, family in others if family not in gone_elsewhere)
     candidates = members - kept
+    candidates -= still_referred(candidates, covered)
+    return candidates, len(members - candidates)
+
+
+def still_referred(people: set[int], covered: list[dict]) -> set[int]:
+    """Which of these people a record that stays refers to through a PROTECT reference (`covered` holds the rows
+    that do not stay)."""
+    kept: set[int] = set()
     for edge in edges_to(Person):
-        if edge.on_delete not in BLOCKING or not candidates:
+        if edge.on_delete not in BLOCKING or not people - kept:
             continue
         going = [rows.get(edge.model, set()) for rows in covered]
         manager = edge.model._base_manager
-        for chunk in chunks(candidates):
+        for chunk in chunks(people - kept):
             for pk, person in manager.filter(**{f"{edge.column}__in": chunk}).values_list("pk", edge.column):
                 if not any(pk in ids for ids in going):
                     kept.add(person)
-        candidates -= kept
-    return candidates, len(members - candidates)
+    return kept
+
+
+def unattached(people: Iterable[int]) -> set[int]:
+    """Which of these people belong to no family."""
+    people = set(people)
+    for chunk in chunks(list(people)):
+        people -= set(FamilyMember.objects.filter(person_id__in=chunk).values_list("person_id", flat=True))
+    return people
 
 
 def families_of(people: Iterable[int], *, excluding: list[int]) -> set[int]:

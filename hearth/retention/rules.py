@@ -25,6 +25,12 @@ Two record types have their own treatment:
   trigger refuses deletes), it holds only ids and actions, never names or case text, and it is the
   evidence that the disposal happened. Its rule is shown to the data protection officer but plays no part
   in when a family is due.
+- Subject access requests and requests to correct, erase or restrict (`data_protection_requests`) are not a
+  family's records: each is disposed of on its own, counted `from` `answered` (released or closed; refused; or
+  applied, and for a restriction, lifted). A person kept only because such a request refers to them goes with
+  the last of those requests, once they belong to no family. While a request about a member is still open, the
+  member's families are held back like a legal hold: information a person has asked about must not be
+  destroyed before they are answered.
 - The information-sharing register (`sharing_register`) is deleted with the family's other records. Its
   rule counts like any other: if a council keeps register entries longer than the case records, the whole
   family is kept until the register's rule is due too, so the register never outlives nor predeceases the
@@ -38,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import DateTimeField, Max
+from django.db.models import DateTimeField, Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from hearth.cases.models import Episode, EpisodeStatus
@@ -46,6 +52,7 @@ from hearth.people.models import Disability, Family, FamilyMember
 from hearth.referrals.models import Referral, ReferralStatus
 
 AUDIT_LOG = "audit_log"
+DATA_PROTECTION = "data_protection_requests"
 SEND_RECORDS = "send_records"
 SHARING_REGISTER = "sharing_register"
 # Records with no rule of their own: the family, its people, episodes and their history. They go with the
@@ -60,6 +67,8 @@ RECORD_TYPE_LABELS = {
     "consent_records": "Agreements to Early Help, consents to share, lawful bases and decisions not to seek consent",
     SHARING_REGISTER: "The information-sharing register",
     AUDIT_LOG: "The audit log",
+    DATA_PROTECTION: "Subject access requests and requests to correct, erase or restrict, with what was released or "
+                     "changed",
     SEND_RECORDS: "Records about special educational needs and disabilities",
     FAMILY_RECORD: "The family record: members, names, addresses, relationships, episodes and their history, "
                    "and who worked with the family",
@@ -74,6 +83,10 @@ MODEL_RECORD_TYPES = {
     "referrals": "request_for_support",
     "consent": "consent_records",
     "sharing": SHARING_REGISTER,
+    "subject_access": DATA_PROTECTION,
+    "dpo.rightsrequest": DATA_PROTECTION,
+    "dpo.rectificationchange": DATA_PROTECTION,
+    "dpo.restriction": DATA_PROTECTION,
 }
 
 # Record types held in tables of their own. Others (records about special needs) are kept within these, and
@@ -83,6 +96,7 @@ HAS_OWN_RECORDS = frozenset(MODEL_RECORD_TYPES.values())
 BASE_PHRASES = {
     "episode_closed": "from the close of the family's latest episode",
     "created": "from when it was written",
+    "answered": "from when the request was answered",
 }
 
 
@@ -138,6 +152,9 @@ class Rule:
         if self.record_type == SHARING_REGISTER:
             return ("Deleted with the family's other records. If this rule is longer than theirs, the whole family "
                     "is kept until it is due.")
+        if self.record_type == DATA_PROTECTION:
+            return ("Deleted on their own, not with a family. A person kept only because a request refers to them "
+                    "goes with the last such request, once they belong to no family.")
         if self.record_type == SEND_RECORDS:
             return ("Applies to families with a member recorded as disabled or an episode for a child's disability "
                     "or illness; such a family is kept until this rule is due.")
@@ -244,7 +261,7 @@ def facts_for(family_ids: list[int], *, need_birth: bool = True) -> dict[int, Fa
 
 
 def rule_applies(rule: Rule, fact: FamilyFacts) -> bool:
-    if not rule.applied_by_disposal:
+    if not rule.applied_by_disposal or rule.record_type == DATA_PROTECTION:
         return False
     if rule.record_type == SEND_RECORDS:
         return fact.holds_send_records
@@ -273,7 +290,7 @@ DUE = "due"
 STATES = (DUE, HELD, NOT_YET_DUE, OPEN, UNDETERMINED)
 STATE_LABELS = {
     DUE: "Due for disposal",
-    HELD: "Due, but held back by a legal hold",
+    HELD: "Due, but held back by a legal hold or an open data protection request",
     NOT_YET_DUE: "Not yet due",
     OPEN: "Open: an open episode or a request for support waiting for screening",
     UNDETERMINED: "Cannot be worked out (no date of birth recorded for a rule that needs one)",
@@ -308,15 +325,33 @@ def judge(rules: list[Rule], fact: FamilyFacts, *, as_of: date, held: bool) -> V
 
 
 def held_family_ids(council_id: int, family_ids: list[int]) -> set[int]:
-    """Which of these families an active legal hold of the council covers."""
+    """Which of these families an active legal hold of the council covers, or hold a member with an open subject
+    access request or an unanswered request to correct, erase or restrict (or a restriction in force)."""
     from hearth.retention.models import LegalHold
 
     active = LegalHold.objects.filter(council_id=council_id, lifted_at__isnull=True)
     if active.filter(all_families=True).exists():
         return set(family_ids)
     through = LegalHold.families.through
-    return set(through.objects.filter(legalhold__in=active, family_id__in=family_ids)
+    held = set(through.objects.filter(legalhold__in=active, family_id__in=family_ids)
                .values_list("family_id", flat=True))
+    asking = FamilyMember.objects.filter(open_request_people(council_id), family_id__in=family_ids)
+    return held | set(asking.values_list("family_id", flat=True))
+
+
+def open_request_people(council_id: int, column: str = "person_id") -> Q:
+    """A Q over `column` (a person id): the people of a council with a data protection request still to answer
+    (an open subject access request, an unanswered or unapplied request to correct, erase or restrict) or a
+    restriction in force."""
+    from hearth.dpo.models import Restriction, RightsRequest
+    from hearth.subject_access.models import SarStatus, SubjectAccessRequest
+
+    sars = SubjectAccessRequest.objects.filter(council_id=council_id, status=SarStatus.OPEN).values("subject_id")
+    pending = (RightsRequest.objects.filter(council_id=council_id, applied_at__isnull=True)
+               .exclude(decision="refused").values("person_id"))
+    restricted = Restriction.objects.filter(request__council_id=council_id, lifted_at__isnull=True).values("person_id")
+    return (Q(**{f"{column}__in": sars}) | Q(**{f"{column}__in": pending})
+            | Q(**{f"{column}__in": restricted}))
 
 
 def judge_families(council, rules: list[Rule], family_ids: list[int], *, as_of: date) -> dict[int, Verdict]:

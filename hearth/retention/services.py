@@ -12,10 +12,10 @@ certificate that names no one. Audit rows are never deleted; each batch adds one
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hearth.access import policy
@@ -209,6 +209,38 @@ def _dispose(council: Council, rule_list: list[rules.Rule], as_of: date, due: li
     return Part(records, len(people), kept)
 
 
+def _dispose_requests(council: Council, rule_list: list[rules.Rule], as_of: date, *, apply: bool) -> Part:
+    """The council's data protection requests answered long enough ago under its `data_protection_requests` rule,
+    with what hangs off them, and the people kept only for them who belong to no family; delete, or count."""
+    from hearth.dpo.models import Restriction, RightsRequest
+    from hearth.subject_access.models import SarStatus, SubjectAccessRequest
+
+    rule = rules.rule_for(rule_list, rules.DATA_PROTECTION)
+    if rule is None:
+        return Part({}, 0, 0)
+    answered_by = rules.add_years(as_of, -rule.years) + timedelta(days=1)  # answered before this day: due
+    start = timezone.make_aware(datetime.combine(answered_by, time.min))
+    sars = set(SubjectAccessRequest.objects.filter(council=council).exclude(status=SarStatus.OPEN)
+               .filter(Q(released_at__lt=start) | Q(released_at__isnull=True, closed_at__lt=start))
+               .values_list("pk", flat=True))
+    in_force = Restriction.objects.filter(lifted_at__isnull=True).values("request_id")
+    lifted_late = Restriction.objects.filter(lifted_at__gte=start).values("request_id")
+    requests = set(RightsRequest.objects.filter(council=council)
+                   .filter(Q(decision="refused", decided_at__lt=start) | Q(applied_at__lt=start))
+                   .exclude(pk__in=in_force).exclude(pk__in=lifted_late).values_list("pk", flat=True))
+    if not sars and not requests:
+        return Part({}, 0, 0)
+    rows = collector.collect({SubjectAccessRequest: sars, RightsRequest: requests})
+    about = (set(SubjectAccessRequest.objects.filter(pk__in=sars).values_list("subject_id", flat=True))
+             | set(RightsRequest.objects.filter(pk__in=requests).values_list("person_id", flat=True)))
+    people = collector.unattached(about)
+    people -= collector.still_referred(people, [rows])
+    if people:
+        collector.collect({Person: people}, found=rows)
+    records = collector.delete(rows) if apply else collector.count(rows)
+    return Part(records, len(people), 0)
+
+
 def _member_ids(family_ids: list[int]) -> set[int]:
     from hearth.people.models import FamilyMember
 
@@ -261,6 +293,7 @@ def disposal_prepare(*, actor, council: Council | None = None, as_of: date | Non
     if not any(r.applied_by_disposal for r in rule_list):
         raise DisposalRefused("Your council's profile has no retention rules that disposal can apply.")
     totals = _walk(council, rule_list, as_of, totals=Totals(), batch=batch, progress=progress)
+    totals.add((), _dispose_requests(council, rule_list, as_of, apply=False))
     counts = totals.as_json()
     counts.pop("last_family_id", None)
     counts.pop("batches", None)
@@ -356,6 +389,13 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
                                  "people": part.people, "records": sum(part.records.values())})
 
     _walk(council, rule_list, run.as_of, totals=totals, batch=batch, progress=progress, on_batch=on_batch)
+    with transaction.atomic():
+        _lock_council(council)
+        part = _dispose_requests(council, rule_list, run.as_of, apply=True)
+        totals.add((), part)
+        if part.records:
+            audit.record(actor=actor, action=AuditAction.ADMIN, obj=run,
+                         detail={"step": "requests", "people": part.people, "records": sum(part.records.values())})
     return _complete(actor, run, totals, rule_list)
 
 

@@ -34,6 +34,8 @@ class DisclosureKind(models.TextChoices):
     SHARE_DECISION = "share_decision", "A decision to share or not to share"
     REGISTER_EXPORT = "register_export", "Export of the information-sharing register"
     TRANSPARENCY_COPY = "transparency_copy", "The family's copy of what has been shared about them"
+    SUBJECT_ACCESS = "subject_access", "Copy of a person's information for their subject access request"
+    RIGHTS_NOTICE = "rights_notice", "Notice to a recipient of a correction, erasure or restriction"
     OTHER = "other", "Other"
 
 

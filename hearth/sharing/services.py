@@ -169,11 +169,14 @@ def share_decide(*, actor, family, agency, what: str, purpose: str, person=None)
         errors["person"] = "Choose a member of this family"
     if errors:
         raise ValidationFailed(errors)
+    from hearth.dpo.selectors import restriction_refusal
+
+    restricted = restriction_refusal(family_id=None if person else family.pk, person_id=person.pk if person else None)
     cover = agency_coverage(family, agency, person=person)
     common = dict(actor=actor, family=family, kind=DisclosureKind.SHARE_DECISION, what=what, recipient=agency.name,
                   recipient_agency=agency, purpose=purpose, person=person)
-    if cover is None:
-        reason = f"No consent or lawful basis covers {agency.name} for this purpose"
+    if restricted or cover is None:
+        reason = restricted or f"No consent or lawful basis covers {agency.name} for this purpose"
         entry = _create(**common, basis="", decision=Decision.NOT_SHARED, not_shared_reason=reason)
         raise ShareRefused(reason, entry=entry)
     return _create(**common, basis=cover.text, basis_consent=cover.consent, basis_lawful=cover.lawful_basis)

@@ -1,7 +1,7 @@
 """Every read of subject access requests, for the council's data protection officer only, and audited.
 
 The officer's work crosses the family access policy by design: they may find any person of their council
-(`policy.subject_access_people`) and compile everything held about them. Every search, every person opened and every
+(`policy.governance_people`) and compile everything held about them. Every search, every person opened and every
 compiled bundle is recorded in the audit log.
 """
 
@@ -25,7 +25,7 @@ RECENT = 20
 
 
 def _require_dpo(user, council_id) -> None:
-    if not policy.can_handle_subject_access(user, council_id):
+    if not policy.can_do_governance(user, council_id):
         raise NotPermitted("Only the council's data protection officer can see subject access requests.",
                            object_type="subject_access.subjectaccessrequest")
 
@@ -70,7 +70,7 @@ def dashboard(user) -> Dashboard:
 def sar_detail(user, sar_id: int) -> SubjectAccessRequest:
     """One request, for its council's officer (NotPermitted otherwise, whether or not it exists); audited."""
     sar = _requests().filter(pk=sar_id).first()
-    if sar is None or not policy.can_handle_subject_access(user, sar.council_id):
+    if sar is None or not policy.can_do_governance(user, sar.council_id):
         raise NotPermitted(object_type="subject_access.subjectaccessrequest", object_id=sar_id)
     audit.record(actor=user, action=AuditAction.VIEW, obj=sar, person_id=sar.subject_id)
     return sar
@@ -114,7 +114,7 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
     if query.is_empty:
         return []
     ids, postcode_ids = people_selectors._candidate_ids(query, council_id)
-    allowed = set(policy.subject_access_people(user).filter(pk__in=ids).values_list("pk", flat=True))
+    allowed = set(policy.governance_people(user).filter(pk__in=ids).values_list("pk", flat=True))
     ranked = people_selectors._rank(query, council_id, [pk for pk in ids if pk in allowed], postcode_ids)
     ranked = ranked[:people_selectors.MAX_RESULTS]
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
@@ -134,7 +134,7 @@ def subject_for_request(user, person_id: int) -> Person:
     """A person of the officer's council chosen as the subject of a new request; audited as a VIEW."""
     if not getattr(user, "is_authenticated", False):
         raise NotPermitted(object_type="people.person", object_id=person_id)
-    person = (policy.subject_access_people(user).filter(pk=person_id)
+    person = (policy.governance_people(user).filter(pk=person_id)
               .prefetch_related(Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True),
                                          to_attr="current_addresses"),
                                 Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))

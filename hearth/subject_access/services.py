@@ -1,6 +1,6 @@
 """Every write of a subject access request: recording it, checking identity, extending, withholding, releasing,
 closing. Only the data protection officer of the request's council may do any of it
-(`policy.can_handle_subject_access`).
+(`policy.can_do_governance`).
 
 The due date is `due_date(received_on, extension_months)`, set when the request is recorded; it moves only when an
 extension is recorded (`sar_extend`), once, by one or two months, and never earlier.
@@ -44,7 +44,7 @@ ADULT_AGE = 18
 
 
 def _require_dpo(actor, council) -> None:
-    if not policy.can_handle_subject_access(actor, council):
+    if not policy.can_do_governance(actor, council):
         raise NotPermitted("Only the council's data protection officer can work on subject access requests.",
                            object_type="subject_access.subjectaccessrequest")
 
@@ -325,7 +325,7 @@ def sar_release(*, actor, sar: SubjectAccessRequest, version: int) -> ReleasedBu
                     .select_related("family").order_by("family_id")]
         for family in families:
             disclosure_record(
-                actor=actor, family=family, kind=DisclosureKind.OTHER, what=RELEASE_WHAT, person=sar.subject,
+                actor=actor, family=family, kind=DisclosureKind.SUBJECT_ACCESS, what=RELEASE_WHAT, person=sar.subject,
                 recipient=_recipient(sar), obj=sar, basis=RELEASE_BASIS,
                 purpose=f"A copy of the information held about {sar.subject.full_name}, in answer to subject "
                         f"access request {sar.reference}")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.accounts.models import Role, User
-from hearth.dpo import services
+from hearth.dpo import rights, services
 from hearth.dpo.models import DataKind, IcoDecision, RequestDecision, RequestKind
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +23,10 @@ def records(dpo, mum, family):
         family_ids=[family.pk]))
     services.incident_decide(actor=dpo, incident=incident, version=incident.version, decision=IcoDecision.REPORT,
                              reason="Risk to a child")
-    rq = services.request_record(actor=dpo, person=mum, kind=RequestKind.RECTIFICATION, asked="Wrong phone",
-                                 received_on=timezone.localdate())
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
-                            reason="")
+    rq = rights.request_record(actor=dpo, person=mum, kind=RequestKind.RECTIFICATION, asked="Wrong phone",
+                               received_on=timezone.localdate())
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
+                          reason="")
     return {"incident_id": incident.pk, "rights_request_id": rq.pk, "family_id": family.pk, "person_id": mum.pk}
 
 
@@ -36,7 +36,8 @@ PAGES = [
     ("dpo:incident_report", ("incident_id",)), ("dpo:incident_notice_new", ("incident_id",)),
     ("dpo:incident_close", ("incident_id",)), ("dpo:requests", ()), ("dpo:request_find", ()),
     ("dpo:request", ("rights_request_id",)), ("dpo:request_decide", ("rights_request_id",)),
-    ("dpo:request_apply", ("rights_request_id",)), ("dpo:request_complete", ("rights_request_id",)),
+    ("dpo:request_apply", ("rights_request_id",)), ("dpo:request_erase", ("rights_request_id",)),
+    ("dpo:request_restrict", ("rights_request_id",)), ("dpo:restriction_lift", ("rights_request_id",)),
     ("dpo:request_recipients", ("rights_request_id",)), ("dpo:access_family", ("family_id",)),
     ("dpo:access_person", ("person_id",)), ("dpo:unusual_access", ()), ("dpo:audit_verify", ()),
 ]
@@ -50,6 +51,9 @@ def test_every_page_answers_the_dpo(dpo, records, client_for):
     client = client_for(dpo)
     for name, keys in PAGES:
         response = client.get(_url(name, keys, records))
+        if name == "dpo:restriction_lift":  # no restriction is in force: back to the request, which says so
+            assert response.status_code == 302 and response.url == _url("dpo:request", keys, records)
+            continue
         assert response.status_code == 200, name
         assert "<h1" in response.content.decode(), name
     assert client.get(f"{reverse('dpo:request_new')}?person={records['person_id']}").status_code == 200

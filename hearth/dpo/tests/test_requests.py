@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import Role
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.dpo import selectors, services
+from hearth.dpo import rights, selectors
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, RightsRequest
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people import services as people_services
@@ -25,20 +25,20 @@ TODAY = timezone.localdate
 def _request(dpo, person, kind=RequestKind.RECTIFICATION, **kwargs) -> RightsRequest:
     values = dict(asked="My date of birth is 14 March 1988, not 14 February", received_on=TODAY())
     values.update(kwargs)
-    return services.request_record(actor=dpo, person=person, kind=kind, **values)
+    return rights.request_record(actor=dpo, person=person, kind=kind, **values)
 
 
 def _accepted(dpo, person) -> RightsRequest:
     rq = _request(dpo, person)
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
-                            reason="Birth certificate seen")
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
+                          reason="Birth certificate seen")
     return rq
 
 
 def _correct(dpo, rq, person, **data):
     person.refresh_from_db()
-    return services.rectification_apply(actor=dpo, rights_request=rq, version=rq.version,
-                                        person_version=person.version, data=data)
+    return rights.rectification_apply(actor=dpo, rights_request=rq, version=rq.version,
+                                      person_version=person.version, data=data)
 
 
 # Logging and deciding -------------------------------------------------------------------------------------------
@@ -54,8 +54,8 @@ def test_a_request_is_logged_with_its_one_month_deadline(dpo, mum):
 
 def test_a_request_needs_what_is_asked_the_kind_and_a_date_not_in_the_future(dpo, mum):
     with pytest.raises(ValidationFailed) as exc:
-        services.request_record(actor=dpo, person=mum, kind="", asked=" ",
-                                received_on=TODAY() + datetime.timedelta(days=1))
+        rights.request_record(actor=dpo, person=mum, kind="", asked=" ",
+                              received_on=TODAY() + datetime.timedelta(days=1))
     assert exc.value.errors == {
         "kind": "Choose what the person is asking for",
         "asked": "Say what the person is asking for, in their words where possible",
@@ -73,24 +73,24 @@ def test_a_request_about_a_person_of_another_council_is_refused(dpo, other_counc
 def test_a_refusal_needs_a_reason(dpo, mum):
     rq = _request(dpo, mum, kind=RequestKind.ERASURE, asked="Delete everything about me")
     with pytest.raises(ValidationFailed) as exc:
-        services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
-                                reason="  ")
+        rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
+                              reason="  ")
     assert exc.value.errors == {"reason": "Say why the request is refused: the person will be told"}
     rq.refresh_from_db()
     assert rq.decision == ""
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
-                            reason=services.ERASURE_PUBLIC_TASK_REASON)
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
+                          reason=rights.ERASURE_PUBLIC_TASK_REASON)
     assert rq.status_text == "Refused" and "Article 17(3)(b)" in rq.decision_reason
 
 
 def test_an_acceptance_needs_no_reason_and_a_request_is_decided_once(dpo, mum):
     rq = _request(dpo, mum)
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
-                            reason="")
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
+                          reason="")
     assert rq.status_text == "Accepted: to do"
     with pytest.raises(Conflict):
-        services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
-                                reason="No")
+        rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.REFUSED,
+                              reason="No")
 
 
 def test_only_the_councils_dpo_logs_or_decides(make, dpo, mum, far_dpo):
@@ -99,8 +99,8 @@ def test_only_the_councils_dpo_logs_or_decides(make, dpo, mum, far_dpo):
         _request(manager, mum)
     rq = _request(dpo, mum)
     with pytest.raises(NotPermitted):
-        services.request_decide(actor=far_dpo, rights_request=rq, version=rq.version,
-                                decision=RequestDecision.ACCEPTED, reason="")
+        rights.request_decide(actor=far_dpo, rights_request=rq, version=rq.version,
+                              decision=RequestDecision.ACCEPTED, reason="")
 
 
 # Correcting the record ------------------------------------------------------------------------------------------
@@ -140,14 +140,14 @@ def test_a_correction_needs_an_accepted_rectification_and_is_made_once(dpo, mum)
     rq = _request(dpo, mum)
     with pytest.raises(ValidationFailed):
         _correct(dpo, rq, mum, phone="07700 900222")
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
-                            reason="")
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
+                          reason="")
     _correct(dpo, rq, mum, phone="07700 900222")
     with pytest.raises(Conflict):
         _correct(dpo, rq, mum, phone="07700 900333")
     erasure = _request(dpo, mum, kind=RequestKind.ERASURE)
-    services.request_decide(actor=dpo, rights_request=erasure, version=erasure.version,
-                            decision=RequestDecision.ACCEPTED, reason="")
+    rights.request_decide(actor=dpo, rights_request=erasure, version=erasure.version,
+                          decision=RequestDecision.ACCEPTED, reason="")
     with pytest.raises(ValidationFailed):
         _correct(dpo, erasure, mum, phone="07700 900444")
 
@@ -157,20 +157,10 @@ def test_a_correction_on_a_stale_person_is_refused_and_nothing_is_saved(dpo, mum
     stale = mum.version
     people_services.person_update(actor=practitioner, person=mum, version=stale, data={"phone": "01865 000000"})
     with pytest.raises(Conflict):
-        services.rectification_apply(actor=dpo, rights_request=rq, version=rq.version, person_version=stale,
-                                     data={"date_of_birth": datetime.date(1988, 3, 14)})
+        rights.rectification_apply(actor=dpo, rights_request=rq, version=rq.version, person_version=stale,
+                                   data={"date_of_birth": datetime.date(1988, 3, 14)})
     mum.refresh_from_db()
     assert mum.date_of_birth == datetime.date(1988, 2, 14) and not RectificationChange.objects.exists()
-
-
-def test_an_accepted_erasure_records_what_was_done(dpo, mum):
-    rq = _request(dpo, mum, kind=RequestKind.RESTRICTION, asked="Stop using my phone number")
-    services.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
-                            reason="")
-    with pytest.raises(ValidationFailed):
-        services.request_complete(actor=dpo, rights_request=rq, version=rq.version, note="")
-    services.request_complete(actor=dpo, rights_request=rq, version=rq.version, note="Phone number marked do not use")
-    assert rq.status_text == "Done"
 
 
 # Telling the recipients -----------------------------------------------------------------------------------------
@@ -207,10 +197,10 @@ def test_the_recipients_are_told_by_email_and_each_notice_is_recorded(dpo, mum, 
     _correct(dpo, rq, mum, date_of_birth=datetime.date(1988, 3, 14))
     recipients = {r.name: r for r in selectors.correction_recipients(rq)}
     with pytest.raises(ValidationFailed):
-        services.rectification_tell_recipients(actor=dpo, rights_request=rq,
+        rights.tell_recipients(actor=dpo, rights_request=rq,
                                                keys=[recipients["District Housing"].key])
     mail.outbox.clear()
-    told = services.rectification_tell_recipients(
+    told = rights.tell_recipients(
         actor=dpo, rights_request=rq, keys=[recipients["Bridge Surgery"].key, recipients["youth@example.test"].key])
     assert len(told) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["practice@bridge.example.test", "youth@example.test"]
@@ -230,9 +220,9 @@ def test_a_recipient_without_an_email_is_recorded_as_told_another_way(dpo, mum, 
     _correct(dpo, rq, mum, phone="07700 900999")
     key = next(r.key for r in selectors.correction_recipients(rq) if r.name == "District Housing")
     with pytest.raises(ValidationFailed) as exc:
-        services.rectification_record_told(actor=dpo, rights_request=rq, key=key, how="")
+        rights.record_told(actor=dpo, rights_request=rq, key=key, how="")
     assert "how" in exc.value.errors
-    services.rectification_record_told(actor=dpo, rights_request=rq, key=key, how="by phone to the housing officer")
+    rights.record_told(actor=dpo, rights_request=rq, key=key, how="by phone to the housing officer")
     entry = Disclosure.objects.get(object_type="dpo.rightsrequest", recipient_agency=housing)
     assert entry.what == (f"Correction of phone number (request for rectification {rq.pk}), told by phone to the "
                           "housing officer")
@@ -242,7 +232,7 @@ def test_recipients_cannot_be_told_before_the_correction(dpo, mum, shared):
     rq = _accepted(dpo, mum)
     keys = [r.key for r in selectors.correction_recipients(rq)]
     with pytest.raises(ValidationFailed):
-        services.rectification_tell_recipients(actor=dpo, rights_request=rq, keys=keys)
+        rights.tell_recipients(actor=dpo, rights_request=rq, keys=keys)
 
 
 def test_shares_after_the_correction_are_not_listed(dpo, mum, practitioner, family, surgery):
@@ -273,7 +263,7 @@ def test_the_dpo_finds_the_person_logs_a_request_and_refuses_erasure_with_the_st
                                     "version": rq.version})
     assert response.status_code == 302
     rq.refresh_from_db()
-    assert rq.decision_reason == services.ERASURE_PUBLIC_TASK_REASON
+    assert rq.decision_reason == rights.ERASURE_PUBLIC_TASK_REASON
     assert "Refused" in client.get(reverse("dpo:request", args=[rq.pk])).content.decode()
 
 

@@ -266,7 +266,7 @@ def test_an_unverified_request_cannot_be_released(dpo, sar, history):
     assert exc.value.errors == {"verification": "The requester's identity has not been verified"}
     sar.refresh_from_db()
     assert sar.status == SarStatus.OPEN and not ReleasedBundle.objects.exists()
-    assert not Disclosure.objects.filter(kind=DisclosureKind.OTHER).exists()
+    assert not Disclosure.objects.filter(kind=DisclosureKind.SUBJECT_ACCESS).exists()
 
 
 def test_release_records_the_status_a_register_entry_in_each_family_and_an_export(dpo, verified, history, family):
@@ -274,7 +274,7 @@ def test_release_records_the_status_a_register_entry_in_each_family_and_an_expor
     verified.refresh_from_db()
     assert verified.status == SarStatus.RELEASED and verified.released_by == dpo and verified.released_at
     assert bytes(released.pdf).startswith(b"%PDF-") and json.loads(released.json)["reference"] == verified.reference
-    entry = Disclosure.objects.get(kind=DisclosureKind.OTHER)
+    entry = Disclosure.objects.get(kind=DisclosureKind.SUBJECT_ACCESS)
     assert entry.what == "Subject access release" and entry.family == family and entry.person == verified.subject
     assert entry.recipient == "Jo Testfamily (the person themselves)" and entry.disclosed_by == dpo
     export = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="subject_access.subjectaccessrequest")
