@@ -130,7 +130,7 @@ def request_decide(*, actor, rights_request: RightsRequest, version: int, decisi
     return rights_request
 
 
-def _show(name: str, value) -> str:
+def show_value(name: str, value) -> str:
     """A person's field as a person reads it, for the change log."""
     if value is None or value == "":
         return ""
@@ -160,7 +160,8 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
                                              rectification_id=rights_request.pk)
     changes = RectificationChange.objects.bulk_create([
         RectificationChange(request=rights_request, person=person, field=k, label=people_services.field_label(k),
-                            before=_show(k, before), after=_show(k, after), changed_at=now, changed_by=actor)
+                            before=show_value(k, before), after=show_value(k, after), changed_at=now,
+                            changed_by=actor)
         for k, (before, after) in changed.items()
     ])
     bump(RightsRequest, rights_request, version, "request", applied_at=now, applied_by=actor,

@@ -177,7 +177,7 @@ def erasable(rights_request: RightsRequest) -> Erasable:
     from hearth.plans.models import Action, ChildMeetingView, Invitation
 
     person = rights_request.person
-    details = [(k, f"{people_services.field_label(k)}: {rights._show(k, getattr(person, k))}")
+    details = [(k, f"{people_services.field_label(k)}: {rights.show_value(k, getattr(person, k))}")
                for k in people_services.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
     names = [(n.pk, f"{n.get_kind_display()}: {n.given_name} {n.family_name}".strip())
              for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]

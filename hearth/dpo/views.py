@@ -290,7 +290,8 @@ def request_erase_view(request, rights_request_id: int):
     found = selectors.erasable(rights_request)
     form = forms.ErasureForm(request.POST or None, details=found.details, names=found.names,
                              addresses=found.addresses,
-                             initial={"version": rights_request.version, "person_version": rights_request.person.version})
+                             initial={"version": rights_request.version,
+                                      "person_version": rights_request.person.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         whole = data["scope"] == forms.WHOLE

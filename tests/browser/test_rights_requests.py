@@ -1,6 +1,7 @@
 """Requests to erase and to restrict, applied by the data protection officer through the pages; the practitioner
 sees the restriction on the family record. Every page is checked with axe."""
 
+import datetime
 import re
 
 import pytest
@@ -8,22 +9,34 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hearth.people.models import Person
+from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.people import services as people_services
+from hearth.people.models import Person, Sex
+from hearth.sharing.services import disclosure_record
 
 from .conftest import sign_in
-from .test_governance import (  # noqa: F401 - the fixtures are used by name
-    arrive,
-    click,
-    data_protection_home,
-    dpo,
-    fill_date,
-    record,
-    refused,
-    row,
-    sign_out,
-)
+from .test_governance import arrive, click, data_protection_home, fill_date, refused, row, sign_out
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def dpo(make_user):
+    return make_user("dana.dee@example.test", "Dana Dee", "Information governance", roles=(Role.DPO,))
+
+
+@pytest.fixture
+def record(practitioner, council):
+    """Jo Testwood's family, whose assessment went to the family's surgery."""
+    family = people_services.family_create(actor=practitioner, name="The Testwood family")
+    mum = people_services.person_create(actor=practitioner, family=family, role="parent_pr", data={
+        "given_name": "Jo", "family_name": "Testwood", "sex": Sex.FEMALE, "date_of_birth": datetime.date(1988, 2, 14)})
+    surgery, _ = Agency.objects.get_or_create(council=council, name="Bridge Surgery", defaults={
+        "kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
+    disclosure_record(actor=practitioner, family=family, kind="assessment_copy", what="The assessment",
+                      recipient="Dr Shah", recipient_agency=surgery, purpose="Planning support",
+                      basis="Consent to share")
+    return {"family": family, "mum": mum}
 
 
 def log_request(page, axe, kind: str, asked: str) -> None:
