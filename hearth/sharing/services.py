@@ -153,7 +153,9 @@ def share_decide(*, actor, family, agency, what: str, purpose: str, person=None)
 
     Covered (see `agency_coverage`): records "shared" with the consent or lawful basis relied on. Not covered:
     records "not shared" with the reason, then raises `ShareRefused` (a DomainError) with that reason in plain
-    English. The refusal entry is written before the error is raised; see `ShareRefused` for keeping it."""
+    English. The refusal entry is written before the error is raised; see `ShareRefused` for keeping it. A
+    restriction in force on the person (or, for the whole family's information, on any member) is refused the
+    same way."""
     _require_edit(actor, family)
     what, purpose = (what or "").strip(), (purpose or "").strip()
     errors = {}
