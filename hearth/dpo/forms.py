@@ -328,7 +328,7 @@ class UnusualAccessForm(DateRangeForm):
                                                  "max_value": "Enter 1,440 minutes (a day) or fewer"})
 
     def clean(self):
-        from hearth.dpo.selectors import MAX_REPORT_DAYS
+        from hearth.dpo.audit_review import MAX_REPORT_DAYS
 
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core.errors import DomainError, NotPermitted
-from hearth.dpo import forms, rights, selectors, services
+from hearth.dpo import audit_review, forms, rights, selectors, services
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
 from hearth.people.services import PERSON_FIELDS
 from hearth.web.forms import apply_domain_error
@@ -384,8 +384,8 @@ def _access_page(request, **subject):
     log = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        dates = selectors.DateRange(data.get("date_from"), data.get("date_to"))
-        log = selectors.access_log(request.user, dates=dates, page=request.GET.get("page"), **subject)
+        dates = audit_review.DateRange(data.get("date_from"), data.get("date_to"))
+        log = audit_review.access_log(request.user, dates=dates, page=request.GET.get("page"), **subject)
     query = request.GET.copy()
     query.pop("page", None)
     kind = next(iter(subject)).removesuffix("_id")
@@ -411,13 +411,13 @@ def access_user_view(request, user_id: int):
 def unusual_access_view(request):
     form = forms.UnusualAccessForm(request.GET or None)
     report = None
-    params = selectors.UnusualParams()
+    params = audit_review.UnusualParams()
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        params = selectors.UnusualParams(records=data.get("records") or selectors.DEFAULT_RECORDS,
-                                         minutes=data.get("minutes") or selectors.DEFAULT_MINUTES,
+        params = audit_review.UnusualParams(records=data.get("records") or audit_review.DEFAULT_RECORDS,
+                                         minutes=data.get("minutes") or audit_review.DEFAULT_MINUTES,
                                          date_from=data.get("date_from"), date_to=data.get("date_to"))
-        report = selectors.unusual_access(request.user, params)
+        report = audit_review.unusual_access(request.user, params)
     elif not policy.can_review_unusual_access(request.user):
         raise NotPermitted(object_type="dpo.unusual_access")
     if not form.is_bound:
@@ -428,5 +428,5 @@ def unusual_access_view(request):
 
 def audit_verify_view(request):
     selectors.require_governance(request.user)
-    check = selectors.audit_chain_check(request.user) if request.method == "POST" else None
+    check = audit_review.audit_chain_check(request.user) if request.method == "POST" else None
     return _render(request, "audit_verify.html", {"check": check, "title": "Check the audit log"})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hearth.access.models import BreakGlass, Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
-from hearth.dpo import selectors
+from hearth.dpo import audit_review
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people import services as people_services
 from hearth.people.models import Family, FamilyMember, Person
@@ -107,7 +107,7 @@ def test_what_a_user_accessed_is_listed_with_links_to_the_records(dpo, practitio
 
 def test_looking_at_an_access_log_is_itself_audited(dpo, family, client_for):
     client_for(dpo).get(reverse("dpo:access_family", args=[family.pk]), REMOTE_ADDR="10.5.5.5")
-    event = AuditEvent.objects.get(actor=dpo, object_type=selectors.ACCESS_REVIEW)
+    event = AuditEvent.objects.get(actor=dpo, object_type=audit_review.ACCESS_REVIEW)
     assert event.family_id == family.pk and event.ip_address == "10.5.5.5"
     assert event.detail == {"access_review": "family"}
 
@@ -151,7 +151,7 @@ def test_many_records_in_a_short_time_is_reported(dpo, practitioner, other_pract
         view(practitioner, family=f, at=start + datetime.timedelta(seconds=20 * i))
     for i, f in enumerate(families[:20]):  # 20 families: not more than 20
         view(other_practitioner, family=f, at=start + datetime.timedelta(seconds=20 * i))
-    bursts, truncated = selectors.many_records(dpo, selectors.UnusualParams())
+    bursts, truncated = audit_review.many_records(dpo, audit_review.UnusualParams())
     assert [(b.user, b.peak) for b in bursts] == [(practitioner, 21)] and not truncated
     page = client_for(dpo).get(reverse("dpo:unusual_access")).content.decode()
     assert "more than 20 in 10 minutes" in page
@@ -177,7 +177,7 @@ def test_repeated_looks_at_the_same_family_are_not_many_records(dpo, practitione
     start = timezone.now() - datetime.timedelta(hours=1)
     for i in range(40):
         view(practitioner, family=family, at=start + datetime.timedelta(seconds=5 * i))
-    assert selectors.many_records(dpo, selectors.UnusualParams())[0] == []
+    assert audit_review.many_records(dpo, audit_review.UnusualParams())[0] == []
 
 
 def test_a_colleagues_record_is_reported_by_name_or_email(dpo, practitioner, other_practitioner, council):
@@ -188,7 +188,7 @@ def test_a_colleagues_record_is_reported_by_name_or_email(dpo, practitioner, oth
     for f in (by_name, by_email, neither):
         view(practitioner, family=f)
     view(other_practitioner, family=by_name)  # their own record
-    rows = selectors.colleagues_records(dpo, selectors.UnusualParams())
+    rows = audit_review.colleagues_records(dpo, audit_review.UnusualParams())
     found = {(r.user.email, r.family_id): r for r in rows}
     assert set(found) == {(practitioner.email, by_name.pk), (practitioner.email, by_email.pk),
                           (other_practitioner.email, by_name.pk)}
@@ -204,7 +204,7 @@ def test_a_shared_family_name_is_reported_including_previous_names(dpo, practiti
     _member(different, "Cat", "Smith")
     for f in (same, previously, different):
         view(practitioner, family=f)
-    rows = selectors.shared_surname_records(dpo, selectors.UnusualParams())
+    rows = audit_review.shared_surname_records(dpo, audit_review.UnusualParams())
     assert {r.family_id for r in rows} == {same.pk, previously.pk}
     page = client_for(dpo).get(reverse("dpo:unusual_access")).content.decode()
     surnames = page.split('id="surnames"')[1].split("</table>")[0]
@@ -226,9 +226,9 @@ def test_old_activity_outside_the_period_is_left_out(dpo, practitioner, council)
     start = timezone.now() - datetime.timedelta(days=30)
     for i, f in enumerate(families):
         view(practitioner, family=f, at=start + datetime.timedelta(seconds=10 * i))
-    assert selectors.many_records(dpo, selectors.UnusualParams())[0] == []
-    period = selectors.UnusualParams(date_from=timezone.localdate(start), date_to=timezone.localdate())
-    assert len(selectors.many_records(dpo, period)[0]) == 1
+    assert audit_review.many_records(dpo, audit_review.UnusualParams())[0] == []
+    period = audit_review.UnusualParams(date_from=timezone.localdate(start), date_to=timezone.localdate())
+    assert len(audit_review.many_records(dpo, period)[0]) == 1
 
 
 def test_a_manager_sees_the_report_for_their_own_team_only(make, team, council, client_for):

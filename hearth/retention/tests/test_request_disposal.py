@@ -25,7 +25,8 @@ def _sar(council, dpo, subject, *, status=SarStatus.OPEN, answered_on=None, refe
     received = (answered_on or timezone.localdate()) - timedelta(days=20)
     sar = SubjectAccessRequest.objects.create(
         council=council, reference=reference, subject=subject, requester_name="A requester",
-        requester_relationship="self", received_on=received, due_on=due_date(received, 0), status=status, created_by=dpo,
+        requester_relationship="self", received_on=received, due_on=due_date(received, 0), status=status,
+        created_by=dpo,
         released_at=_at(answered_on) if status == SarStatus.RELEASED else None,
         released_by=dpo if status == SarStatus.RELEASED else None)
     if status == SarStatus.RELEASED:
