@@ -32,8 +32,9 @@ import sys
 import time
 from datetime import datetime
 
+from benchmarks import fresh_db
 from benchmarks.report import _duration, get_section, write_section
-from benchmarks.run import _pg_env, _pg_parts, hearth_command, log, machine, postgres_available
+from benchmarks.run import hearth_command, log, machine, postgres_available
 from benchmarks.settings import BENCH_DIR, DB_LABELS, DOC, FULL_SIZE, ROOT
 
 HEADING = "Disposal run over 100,000 families"
@@ -49,53 +50,6 @@ HELD_SHARE = 0.01
 
 # ---------------------------------------------------------------------------------------------
 # The orchestrating process: a fresh database, subprocesses timed, the report.
-
-
-def db_env(db: str, pg_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("HEARTH_DEMO", None)
-    env["HEARTH_VAR_DIR"] = str(BENCH_DIR)
-    env["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if db == "sqlite" else pg_url
-    env["PYTHONUNBUFFERED"] = "1"
-    env.setdefault("HEARTH_LOG_LEVEL", "WARNING")
-    return env
-
-
-def _sqlite_files():
-    return [SQLITE_PATH.with_name(SQLITE_PATH.name + s) for s in ("", "-wal", "-shm", "-journal")]
-
-
-def _psql(pg: dict[str, str], sql: str) -> None:
-    command = ["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", "postgres", "-q",
-               "-v", "ON_ERROR_STOP=1", "-c", sql]
-    env = {**_pg_env(pg), "PGOPTIONS": "-c client_min_messages=warning"}
-    subprocess.run(command, check=True, env=env)  # noqa: S603
-
-
-def create_database(db: str, pg_url: str) -> None:
-    if db == "sqlite":
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
-        for path in _sqlite_files():
-            path.unlink(missing_ok=True)
-        return
-    pg = _pg_parts(pg_url)
-    _psql(pg, f'DROP DATABASE IF EXISTS "{pg["name"]}" WITH (FORCE)')
-    subprocess.run(["createdb", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], pg["name"]],  # noqa: S603, S607
-                   check=True, env=_pg_env(pg))
-
-
-def drop_database(db: str, pg_url: str) -> None:
-    if db == "sqlite":
-        for path in _sqlite_files():
-            path.unlink(missing_ok=True)
-        return
-    pg = _pg_parts(pg_url)
-    _psql(pg, f'DROP DATABASE IF EXISTS "{pg["name"]}" WITH (FORCE)')
-
-
-def run_hearth(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([*hearth_command(), *args], check=True, env=env, cwd=ROOT,  # noqa: S603
-                          stdout=subprocess.PIPE, text=True).stdout
 
 
 def timed(env: dict[str, str], *args: str) -> dict:
@@ -120,13 +74,13 @@ def worker_call(env: dict[str, str], step: str, args) -> dict:
 
 
 def bench_database(db: str, args) -> dict:
-    env = db_env(db, args.pg_url)
+    env = fresh_db.db_env(db, args.pg_url, SQLITE_PATH)
     log(f"{DB_LABELS[db]}: creating a fresh benchmark database, migrating, loading the demo council")
-    create_database(db, args.pg_url)
+    fresh_db.create_database(db, args.pg_url, SQLITE_PATH)
     quiet = ["--no-progress"] if args.no_progress else []
     try:
-        run_hearth(env, "migrate", "-v0")
-        run_hearth(env, "load-demo")
+        fresh_db.run_hearth(env, "migrate", "-v0")
+        fresh_db.run_hearth(env, "load-demo")
         log(f"{DB_LABELS[db]}: hearth generate --families {args.families} (about 2 minutes for 100,000)")
         generate = timed(env, "generate", "--families", str(args.families), "--seed", str(args.seed), "--no-progress")
         log(f"{DB_LABELS[db]}: generated in {generate['wall_s']} s; giving the families their histories")
@@ -137,7 +91,7 @@ def bench_database(db: str, args) -> dict:
         run_id = re.search(r"Prepared disposal (\d+)", prepare["output"]).group(1)
         log(f"{DB_LABELS[db]}: prepared in {prepare['wall_s']} s, peak {prepare['peak_rss_mb']} MB; approving, "
             "then running")
-        run_hearth(env, "disposal", "--council", COUNCIL, "--approve", run_id, "--user", SECOND_DPO)
+        fresh_db.run_hearth(env, "disposal", "--council", COUNCIL, "--approve", run_id, "--user", SECOND_DPO)
         run = timed(env, "disposal", "--council", COUNCIL, "--run", run_id, *quiet)
         log(f"{DB_LABELS[db]}: run in {run['wall_s']} s, peak {run['peak_rss_mb']} MB; checking the result")
         check = worker_call(env, "check", args)
@@ -145,7 +99,7 @@ def bench_database(db: str, args) -> dict:
         if args.keep:
             log(f"{DB_LABELS[db]}: benchmark database kept (--keep)")
         else:
-            drop_database(db, args.pg_url)
+            fresh_db.drop_database(db, args.pg_url, SQLITE_PATH)
     for step in (generate, baseline, prepare, run):
         step.pop("output", None)
     return {

@@ -26,8 +26,9 @@ import sys
 import time
 from datetime import datetime
 
+from benchmarks import fresh_db
 from benchmarks.report import episode_section, read_episode_data, write_section
-from benchmarks.run import _pg_env, _pg_parts, hearth_command, log, machine, postgres_available
+from benchmarks.run import log, machine, postgres_available
 from benchmarks.search import _stats
 from benchmarks.settings import BENCH_DIR, DB_LABELS, DOC, EPISODE_HEADING, ROOT
 
@@ -52,60 +53,13 @@ PAGES = (
 # The orchestrating process: a fresh database for each, the worker in a subprocess, the report.
 
 
-def db_env(db: str, pg_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("HEARTH_DEMO", None)
-    env["HEARTH_VAR_DIR"] = str(BENCH_DIR)
-    env["DATABASE_URL"] = f"sqlite:///{SQLITE_EPISODE_PATH}" if db == "sqlite" else pg_url
-    env["PYTHONUNBUFFERED"] = "1"
-    env.setdefault("HEARTH_LOG_LEVEL", "WARNING")
-    return env
-
-
-def _sqlite_files():
-    return [SQLITE_EPISODE_PATH.with_name(SQLITE_EPISODE_PATH.name + s) for s in ("", "-wal", "-shm", "-journal")]
-
-
-def _psql(pg: dict[str, str], sql: str) -> None:
-    command = ["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", "postgres", "-q",
-               "-v", "ON_ERROR_STOP=1", "-c", sql]
-    env = {**_pg_env(pg), "PGOPTIONS": "-c client_min_messages=warning"}  # no notice for a missing database
-    subprocess.run(command, check=True, env=env)  # noqa: S603
-
-
-def create_database(db: str, pg_url: str) -> None:
-    if db == "sqlite":
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
-        for path in _sqlite_files():
-            path.unlink(missing_ok=True)
-        return
-    pg = _pg_parts(pg_url)
-    _psql(pg, f'DROP DATABASE IF EXISTS "{pg["name"]}" WITH (FORCE)')
-    subprocess.run(["createdb", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], pg["name"]],  # noqa: S603, S607
-                   check=True, env=_pg_env(pg))
-
-
-def drop_database(db: str, pg_url: str) -> None:
-    if db == "sqlite":
-        for path in _sqlite_files():
-            path.unlink(missing_ok=True)
-        return
-    pg = _pg_parts(pg_url)
-    _psql(pg, f'DROP DATABASE IF EXISTS "{pg["name"]}" WITH (FORCE)')
-
-
-def run_hearth(env: dict[str, str], *args: str) -> None:
-    subprocess.run([*hearth_command(), *args], check=True, env=env, cwd=ROOT,  # noqa: S603
-                   stdout=subprocess.DEVNULL)
-
-
 def bench_database(db: str, args) -> dict:
-    env = db_env(db, args.pg_url)
+    env = fresh_db.db_env(db, args.pg_url, SQLITE_EPISODE_PATH)
     log(f"{DB_LABELS[db]}: creating a fresh benchmark database, migrating, loading the demo council")
-    create_database(db, args.pg_url)
+    fresh_db.create_database(db, args.pg_url, SQLITE_EPISODE_PATH)
     try:
-        run_hearth(env, "migrate", "-v0")
-        run_hearth(env, "load-demo")
+        fresh_db.run_hearth(env, "migrate", "-v0")
+        fresh_db.run_hearth(env, "load-demo")
         log(f"{DB_LABELS[db]}: building the five-year history, then {args.runs} requests of each page")
         cmd = [sys.executable, "-m", "benchmarks.episode", "--worker", "--runs", str(args.runs)]
         out = subprocess.run(cmd, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE,  # noqa: S603
@@ -115,7 +69,7 @@ def bench_database(db: str, args) -> dict:
         if args.keep:
             log(f"{DB_LABELS[db]}: benchmark database kept (--keep)")
         else:
-            drop_database(db, args.pg_url)
+            fresh_db.drop_database(db, args.pg_url, SQLITE_EPISODE_PATH)
     return {
         "db": db,
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
