@@ -15,6 +15,7 @@ Only the data protection officer of the request's council may do any of it (`pol
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -63,8 +64,7 @@ def _require_accepted(actor, rights_request: RightsRequest, kind: str, what: str
     if not policy.can_rectify_person(actor, person):
         raise NotPermitted(object_type="people.person", object_id=person.pk)
     if rights_request.kind != kind:
-        raise ValidationFailed({"kind": f"Only a request for {RequestKind(kind).label.split(' ')[0].lower()} "
-                                        f"{what}"})
+        raise ValidationFailed({"kind": f"Only a request for {WORDS[kind].name} {what}"})
     if rights_request.decision != RequestDecision.ACCEPTED:
         raise ValidationFailed({"decision": "Accept the request before applying it"})
     if rights_request.applied_at is not None:
@@ -289,27 +289,40 @@ def notice_labels(rights_request: RightsRequest) -> list[str]:
     return list(rights_request.changes.values_list("label", flat=True))
 
 
+@dataclass(frozen=True)
+class KindWords:
+    """How each kind of request is named in notices: "rectification", "Correction", "Correction to", "has
+    corrected", and what the recipient is asked to do with their copy."""
+
+    name: str
+    noun: str
+    subject: str
+    done: str
+    ask: str
+
+
+WORDS = {
+    RequestKind.RECTIFICATION: KindWords(
+        "rectification", "Correction", "Correction to", "has corrected",
+        "Please correct the copies you hold. For the corrected details, contact the data protection officer"),
+    RequestKind.ERASURE: KindWords(
+        "erasure", "Erasure", "Erasure of", "has erased",
+        "Please erase the copies you hold, unless you have your own lawful reason to keep them. For more, contact "
+        "the data protection officer"),
+    RequestKind.RESTRICTION: KindWords(
+        "restriction", "Restriction", "Restriction of", "has restricted the use of",
+        "Please keep the copies you hold but do not use or share them, except with the person's consent, for legal "
+        "claims, to protect another person or for an important public interest, until we tell you the restriction "
+        "has ended. For more, contact the data protection officer"),
+}
+
+
 def notice_what(rights_request: RightsRequest, labels: list[str], how: str = "") -> str:
     """The register's description of a notice ("Correction of phone number (request for rectification 4)")."""
-    noun = {RequestKind.RECTIFICATION: "Correction", RequestKind.ERASURE: "Erasure",
-            RequestKind.RESTRICTION: "Restriction"}[rights_request.kind]
+    words = WORDS[rights_request.kind]
     fields = ", ".join(label.lower() for label in labels) or "the person's details"
-    text = f"{noun} of {fields} (request for {rights_request.get_kind_display().split(' ')[0].lower()} " \
-           f"{rights_request.pk})"
+    text = f"{words.noun} of {fields} (request for {words.name} {rights_request.pk})"
     return f"{text}, told {how}" if how else text
-
-
-ASKS = {
-    RequestKind.RECTIFICATION: ("has corrected", "Please correct the copies you hold. For the corrected details, "
-                                                 "contact the data protection officer"),
-    RequestKind.ERASURE: ("has erased", "Please erase the copies you hold, unless you have your own lawful reason "
-                                        "to keep them. For more, contact the data protection officer"),
-    RequestKind.RESTRICTION: ("has restricted the use of", "Please keep the copies you hold but do not use or share "
-                                                           "them, except with the person's consent, for legal claims, "
-                                                           "to protect another person or for an important public "
-                                                           "interest, until we tell you the restriction has ended. "
-                                                           "For more, contact the data protection officer"),
-}
 
 
 def _email_body(rights_request: RightsRequest, recipient, labels: list[str]) -> str:
@@ -317,13 +330,13 @@ def _email_body(rights_request: RightsRequest, recipient, labels: list[str]) -> 
     council = rights_request.council
     contact = " ".join(c for c in (council.contact("dpo_email"), council.contact("dpo_phone")) if c)
     dates = ", ".join(f"{d:%-d %B %Y}" for d in recipient.dates)
-    done, ask = ASKS[rights_request.kind]
+    words = WORDS[rights_request.kind]
     return (
-        f"{council.name} {done} information about a person that it shared with {recipient.name}"
+        f"{council.name} {words.done} information about a person that it shared with {recipient.name}"
         f"{f' on {dates}' if dates else ''}.\n\n"
         f"What: {', '.join(label.lower() for label in labels)}.\n\n"
-        f"{ask}{f' ({contact})' if contact else ''}, quoting this reference.\n\n"
-        f"Reference: {rights_request.get_kind_display().split(' ')[0].lower()} {rights_request.pk}"
+        f"{words.ask}{f' ({contact})' if contact else ''}, quoting this reference.\n\n"
+        f"Reference: {words.name} {rights_request.pk}"
     )
 
 
@@ -354,9 +367,8 @@ def tell_recipients(*, actor, rights_request: RightsRequest, keys: list[str]) ->
     if without:
         raise ValidationFailed({"recipients": f"No email address is known for {', '.join(without)}: tell them "
                                               "another way and record it below"})
-    noun = {RequestKind.RECTIFICATION: "Correction to", RequestKind.ERASURE: "Erasure of",
-            RequestKind.RESTRICTION: "Restriction of"}[rights_request.kind]
-    subject = f"{noun} information shared with you by {rights_request.council.service_name}"
+    subject = f"{WORDS[rights_request.kind].subject} information shared with you by " \
+              f"{rights_request.council.service_name}"
     for recipient in chosen:
         notify.send_email(to=[recipient.email], subject=subject, body=_email_body(rights_request, recipient, labels))
         _record_told(actor, rights_request, recipient, labels, how=f"by email to {recipient.email}")
