@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from hearth.access.models import Involvement
+from hearth.access import grants
+from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
 from hearth.core import profiles
@@ -83,6 +84,7 @@ def cover(family, user):
         basis = LawfulBasis.objects.create(family=family, kind=BasisKind.PUBLIC_TASK, reason="Covered for the test",
                                            decided_by=user, confirmed_by=user, confirmed_at=timezone.now())
     basis.agencies.add(user.agency)
+    grants.refresh_family(family)
     return basis
 
 
@@ -94,7 +96,7 @@ def involve():
     def _involve(family, user, relationship=Involved.TAF_MEMBER, *, covered=True):
         if covered and relationship in (Involved.TAF_MEMBER, Involved.CONTRIBUTOR):
             cover(family, user)
-        return Involvement.objects.create(family=family, user=user, relationship=relationship)
+        return access_services.involvement_start(actor=user, family=family, user=user, relationship=relationship)
 
     return _involve
 
@@ -141,3 +143,22 @@ def _audit_triggers_allow_test_flush(request):
         with connection.cursor() as cursor:
             for sql in triggers.SQLITE_REVERSE:
                 cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _stored_access_matches_the_records(request):
+    """After every test that used the database, the stored access decisions equal the ones recomputed from the
+    source records: a write that changed who may see a family without going through the access module fails
+    the test that made it. Tests that corrupt the store on purpose are marked `access_drift_expected`."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction"))
+    if request.node.get_closest_marker("access_drift_expected") or not (marker or {"db"} & names or transactional):
+        yield
+        return
+    # Set the database up inside this fixture, so the check runs before the test's data is rolled back.
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    differences = grants.drift()
+    assert not differences, "Stored access decisions differ from the records: " + "; ".join(
+        f"{kind} {row.describe()}" for kind, row in differences[:5])

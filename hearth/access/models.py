@@ -69,3 +69,40 @@ class BreakGlass(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+class Route(models.TextChoices):
+    """How a stored grant was derived (see `hearth.access.grants`)."""
+
+    INVOLVED = "involved", "Working with the family"
+    CONTRIBUTOR = "contributor", "Invited to contribute a part of the assessment"
+    MANAGER = "manager", "Manager of a practitioner working with the family"
+    BREAK_GLASS = "break_glass", "Break-glass access"
+
+
+class Grant(models.Model):
+    """A stored access decision: the user may reach the family by this route, with these limits, until
+    `expires_at` (never, when empty). Derived from involvements, consent, lawful bases, teams and break-glass
+    by `hearth.access.grants` in the same transaction as the change it follows; never written elsewhere.
+    `via_user` is whose involvement a manager's grant comes through (the user themselves otherwise)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+", db_index=False)
+    route = models.CharField(max_length=20, choices=Route.choices)
+    via_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    part_only = models.BooleanField(default=False)
+    read_only = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "family", "route", "via_user"], name="grant_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["family", "user"], name="grant_family_idx"),
+            models.Index(fields=["via_user"], name="grant_via_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()}: user {self.user_id}, family {self.family_id}"

@@ -15,11 +15,13 @@ duties. The locality coordinator and managers oversee the council's own service 
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from hearth.access.models import BreakGlass, Involvement, Relationship
+from hearth.access import coverage, grants
+from hearth.access.models import BreakGlass, Grant, Relationship, Route
 from hearth.accounts.models import Role
 from hearth.people.models import Family, Person
 
@@ -33,7 +35,8 @@ class Rule:
     roles: frozenset[str] | None  # roles that may use this route to a family; None = any role
 
 
-# The policy table. `families_visible_to` implements each row; tests are generated from it.
+# The policy table. `hearth.access.grants` stores each row's decisions; tests are generated from it. No route gives
+# more than what it derives from.
 POLICY: tuple[Rule, ...] = (
     Rule(
         "involved",
@@ -49,13 +52,16 @@ POLICY: tuple[Rule, ...] = (
     ),
     Rule(
         "manager_of_involved",
-        "The manager of a practitioner involved with the family (their team's caseload).",
+        "The manager of a practitioner involved with the family (their team's caseload), with exactly what that "
+        "practitioner's own access gives: nothing through a team member whose agency no consent covers, and only "
+        "the contribution of a team member invited to contribute a part.",
         frozenset({Role.MANAGER}),
     ),
     Rule(
         "break_glass",
         "A user with a safeguarding role who opened the family outside the policy, with a reason, for a "
-        "limited time; reviewed by the data protection officer and the user's manager.",
+        "limited time; reviewed by the data protection officer and the user's manager. It reads and never "
+        "writes.",
         frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER}),
     ),
 )
@@ -65,10 +71,10 @@ CONSENT_GATED = frozenset({Relationship.TAF_MEMBER, Relationship.CONTRIBUTOR})
 
 # Involvements that reach only the user's own part, never the family's record: an invited contributor
 # sees and writes their own professional view (`can_write_contribution`), nothing else.
-PART_ONLY = frozenset({Relationship.CONTRIBUTOR})
+PART_ONLY = grants.PART_ONLY
 
 # Roles that may open a family outside the policy (break-glass).
-BREAK_GLASS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER})
+BREAK_GLASS_ROLES = grants.BREAK_GLASS_ROLES
 
 # Roles that never see identifiable case records by virtue of the role alone.
 NO_CASE_ACCESS_ROLES = frozenset({Role.SYSADMIN, Role.ANALYST})
@@ -77,62 +83,49 @@ NO_CASE_ACCESS_ROLES = frozenset({Role.SYSADMIN, Role.ANALYST})
 SAFE_ADDRESS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER, Role.DPO})
 
 
-def _active_involvement(**filters) -> QuerySet:
-    return Involvement.objects.filter(ended_at__isnull=True, **filters)
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def agency_coverage(agency) -> Q:
-    """A Q over Family: the agency may receive the family's information for delivering Early Help, by an
-    active consent to share (not excluded), a confirmed lawful basis, or the council's public-task model."""
-    from hearth.consent.models import ConsentScope, LawfulBasis
-
-    mine = Q(agency=agency) | Q(agency__isnull=True, agency_kind=agency.kind)
-    active = Q(consent__family=OuterRef("pk"), consent__withdrawn_on__isnull=True)
-    purpose = Q(consent__for_assessment_planning=True) | Q(consent__for_named_partners=True)
-    consented = Exists(ConsentScope.objects.filter(active, purpose, mine, excluded=False))
-    excluded = Exists(ConsentScope.objects.filter(active, mine, excluded=True))
-    basis = Exists(
-        LawfulBasis.objects.filter(family=OuterRef("pk"), confirmed_by__isnull=False)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
-        .filter(Q(all_agencies=True) | Q(agencies=agency))
-    )
-    public_task = Q(council__consent_model="public_task")
-    return Q(basis) | ((Q(consented) | public_task) & ~Q(excluded))
+def _routes_held(user) -> list[str]:
+    """The stored routes the user's roles let them use now (a role taken away stops its route at once)."""
+    routes = [Route.INVOLVED, Route.CONTRIBUTOR]
+    if user.has_role(Role.MANAGER):
+        routes.append(Route.MANAGER)
+    if user.has_role(*BREAK_GLASS_ROLES):
+        routes.append(Route.BREAK_GLASS)
+    return routes
 
 
-def coverage(user) -> Q:
-    """A Q over Family: the user's agency is covered, or the user started the record (and must be able to
-    record the family's consent)."""
-    return agency_coverage(user.agency) | Q(created_by=user)
+def _live() -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
 
 
-def is_agency_covered(family: Family, agency) -> bool:
-    return Family.objects.filter(pk=family.pk).filter(agency_coverage(agency)).exists()
+def grants_of(user) -> QuerySet[Grant]:
+    """The user's stored grants that are in force now."""
+    return Grant.objects.filter(_live(), user_id=user.pk, route__in=_routes_held(user))
 
 
-def is_covered(user, family: Family) -> bool:
-    """Whether consent or a lawful basis covers the user's agency for this family (see `coverage`)."""
-    return Family.objects.filter(pk=family.pk).filter(coverage(user)).exists()
+def _coordinated_locality(user) -> int | None:
+    if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id:
+        return user.team.locality_id
+    return None
 
 
 def family_filter(user, *, break_glass: bool = True) -> Q:
-    """The policy as a Q over Family. An empty Q() is never returned: no user sees everything.
-    `break_glass=False` leaves out break-glass access, which lets a user read but not change the record."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """The policy as a Q over Family: the stored grants (one indexed join) and the coordinator's locality. An empty
+    Q() is never returned: no user sees everything. `break_glass=False` leaves out read-only grants (break-glass),
+    for changes."""
+    if not _signed_in(user):
         return Q(pk__in=[])
-    council_id = user.agency.council_id
-    ungated = _active_involvement(family=OuterRef("pk"), user=user).exclude(
-        relationship__in=CONSENT_GATED | PART_ONLY)
-    gated = _active_involvement(family=OuterRef("pk"), user=user, relationship__in=CONSENT_GATED - PART_ONLY)
-    routes = Q(Exists(ungated)) | (Q(Exists(gated)) & coverage(user))
-    if break_glass and user.has_role(*BREAK_GLASS_ROLES):
-        routes |= Q(Exists(BreakGlass.objects.filter(family=OuterRef("pk"), user=user,
-                                                     expires_at__gt=timezone.now())))
-    if user.has_role(Role.COORDINATOR) and user.team_id and user.team.locality_id:
-        routes |= Q(locality_id=user.team.locality_id)
-    if user.has_role(Role.MANAGER):
-        routes |= Q(Exists(_active_involvement(family=OuterRef("pk"), user__team__manager=user)))
-    return Q(council_id=council_id) & routes
+    held = grants_of(user).filter(part_only=False)
+    if not break_glass:
+        held = held.filter(read_only=False)
+    routes = Q(pk__in=held.values("family_id"))
+    locality = _coordinated_locality(user)
+    if locality:
+        routes |= Q(locality_id=locality)
+    return Q(council_id=user.agency.council_id) & routes
 
 
 def families_visible_to(user) -> QuerySet[Family]:
@@ -144,18 +137,88 @@ def people_visible_to(user) -> QuerySet[Person]:
     return Person.objects.filter(Exists(families_visible_to(user).filter(members__person=OuterRef("pk"))))
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the user may do with one family now, and by which routes; asked once per request and family."""
+
+    view: bool
+    edit: bool
+    part_only: bool  # reaches only their own (or their team member's) part of the assessment
+    routes: frozenset[str]
+    until: datetime | None  # when the earliest time-limited grant behind it ends
+
+    def stale(self, now: datetime) -> bool:
+        return self.until is not None and self.until <= now
+
+
+NO_ACCESS = Decision(False, False, False, frozenset(), None)
+
+
+def decision(user, family: Family) -> Decision:
+    """The user's access to the family, from the stored grants and the family's locality: one query, then
+    cached on the user object (one request) until grants change in this process or one of them expires."""
+    if not _signed_in(user) or family is None or family.pk is None:
+        return NO_ACCESS
+    now = timezone.now()
+    cache = user.__dict__.get("_access_decisions")
+    if cache is None or cache[0] != grants.generation():
+        cache = (grants.generation(), {})
+        user.__dict__["_access_decisions"] = cache
+    held = cache[1].get(family.pk)
+    if held is not None and not held.stale(now):
+        return held
+    result = _decide(user, family, now)
+    cache[1][family.pk] = result
+    return result
+
+
+def _decide(user, family: Family, now: datetime) -> Decision:
+    if family.council_id != user.agency.council_id:
+        return NO_ACCESS
+    rows = list(grants_of(user).filter(family_id=family.pk).values_list("route", "part_only", "read_only",
+                                                                        "expires_at"))
+    full = [r for r in rows if not r[1]]
+    routes = {r[0] for r in rows}
+    view = bool(full)
+    edit = any(not r[2] for r in full)
+    locality = _coordinated_locality(user)
+    if locality and family.locality_id == locality:
+        view = edit = True
+        routes.add("locality_coordinator")
+    ends = [r[3] for r in rows if r[3] is not None]
+    return Decision(view, edit, bool(rows) and not view, frozenset(routes), min(ends) if ends else None)
+
+
+def is_agency_covered(family: Family, agency) -> bool:
+    """Whether consent or a lawful basis covers the agency for this family now (`hearth.access.coverage`)."""
+    return coverage.is_agency_covered(family, agency)
+
+
+def is_covered(user, family: Family) -> bool:
+    """Whether the user's agency is covered for this family, or the user started the record (and must be able to
+    record the family's consent)."""
+    return family.created_by_id == user.pk or is_agency_covered(family, user.agency)
+
+
 def can_view_family(user, family: Family) -> bool:
-    return families_visible_to(user).filter(pk=family.pk).exists()
+    return decision(user, family).view
 
 
 def can_view_person(user, person: Person) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 
 
+def can_edit_person(user, person: Person) -> bool:
+    """Changing a person's details: a family they belong to that the user may change (not by break-glass)."""
+    if not _signed_in(user):
+        return False
+    return Family.objects.filter(family_filter(user, break_glass=False), members__person=person).exists()
+
+
 def can_edit_family(user, family: Family) -> bool:
     """Editing the family record: the same relationships as seeing it, except break-glass access, which is
     for reading in an emergency."""
-    return Family.objects.filter(family_filter(user, break_glass=False), pk=family.pk).exists()
+    return decision(user, family).edit
 
 
 def can_create_records(user) -> bool:
@@ -172,8 +235,8 @@ def can_administer(user) -> bool:
 
 def can_manage_episode(user, episode) -> bool:
     """Changing an episode's status, level, lead or closing it: its lead professional, the locality's
-    Early Help coordinator, or the manager of the lead professional, where they can see the family."""
-    if not can_view_family(user, episode.family):
+    Early Help coordinator, or the manager of the lead professional, where they may change the family."""
+    if not can_edit_family(user, episode.family):
         return False
     if episode.lead_professional_id == user.pk:
         return True
@@ -210,22 +273,22 @@ def can_write_assessment(user, family, episode) -> bool:
     """The assessment's shared sections, children's views and scores, completing it and new versions:
     someone who may edit the family and works with it other than only as an invited contributor
     (contributors write only their own part), or who manages the episode."""
-    if not getattr(user, "is_authenticated", False) or not can_edit_family(user, family):
+    held = decision(user, family)
+    if not held.edit:
         return False
-    involved = _active_involvement(family=family, user=user).exclude(relationship=Relationship.CONTRIBUTOR).exists()
-    return involved or can_manage_episode(user, episode)
+    return Route.INVOLVED in held.routes or can_manage_episode(user, episode)
 
 
 def contribution_filter(user) -> Q:
     """A Q over assessments.Contribution: every part of an assessment the user may see as part of the family's
-    record, and, for an invited contributor whose agency is covered, their own part."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    record, and the parts a part-only grant reaches: an invited contributor's own part (while their agency is
+    covered), and that contribution for their manager."""
+    if not _signed_in(user):
         return Q(pk__in=[])
-    visible = Q(assessment__family__in=families_visible_to(user))
-    own = Q(author=user) & Q(Exists(_active_involvement(family=OuterRef("assessment__family"), user=user,
-                                                         relationship=Relationship.CONTRIBUTOR)))
-    covered = Q(assessment__family__in=Family.objects.filter(coverage(user)))
-    return visible | (own & covered)
+    visible = Q(assessment__family__in=families_visible_to(user).values("pk"))
+    part = grants_of(user).filter(part_only=True, family_id=OuterRef("assessment__family_id"),
+                                  via_user_id=OuterRef("author_id"))
+    return visible | Q(Exists(part))
 
 
 def can_write_contribution(user, contribution) -> bool:

@@ -16,8 +16,8 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.access import policy
-from hearth.access.models import BreakGlass
+from hearth.access import grants, policy
+from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
 from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
@@ -55,6 +55,23 @@ def _when(value) -> str:
 # Writes
 
 
+def involvement_start(*, actor, family: Family, user, relationship: str) -> Involvement:
+    """Give a practitioner an active involvement with the family, and store the access it gives. Every write of
+    an involvement goes through here or `involvement_end`, so the stored grants follow in the same transaction."""
+    involvement, created = Involvement.objects.get_or_create(
+        family=family, user=user, relationship=relationship, ended_at__isnull=True, defaults={"added_by": actor})
+    if created:
+        grants.refresh_family(family)
+    return involvement
+
+
+def involvement_end(*, family: Family, user, relationship: str) -> None:
+    """End a practitioner's involvement; the access it gave ends with it."""
+    if Involvement.objects.filter(family=family, user=user, relationship=relationship,
+                                  ended_at__isnull=True).update(ended_at=timezone.now()):
+        grants.refresh_family(family)
+
+
 def break_glass_open(*, actor, family: Family, reason: str) -> BreakGlass:
     """Open a family the actor cannot otherwise see, for a limited time, with a reason that is reviewed."""
     if not policy.can_break_glass(actor, family):
@@ -68,6 +85,7 @@ def break_glass_open(*, actor, family: Family, reason: str) -> BreakGlass:
     now = timezone.now()
     break_glass = BreakGlass.objects.create(family=family, user=actor, reason=reason, started_at=now,
                                             expires_at=now + timedelta(minutes=break_glass_minutes()))
+    grants.refresh_family(family)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=break_glass, family_id=family.pk,
                  detail={"break_glass": True})
     _alert(break_glass)

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from hearth.access import grants
 from hearth.accounts.models import Agency, RecoveryCode, Role, Team, User, UserRole
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.governance import audit
@@ -189,6 +190,8 @@ def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: lis
     user.roles.exclude(role__in=roles).delete()
     existing = set(user.roles.values_list("role", flat=True))
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in set(roles) - existing])
+    user.__dict__.pop("_role_cache", None)
+    grants.refresh_user(user)  # team, agency and roles decide what the stored grants give
     audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
     return user
 

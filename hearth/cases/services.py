@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Involvement
+from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.cases.models import (
     CaseNote,
@@ -91,8 +91,7 @@ def _ensure_no_open_episode(family) -> None:
 
 
 def _set_involvement(*, family, user, relationship: str, actor) -> None:
-    Involvement.objects.get_or_create(family=family, user=user, relationship=relationship, ended_at__isnull=True,
-                                      defaults={"added_by": actor})
+    access_services.involvement_start(actor=actor, family=family, user=user, relationship=relationship)
 
 
 def involve(*, actor, family, user, relationship: str) -> None:
@@ -108,8 +107,7 @@ def end_involvement(*, actor, family, user, relationship: str) -> None:
 
 
 def _end_involvement(*, family, user, relationship: str) -> None:
-    Involvement.objects.filter(family=family, user=user, relationship=relationship, ended_at__isnull=True).update(
-        ended_at=timezone.now())
+    access_services.involvement_end(family=family, user=user, relationship=relationship)
 
 
 def _validate_level(level) -> None:

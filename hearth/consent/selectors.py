@@ -2,9 +2,9 @@
 
 The consent page keeps the kinds apart (agreement to Early Help, consent to share, lawful bases, decisions not
 to seek consent) and shows which agencies working with the family are covered. Whether an agency is covered is
-always the policy's answer (`policy.coverage`), evaluated for every involved agency and practitioner in one
-query. The family-page panel and the re-consent prompts load in a fixed number of queries, however long the
-family's history.
+always the policy's answer (`hearth.access.coverage`), evaluated for every involved agency and practitioner
+from one load of the family's consents and lawful bases. The family-page panel and the re-consent prompts
+load in a fixed number of queries, however long the family's history.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import BooleanField, Case, Prefetch, Value, When
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import coverage, policy
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role
@@ -83,20 +83,17 @@ def scope_summary(consent: ShareConsent) -> tuple[list[str], list[str]]:
 # --- loading -----------------------------------------------------------------------------------------------
 
 
-def _flag(q) -> Case:
-    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
 def _coverage(family: Family, involvements: list[Involvement]) -> tuple[dict[int, bool], dict[int, bool]]:
-    """(covered by agency id, covered by user id for consent-gated practitioners), in one query."""
+    """(covered by agency id, covered by user id for consent-gated practitioners): the policy's rule
+    (`hearth.access.coverage`), in three queries."""
     agencies = {inv.user.agency_id: inv.user.agency for inv in involvements}
-    gated = {inv.user_id: inv.user for inv in involvements if inv.relationship in policy.CONSENT_GATED}
     if not agencies:
         return {}, {}
-    annotations = {f"agency_{pk}": _flag(policy.agency_coverage(a)) for pk, a in agencies.items()}
-    annotations |= {f"user_{pk}": _flag(policy.coverage(u)) for pk, u in gated.items()}
-    row = Family.objects.filter(pk=family.pk).annotate(**annotations).values(*annotations).get()
-    return ({pk: bool(row[f"agency_{pk}"]) for pk in agencies}, {pk: bool(row[f"user_{pk}"]) for pk in gated})
+    facts = coverage.load([family.pk])[family.pk]
+    by_agency = {pk: coverage.agency_coverage(facts, pk, a.kind).covered for pk, a in agencies.items()}
+    by_user = {inv.user_id: by_agency[inv.user.agency_id] or family.created_by_id == inv.user_id
+               for inv in involvements if inv.relationship in policy.CONSENT_GATED}
+    return by_agency, by_user
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import grants, policy
 from hearth.accounts.models import Agency, AgencyKind, Role
 from hearth.consent.models import (
     Agreement,
@@ -129,6 +129,7 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
         + [ConsentScope(consent=consent, agency_kind=k) for k in agency_kinds]
         + [ConsentScope(consent=consent, agency=a, excluded=True) for a in excluded_agencies]
         + [ConsentScope(consent=consent, agency_kind=k, excluded=True) for k in excluded_kinds])
+    grants.refresh_family(family)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=consent, family_id=family.pk, person_id=person.pk)
     return consent
 
@@ -141,6 +142,7 @@ def share_consent_withdraw(*, actor, consent: ShareConsent, withdrawn_on: date |
         withdrawn_on=withdrawn_on, withdrawn_how=how.strip(), version=consent.version + 1)
     if not updated:
         raise Conflict("This consent has already been withdrawn.")
+    grants.refresh_family(consent.family_id)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=consent, family_id=consent.family_id,
                  person_id=consent.person_id, detail={"withdrawn": True})
     consent.refresh_from_db()
@@ -185,6 +187,7 @@ def lawful_basis_confirm(*, actor, basis: LawfulBasis) -> LawfulBasis:
         confirmed_by=actor, confirmed_at=timezone.now())
     if not updated:
         raise Conflict("This lawful basis has already been confirmed.")
+    grants.refresh_family(basis.family_id)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=basis, family_id=basis.family_id,
                  detail={"confirmed": True})
     basis.refresh_from_db()

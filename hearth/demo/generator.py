@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from hearth.access import grants
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
@@ -263,6 +264,7 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners) -
     for rows in (name_rows, address_rows, member_rows, rel_rows, involvement_rows):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=2000)
+    grants.rebuild(family_ids=[f.pk for f in family_objs])  # the involvements were written in bulk
     return len(people)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from hearth.access import grants
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind
 from hearth.assessments import services as assessments
@@ -63,6 +64,7 @@ def record_consent(family, recorded_by, *, days_ago: int = 30) -> None:
         for_assessment_planning=True, for_named_partners=True, for_council_storage=True,
         review_by=given_on + timedelta(days=365), recorded_by=recorded_by)
     ConsentScope.objects.bulk_create([ConsentScope(consent=consent, agency_kind=k) for k in DEMO_CONSENT_KINDS])
+    grants.refresh_family(family)
 
 
 def _open(family, lead, *, weeks_ago: int, level: int = 3, reason: str = "N4") -> Episode:

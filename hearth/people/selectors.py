@@ -280,12 +280,22 @@ def search_people(user, query: SearchQuery) -> list[Match]:
     return matches
 
 
+def require_find_before_create(user) -> None:
+    """Find-before-create is for roles that may create records: for anyone else, telling that a named person is
+    known to Early Help, and who works with them, would itself be a disclosure."""
+    if not policy.can_create_records(user):
+        raise NotPermitted("Your role cannot add people to records, so it cannot check whether a person is already "
+                           "known.", object_type="people.person")
+
+
 def find_existing(user, query: SearchQuery) -> list[Match]:
     """Find-before-create: likely existing records across the user's council.
 
     For a person the user may not see, only the fact of a match, the reasons, and the lead
-    professional and agency (if one is active) are returned; never their details.
+    professional and agency (if one is active) are returned; never their details. Only for roles that may create
+    records (`require_find_before_create`).
     """
+    require_find_before_create(user)
     if query.is_empty:
         return []
     ids, postcode_ids = _candidate_ids(query, user.agency.council_id)

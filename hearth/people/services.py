@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Involvement
+from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.core import identifiers
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
@@ -204,7 +204,7 @@ def _require_unrestricted(person: Person) -> None:
 
 def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
     """Update a person's details, refusing if someone else saved since `version` was read."""
-    if not policy.can_view_person(actor, person):
+    if not policy.can_edit_person(actor, person):
         raise NotPermitted()
     _require_unrestricted(person)
     _save_person_changes(actor=actor, person=person, version=version, data=data)
@@ -293,7 +293,7 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
 
 @transaction.atomic
 def person_add_name(*, actor, person: Person, kind: str, given_name: str, family_name: str) -> PersonName:
-    if not policy.can_view_person(actor, person):
+    if not policy.can_edit_person(actor, person):
         raise NotPermitted()
     _require_unrestricted(person)
     if kind not in (NameKind.PREVIOUS, NameKind.OTHER):
@@ -309,7 +309,7 @@ def person_add_name(*, actor, person: Person, kind: str, given_name: str, family
 @transaction.atomic
 def person_move_address(*, actor, person: Person, address: AddressInput) -> Address:
     """Record a new current address; the previous one is kept in the history."""
-    if not policy.can_view_person(actor, person):
+    if not policy.can_edit_person(actor, person):
         raise NotPermitted()
     _require_unrestricted(person)
     fields = _clean_address(address)
@@ -334,7 +334,7 @@ def family_create(*, actor, name: str, locality=None) -> Family:
     if locality is None and actor.team_id and actor.team.locality_id:
         locality = actor.team.locality
     family = Family.objects.create(council=council, name=name, locality=locality, created_by=actor)
-    Involvement.objects.create(family=family, user=actor, relationship=Involved.TAF_MEMBER, added_by=actor)
+    access_services.involvement_start(actor=actor, family=family, user=actor, relationship=Involved.TAF_MEMBER)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=family, family_id=family.pk)
     return family
 

@@ -47,6 +47,7 @@ def search_view(request):
 
 def find_view(request, family_id: int | None = None):
     """Find before you create: search the council's records before adding a person."""
+    selectors.require_find_before_create(request.user)
     family = selectors.family_detail(request.user, family_id) if family_id else None
     submitted = any(k in request.GET for k in SEARCH_FIELDS) or "date_of_birth-year" in request.GET
     form = SearchForm(request.GET if submitted else None)

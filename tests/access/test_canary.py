@@ -14,8 +14,10 @@ from tests.access.world import build_world, url_patterns
 
 MARKER = "Zq7canary"
 
-# Users who may not see the family (the contributor sees their own part, so is not a canary reader).
-OUTSIDERS = sorted(state for state, sees in SEES_THE_FAMILY.items() if not sees and state != "contributor")
+# Users who may not see the family (the contributor sees their own part, and their manager reads it, so neither
+# is a canary reader).
+OUTSIDERS = sorted(state for state, sees in SEES_THE_FAMILY.items()
+                   if not sees and state not in ("contributor", "manager_of_the_contributor"))
 
 # Signing out would end the session and leave the rest of the URLs untested.
 SKIP = {"accounts:logout_confirm"}

@@ -26,6 +26,8 @@ SEES_THE_FAMILY = {
     "coordinator_of_another_locality": False,
     "manager_of_the_lead": True,
     "manager_of_another_team": False,
+    "manager_of_the_contributor": False,  # that contribution only
+    "manager_of_an_uncovered_team_member": False,  # the team member's agency is not covered: nothing
     "mash_holding_a_referral": True,
     "mash_break_glass_active": True,
     "mash_break_glass_expired": False,
@@ -37,8 +39,9 @@ SEES_THE_FAMILY = {
     "practitioner_of_another_council": False,
 }
 
-# A contributor reaches their own part of the assessment.
+# A contributor reaches their own part of the assessment, and their manager reads it.
 CONTRIBUTOR_OWN_PART = {"assessments:contribution", "assessments:contribution_decline"}
+PART_READERS = {"contributor": CONTRIBUTOR_OWN_PART, "manager_of_the_contributor": {"assessments:contribution"}}
 
 # Pages every user who sees the family can read.
 FAMILY_READ_PAGES = ("people:family", "people:person", "cases:episode", "cases:notes", "cases:chronology",
@@ -49,7 +52,8 @@ OTHER_SCOPES = {
     routes.ADMIN: {"system_administrator"},
     routes.SCREENING: {"locality_coordinator", "coordinator_of_another_locality", "mash_holding_a_referral",
                        "mash_break_glass_active", "mash_break_glass_expired"},
-    routes.GOVERNANCE: {"data_protection_officer", "manager_of_the_lead", "manager_of_another_team"},
+    routes.GOVERNANCE: {"data_protection_officer", "manager_of_the_lead", "manager_of_another_team",
+                        "manager_of_the_contributor", "manager_of_an_uncovered_team_member"},
 }
 
 # The step-up bundle also goes to whoever manages the episode it came from.
@@ -99,8 +103,9 @@ def test_family_urls_answer_only_users_the_policy_lets_see_the_family(world, sta
         if routes.ROUTES.get(name) != routes.FAMILY:
             continue
         url = _url(name, pattern, world.ids)
-        allowed = SEES_THE_FAMILY[state] or (state == "contributor" and name in CONTRIBUTOR_OWN_PART)
         for method in ("get", "post"):
+            allowed = SEES_THE_FAMILY[state] or (
+                name in PART_READERS.get(state, ()) and (method == "get" or state == "contributor"))
             status = getattr(client, method)(url).status_code
             if not allowed and status not in REFUSED:
                 failures.append(f"{method.upper()} {url} ({name}) gave {status} to {state}")
@@ -148,3 +153,18 @@ def test_signed_in_pages_answer_everyone_signed_in_and_public_pages_everyone(wor
             assert anonymous.get(url).status_code == 302, url  # to the sign-in page
             status = _client(world.users["practitioner_not_involved"]).get(url).status_code
             assert status in {200, 302, 405}, (url, status)
+
+
+def test_break_glass_reads_and_never_writes_on_any_url_of_the_family(world):
+    """Every state-changing request to the family's record refuses a user whose only route is break-glass, before
+    it looks at what was sent."""
+    client = _client(world.users["mash_break_glass_active"])
+    failures = []
+    for name, pattern in url_patterns():
+        if routes.ROUTES.get(name) != routes.FAMILY:
+            continue
+        url = _url(name, pattern, world.ids)
+        status = client.post(url, {"version": "1"}).status_code
+        if status not in REFUSED:
+            failures.append(f"POST {url} ({name}) gave {status} under break-glass")
+    assert failures == []

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from conftest import make_user
+from hearth.access import grants
 from hearth.access.models import BreakGlass, Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, Team
@@ -89,11 +90,22 @@ def build_world(marker: str = "") -> World:
         "system_administrator": _user(council, "admin", [Role.SYSADMIN], AgencyKind.EARLY_HELP_TEAM,
                                       "Early Help North"),
         "practitioner_of_another_council": make_user(elsewhere, "outsider@example.test", [P], kind=AgencyKind.SCHOOL),
+        "manager_of_the_contributor": _user(council, "manager.nursing", [Role.MANAGER], AgencyKind.SCHOOL_NURSING,
+                                            "School nursing"),
+        "manager_of_an_uncovered_team_member": _user(council, "manager.charity", [Role.MANAGER],
+                                                     AgencyKind.VOLUNTARY, "Charity"),
     }
     team.manager = u["manager_of_the_lead"]
     team.save()
     other_team.manager = u["manager_of_another_team"]
     other_team.save()
+    # Managers of a team member who reaches less than the family's record: a manager's route gives at most what
+    # the involvement behind it gives.
+    for member, manager, name in (("contributor", "manager_of_the_contributor", "Nursing team"),
+                                  ("team_member_consent_not_sought", "manager_of_an_uncovered_team_member",
+                                   "Charity team")):
+        u[member].team = Team.objects.create(agency=u[member].agency, name=name, manager=u[manager])
+        u[member].save(update_fields=["team"])
     lead = u["lead_professional"]
     family = people.family_create(actor=lead, name=m("The Matrix family"), locality=north)
     parent = people.person_create(actor=lead, family=family, role="parent_pr", data={
@@ -134,6 +146,7 @@ def build_world(marker: str = "") -> World:
                               expires_at=now + timedelta(hours=2))
     BreakGlass.objects.create(family=family, user=u["mash_break_glass_expired"], reason=m("An old emergency"),
                               started_at=now - timedelta(days=1), expires_at=now - timedelta(hours=20))
+    grants.refresh_family(family)  # the involvements and break-glass uses above were written directly
     # Records of every kind
     note = CaseNote.objects.create(family=family, episode=episode, note_type="home_visit",
                                    occurred_on=timezone.localdate(), summary=m("Visit"), body=m("Body"),

@@ -2,7 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hearth.access import grants
 from hearth.core import profiles
+from hearth.core.models import Council
+from hearth.people.models import Family
 
 
 class Command(BaseCommand):
@@ -17,9 +20,15 @@ class Command(BaseCommand):
         for path in paths or []:
             if not path.exists():
                 raise CommandError(f"There is no profile file at {path}")
+        models_before = dict(Council.objects.values_list("code", "consent_model"))
         try:
             councils = profiles.load(paths, only=only)
         except profiles.ProfileError as exc:
             raise CommandError(exc.message) from exc
         for council in councils:
             self.stdout.write(f"Loaded {council.name} ({council.code})")
+            if council.code in models_before and models_before[council.code] != council.consent_model:
+                # Under a public-task model consent does not gate partners: every family's access changes.
+                grants.rebuild(family_ids=Family.objects.filter(council=council).order_by("pk")
+                               .values_list("pk", flat=True).iterator())
+                self.stdout.write(f"Recomputed access to {council.name}'s families for its new consent model")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from hearth.access import grants
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import User
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             if index % 12 == 0:
                 rows.append(Involvement(family=family, user=by_local["mash"], relationship=Involved.MASH))
         Involvement.objects.bulk_create(rows, ignore_conflicts=True)
+        grants.rebuild(family_ids=[f.pk for f in families])  # the involvements were written in bulk
         # Every demo family but the first has agreed to Early Help and to sharing with the usual partners;
         # the first shows what a team member sees without consent.
         for family in families[1:]:
