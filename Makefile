@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install assets lint bench clean
+.PHONY: run test install assets lint bench bench-load clean
 
 # The demo setting shows a banner on every page and lets demo accounts skip the security code.
 run: install
@@ -40,6 +40,11 @@ lint: install
 
 bench: install
 	$(VENV)/bin/python -m benchmarks.run
+
+# Mixed reads under load against gunicorn on PostgreSQL (benchmarks/load.py); needs wrk (apt-get install wrk).
+# BENCH_LOAD_ARGS="--families 2000 --duration 5 --no-doc" for a quick run.
+bench-load: install
+	$(VENV)/bin/python -m benchmarks.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools node_modules hearth/web/static/govuk

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "hearth.governance.middleware.AuditContextMiddleware",
     "hearth.web.middleware.DomainErrorMiddleware",
 ]
+# Opt-in, for benchmarks: each response says how long it took and how much of that was SQL (hearth/core/timing.py).
+if env_bool("HEARTH_SERVER_TIMING"):
+    MIDDLEWARE.insert(0, "hearth.core.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "hearth.urls"
 WSGI_APPLICATION = "hearth.wsgi.application"
