@@ -50,7 +50,8 @@ def generation() -> int:
     return _generation
 
 
-def _bump() -> None:
+def changed() -> None:
+    """Drop the decisions cached for requests in this process: grants were written (or, in tests, moved in time)."""
     global _generation
     _generation += 1
 
@@ -156,7 +157,7 @@ def _write(family_ids: list[int], *, lock: bool = True) -> None:
     Grant.objects.bulk_create([Grant(user_id=r.user_id, family_id=r.family_id, route=r.route,
                                      via_user_id=r.via_user_id, part_only=r.part_only, read_only=r.read_only,
                                      expires_at=r.expires_at) for r in fresh])
-    _bump()
+    changed()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils import timezone
 from hearth.access import coverage, grants
 from hearth.access.models import BreakGlass, Grant, Relationship, Route
 from hearth.accounts.models import Role
+from hearth.core.errors import NotPermitted
 from hearth.people.models import Family, Person
 
 
@@ -132,6 +133,13 @@ def families_visible_to(user) -> QuerySet[Family]:
     return Family.objects.filter(family_filter(user))
 
 
+def visible_through(user, family_field: str) -> Q:
+    """A Q for a model that points at a family (`family_field`, such as "family_id" or "episode__family_id"): the
+    user may see that family. Checked row by row on the family's key and the grants index, so a short list (due
+    work, invitations) never builds the whole set of families a coordinator may see."""
+    return Q(Exists(Family.objects.filter(family_filter(user), pk=OuterRef(family_field))))
+
+
 def people_visible_to(user) -> QuerySet[Person]:
     """People who belong to a family the user may see."""
     return Person.objects.filter(Exists(families_visible_to(user).filter(members__person=OuterRef("pk"))))
@@ -164,11 +172,12 @@ def decision(user, family: Family) -> Decision:
     if cache is None or cache[0] != grants.generation():
         cache = (grants.generation(), {})
         user.__dict__["_access_decisions"] = cache
-    held = cache[1].get(family.pk)
+    key = (family.pk, family.council_id, family.locality_id)  # the coordinator's route reads the locality
+    held = cache[1].get(key)
     if held is not None and not held.stale(now):
         return held
     result = _decide(user, family, now)
-    cache[1][family.pk] = result
+    cache[1][key] = result
     return result
 
 
@@ -219,6 +228,40 @@ def can_edit_family(user, family: Family) -> bool:
     """Editing the family record: the same relationships as seeing it, except break-glass access, which is
     for reading in an emergency."""
     return decision(user, family).edit
+
+
+READ_ONLY_REFUSAL = ("Break-glass access lets you read this family's record in an emergency, not change it. Ask the "
+                     "family's lead professional to make the change.")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def read_only_refusal(user, method: str, view_name: str, kwargs: dict) -> NotPermitted | None:
+    """The one place that keeps read-only access read-only: a request that could change a family's record (any
+    method but GET, HEAD and OPTIONS, to a FAMILY-scope URL) from a user who may see the family only through
+    read-only access (break-glass) is refused before the view reads what was sent. Only users with a break-glass
+    role can hold read-only grants, so nobody else pays for the check."""
+    from django.apps import apps
+
+    from hearth.access import routes
+
+    if method not in UNSAFE_METHODS or not _signed_in(user) or not user.has_role(*BREAK_GLASS_ROLES):
+        return None
+    if routes.ROUTES.get(view_name) != routes.FAMILY:
+        return None
+    for argument, model, path in routes.FAMILY_KEYS:
+        if argument not in kwargs:
+            continue
+        if model is None:
+            ids = [kwargs[argument]]
+        else:
+            lookup = "person_id" if argument == "person_id" else "pk"
+            ids = list(apps.get_model(model).objects.filter(**{lookup: kwargs[argument]})
+                       .values_list(path, flat=True))
+        families = Family.objects.filter(pk__in=ids).only("pk", "council_id", "locality_id")
+        if any(decision(user, f).view and not decision(user, f).edit for f in families):
+            return NotPermitted(READ_ONLY_REFUSAL, object_type="people.family", object_id=ids[0] if ids else "")
+        return None
+    return None
 
 
 def can_create_records(user) -> bool:
@@ -285,7 +328,7 @@ def contribution_filter(user) -> Q:
     covered), and that contribution for their manager."""
     if not _signed_in(user):
         return Q(pk__in=[])
-    visible = Q(assessment__family__in=families_visible_to(user).values("pk"))
+    visible = visible_through(user, "assessment__family_id")
     part = grants_of(user).filter(part_only=True, family_id=OuterRef("assessment__family_id"),
                                   via_user_id=OuterRef("author_id"))
     return visible | Q(Exists(part))

@@ -189,3 +189,26 @@ ROUTES: dict[str, str] = {
     "dpo:unusual_access": GOVERNANCE,
     "dpo:audit_verify": GOVERNANCE,
 }
+
+
+# Which family a FAMILY-scope URL is about, from its first argument found here: the argument, and the model and
+# field that lead from it to the family. Used to refuse every change under read-only access (break-glass) in one
+# place, before a view reads what was sent (`hearth.access.policy.read_only_refusal`).
+FAMILY_KEYS: tuple[tuple[str, str | None, str], ...] = (
+    ("family_id", None, "pk"),
+    ("episode_id", "cases.Episode", "family_id"),
+    ("assessment_id", "assessments.Assessment", "family_id"),
+    ("note_id", "cases.CaseNote", "family_id"),
+    ("handover_id", "cases.Handover", "episode__family_id"),
+    ("meeting_id", "plans.Meeting", "episode__family_id"),
+    ("review_id", "plans.Review", "episode__family_id"),
+    ("action_id", "plans.Action", "episode__family_id"),
+    ("referral_id", "referrals.Referral", "family_id"),
+    ("consent_id", "consent.ShareConsent", "family_id"),
+    ("agreement_id", "consent.Agreement", "family_id"),
+    ("basis_id", "consent.LawfulBasis", "family_id"),
+    ("entry_id", "sharing.Disclosure", "family_id"),
+    ("child_view_id", "assessments.ChildView", "assessment__family_id"),
+    ("contribution_id", "assessments.Contribution", "assessment__family_id"),
+    ("person_id", "people.FamilyMember", "family_id"),
+)

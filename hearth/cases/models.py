@@ -76,6 +76,8 @@ class Episode(models.Model):
         indexes = [
             models.Index(fields=["lead_professional", "status"], name="episode_lead_idx"),
             models.Index(fields=["status", "next_review_due"], name="episode_review_idx"),
+            # Due reviews are walked in date order from here (keyset pages of due work).
+            models.Index(fields=["next_review_due", "id"], condition=~Q(status="closed"), name="episode_due_idx"),
         ]
 
     def __str__(self) -> str:

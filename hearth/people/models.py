@@ -150,6 +150,11 @@ class Family(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "families"
+        indexes = [
+            # Landing pages list families most recently updated first, a keyset page at a time.
+            models.Index(fields=["-updated_at", "-id"], name="family_recent_idx"),
+            models.Index(fields=["locality", "-updated_at", "-id"], name="family_locality_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from hearth.access import policy
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
-from hearth.core import identifiers
+from hearth.core import identifiers, keyset
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -20,14 +21,18 @@ BROAD_ROUTE_LIMIT = 10_000
 MAX_RESULTS = 50
 
 
-def families_for_dashboard(user) -> QuerySet[Family]:
-    """The user's families, newest first, with member counts (one query)."""
-    return (
-        policy.families_visible_to(user)
-        .annotate(member_count=Count("members", distinct=True))
-        .select_related("locality")
-        .order_by("-updated_at")
-    )
+DASHBOARD_PAGE = 25
+
+
+def families_for_dashboard(user, *, after: str | None = None, before: str | None = None) -> keyset.Page:
+    """A page of the user's families, most recently updated first, with member counts (one query, whose cost is
+    the page's however many families the user may see; no total is counted)."""
+    members = (FamilyMember.objects.filter(family=OuterRef("pk")).order_by().values("family")
+               .annotate(n=Count("pk")).values("n"))
+    families = (policy.families_visible_to(user).select_related("locality")
+                .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0))))
+    return keyset.page(families, field="updated_at", descending=True, kind="datetime", size=DASHBOARD_PAGE,
+                       after=after, before=before)
 
 
 def family_detail(user, family_id: int) -> Family:

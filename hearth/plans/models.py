@@ -154,7 +154,12 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["episode", "status", "due_on"], name="action_due_idx")]
+        indexes = [
+            models.Index(fields=["episode", "status", "due_on"], name="action_due_idx"),
+            # Open actions are walked in date order from here (keyset pages of due work).
+            models.Index(fields=["due_on", "id"], condition=Q(status__in=OPEN_ACTION_STATUSES),
+                         name="action_open_due_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

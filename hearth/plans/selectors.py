@@ -14,6 +14,7 @@ from hearth.access import policy
 from hearth.access.models import Involvement
 from hearth.accounts.models import Agency, Role
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.core import keyset
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -325,36 +326,38 @@ def _scope(user, lead: str, *, own: str | None = None) -> Q:
     return scope
 
 
-def due_work(user, *, limit: int = DUE_WORK_LIMIT) -> dict:
+def due_work(user, *, limit: int = DUE_WORK_LIMIT, reviews_after: str | None = None,
+             reviews_before: str | None = None, actions_after: str | None = None,
+             actions_before: str | None = None) -> dict:
     """Reviews due within 14 days or overdue, and open actions due within 14 days or overdue, for the families
     the user may see and whose work they lead, coordinate or manage. Overdue first (earliest date first).
 
-    Returns {"today", "horizon", "reviews", "actions", "reviews_total", "reviews_overdue", "actions_total",
-    "actions_overdue", "limit"}; each item has `is_overdue`. Lists hold at most `limit` items."""
+    Each list is a keyset page (`hearth.core.keyset`) of at most `limit` items, walked in due-date order from an
+    index, so its cost is the page's however much is due in a locality; nothing is counted. Returns {"today",
+    "horizon", "limit", "reviews", "actions" (lists; each item has `is_overdue`), "reviews_page", "actions_page"
+    (the pages, with their cursors)}."""
     today = timezone.localdate()
     horizon = today + timedelta(days=DUE_SOON_DAYS)
-    visible = policy.families_visible_to(user)
-    episodes = (Episode.objects.filter(family__in=visible, next_review_due__isnull=False,
-                                       next_review_due__lte=horizon)
-                .exclude(status=EpisodeStatus.CLOSED).filter(_scope(user, "lead_professional")))
-    review_counts = episodes.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_review_due__lt=today)))
-    reviews = list(episodes.select_related("family", "lead_professional__agency")
-                   .order_by("next_review_due", "pk")[:limit])
-    actions_qs = (Action.objects.filter(episode__family__in=visible, status__in=OPEN_ACTION_STATUSES,
-                                        due_on__lte=horizon)
+    episodes = (Episode.objects.filter(policy.visible_through(user, "family_id"), next_review_due__lte=horizon)
+                .exclude(status=EpisodeStatus.CLOSED).filter(_scope(user, "lead_professional"))
+                .select_related("family", "lead_professional__agency"))
+    reviews = keyset.page(episodes, field="next_review_due", descending=False, kind="date", size=limit,
+                          after=reviews_after, before=reviews_before)
+    actions_qs = (Action.objects.filter(policy.visible_through(user, "episode__family_id"),
+                                        status__in=OPEN_ACTION_STATUSES, due_on__lte=horizon)
                   .exclude(episode__status=EpisodeStatus.CLOSED)
-                  .filter(_scope(user, "episode__lead_professional", own="owner_user")))
-    action_counts = actions_qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    actions = list(actions_qs.select_related("episode__family", *ACTION_RELATED).order_by("due_on", "pk")[:limit])
-    for e in reviews:
+                  .filter(_scope(user, "episode__lead_professional", own="owner_user"))
+                  .select_related("episode__family", *ACTION_RELATED))
+    actions = keyset.page(actions_qs, field="due_on", descending=False, kind="date", size=limit,
+                          after=actions_after, before=actions_before)
+    for e in reviews.items:
         e.is_overdue = e.next_review_due < today
-    for a in actions:
+    for a in actions.items:
         a.is_overdue = a.due_on < today
-    if reviews or actions:
+    if reviews.items or actions.items:
         audit.record(actor=user, action=AuditAction.VIEW, object_type="plans.due_work", object_id=user.pk,
-                     detail={"episodes": [e.pk for e in reviews], "actions": [a.pk for a in actions]})
+                     detail={"episodes": [e.pk for e in reviews.items], "actions": [a.pk for a in actions.items]})
     return {
         "today": today, "horizon": horizon, "limit": limit,
-        "reviews": reviews, "reviews_total": review_counts["total"], "reviews_overdue": review_counts["overdue"],
-        "actions": actions, "actions_total": action_counts["total"], "actions_overdue": action_counts["overdue"],
+        "reviews": reviews.items, "actions": actions.items, "reviews_page": reviews, "actions_page": actions,
     }

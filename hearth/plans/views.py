@@ -301,7 +301,11 @@ def review_view(request, review_id: int):
 # --- due work ------------------------------------------------------------------------------------------------
 
 
+DUE_PAGE = 50
+
+
 def due_work_view(request):
-    due = selectors.due_work(request.user, limit=200)
+    cursors = {k: request.GET.get(k) for k in ("reviews_after", "reviews_before", "actions_after", "actions_before")}
+    due = selectors.due_work(request.user, limit=DUE_PAGE, **cursors)
     return render(request, "plans/due.html", {"due": due, "title": "Reviews and actions due", "active": "dashboard"})
 

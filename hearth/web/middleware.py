@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from hearth.access import policy
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.audit import AuditUnavailable
@@ -15,6 +16,12 @@ class DomainErrorMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        refusal = policy.read_only_refusal(request.user, request.method, match.view_name if match else "",
+                                           view_kwargs)
+        return self.process_exception(request, refusal) if refusal else None
+
     def process_exception(self, request, exception):
         if isinstance(exception, NotPermitted):
             # The request's transaction has rolled back by now, so this row commits on its own.
@@ -22,8 +29,9 @@ class DomainErrorMiddleware:
                          object_id=exception.object_id or request.path[:40])
             return render(request, "web/error.html", {
                 "title": "You do not have access to this record",
-                "message": "You can only see families you work with. If you need access, ask the family's lead "
-                           "professional or your Early Help coordinator.",
+                "message": exception.message if exception.message == policy.READ_ONLY_REFUSAL else (
+                    "You can only see families you work with. If you need access, ask the family's lead "
+                    "professional or your Early Help coordinator."),
             }, status=403)
         if isinstance(exception, AuditUnavailable):
             return render(request, "web/error.html", {

@@ -1,7 +1,6 @@
 """Dashboard, health check, static information pages and error pages."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -13,13 +12,13 @@ from hearth.plans import selectors as plan_selectors
 
 
 def dashboard_view(request):
-    families = selectors.families_for_dashboard(request.user)
-    page = Paginator(families, 25).get_page(request.GET.get("page"))
+    page = selectors.families_for_dashboard(request.user, after=request.GET.get("after"),
+                                            before=request.GET.get("before"))
     works_with_families = request.user.has_role(Role.PRACTITIONER, Role.COORDINATOR, Role.MANAGER,
                                                 Role.SOCIAL_WORKER, Role.MASH_SCREENER)
     return render(request, "web/dashboard.html", {
-        "page": page, "total": page.paginator.count, "title": "My families", "active": "dashboard",
-        "due": plan_selectors.due_work(request.user) if works_with_families else None,
+        "page": page, "title": "My families", "active": "dashboard",
+        "due": plan_selectors.due_work(request.user, limit=5) if works_with_families else None,
         "invitations": assessment_selectors.my_invitations(request.user) if works_with_families else [],
     })
 

@@ -33,7 +33,7 @@ def test_sign_in_with_password_and_security_code_lands_on_my_families(page, axe,
     menu = page.get_by_role("navigation", name="Menu")
     current = re.compile("page|true")
     expect(menu.get_by_role("link", name="My families")).to_have_attribute("aria-current", current)
-    expect(page.get_by_text("0 families you work with.")).to_be_visible()
+    expect(page.get_by_text("You are not working with any families yet.")).to_be_visible()
     # The GOV.UK Frontend stylesheet and JavaScript were served and applied.
     styles = page.evaluate("""() => {
         const h1 = getComputedStyle(document.querySelector("h1"));

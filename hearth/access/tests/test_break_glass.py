@@ -12,7 +12,7 @@ from django.urls import include, path
 from django.utils import timezone
 
 import hearth.urls as root_urls
-from hearth.access import policy, services
+from hearth.access import grants, policy, services
 from hearth.access.models import BreakGlass, Grant, Route
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
@@ -64,6 +64,7 @@ def _expire(use):
     past = timezone.now() - timedelta(minutes=1)
     BreakGlass.objects.filter(pk=use.pk).update(expires_at=past)
     Grant.objects.filter(family_id=use.family_id, user_id=use.user_id, route=Route.BREAK_GLASS).update(expires_at=past)
+    grants.changed()
 
 
 # Opening

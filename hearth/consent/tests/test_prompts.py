@@ -176,6 +176,7 @@ def test_the_panel_is_refused_to_someone_who_cannot_see_the_family(other_practit
 
 
 def _panel_queries(user, family) -> int:
+    user = type(user).objects.get(pk=user.pk)  # as a request has it: nothing about the user cached yet
     with CaptureQueriesContext(connection) as ctx:
         selectors.family_panel(user, family)
     return len(ctx.captured_queries)
@@ -201,5 +202,5 @@ def test_the_panel_loads_in_a_fixed_number_of_queries_however_long_the_history(
                                  all_agencies=True)
     large = _panel_queries(practitioner, family)
     assert large == small, (small, large)
-    assert large <= 12, large
+    assert large <= 13, large  # with the user's roles and agency loaded, as on a fresh request
     assert len(selectors.family_panel(practitioner, family)["prompts"]) > 5

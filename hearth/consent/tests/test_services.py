@@ -99,9 +99,9 @@ def test_under_the_public_task_model_the_team_is_covered_without_consent_to_shar
     other_council.save()
     family = people.family_create(actor=lead, name="The Publictask family")
     school = make_user(other_council, "s@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
-    from hearth.access.models import Involvement
+    from hearth.access import services as access_services
 
-    Involvement.objects.create(family=family, user=school, relationship=Involved.TAF_MEMBER)
+    access_services.involvement_start(actor=lead, family=family, user=school, relationship=Involved.TAF_MEMBER)
     assert policy.can_view_family(school, family)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hearth.access import grants
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind, Role, Team
 from hearth.consent import services
@@ -167,17 +168,19 @@ def test_a_lawful_basis_with_no_reason_is_refused(client_for, practitioner, fami
 
 
 @pytest.fixture
-def managers(make, team, practitioner, school_worker):
-    """Two managers who can each see the family: one manages the lead's team, one the school worker's."""
+def managers(make, team, practitioner, family, involve):
+    """Two managers who can each see the family: one manages the lead's team, the other the team of a social
+    worker involved with it (a manager gets nothing through a team member whose agency is not covered)."""
     first = make("mo.manager@example.test", Role.MANAGER)
     second = make("max.manager@example.test", Role.MANAGER)
     team.manager = first
     team.save()
     practitioner.team = team
     practitioner.save()
-    other = Team.objects.create(agency=school_worker.agency, name="Pastoral team", manager=second)
-    school_worker.team = other
-    school_worker.save()
+    grants.refresh_user(practitioner)
+    other = Team.objects.create(agency=practitioner.agency, name="Pastoral team", manager=second)
+    colleague = make("cal.colleague@example.test", Role.SOCIAL_WORKER, team=other, agency_name=practitioner.agency.name)
+    involve(family, colleague, Involved.SOCIAL_WORK)
     return first, second
 
 

@@ -172,12 +172,11 @@ def test_mash_screeners_of_another_council_are_refused_the_bundle(journey, make,
 
 
 def test_an_ended_involvement_no_longer_gives_a_copy(journey, make, involve):
-    from django.utils import timezone
+    from hearth.access import services as access_services
 
     former = make("fay.former@example.test")
-    involvement = involve(journey.family, former, Involved.TAF_MEMBER)
-    involvement.ended_at = timezone.now()
-    involvement.save()
+    involve(journey.family, former, Involved.TAF_MEMBER)
+    access_services.involvement_end(family=journey.family, user=former, relationship=Involved.TAF_MEMBER)
     with pytest.raises(NotPermitted):
         copies.plan_pdf(former, journey.episode)
 

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from hearth.access import grants
 from hearth.access.models import BreakGlass, Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.assessments.models import Assessment, AssessmentStatus, ChildView, Contribution, Section, SectionKey
@@ -125,6 +126,7 @@ def rich_family(council, lead, *, surname: str, closed_on: date | None, open_epi
     basis = LawfulBasis.objects.create(family=family, person=dad, kind="safeguarding", reason="Risk",
                                        decided_by=lead, confirmed_by=lead, confirmed_at=_at(started))
     basis.agencies.add(lead.agency)
+    grants.refresh_family(family)  # the involvement, break-glass use and consent above were written directly
     NotSoughtDecision.objects.create(family=family, reason="Risk", decided_by=lead)
     Disclosure.objects.create(family=family, person=child, kind="plan_copy", what="The plan", recipient="GP",
                               purpose="Plan", basis="Consent", basis_consent=consent, disclosed_by=lead,
