@@ -9,15 +9,14 @@
    touched). It is reused when it holds the demo council with exactly `--families` generated families and its
    django_migrations table lists exactly the code's migrations; otherwise it is dropped and made again with the
    project's own commands: `hearth demo-up` (migrate, load-profiles, load-demo: the demo council with its users,
-   60 staged families and their episodes), then `hearth generate --families N --seed 1`, which spreads the
+   60 staged families and their episodes), then `hearth generate --families N --seed 1 --with-work`, which spreads the
    families over the demo council's three localities (so the North coordinator sees about a third of them) and
    makes one of the council's practitioners lead professional of half of them (the demo practitioner of about a
-   sixth).
+   sixth), with an episode (most open, with a review date) and up to eight plan actions for each family led.
 2. The pages to request, drawn repeatably (`--seed`) in a Django subprocess: families each user may see (asked of
    `access.policy.families_visible_to` where it exists, and in any case checked by requesting each page once
    below), the episodes of those families, and people searches with a typo (a letter dropped or two swapped, as
-   in benchmarks/search.py) in the family name or the given name of a member of one of those families. The
-   episodes are the demo council's staged ones: `hearth generate` makes families without episodes.
+   in benchmarks/search.py) in the family name or the given name of a member of one of those families.
 3. The server: `hearth serve` (gunicorn with the configuration production uses: `hearth.wsgi`, HEARTH_WORKERS
    sync workers, the access log) on a free loopback port, with HEARTH_DEMO=1 so the demo accounts skip the
    security code. The demo coordinator and practitioner sign in through the sign-in form (GET for the CSRF
@@ -165,8 +164,8 @@ def ensure_database(env: dict[str, str], pg: dict[str, str], args) -> dict:
     log(f"creating {pg['name']}: hearth demo-up (migrate, load-profiles, load-demo, collectstatic)")
     _recreate_database(pg)
     _hearth(env, "demo-up", timeout=DEMO_UP_S)
-    log(f"hearth generate --families {args.families} --seed 1")
-    generate = ["generate", "--families", str(args.families), "--seed", "1"]
+    log(f"hearth generate --families {args.families} --seed 1 --with-work")
+    generate = ["generate", "--families", str(args.families), "--seed", "1", "--with-work"]
     if args.no_progress or not sys.stderr.isatty():
         generate.append("--no-progress")
     started = time.perf_counter()
@@ -254,7 +253,8 @@ def worker_targets(seed: int) -> dict:
         visible = families_visible_to(user) if families_visible_to else Family.objects.filter(council=council)
         ids = list(visible.order_by("pk").values_list("pk", flat=True))
         sample = sorted(rng.sample(ids, min(SAMPLE if families_visible_to else SAMPLE * 6, len(ids))))
-        episodes = list(Episode.objects.filter(family__in=visible).order_by("pk").values_list("pk", flat=True))
+        episode_ids = list(Episode.objects.filter(family__in=visible).order_by("pk").values_list("pk", flat=True))
+        episodes = sorted(rng.sample(episode_ids, min(SAMPLE, len(episode_ids))))
         searches = []
         members = (FamilyMember.objects.filter(family_id__in=sample).select_related("person")
                    .order_by("family_id", "pk"))
@@ -597,8 +597,7 @@ def section(r: dict) -> list[str]:
         "family or given name of a member of a family the user may see), a family page, an episode page and that "
         "episode's outcomes page, by the demo coordinator (`coordinator@demo.hearth.test`, Hearthshire North) and "
         f"the demo practitioner (`practitioner@demo.hearth.test`), each signed in {r['sessions']} times through the "
-        "sign-in form. Families are drawn from those each may see; the episodes are the demo council's staged ones "
-        "(generated families have none), so those two pages are requested for a few families only. Each wrk "
+        "sign-in form. Families and episodes are drawn from those each may see. Each wrk "
         "connection is one user sending its next request when the last is answered; p50, p95 and p99 are wrk's "
         "latency percentiles over the step, from sending a request to the whole answer. Errors are every answer "
         "other than 200 and every socket error or timeout (30 s). Each step starts once the server has finished "

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hearth.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,10 +138,11 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 # Login protection
 HEARTH_LOCKOUT_ATTEMPTS = int(os.environ.get("HEARTH_LOCKOUT_ATTEMPTS", "5"))
 HEARTH_LOCKOUT_MINUTES = int(os.environ.get("HEARTH_LOCKOUT_MINUTES", "30"))
-# Idle timeout: the session expires this many seconds after the last request.
+# Idle timeout: the session expires this many seconds after it was last renewed (at most a minute before the
+# last request; hearth/accounts/middleware.py).
 SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 HEARTH_IDLE_WARNING_SECONDS = int(os.environ.get("HEARTH_IDLE_WARNING_SECONDS", "120"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # renewed at most once a minute instead (hearth/accounts/middleware.py)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

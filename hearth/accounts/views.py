@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts import services
 from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm
+from hearth.accounts.middleware import renew
 from hearth.accounts.models import User
 
 PENDING_SECONDS = 300
@@ -139,7 +140,8 @@ def logout_confirm_view(request):
 
 @require_POST
 def keepalive_view(request):
-    """Touching the session restarts the idle timer (SESSION_SAVE_EVERY_REQUEST)."""
+    """Restarts the idle timer (`hearth.accounts.middleware.renew`)."""
+    renew(request.session)
     if request.headers.get("Sec-Fetch-Dest") == "empty":
         return HttpResponse(status=204)
     return redirect(request.META.get("HTTP_REFERER") or "web:dashboard")

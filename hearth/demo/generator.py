@@ -19,6 +19,7 @@ from hearth.access import grants
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
+from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus
 from hearth.core import identifiers, profiles
 from hearth.core.models import Council
 from hearth.demo import names
@@ -37,6 +38,7 @@ from hearth.people.models import (
     RelationshipKind,
     Sex,
 )
+from hearth.plans.models import Action, ActionStatus
 
 DEMO_PROFILE = Path(__file__).resolve().parent / "demo_council.yaml"
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed on purpose for the demo; synthetic accounts only
@@ -157,9 +159,14 @@ def _ethnicity(rng: random.Random) -> str:
 
 
 def generate(*, council: Council, families: int, seed: int = 1, batch: int = 1000,
-             practitioners: list[User] | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Create `families` synthetic households in batches; returns how many people were created."""
+             practitioners: list[User] | None = None, progress: Callable[[int], None] | None = None,
+             with_work: bool = False) -> int:
+    """Create `families` synthetic households in batches; returns how many people were created. `with_work` also
+    gives each family with a lead professional an Early Help episode (most still open, with a review date) and up
+    to eight plan actions, for benchmarks of due work (drawn from a second random stream, so the families and
+    people are the same either way)."""
     rng = random.Random(seed)
+    work_rng = random.Random(seed + 1_000_003) if with_work else None
     ids = _Ids()
     today = timezone.localdate()
     localities = list(council.localities.order_by("pk"))
@@ -167,7 +174,8 @@ def generate(*, council: Council, families: int, seed: int = 1, batch: int = 100
     for start in range(0, families, batch):
         size = min(batch, families - start)
         with transaction.atomic():
-            created_people += _generate_batch(rng, ids, council, localities, size, today, practitioners or [])
+            created_people += _generate_batch(rng, ids, council, localities, size, today, practitioners or [],
+                                              work_rng)
         if progress:
             progress(size)
     refresh_planner_statistics()
@@ -184,7 +192,7 @@ def refresh_planner_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
-def _generate_batch(rng, ids, council, localities, size, today, practitioners) -> int:
+def _generate_batch(rng, ids, council, localities, size, today, practitioners, work_rng=None) -> int:
     plans = []
     family_objs = []
     for _ in range(size):
@@ -264,8 +272,33 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners) -
     for rows in (name_rows, address_rows, member_rows, rel_rows, involvement_rows):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=2000)
+    if work_rng is not None:
+        _generate_work(work_rng, involvement_rows, today)
     grants.rebuild(family_ids=[f.pk for f in family_objs])  # the involvements were written in bulk
     return len(people)
+
+
+def _generate_work(rng, leads: list[Involvement], today: date) -> None:
+    """Episodes and plan actions for the families that have a lead professional."""
+    episodes = []
+    for involvement in leads:
+        is_open = rng.random() < 0.7
+        started = today - timedelta(days=rng.randint(30, 900))
+        episodes.append(Episode(
+            family=involvement.family, lead_professional=involvement.user, origin=EpisodeOrigin.PRACTITIONER,
+            reason=rng.choice(EpisodeReason.values), level=rng.choice([2, 3]), started_on=started,
+            status=EpisodeStatus.PLAN if is_open else EpisodeStatus.CLOSED,
+            closed_on=None if is_open else started + timedelta(days=rng.randint(20, 300)),
+            next_review_due=today + timedelta(days=rng.randint(-20, 42)) if is_open else None))
+    Episode.objects.bulk_create(episodes, batch_size=2000)
+    actions = []
+    for episode in episodes:
+        for _ in range(rng.randint(0, 8)):
+            status = rng.choices([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE],
+                                 weights=[3, 3, 4])[0]
+            actions.append(Action(episode=episode, what="Synthetic action", owner_user=episode.lead_professional,
+                                  due_on=today + timedelta(days=rng.randint(-60, 90)), status=status))
+    Action.objects.bulk_create(actions, batch_size=5000)
 
 
 def _person(rng, ids, council, given, family, sex, dob, *, adult: bool) -> Person:

@@ -131,12 +131,32 @@ def test_sign_out_ends_the_session(client_for, practitioner):
 
 
 @pytest.mark.django_db
-def test_idle_timeout_is_configured_and_renewed_on_each_request(client_for, practitioner, settings):
+def _session_writes(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"].upper())
+
+
+def test_the_idle_timer_is_renewed_without_writing_the_session_on_every_request(client_for, practitioner, settings,
+                                                                                 time_machine):
+    from django.utils import timezone
+
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    time_machine.move_to(timezone.now(), tick=False)
     client = client_for(practitioner)
-    page = client.get(reverse("web:dashboard")).content.decode()
-    assert 'id="idle-warning"' in page
+    url = reverse("web:dashboard")
+    assert _session_writes(client, url) == 1  # the first page renews the timer
+    page = client.get(url).content.decode()
+    assert 'id="idle-warning"' in page and 'data-timeout="1800"' in page
+    assert _session_writes(client, url) == 0  # within the minute: no write
+    time_machine.shift(61)
+    assert _session_writes(client, url) == 1
     assert client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    time_machine.shift(30)
+    assert 'data-timeout="1770"' in client.get(url).content.decode()  # the warning counts from the renewal
 
 
 @pytest.mark.django_db

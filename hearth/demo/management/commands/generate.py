@@ -17,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--council", default="hearthshire", help="Council code (default: the demo council)")
         parser.add_argument("--batch", type=int, default=1000)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--with-work", action="store_true",
+                            help="Also give families with a lead professional an episode and plan actions")
 
-    def handle(self, *args, families, seed, council, batch, no_progress, **options):
+    def handle(self, *args, families, seed, council, batch, no_progress, with_work, **options):
         if families < 1:
             raise CommandError("--families must be 1 or more")
         target = Council.objects.filter(code=council).first()
@@ -31,6 +33,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with tqdm(total=families, unit="family", disable=no_progress, file=self.stderr) as bar:
             people = generator.generate(council=target, families=families, seed=seed, batch=batch,
-                                        practitioners=practitioners, progress=bar.update)
+                                        practitioners=practitioners, progress=bar.update, with_work=with_work)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Generated {families} families ({people} people) in {elapsed:.1f} s")
