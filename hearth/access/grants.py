@@ -196,6 +196,12 @@ def refresh_team(team) -> None:
     _write(sorted(_families_of(list(team.members.values_list("pk", flat=True)))))
 
 
+def refresh_council(council, *, progress: Callable[[int], None] | None = None) -> None:
+    """After a council's consent model changes (its profile): every family of the council, a batch at a time."""
+    rebuild(family_ids=Family.objects.filter(council=council).order_by("pk").values_list("pk", flat=True).iterator(),
+            progress=progress)
+
+
 def _batches(family_ids: Iterable[int], size: int):
     it = iter(family_ids)
     while batch := list(islice(it, size)):

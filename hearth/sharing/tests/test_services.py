@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import grants, policy
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind, Role
 from hearth.consent import services as consent_services
@@ -161,6 +161,7 @@ def test_agency_coverage_agrees_with_the_access_policy(scenario, practitioner, m
     elif scenario == "public_task":
         family.council.consent_model = "public_task"
         family.council.save()
+        grants.refresh_council(family.council)  # as loading the changed profile does
     assert services.agency_covered(family, worker.agency) == policy.is_covered(worker, family)
 
 

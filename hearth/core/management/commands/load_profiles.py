@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from hearth.access import grants
 from hearth.core import profiles
 from hearth.core.models import Council
-from hearth.people.models import Family
 
 
 class Command(BaseCommand):
@@ -29,6 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {council.name} ({council.code})")
             if council.code in models_before and models_before[council.code] != council.consent_model:
                 # Under a public-task model consent does not gate partners: every family's access changes.
-                grants.rebuild(family_ids=Family.objects.filter(council=council).order_by("pk")
-                               .values_list("pk", flat=True).iterator())
+                grants.refresh_council(council)
                 self.stdout.write(f"Recomputed access to {council.name}'s families for its new consent model")
