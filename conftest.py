@@ -7,6 +7,7 @@ import pytest
 from hearth.access import grants
 from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
+from hearth.accounts.middleware import renew
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
 from hearth.core import profiles
 from hearth.core.models import Council
@@ -101,12 +102,22 @@ def involve():
     return _involve
 
 
+@pytest.fixture(autouse=True)
+def _sessions_renewed_once(settings):
+    """A session is renewed when it starts and not again during a test (hearth.accounts.middleware), so query
+    counts do not depend on how long a test took. The renewal test sets its own interval."""
+    settings.HEARTH_SESSION_RENEW_SECONDS = 10**9
+
+
 @pytest.fixture
 def client_for(client):
     """A test client signed in as the given user (two-factor already passed)."""
 
     def _client_for(user):
         client.force_login(user)
+        session = client.session
+        renew(session)  # signed in just now: no renewal write in the middle of a test's query counts
+        session.save()
         return client
 
     return _client_for

@@ -15,7 +15,9 @@ KEY = "_renewed_at"
 
 
 def renew_after() -> int:
-    return max(1, min(60, settings.SESSION_COOKIE_AGE // 10))
+    """Seconds between renewals: HEARTH_SESSION_RENEW_SECONDS when set, else a tenth of the timeout, at most 60."""
+    configured = getattr(settings, "HEARTH_SESSION_RENEW_SECONDS", None)
+    return configured if configured is not None else max(1, min(60, settings.SESSION_COOKIE_AGE // 10))
 
 
 def renew(session) -> None:
