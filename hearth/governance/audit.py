@@ -2,8 +2,9 @@
 
 `record` is called by services and selectors inside the request's transaction, so the audit row and
 the data it covers commit together; if the row cannot be written, AuditUnavailable is raised and the
-data is not returned. Sealing (hash chaining) happens in its own short transaction after commit so
-that requests do not queue on the chain's head while they render.
+data is not returned. Requests never seal: `hearth audit-seal` (a process beside the web server, started
+by `hearth serve`) chains committed rows in batches with `seal_batch`, each in its own short transaction
+holding the chain's head, and adds them to the record-view summary (decision record 0004).
 """
 
 import contextvars
@@ -11,8 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from hearth.governance import summary
 from hearth.governance.models import AuditAction, AuditChainHead, AuditEvent
 
 
@@ -66,16 +68,7 @@ def record(
             )
     except DatabaseError as exc:
         raise AuditUnavailable("The audit log could not be written.") from exc
-    transaction.on_commit(_seal_quietly)
     return event
-
-
-def _seal_quietly() -> None:
-    try:
-        seal_pending()
-    except DatabaseError:
-        # Unsealed rows are sealed by the next request or by `hearth audit-verify`.
-        pass
 
 
 def row_digest(prev_hash: str, event: AuditEvent) -> str:
@@ -100,23 +93,71 @@ def row_digest(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def seal_pending(batch: int = 500) -> int:
-    """Chain every committed, unsealed row, in id order. Returns how many were sealed."""
+DEFAULT_BATCH = 500
+
+
+def _ensure_head() -> None:
+    if AuditChainHead.objects.filter(pk=1).exists():
+        return
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(pk=1)
+    except IntegrityError:
+        pass  # another sealer created it first
+
+
+def _lock_head(wait: bool) -> AuditChainHead | None:
+    """The chain's head, locked until the end of the transaction. On PostgreSQL a sealer that does not wait skips
+    a head another sealer holds (SELECT ... FOR UPDATE SKIP LOCKED) and gets None. SQLite has no row locks: its
+    transactions take the database's write lock when they begin (settings: transaction_mode IMMEDIATE), so a
+    second sealer waits its turn there."""
+    return AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+
+
+def seal_batch(batch: int = DEFAULT_BATCH, *, wait: bool = False) -> int | None:
+    """Seal up to `batch` committed, unsealed rows in one short transaction, and add them to the record-view
+    summary. Returns how many were sealed, or None when another sealer holds the head (and `wait` is false).
+
+    Rows are chained in the order this sealer finds them (id order among the rows committed so far), and each is
+    given the next sequence number at sealing time: the sequence, not the id, orders the chain. A row whose
+    transaction commits after rows with higher ids is simply unsealed until the next batch, then chained after
+    them, so no row is ever passed over, however long its transaction ran."""
+    _ensure_head()
+    with transaction.atomic():
+        head = _lock_head(wait)
+        if head is None:
+            return None
+        pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+        if not pending:
+            return 0
+        updates = []
+        for event in pending:
+            event.seq = head.last_seq + 1
+            event.prev_hash = head.last_hash
+            event.hash = row_digest(head.last_hash, event)
+            updates.append((event.seq, event.prev_hash, event.hash, event.id))
+            head.last_seq, head.last_hash = event.seq, event.hash
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {AuditEvent._meta.db_table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                "WHERE id = %s AND seq IS NULL", updates)
+            if cursor.rowcount != len(updates):  # cannot happen while the head is held; never leave a gap
+                raise DatabaseError("Audit rows changed while being sealed.")
+        summary.add(pending)
+        head.save(update_fields=["last_seq", "last_hash"])
+    return len(pending)
+
+
+def seal_pending(batch: int = DEFAULT_BATCH, *, wait: bool = True) -> int:
+    """Seal every committed, unsealed row, a batch at a time. Returns how many were sealed. By default waits for a
+    sealer that holds the head (as `hearth audit-verify` and tests want); with `wait=False` stops instead."""
     sealed = 0
     while True:
-        with transaction.atomic():
-            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
-            for event in pending:
-                event.seq = head.last_seq + 1
-                event.prev_hash = head.last_hash
-                event.hash = row_digest(head.last_hash, event)
-                event._sealing = True
-                event.save(update_fields=["seq", "prev_hash", "hash"])
-                head.last_seq, head.last_hash = event.seq, event.hash
-            head.save()
-        sealed += len(pending)
-        if len(pending) < batch:
+        done = seal_batch(batch, wait=wait)
+        if done is None:
+            return sealed
+        sealed += done
+        if done < batch:
             return sealed
 
 
@@ -132,11 +173,18 @@ class VerifyResult:
 
 
 def verify_chain() -> VerifyResult:
-    """Walk the chain in order; name the first row whose content or link does not match."""
+    """Walk the chain in order; name the first row whose content or link does not match.
+
+    The head is read first and the walk stops at its sequence number: rows sealed while the walk runs (the sealer
+    works beside it) are left for the next check rather than taken for rows beyond the end of the chain."""
     prev_hash = ""
     expected_seq = 1
     checked = 0
-    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    rows = AuditEvent.objects.filter(seq__isnull=False)
+    if head is not None:
+        rows = rows.filter(seq__lte=head.last_seq)
+    rows = rows.order_by("seq").iterator(chunk_size=2000)
     for event in rows:
         if event.seq != expected_seq:
             return VerifyResult(checked, event.id, f"row(s) missing before sequence {event.seq}")
@@ -145,10 +193,9 @@ def verify_chain() -> VerifyResult:
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_seq != expected_seq - 1:
         return VerifyResult(checked, None if head.last_seq < expected_seq - 1 else -1, "rows missing at the end")
     return VerifyResult(checked, None)
 
 
-__all__ = ["AuditAction", "AuditUnavailable", "record", "seal_pending", "verify_chain"]
+__all__ = ["AuditAction", "AuditUnavailable", "record", "seal_batch", "seal_pending", "verify_chain"]
