@@ -8,6 +8,8 @@ all work. `hearth serve` runs gunicorn.
 import os
 import sys
 
+from hearth.governance.beside_server import start_beside_server
+
 ALIASES = {"check-deploy": "check", "verify-audit": "audit_verify"}
 
 
@@ -19,7 +21,13 @@ def serve(argv: list[str]) -> None:
     sys.argv = ["gunicorn", "hearth.wsgi:application", "--bind", bind, "--workers", workers,
                 "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("HEARTH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 *argv]
-    run()
+    # Requests never seal the audit log: the sealer runs beside the server and ends with it (decision record 0004).
+    sealer = start_beside_server()
+    try:
+        run()
+    finally:
+        if sealer is not None:
+            sealer.stop()
 
 
 def main() -> None:
