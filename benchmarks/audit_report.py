@@ -422,11 +422,12 @@ def section(r: dict) -> list[str]:
             f"{f.get('surname_rows', 0):,} at one holding the viewer's family name, and "
             f"{f.get('viewer_days', 0):,} user-days). "
             f"`hearth generate` took {_duration(g.get('wall_s'))}; writing the audit rows {_duration(f['insert_s'])} "
-            f"and their indexes {_duration(f['index_s'])}; building the summary from them in one statement "
-            f"(`governance.summary.rebuild`) {_duration(f['summary_s'])}. The sealer then sealed "
+            f"and their indexes {_duration(f['index_s'])}; recomputing the summary from them in the database "
+            f"(`governance.summary.rebuild`, marks included) {_duration(f['summary_s'])}. The sealer then sealed "
             f"{f['sealed_tail']:,} new rows onto the 10-million-row chain, with their summary rows, in "
             f"{_s(f['seal_tail_s'])} ({f['sealed_tail'] / max(f['seal_tail_s'], 0.001):,.0f} rows a second, "
-            f"in batches of 500); {f['unsealed_tail']} more were left unsealed for the report to read from the log.",
+            f"in batches of 500, under the same load); {f['unsealed_tail']} more were left unsealed for the report "
+            "to read from the log.",
             "",
         ]
     lines += [
@@ -455,11 +456,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--reuse", action="store_true", help="time again over a database kept with --keep")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/performance.md alone")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the section of docs/performance.md from the figures recorded there")
     parser.add_argument("--worker", choices=["fill", "time"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = argv
     if args.worker:
         worker(args.worker, args)
+        return
+    if args.render_only:
+        write_section("\n".join(section(read_data())), HEADING)
         return
     if not postgres_available(args.pg_url):
         raise SystemExit(f"PostgreSQL is not reachable at {args.pg_url}")
