@@ -15,13 +15,14 @@ from hearth.people import services as people_services
 
 
 def pytest_collection_modifyitems(config, items):
-    """Outside CI, PostgreSQL-only tests skip when DATABASE_URL is not PostgreSQL; in CI they must run."""
+    """PostgreSQL-only tests skip when DATABASE_URL is not PostgreSQL; in CI they run in the PostgreSQL pass, which
+    scripts/test requires."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
-            if os.environ.get("HEARTH_REQUIRE_POSTGRES"):
-                continue  # runs in the PostgreSQL pass of scripts/test
-            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
+            reason = ("runs in the PostgreSQL pass of scripts/test" if os.environ.get("HEARTH_REQUIRE_POSTGRES")
+                      else "needs DATABASE_URL pointing at PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
