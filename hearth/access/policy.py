@@ -17,10 +17,11 @@ duties. The locality coordinator and managers oversee the council's own service 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from hearth.access import coverage, grants
+from hearth.access import coverage, grants, routes
 from hearth.access.models import BreakGlass, Grant, Relationship, Route
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
@@ -240,10 +241,6 @@ def read_only_refusal(user, method: str, view_name: str, kwargs: dict) -> NotPer
     method but GET, HEAD and OPTIONS, to a FAMILY-scope URL) from a user who may see the family only through
     read-only access (break-glass) is refused before the view reads what was sent. Only users with a break-glass
     role can hold read-only grants, so nobody else pays for the check."""
-    from django.apps import apps
-
-    from hearth.access import routes
-
     if method not in UNSAFE_METHODS or not _signed_in(user) or not user.has_role(*BREAK_GLASS_ROLES):
         return None
     if routes.ROUTES.get(view_name) != routes.FAMILY:
