@@ -96,8 +96,8 @@ def _possible_duplicates(request, person_form, extra_form):
         nhs_number=data.get("nhs_number") or ""))
     strong = [m for m in matches if m.score >= 60]
     if strong:
-        extra_form.add_error("confirm_not_duplicate",
-                             "Check the possible matches below. If none is this person, confirm it is a different person")
+        extra_form.add_error("confirm_not_duplicate", "Check the possible matches below. If none is this person, "
+                                                      "confirm it is a different person")
     return strong
 
 
