@@ -125,6 +125,26 @@ def client_for(client):
 
 
 @pytest.fixture
+def page_queries():
+    """`page_queries(client, url, params=None)` -> (statements, body): every SQL statement a page request sends,
+    from the session and the signed-in user to the audit row, except transaction control. The test's own
+    transaction turns the request's BEGIN and COMMIT (ATOMIC_REQUESTS) into SAVEPOINT and RELEASE, which are
+    left out; a savepoint the page itself opens in production is left out too, and is cheap beside a query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def _count(client, url, params=None):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params or {})
+        assert response.status_code == 200, response.status_code
+        statements = [q["sql"] for q in ctx.captured_queries
+                      if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
+        return statements, response.content.decode()
+
+    return _count
+
+
+@pytest.fixture
 def team(council, locality):
     agency, _ = Agency.objects.get_or_create(council=council, name="Early Help", defaults={"kind": AgencyKind.EARLY_HELP_TEAM})
     return Team.objects.create(agency=agency, name="North team", locality=locality)
