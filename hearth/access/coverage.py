@@ -79,6 +79,26 @@ def agency_coverage(facts: FamilyFacts, agency_id: int, agency_kind: str, *, tod
     return NOT_COVERED
 
 
+def consent_scopes(consent, scopes) -> list[Scope]:
+    """What one consent contributes to coverage: its scopes while it stands, nothing once withdrawn (as `load`
+    reads them from the database)."""
+    if not consent.is_active:
+        return []
+    sharing = consent.for_assessment_planning or consent.for_named_partners
+    return [Scope(s.agency_id, s.agency_kind, s.excluded, sharing) for s in scopes]
+
+
+def bases_of(rows) -> list[Basis]:
+    """Confirmed lawful bases from rows of (basis id, all agencies, ends on, an agency named or None): one row per
+    agency a basis names, as a join of the bases with their agencies gives them."""
+    by_basis: dict[int, tuple[bool, date | None, set[int]]] = {}
+    for pk, all_agencies, ends_on, agency_id in rows:
+        entry = by_basis.setdefault(pk, (all_agencies, ends_on, set()))
+        if agency_id is not None:
+            entry[2].add(agency_id)
+    return [Basis(all_agencies, frozenset(named), ends_on) for all_agencies, ends_on, named in by_basis.values()]
+
+
 def load(family_ids) -> dict[int, FamilyFacts]:
     """The coverage facts of each family, in three queries however many families."""
     from hearth.consent.models import ConsentScope, LawfulBasis
@@ -94,15 +114,12 @@ def load(family_ids) -> dict[int, FamilyFacts]:
             "consent__family_id", "agency_id", "agency_kind", "excluded", "consent__for_assessment_planning",
             "consent__for_named_partners"):
         facts[family_id].scopes.append(Scope(agency_id, kind, excluded, planning or partners))
-    bases = list(LawfulBasis.objects.filter(family_id__in=family_ids, confirmed_by__isnull=False)
-                 .values_list("pk", "family_id", "all_agencies", "ends_on"))
-    named = defaultdict(set)
-    through = LawfulBasis.agencies.through.objects.filter(lawfulbasis__family_id__in=family_ids,
-                                                          lawfulbasis__confirmed_by__isnull=False)
-    for basis_id, agency_id in through.values_list("lawfulbasis_id", "agency_id"):
-        named[basis_id].add(agency_id)
-    for pk, family_id, all_agencies, ends_on in bases:
-        facts[family_id].bases.append(Basis(all_agencies, frozenset(named[pk]), ends_on))
+    rows = defaultdict(list)
+    for family_id, *row in (LawfulBasis.objects.filter(family_id__in=family_ids, confirmed_by__isnull=False)
+                            .values_list("family_id", "pk", "all_agencies", "ends_on", "agencies")):
+        rows[family_id].append(row)
+    for family_id, basis_rows in rows.items():
+        facts[family_id].bases = bases_of(basis_rows)
     return facts
 
 

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from hearth.access import coverage, grants, routes
 from hearth.access.models import BreakGlass, Grant, Relationship, Route
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
+from hearth.core.sql import JoinedText
 from hearth.people.models import Family, Person
 
 
@@ -164,39 +165,83 @@ NO_ACCESS = Decision(False, False, False, frozenset(), None)
 
 
 def decision(user, family: Family) -> Decision:
-    """The user's access to the family, from the stored grants and the family's locality: one query, then
-    cached on the user object (one request) until grants change in this process or one of them expires."""
+    """The user's access to the family, from the stored grants and the family's locality: one query (none when the
+    page loaded the family `with_decision`), then cached on the user object (one request) until grants change in
+    this process or one of them expires."""
     if not _signed_in(user) or family is None or family.pk is None:
         return NO_ACCESS
     now = timezone.now()
+    cache = _decisions(user)
+    key = _key(family)
+    held = cache.get(key)
+    if held is not None and not held.stale(now):
+        return held
+    rows = list(grants_of(user).filter(family_id=family.pk).values_list("route", "part_only", "read_only",
+                                                                        "expires_at"))
+    full = [r for r in rows if not r[1]]
+    result = _decide(user, family, Held(
+        full=bool(full), writable=any(not r[2] for r in full), any=bool(rows), routes=frozenset(r[0] for r in rows),
+        until=min((r[3] for r in rows if r[3] is not None), default=None)))
+    cache[key] = result
+    return result
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the user's live grants for one family say, before the locality and the council are considered."""
+
+    full: bool  # a grant to the whole record
+    writable: bool  # a grant to the whole record that is not read-only
+    any: bool
+    routes: frozenset[str]
+    until: datetime | None
+
+
+def _decisions(user) -> dict:
     cache = user.__dict__.get("_access_decisions")
     if cache is None or cache[0] != grants.generation():
         cache = (grants.generation(), {})
         user.__dict__["_access_decisions"] = cache
-    key = (family.pk, family.council_id, family.locality_id)  # the coordinator's route reads the locality
-    held = cache[1].get(key)
-    if held is not None and not held.stale(now):
-        return held
-    result = _decide(user, family, now)
-    cache[1][key] = result
-    return result
+    return cache[1]
 
 
-def _decide(user, family: Family, now: datetime) -> Decision:
+def _key(family: Family) -> tuple:
+    return (family.pk, family.council_id, family.locality_id)  # the coordinator's route reads the locality
+
+
+def _decide(user, family: Family, held: Held) -> Decision:
     if family.council_id != user.agency.council_id:
         return NO_ACCESS
-    rows = list(grants_of(user).filter(family_id=family.pk).values_list("route", "part_only", "read_only",
-                                                                        "expires_at"))
-    full = [r for r in rows if not r[1]]
-    routes = {r[0] for r in rows}
-    view = bool(full)
-    edit = any(not r[2] for r in full)
+    view, edit, routes = held.full, held.writable, set(held.routes)
     locality = _coordinated_locality(user)
     if locality and family.locality_id == locality:
         view = edit = True
         routes.add("locality_coordinator")
-    ends = [r[3] for r in rows if r[3] is not None]
-    return Decision(view, edit, bool(rows) and not view, frozenset(routes), min(ends) if ends else None)
+    return Decision(view, edit, held.any and not view, frozenset(routes), held.until)
+
+
+def with_decision(queryset: QuerySet, user, family_field: str = "pk") -> QuerySet:
+    """The queryset with what `decision` needs from the user's grants for the family at `family_field`, so a
+    detail page loads its object and the user's access to it in one statement; then `remember_decision`."""
+    mine = grants_of(user).filter(family_id=OuterRef(family_field)).order_by()
+    full = mine.filter(part_only=False)
+    return queryset.annotate(
+        _grant_full=Exists(full), _grant_writable=Exists(full.filter(read_only=False)), _grant_any=Exists(mine),
+        _grant_routes=Subquery(mine.values("family_id").annotate(r=JoinedText("route")).values("r")),
+        _grant_until=Subquery(mine.values("family_id").annotate(u=Min("expires_at")).values("u")),
+    )
+
+
+def remember_decision(user, family: Family, row) -> Decision:
+    """The decision for a family whose row was loaded `with_decision`, kept for the rest of the request."""
+    if not _signed_in(user):
+        return NO_ACCESS
+    result = _decide(user, family, Held(
+        full=row._grant_full, writable=row._grant_writable, any=row._grant_any,
+        routes=frozenset(row._grant_routes.split(",")) if row._grant_routes else frozenset(),
+        until=row._grant_until))
+    _decisions(user)[_key(family)] = result
+    return result
 
 
 def is_agency_covered(family: Family, agency) -> bool:

@@ -118,6 +118,10 @@ class User(AbstractBaseUser):
             self._role_cache = cached
         return cached
 
+    def remember_roles(self, roles) -> None:
+        """The user's roles as loaded with the user (accounts.backends), so `role_set` asks nothing more."""
+        self._role_cache = frozenset(roles)
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set.intersection(roles))
 

@@ -8,9 +8,10 @@ load in a fixed number of queries, however long the family's history.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import BooleanField, Case, Prefetch, Value, When
+from django.db.models import BooleanField, DateField, DateTimeField, IntegerField, Prefetch, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hearth.access import coverage, policy
@@ -83,17 +84,12 @@ def scope_summary(consent: ShareConsent) -> tuple[list[str], list[str]]:
 # --- loading -----------------------------------------------------------------------------------------------
 
 
-def _coverage(family: Family, involvements: list[Involvement]) -> tuple[dict[int, bool], dict[int, bool]]:
-    """(covered by agency id, covered by user id for consent-gated practitioners): the policy's rule
-    (`hearth.access.coverage`), in three queries."""
-    agencies = {inv.user.agency_id: inv.user.agency for inv in involvements}
-    if not agencies:
-        return {}, {}
-    facts = coverage.load([family.pk])[family.pk]
-    by_agency = {pk: coverage.agency_coverage(facts, pk, a.kind).covered for pk, a in agencies.items()}
-    by_user = {inv.user_id: by_agency[inv.user.agency_id] or family.created_by_id == inv.user_id
-               for inv in involvements if inv.relationship in policy.CONSENT_GATED}
-    return by_agency, by_user
+@dataclass(frozen=True)
+class Dated:
+    """A level of need decided, or a decision not to seek consent, as the prompts need it."""
+
+    level: int | None
+    decided_at: datetime
 
 
 @dataclass
@@ -106,8 +102,8 @@ class ConsentState:
     involvements: list[Involvement]
     agency_covered: dict[int, bool]
     user_covered: dict[int, bool]
-    level_changes: list[LevelChange]
-    not_sought: list[NotSoughtDecision]
+    level_changes: list[Dated]  # oldest first
+    not_sought: list  # NotSoughtDecision (the consent page) or Dated (the panel)
     agreements: list[Agreement] = field(default_factory=list)
     bases: list[LawfulBasis] = field(default_factory=list)
 
@@ -125,25 +121,74 @@ class ConsentState:
         return max(active, key=lambda c: (c.given_on, c.recorded_at, c.pk)) if active else None
 
 
-def _load(family: Family, *, full: bool = False) -> ConsentState:
-    consents = list(
-        ShareConsent.objects.filter(family=family)
-        .select_related("person", "given_by", "recorded_by")
-        .prefetch_related(Prefetch("scopes", queryset=ConsentScope.objects.select_related("agency").order_by("pk")))
-        .order_by("-given_on", "-pk")
-    )
-    members = list(FamilyMember.objects.filter(family=family).select_related("person")
-                   .order_by("role", "person__date_of_birth", "person__pk"))
-    involvements = list(Involvement.objects.filter(family=family, ended_at__isnull=True)
-                        .select_related("user__agency").order_by("user__agency__name", "user__full_name"))
-    agency_covered, user_covered = _coverage(family, involvements)
-    level_changes = list(LevelChange.objects.filter(episode__family=family).only("level", "decided_at")
-                         .order_by("decided_at", "pk"))
-    not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by"))
+def _consents(family: Family) -> list[ShareConsent]:
+    """The family's consents, newest first, each with its scopes: two queries, the second run even when there are
+    no consents, so a page's query count does not depend on the record."""
+    consents = list(ShareConsent.objects.filter(family=family).select_related("person", "given_by", "recorded_by")
+                    .order_by("-given_on", "-pk"))
+    scopes: dict[int, list[ConsentScope]] = {c.pk: [] for c in consents}
+    for scope in ConsentScope.objects.filter(consent__family=family).select_related("agency").order_by("pk"):
+        scopes[scope.consent_id].append(scope)
+    for consent in consents:
+        consent._prefetched_objects_cache = {"scopes": scopes[consent.pk]}  # consent.scopes.all() asks nothing
+    return consents
+
+
+def _dated_facts(family: Family) -> tuple[list[Dated], list[Dated], list[coverage.Basis]]:
+    """(levels of need decided, oldest first; decisions not to seek consent; confirmed lawful bases) in one query:
+    the facts the family page's consent prompts and coverage need beside the consents themselves."""
+    # Typed NULLs, so that PostgreSQL can match the columns of the three parts.
+    null_int, null_flag = Cast(Value(None), IntegerField()), Cast(Value(None), BooleanField())
+    null_day, null_at = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
+    levels = LevelChange.objects.filter(episode__family=family).values_list(
+        Value("level"), "pk", "level", null_flag, null_day, "decided_at")
+    not_sought = NotSoughtDecision.objects.filter(family=family).values_list(
+        Value("not_sought"), "pk", null_int, null_flag, null_day, "decided_at")
+    bases = LawfulBasis.objects.filter(family=family, confirmed_by__isnull=False).values_list(
+        Value("basis"), "pk", "agencies", "all_agencies", "ends_on", null_at)
+    rows = list(levels.order_by().union(not_sought.order_by(), bases.order_by(), all=True))
+    dated = sorted((r for r in rows if r[0] != "basis"), key=lambda r: (r[5], r[1]))
+    return ([Dated(r[2], r[5]) for r in dated if r[0] == "level"],
+            [Dated(None, r[5]) for r in dated if r[0] == "not_sought"],
+            coverage.bases_of((r[1], r[3], r[4], r[2]) for r in rows if r[0] == "basis"))
+
+
+def _coverage(family: Family, involvements: list[Involvement], facts: coverage.FamilyFacts
+              ) -> tuple[dict[int, bool], dict[int, bool]]:
+    """(covered by agency id, covered by user id for consent-gated practitioners): the policy's rule
+    (`hearth.access.coverage`)."""
+    agencies = {inv.user.agency_id: inv.user.agency for inv in involvements}
+    by_agency = {pk: coverage.agency_coverage(facts, pk, a.kind).covered for pk, a in agencies.items()}
+    by_user = {inv.user_id: by_agency[inv.user.agency_id] or family.created_by_id == inv.user_id
+               for inv in involvements if inv.relationship in policy.CONSENT_GATED}
+    return by_agency, by_user
+
+
+def _in_page_order(involvements) -> list[Involvement]:
+    return sorted(involvements, key=lambda inv: (inv.user.agency.name, inv.user.full_name, inv.pk))
+
+
+def _load(family: Family, *, members: list[FamilyMember] | None = None,
+          involvements: list[Involvement] | None = None, full: bool = False) -> ConsentState:
+    """The family's consent state. The family page passes the members and active involvements it has loaded;
+    the family's council must be loaded with it."""
+    consents = _consents(family)
+    if members is None:
+        members = list(FamilyMember.objects.filter(family=family).select_related("person")
+                       .order_by("role", "person__date_of_birth", "person__pk"))
+    if involvements is None:
+        involvements = Involvement.objects.filter(family=family, ended_at__isnull=True).select_related("user__agency")
+    involvements = _in_page_order(involvements)
+    level_changes, not_sought, bases = _dated_facts(family)
+    facts = coverage.FamilyFacts(
+        public_task=family.council.consent_model == ConsentModel.PUBLIC_TASK,
+        scopes=[scope for c in consents for scope in coverage.consent_scopes(c, c.scopes.all())], bases=bases)
+    agency_covered, user_covered = _coverage(family, involvements, facts)
     state = ConsentState(family=family, consents=consents, members=members, involvements=involvements,
                          agency_covered=agency_covered, user_covered=user_covered, level_changes=level_changes,
                          not_sought=not_sought)
     if full:
+        state.not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by"))
         state.agreements = list(Agreement.objects.filter(family=family).select_related("given_by", "recorded_by"))
         state.bases = list(
             LawfulBasis.objects.filter(family=family)
@@ -212,7 +257,7 @@ def _prompts(state: ConsentState) -> list[str]:
     return prompts
 
 
-def _level_change_since(changes: list[LevelChange], consent: ShareConsent) -> tuple[int, int, date] | None:
+def _level_change_since(changes: list[Dated], consent: ShareConsent) -> tuple[int, int, date] | None:
     """The latest change, after the consent was recorded, to a level different from the one in force then."""
     baseline = None
     result = None
@@ -259,10 +304,13 @@ def _summary(state: ConsentState) -> str:
 
 
 def family_panel(user, family: Family) -> dict:
-    """The consent panel on the family page: prompts and a one-line summary, in a fixed number of queries."""
+    """The consent panel on the family page: prompts and a one-line summary. Three queries when `family` comes
+    from `people.selectors.family_detail`, with its members and active involvements."""
     if not policy.can_view_family(user, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
-    state = _load(family)
+    loaded = getattr(family, "_prefetched_objects_cache", {})  # family_detail's members, when it loaded them
+    state = _load(family, members=list(family.members.all()) if "members" in loaded else None,
+                  involvements=getattr(family, "active_involvements", None))
     not_covered = sorted({inv.user.agency.name for inv in state.involvements
                           if inv.relationship in policy.CONSENT_GATED
                           and not state.agency_covered.get(inv.user.agency_id, True)})

@@ -127,6 +127,11 @@ class Address(models.Model):
     class Meta:
         ordering = ["-to_date", "-from_date"]
         verbose_name_plural = "addresses"
+        constraints = [
+            # Moving home ends the current address first (people.services.person_move_address).
+            models.UniqueConstraint(fields=["person"], condition=models.Q(to_date__isnull=True),
+                                    name="address_one_current"),
+        ]
 
     def __str__(self) -> str:
         return ", ".join(p for p in [self.line_1, self.line_2, self.town, self.postcode] if p)

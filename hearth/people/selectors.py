@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from hearth.access import policy
@@ -36,16 +36,18 @@ def families_for_dashboard(user, *, after: str | None = None, before: str | None
 
 
 def family_detail(user, family_id: int) -> Family:
-    """A family with its members, their current addresses and relationships, in a fixed number of queries."""
+    """A family with the user's access to it, its members with their current addresses, its active involvements
+    and its relationships: four queries and the audit row, whatever the family's size."""
     family = (
-        policy.families_visible_to(user)
+        policy.with_decision(Family.objects.filter(pk=family_id), user)
         .select_related("locality", "council")
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=FamilyMember.objects.select_related("person").order_by(
-                    "role", "person__date_of_birth", "person__pk"
-                ),
+                queryset=FamilyMember.objects.annotate(
+                    current=FilteredRelation("person__addresses",
+                                             condition=Q(person__addresses__to_date__isnull=True)))
+                .select_related("person", "current").order_by("role", "person__date_of_birth", "person__pk"),
             ),
             Prefetch(
                 "involvements",
@@ -53,24 +55,24 @@ def family_detail(user, family_id: int) -> Family:
                 to_attr="active_involvements",
             ),
         )
-        .filter(pk=family_id)
         .first()
     )
-    if family is None:
+    if family is None or not policy.remember_decision(user, family, family).view:
         raise NotPermitted(object_type="people.family", object_id=family_id)
-    person_ids = [m.person_id for m in family.members.all()]
-    current = {a.person_id: a for a in Address.objects.filter(person_id__in=person_ids, to_date__isnull=True)}
+    members = list(family.members.all())
+    person_ids = [m.person_id for m in members]
     family.relationships = list(
         Relationship.objects.filter(from_person_id__in=person_ids, to_person_id__in=person_ids).order_by("pk")
     )
     # Both ends are members already loaded: attach them so str(relationship) queries nothing.
-    people_by_id = {m.person_id: m.person for m in family.members.all()}
+    people_by_id = {m.person_id: m.person for m in members}
     for rel in family.relationships:
         rel.from_person = people_by_id[rel.from_person_id]
         rel.to_person = people_by_id[rel.to_person_id]
     show_withheld = policy.can_see_withheld_address(user)
-    for member in family.members.all():
-        address = current.get(member.person_id)
+    for member in members:
+        # At most one current address a person (people.Address's constraint); no attribute when there is none.
+        address = getattr(member, "current", None)
         member.person.current_address = (
             address if address and (show_withheld or not member.person.address_withheld) else None
         )

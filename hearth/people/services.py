@@ -314,6 +314,8 @@ def person_move_address(*, actor, person: Person, address: AddressInput) -> Addr
     _require_unrestricted(person)
     fields = _clean_address(address)
     moved_on = fields["from_date"] or timezone.localdate()
+    # One move at a time: a second waits here, then ends the address the first made current.
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
     person.addresses.filter(to_date__isnull=True).update(to_date=moved_on)
     new = Address.objects.create(person=person, **fields)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"address": new.pk})

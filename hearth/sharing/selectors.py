@@ -6,7 +6,7 @@ Every function loads what it returns in a fixed number of queries, whatever the 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from hearth.access import policy
 from hearth.accounts.models import Agency
@@ -159,12 +159,11 @@ def transparency(user, family: Family) -> Transparency:
 
 
 def family_panel(user, family: Family) -> dict:
-    """The family page's panel: the latest entries and the register's size, in two queries. The family page's
+    """The family page's panel: the latest entries and the register's size, in one query. The family page's
     own audit row covers it."""
     if not policy.can_view_family(user, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
-    register = Disclosure.objects.filter(family=family)
-    latest = list(_entries().filter(family=family)[:PANEL_SIZE])
-    total = register.count() if len(latest) == PANEL_SIZE else len(latest)
+    latest = list(_entries().filter(family=family).annotate(register_size=Window(Count("pk")))[:PANEL_SIZE])
+    total = latest[0].register_size if latest else 0
     return {"latest": latest, "total": total, "more": total > len(latest),
             "can_record": policy.can_edit_family(user, family)}
