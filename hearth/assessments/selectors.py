@@ -231,8 +231,11 @@ def _subcount(queryset):
 
 
 def episode_panel(user, episode) -> dict:
-    """The episode page's assessment panel: the current version and how far it has got. At most six queries,
-    whatever the number of versions, sections, children or contributions."""
+    """The episode page's assessment panel: the current version, how far it has got, and the user's own professional
+    view if one was asked of them (`my_contribution_id` and `my_contribution_status`, None when not). One query
+    whatever the number of versions, sections, children or contributions, and the access decision if the request
+    has not made it already."""
+    mine = Contribution.objects.filter(assessment=OuterRef("pk"), author=user)
     current = (
         Assessment.objects.filter(episode=episode)
         .select_related("completed_by")
@@ -246,18 +249,16 @@ def episode_panel(user, episode) -> dict:
                 Contribution.objects.filter(assessment=OuterRef("pk"), status=ContributionStatus.INVITED)),
             contributions_submitted=_subcount(
                 Contribution.objects.filter(assessment=OuterRef("pk"), status=ContributionStatus.SUBMITTED)),
+            my_contribution_id=Subquery(mine.values("pk")[:1]),
+            my_contribution_status=Subquery(mine.values("status")[:1]),
         )
         .order_by("-number")
         .first()
     )
-    my_contribution = None
-    if current is not None:
-        my_contribution = Contribution.objects.filter(assessment=current, author=user).first()
     writer = can_write(user, episode.family, episode)
     return {
         "assessment": current,
         "sections_total": len(SectionKey.values),
-        "my_contribution": my_contribution,
         "can_start": current is None and writer and episode.is_open,
         "can_write": writer,
     }

@@ -1,12 +1,33 @@
 """Reads of episodes, case notes and the chronology, scoped by the access policy and audited."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce
 
 from hearth.access import policy
-from hearth.cases.models import CaseNote, Episode, EpisodeStatus, LeadAssignment, LevelChange, StatusChange
+from hearth.cases.models import (
+    CaseNote,
+    Episode,
+    EpisodeStatus,
+    HandoverStatus,
+    LeadAssignment,
+    LevelChange,
+    LevelSource,
+    StatusChange,
+)
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -19,25 +40,107 @@ def _visible_episodes(user):
     return Episode.objects.filter(family__in=policy.families_visible_to(user))
 
 
+LEVEL_SOURCES = dict(LevelSource.choices)
+STATUSES = dict(EpisodeStatus.choices)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of the episode page's history: a change of level, a lead professional's time as lead, or a change of
+    status. Which fields mean what depends on `kind` (see `_history`)."""
+
+    kind: str  # "level", "lead" or "status"
+    pk: int
+    at: datetime  # decided, started or changed
+    until: datetime | None  # a lead professional's end; None while they lead, and for the other kinds
+    level: int | None
+    code: str  # the level's source, or the status changed to
+    text: str  # the reasons for a level
+    person: str  # who decided the level, who led, who changed the status ("" when not recorded)
+    agency: str  # the lead professional's agency
+
+    @property
+    def source_label(self) -> str:
+        return LEVEL_SOURCES.get(self.code, self.code)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.code, self.code)
+
+
+def _history_rows(queryset, *, kind: str, at: str, until: str | None = None, level: str | None = None,
+                  code: str | None = None, text: str | None = None, person: str | None = None,
+                  agency: str | None = None):
+    """One of the history's tables as rows of HistoryEntry's columns, in its order, for a union. Each argument
+    names the field that fills a column; a column without one is empty (None, or "" for text)."""
+
+    def text_of(field):
+        return Coalesce(F(field), Value(""), output_field=TextField()) if field else Value("", output_field=TextField())
+
+    return queryset.order_by().annotate(
+        entry_kind=Value(kind, output_field=CharField()),
+        entry_pk=F("pk"),
+        entry_at=F(at),
+        entry_until=F(until) if until else Value(None, output_field=DateTimeField()),
+        entry_level=F(level) if level else Value(None, output_field=IntegerField()),
+        entry_code=text_of(code),
+        entry_text=text_of(text),
+        entry_person=text_of(person),
+        entry_agency=text_of(agency),
+    ).values_list("entry_kind", "entry_pk", "entry_at", "entry_until", "entry_level", "entry_code", "entry_text",
+                  "entry_person", "entry_agency")
+
+
+def _history(episode) -> dict[str, list[HistoryEntry]]:
+    """The episode's level changes, lead professionals and status changes, each oldest first: one query (a union
+    of the three tables), whatever the length of the history."""
+    rows = _history_rows(
+        LevelChange.objects.filter(episode=episode), kind="level", at="decided_at", level="level", code="source",
+        text="reasons", person="decided_by__full_name",
+    ).union(
+        _history_rows(LeadAssignment.objects.filter(episode=episode), kind="lead", at="started_at", until="ended_at",
+                      person="user__full_name", agency="user__agency__name"),
+        _history_rows(StatusChange.objects.filter(episode=episode), kind="status", at="changed_at", code="to_status",
+                      person="changed_by__full_name"),
+        all=True,
+    ).order_by("entry_at", "entry_pk")
+    history = {"level": [], "lead": [], "status": []}
+    for row in rows:
+        entry = HistoryEntry(*row)
+        history[entry.kind].append(entry)
+    return history
+
+
 def episode_detail(user, episode_id: int) -> Episode:
-    """One episode with its history, in a fixed number of queries whatever its length."""
+    """One episode with what its page shows, in three queries whatever the length of its history, then the audit row:
+
+    1. the episode, its family and council, its lead professional, and its planned handover (`planned_handover`, at
+       most one, with the person it goes to; None when there is none);
+    2. its history (`level_history`, `lead_history`, `status_history`: HistoryEntry rows, oldest first);
+    3. its latest notes (`recent_notes`) with the number of all its notes (`note_count`).
+    """
     episode = (
         _visible_episodes(user)
-        .select_related("family__council", "family__locality", "lead_professional__agency", "lead_professional__team")
-        .prefetch_related(
-            Prefetch("level_changes", queryset=LevelChange.objects.select_related("decided_by")),
-            Prefetch("lead_assignments", queryset=LeadAssignment.objects.select_related("user__agency", "assigned_by")),
-            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
-            "handovers__to_user__agency",
-        )
+        .annotate(planned_handover=FilteredRelation(
+            "handovers", condition=Q(handovers__status=HandoverStatus.PLANNED)))
+        .select_related("family__council", "family__locality", "lead_professional__agency", "lead_professional__team",
+                        "planned_handover__to_user")
         .filter(pk=episode_id)
         .first()
     )
     if episode is None:
         raise NotPermitted(object_type="cases.episode", object_id=episode_id)
-    notes = CaseNote.objects.filter(episode=episode).select_related("author__agency")
-    episode.recent_notes = list(notes[:RECENT_NOTES])
-    episode.note_count = notes.count()
+    # select_related through a filtered relation sets the attribute only when a row matched.
+    episode.planned_handover = getattr(episode, "planned_handover", None)
+    history = _history(episode)
+    episode.level_history = history["level"]
+    episode.lead_history = history["lead"]
+    episode.status_history = history["status"]
+    episode.recent_notes = list(
+        CaseNote.objects.filter(episode=episode).select_related("author__agency")
+        .annotate(total=Window(Count("pk")))[:RECENT_NOTES]
+    )
+    episode.note_count = episode.recent_notes[0].total if episode.recent_notes else 0
     audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id)
     return episode
 

@@ -64,7 +64,7 @@ def episode_view(request, episode_id: int):
         "episode": episode, "family": episode.family, "council": council, "panels": _panels(request.user, episode),
         "can_manage": policy.can_manage_episode(request.user, episode),
         "manual_transitions": [t for t in services.allowed_transitions(episode) if t.name in MANUAL_TRANSITIONS],
-        "planned_handover": next((h for h in episode.handovers.all() if h.status == "planned"), None),
+        "planned_handover": episode.planned_handover,
         "title": f"Early Help for {episode.family.name}"})
 
 

@@ -4,7 +4,7 @@ number of queries, and what they show (first and latest score per area, distance
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation
 
 from hearth.access import policy
 from hearth.cases.models import Episode
@@ -12,7 +12,7 @@ from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.outcomes import charts
-from hearth.outcomes.models import Reading, Score
+from hearth.outcomes.models import Reading
 
 
 @dataclass
@@ -78,20 +78,32 @@ def overall_sentence(total: int, mean: float | None, areas: int) -> str:
 
 
 def _readings(episode) -> list[Reading]:
-    """Every reading of the episode with its scores: two queries however many readings there are."""
-    return list(
+    """Every reading of the episode, oldest first, with its scores in `score_list`: one query, whatever the number
+    of readings. Each reading's row comes once for each of its scores (a left join), and once with none when it
+    has none."""
+    rows = (
         Reading.objects.filter(episode=episode)
-        .select_related("recorded_by")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("pk")))
-        .order_by("taken_on", "pk")
+        .annotate(joined_score=FilteredRelation("scores"))
+        .select_related("recorded_by", "joined_score")
+        .order_by("taken_on", "pk", "joined_score__pk")
     )
+    readings: dict[int, Reading] = {}
+    for row in rows:
+        reading = readings.get(row.pk)
+        if reading is None:
+            reading = readings[row.pk] = row
+            reading.score_list = []
+        score = getattr(row, "joined_score", None)  # set only when the row has a score
+        if score is not None:
+            reading.score_list.append(score)
+    return list(readings.values())
 
 
 def _rows(readings: list[Reading]) -> list[ReadingRow]:
     rows = []
     for r in readings:
-        scores = {s.area: s.score for s in r.scores.all()}
-        family = {s.area: s.family_score for s in r.scores.all() if s.family_score is not None}
+        scores = {s.area: s.score for s in r.score_list}
+        family = {s.area: s.family_score for s in r.score_list if s.family_score is not None}
         rows.append(ReadingRow(reading=r, taken_on=r.taken_on, context=r.get_context_display(), scores=scores,
                                family_scores=family))
     return rows
@@ -189,7 +201,8 @@ def episode_outcomes(user, episode) -> dict:
 def episode_panel(user, episode) -> dict:
     """The episode page's outcomes panel: the star of first against latest scores and a compact table.
 
-    Fixed queries: the access check and the readings with their scores. The episode page audits the view.
+    One query (the readings with their scores), and the access decision if the request has not made it already. The
+    episode page audits the view.
     """
     _require_view(user, episode)
     areas = list(episode.family.council.outcome_areas or [])

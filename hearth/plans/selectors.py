@@ -6,8 +6,7 @@ of queries whatever the history's size (select_related / prefetch; no per-row qu
 
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.utils import timezone
 
 from hearth.access import policy
@@ -271,32 +270,32 @@ def plan_for_print(user, episode: Episode) -> dict:
 # --- the episode page's panel ----------------------------------------------------------------------------------
 
 
-def _count(qs):
-    return Coalesce(Subquery(qs.order_by().values("episode").annotate(c=Count("pk")).values("c")[:1],
-                             output_field=IntegerField()), Value(0))
+def _first_and_total(queryset, limit: int) -> tuple[list, int]:
+    """The queryset's first `limit` rows and how many rows it has in all, in one query: a window count over every
+    row, taken before the limit (and 0 when there are none)."""
+    rows = list(queryset.annotate(panel_total=Window(Count("pk")))[:limit])
+    return rows, rows[0].panel_total if rows else 0
 
 
 def episode_panel(user, episode: Episode) -> dict:
     """The plan on the episode page: the next review, open outcomes and actions, the latest meetings and
-    reviews, with counts of all. A fixed number of queries whatever the history's length."""
+    reviews, with counts of all. Four queries (each list with its count) whatever the history's length, and the
+    access decision if the request has not made it already."""
     family = episode.family
     can_edit = policy.can_edit_family(user, family)
     if not can_edit and not policy.can_view_family(user, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
-    ref = OuterRef("pk")
-    counts = Episode.objects.filter(pk=episode.pk).annotate(
-        n_open_outcomes=_count(PlanOutcome.objects.filter(episode=ref, status=OutcomeStatus.OPEN)),
-        n_open_actions=_count(Action.objects.filter(episode=ref, status__in=OPEN_ACTION_STATUSES)),
-        n_meetings=_count(Meeting.objects.filter(episode=ref)),
-        n_reviews=_count(Review.objects.filter(episode=ref)),
-    ).values("n_open_outcomes", "n_open_actions", "n_meetings", "n_reviews").get()
-    counts = {key[2:]: value for key, value in counts.items()}
-    outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN)
-                    .order_by("-pk")[:PANEL_ITEMS])[::-1]
-    actions = list(Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES)
-                   .select_related(*ACTION_RELATED).order_by("due_on", "pk")[:PANEL_ITEMS])
-    meetings = list(Meeting.objects.filter(episode=episode).order_by("-scheduled_for", "-pk")[:PANEL_HISTORY])
-    reviews = list(Review.objects.filter(episode=episode).order_by("-held_on", "-pk")[:PANEL_HISTORY])
+    latest_outcomes, open_outcomes = _first_and_total(
+        PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).order_by("-pk"), PANEL_ITEMS)
+    actions, open_actions = _first_and_total(
+        Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES)
+        .select_related(*ACTION_RELATED).order_by("due_on", "pk"), PANEL_ITEMS)
+    meetings, n_meetings = _first_and_total(
+        Meeting.objects.filter(episode=episode).order_by("-scheduled_for", "-pk"), PANEL_HISTORY)
+    reviews, n_reviews = _first_and_total(
+        Review.objects.filter(episode=episode).order_by("-held_on", "-pk"), PANEL_HISTORY)
+    counts = {"open_outcomes": open_outcomes, "open_actions": open_actions, "meetings": n_meetings,
+              "reviews": n_reviews}
     today = timezone.localdate()
     for a in actions:
         a.is_overdue = a.due_on < today
@@ -304,7 +303,7 @@ def episode_panel(user, episode: Episode) -> dict:
         "today": today,
         "next_review_due": episode.next_review_due,
         "review_overdue": bool(episode.next_review_due and episode.next_review_due < today),
-        "outcomes": outcomes, "actions": actions, "meetings": meetings, "reviews": reviews,
+        "outcomes": latest_outcomes[::-1], "actions": actions, "meetings": meetings, "reviews": reviews,
         "counts": counts, "can_edit": can_edit and episode.is_open,
     }
 
