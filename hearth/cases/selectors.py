@@ -114,21 +114,21 @@ def _history(episode) -> dict[str, list[HistoryEntry]]:
 def episode_detail(user, episode_id: int) -> Episode:
     """One episode with what its page shows, in three queries whatever the length of its history, then the audit row:
 
-    1. the episode, its family and council, its lead professional, and its planned handover (`planned_handover`, at
+    1. the episode, the user's access to its family (`policy.with_decision`), its family and council, its lead
+       professional, and its planned handover (`planned_handover`, at
        most one, with the person it goes to; None when there is none);
     2. its history (`level_history`, `lead_history`, `status_history`: HistoryEntry rows, oldest first);
     3. its latest notes (`recent_notes`) with the number of all its notes (`note_count`).
     """
     episode = (
-        _visible_episodes(user)
+        policy.with_decision(Episode.objects.filter(pk=episode_id), user, "family_id")
         .annotate(planned_handover=FilteredRelation(
             "handovers", condition=Q(handovers__status=HandoverStatus.PLANNED)))
         .select_related("family__council", "family__locality", "lead_professional__agency", "lead_professional__team",
                         "planned_handover__to_user")
-        .filter(pk=episode_id)
         .first()
     )
-    if episode is None:
+    if episode is None or not policy.remember_decision(user, episode.family, episode).view:
         raise NotPermitted(object_type="cases.episode", object_id=episode_id)
     # select_related through a filtered relation sets the attribute only when a row matched.
     episode.planned_handover = getattr(episode, "planned_handover", None)
