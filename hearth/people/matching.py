@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import jellyfish
+from django.db.models import Case, ExpressionWrapper, FloatField, Q, Value, When
+from django.db.models.functions import Abs, Greatest, Length
 from rapidfuzz import fuzz
 
 # Common British nicknames and short forms, mapped to a canonical given name.
@@ -183,3 +185,53 @@ def dob_reason(query: date | None, dob: date | None) -> tuple[float, str | None]
     if same == 2:
         return 12.0, "date of birth differs by one part"
     return 0.0, None
+
+
+# The coarse score, in SQL. People search ranks every candidate in the database with these expressions, which mirror
+# NameScorer's tiers and dob_reason's points on the indexed key and sound columns, and hands only the best few rows to
+# NameScorer and dob_reason for the exact score and the reasons. Within the sound-alike and same-first-letter tiers a
+# name of the query's length comes first: a typo (a letter dropped, two swapped) keeps the length, and so a high
+# fuzzy score.
+
+
+def _closeness(column: str, key: str, top: float, floor: float):
+    """`top` for a key as long as the query's, 5 points fewer for each letter of difference, never below `floor`."""
+    return Greatest(Value(floor), Value(top) - Value(5.0) * Abs(Length(column) - len(key)),
+                    output_field=FloatField())
+
+
+def coarse_name_points(query_given: str, query_family: str):
+    """An expression over a PersonName row: about what NameScorer.score gives that name (0-100); None when the
+    query has no name."""
+    qf = family_key(query_family)
+    qg_raw = normalise(query_given.split(" ")[0] if query_given else "")
+    qg_key = given_key(qg_raw)
+    family = given = None
+    if qf:
+        family = Case(
+            When(family_key=qf, then=Value(100.0)),
+            When(family_sound=sound(qf), then=_closeness("family_key", qf, 90.0, 75.0)),
+            When(family_key__startswith=qf[0], then=_closeness("family_key", qf, 60.0, 30.0)),
+            default=Value(0.0), output_field=FloatField())
+    if qg_key:
+        given = Case(
+            When(given_key=qg_key, given_name__iexact=qg_raw, then=Value(100.0)),
+            When(given_key=qg_key, then=Value(90.0)),  # a known short form
+            When(given_sound=sound(qg_key), then=_closeness("given_key", qg_key, 85.0, 70.0)),
+            When(given_key__startswith=qg_key[0], then=_closeness("given_key", qg_key, 60.0, 30.0)),
+            default=Value(0.0), output_field=FloatField())
+    if family is not None and given is not None:
+        return ExpressionWrapper(Value(0.55) * family + Value(0.45) * given, output_field=FloatField())
+    return family if family is not None else given
+
+
+def coarse_dob_points(query: date | None):
+    """An expression over a Person row: the points dob_reason gives its date of birth."""
+    if not query:
+        return Value(0.0)
+    swapped = [When(date_of_birth=variant, then=Value(20.0)) for variant in dob_variants(query)[1:]]
+    one_part = (Q(date_of_birth__year=query.year, date_of_birth__month=query.month)
+                | Q(date_of_birth__year=query.year, date_of_birth__day=query.day)
+                | Q(date_of_birth__month=query.month, date_of_birth__day=query.day))
+    return Case(When(date_of_birth=query, then=Value(30.0)), *swapped, When(one_part, then=Value(12.0)),
+                default=Value(0.0), output_field=FloatField())

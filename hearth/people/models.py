@@ -106,8 +106,10 @@ class PersonName(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["family_sound", "given_sound"], name="personname_sound_idx"),
-            models.Index(fields=["family_key"], name="personname_family_idx"),
-            models.Index(fields=["given_key"], name="personname_given_idx"),
+            # One name exactly and the other's first letter (people search), in one index range each way.
+            models.Index(fields=["family_key", "given_key"], name="personname_family_given_idx"),
+            models.Index(fields=["given_key", "family_key"], name="personname_given_family_idx"),
+            models.Index(fields=["given_sound"], name="personname_given_sound_idx"),  # a given name on its own
         ]
 
     def __str__(self) -> str:

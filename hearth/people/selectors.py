@@ -3,7 +3,27 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from hearth.access import policy
@@ -16,8 +36,8 @@ from hearth.governance.models import AuditAction
 from hearth.people import matching
 from hearth.people.models import Address, Family, FamilyMember, Person, PersonName, Relationship
 
-# A family name or a given name on its own: at most this many people are scored.
-BROAD_ROUTE_LIMIT = 10_000
+# A family name or a given name on its own: at most this many people are ranked, the closest names first.
+BROAD_ROUTE_LIMIT = 1_000
 MAX_RESULTS = 50
 
 
@@ -128,10 +148,18 @@ class Match:
     lead_professional: Involvement | None = None
 
 
-# People search: candidates are gathered across the council by indexed routes (each a simple lookup
-# that SQLite and PostgreSQL both plan well), scored in Python, scoped by the access policy, and only
-# the best are loaded in full. The number of queries depends on which fields were filled in, never on
-# the number of candidates or results.
+# People search, in the database, in a fixed number of statements whatever the size of the council:
+#
+# 1. Candidates: the routes of `_candidates`, each an indexed lookup, combined by one UNION that the ranking
+#    statement reads as a subquery (no list of ids travels to Python and back).
+# 2. One statement keeps the council's candidates the caller may consider (for people search, the access policy row
+#    by row: a member of a family the user may see), scores each coarsely from the evidence (`_coarse_score`: the
+#    matching.coarse_* expressions), and returns the best RANK_LIMIT people, with their names (a second statement).
+# 3. Python scores those few exactly, with the reasons (matching.NameScorer, matching.dob_reason), and keeps the best
+#    MAX_RESULTS; their current addresses and families are loaded (two statements).
+
+# The coarse score only orders candidates; the exact score of the best RANK_LIMIT of them decides the page.
+RANK_LIMIT = 3 * MAX_RESULTS
 
 
 def _letter_range(key: str) -> tuple[str, str]:
@@ -139,144 +167,164 @@ def _letter_range(key: str) -> tuple[str, str]:
     return key[0], chr(ord(key[0]) + 1)
 
 
-def _candidate_ids(query: SearchQuery, council_id: int) -> tuple[list[int], set[int]]:
-    """Ids of people worth scoring, and of the council's people living at the postcode.
+def _candidates(query: SearchQuery) -> QuerySet | None:
+    """The ids of the people worth ranking (any council: the ranking statement keeps the caller's), as one UNION of
+    indexed lookups; None when nothing was searched for that could find anyone.
 
-    Names are narrowed by their phonetic codes (typos that sound alike, previous names, nicknames as
-    their full form), and by one name exactly with the other starting with the same letter (a typo
-    that changes how the other name sounds). A date of birth is tried as given and with day and month
-    swapped. A family or given name on its own reads at most BROAD_ROUTE_LIMIT names. Name routes are
-    not joined to the council (a join that PostgreSQL may answer by reading every person): `_rank`
-    keeps only the council's people.
+    Names are narrowed by their phonetic codes (typos that sound alike, previous names, nicknames as their full form),
+    and by one name exactly with the other starting with the same letter (a typo that changes how the other name
+    sounds). A date of birth is tried as given and with day and month swapped. A family or given name on its own keeps
+    the BROAD_ROUTE_LIMIT names that sound alike and are closest to it (same key first, then the nearest length).
     """
     gk, fk = matching.given_key(query.given_name), matching.family_key(query.family_name)
     gs, fs = matching.sound(gk), matching.sound(fk)
     dobs = matching.dob_variants(query.date_of_birth)
-    people = Person.objects.filter(council_id=council_id).order_by()
+    people, names = Person.objects.order_by(), PersonName.objects.order_by()
     routes = []
     if query.nhs_number:
-        routes.append(people.filter(nhs_number=query.nhs_number))
-    postcode_ids: set[int] = set()
+        routes.append(people.filter(nhs_number=query.nhs_number).values("pk"))
     if query.postcode:
-        postcode_ids = set(
-            Address.objects.filter(
-                postcode_key=identifiers.postcode_key(query.postcode), to_date__isnull=True,
-                person__council_id=council_id,
-            ).order_by().values_list("person_id", flat=True)
-        )
+        routes.append(Address.objects.order_by().filter(postcode_key=identifiers.postcode_key(query.postcode),
+                                                        to_date__isnull=True).values("person_id"))
     if dobs:
         born = people.filter(date_of_birth__in=dobs)
-        named = PersonName.objects.filter(person=OuterRef("pk"))
+        named = names.filter(person=OuterRef("pk"))
         if gk:  # a changed family name: the given name and date of birth
-            routes.append(born.filter(Exists(named.filter(given_sound=gs))))
+            routes.append(born.filter(Exists(named.filter(given_sound=gs))).values("pk"))
         if fk:
-            routes.append(born.filter(Exists(named.filter(family_sound=fs))))
+            routes.append(born.filter(Exists(named.filter(family_sound=fs))).values("pk"))
         if not (gk or fk):
-            routes.append(born)
+            routes.append(born.values("pk"))
     if fk and gk:
         g_low, g_high = _letter_range(gk)
         f_low, f_high = _letter_range(fk)
         routes += [
-            PersonName.objects.filter(family_sound=fs, given_sound=gs),
-            PersonName.objects.filter(family_key=fk, given_key__gte=g_low, given_key__lt=g_high),
-            PersonName.objects.filter(given_key=gk, family_key__gte=f_low, family_key__lt=f_high),
+            names.filter(family_sound=fs, given_sound=gs).values("person_id"),
+            names.filter(family_key=fk, given_key__gte=g_low, given_key__lt=g_high).values("person_id"),
+            names.filter(given_key=gk, family_key__gte=f_low, family_key__lt=f_high).values("person_id"),
         ]
     elif fk or gk:
-        names = PersonName.objects.filter(**({"family_sound": fs} if fk else {"given_sound": gs}))
-        routes.append(names[:BROAD_ROUTE_LIMIT])
-    ids = dict.fromkeys(postcode_ids)
-    for route in routes:
-        column = "person_id" if route.model is PersonName else "pk"
-        ids.update(dict.fromkeys(route.values_list(column, flat=True)))
-    return list(ids), postcode_ids
+        column = "family_sound" if fk else "given_sound"
+        closest = matching.coarse_name_points(query.given_name, query.family_name)
+        broad = names.filter(**{column: fs or gs}).order_by(closest.desc(), "pk")
+        if connection.features.supports_slicing_ordering_in_compound:
+            routes.append(broad.values("person_id")[:BROAD_ROUTE_LIMIT])
+        else:  # SQLite allows no LIMIT in a part of a UNION: there the bounded names are a subquery
+            routes.append(names.filter(pk__in=broad.values("pk")[:BROAD_ROUTE_LIMIT]).values("person_id"))
+    if not routes:
+        return None
+    return routes[0].union(*routes[1:])
+
+
+def _coarse_score(query: SearchQuery):
+    """An expression over Person: about the score `_exact` will give, from the same evidence."""
+    has_name = bool(query.given_name or query.family_name)
+    score = matching.coarse_dob_points(query.date_of_birth)
+    name = matching.coarse_name_points(query.given_name, query.family_name)
+    if has_name and name is not None:
+        best = (PersonName.objects.filter(person_id=OuterRef("pk")).order_by().values("person_id")
+                .annotate(best=Max(name)).values("best"))
+        score = score + Value(0.6) * Coalesce(Subquery(best, output_field=FloatField()), Value(0.0))
+    if query.nhs_number:
+        score = score + Case(When(nhs_number=query.nhs_number, then=Value(100.0)), default=Value(0.0))
+    if query.postcode:
+        score = score + Case(When(_at_postcode(query), then=Value(15.0)), default=Value(0.0))
+    return ExpressionWrapper(score, output_field=FloatField())
+
+
+def _at_postcode(query: SearchQuery) -> Exists:
+    return Exists(Address.objects.filter(person_id=OuterRef("pk"), to_date__isnull=True,
+                                         postcode_key=identifiers.postcode_key(query.postcode)))
 
 
 @dataclass
-class _Scored:
-    pk: int
+class Ranked:
+    """A person found by `rank_people`: the exact score and the reasons, in plain English."""
+
+    person: Person
     score: float
     reasons: list[str]
-    family_name: str
-    given_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.person.pk
 
 
-def _rank(query: SearchQuery, council_id: int, ids: list[int], postcode_ids: set[int]) -> list[_Scored]:
-    """Score the council's candidates on every name they have been known by; the matches, best first."""
-    if not ids:
+def rank_people(query: SearchQuery, people: QuerySet[Person]) -> list[Ranked]:
+    """The best MAX_RESULTS matches for the query among `people` (the caller's scope, such as the council's people
+    or those the user may see), best first. Two statements: the ranking (candidates, scope and coarse score in the
+    database, RANK_LIMIT rows) and the names of those rows."""
+    candidates = None if query.is_empty else _candidates(query)
+    if candidates is None:
         return []
-    rows = (
-        Person.objects.filter(pk__in=ids, council_id=council_id).order_by()
-        .values_list("pk", "family_name", "given_name", "date_of_birth", "nhs_number",
-                     "names__kind", "names__given_name", "names__family_name")
-    )
-    people: dict[int, dict] = {}
+    rows = people.filter(pk__in=candidates).annotate(_coarse=_coarse_score(query))
+    if query.postcode:
+        rows = rows.annotate(_at_postcode=_at_postcode(query))
+    rows = (rows.order_by("-_coarse", "family_name", "given_name", "pk")
+            .prefetch_related(Prefetch("names", queryset=PersonName.objects.order_by("pk"), to_attr="search_names"))
+            [:RANK_LIMIT])
     scorer = matching.NameScorer(query.given_name, query.family_name)
-    for pk, family_name, given_name, dob, nhs, kind, name_given, name_family in rows:
-        person = people.get(pk)
-        if person is None:
-            person = people[pk] = {"family_name": family_name, "given_name": given_name, "dob": dob,
-                                   "nhs": nhs, "name_score": 0.0, "reasons": []}
-        if kind is None:
-            continue
-        s, r = scorer.score(name_given, name_family)
-        if s > person["name_score"]:
-            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(kind, "")
-            person["name_score"], person["reasons"] = s, [reason + label for reason in r]
+    matches = [m for m in (_exact(query, scorer, person) for person in rows) if m is not None]
+    matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name, m.pk))
+    return matches[:MAX_RESULTS]
+
+
+def _exact(query: SearchQuery, scorer: matching.NameScorer, person: Person) -> Ranked | None:
+    """The exact score of one candidate on every name they have been known by, with the reasons; None when the
+    evidence is too weak to show."""
+    name_score, reasons = 0.0, []
+    for name in person.search_names:
+        s, r = scorer.score(name.given_name, name.family_name)
+        if s > name_score:
+            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(name.kind, "")
+            name_score, reasons = s, [reason + label for reason in r]
     has_name = bool(query.given_name or query.family_name)
-    matches = []
-    for pk, person in people.items():
-        name_score, reasons = person["name_score"], person["reasons"]
-        score = name_score * 0.6 if has_name else 0.0
-        dob_points, dob_why = matching.dob_reason(query.date_of_birth, person["dob"])
-        score += dob_points
-        if dob_why:
-            reasons.append(dob_why)
-        if query.nhs_number and person["nhs"] == query.nhs_number:
-            score += 100
-            reasons.insert(0, "same NHS number")
-        if pk in postcode_ids:
-            score += 15
-            reasons.append("same postcode")
-        strong = (has_name and name_score >= 70) or "same NHS number" in reasons
-        if strong or (not has_name and (dob_why or "same postcode" in reasons)):
-            matches.append(_Scored(pk, round(score, 1), reasons, person["family_name"], person["given_name"]))
-    matches.sort(key=lambda m: (-m.score, m.family_name, m.given_name, m.pk))
-    return matches
+    score = name_score * 0.6 if has_name else 0.0
+    dob_points, dob_why = matching.dob_reason(query.date_of_birth, person.date_of_birth)
+    score += dob_points
+    if dob_why:
+        reasons.append(dob_why)
+    if query.nhs_number and person.nhs_number == query.nhs_number:
+        score += 100
+        reasons.insert(0, "same NHS number")
+    if getattr(person, "_at_postcode", False):
+        score += 15
+        reasons.append("same postcode")
+    strong = (has_name and name_score >= 70) or "same NHS number" in reasons
+    if strong or (not has_name and (dob_why or "same postcode" in reasons)):
+        return Ranked(person, round(score, 1), reasons)
+    return None
 
 
-def _visible_ids(user, ids) -> tuple[set[int], set[int]]:
-    """Which of these people the user may see, and which of their families: `policy.people_visible_to`
-    (a member of a family the user may see), asked from the families of just these people so that no
-    database has to list every family the user may see."""
-    if not ids:
-        return set(), set()
-    memberships = list(FamilyMember.objects.filter(person_id__in=ids).values_list("person_id", "family_id"))
-    family_ids = {family_id for _, family_id in memberships}
-    families = set(policy.families_visible_to(user).filter(pk__in=family_ids).values_list("pk", flat=True))
-    return {person_id for person_id, family_id in memberships if family_id in families}, families
+def _visible(user) -> Exists:
+    """Over Person: a member of a family the user may see (`policy.people_visible_to`), checked row by row through
+    the person's memberships and the grants index, never by listing the families a coordinator may see."""
+    return Exists(FamilyMember.objects.filter(policy.visible_through(user, "family_id"), person_id=OuterRef("pk")))
 
 
-def _matches(scored: list[_Scored], visible_families: set[int]) -> list[Match]:
-    """The matches with their people loaded: current addresses and the families the user may see
-    (three queries)."""
-    people = Person.objects.filter(pk__in=[m.pk for m in scored]).prefetch_related(
+def _load(user, ranked: list[Ranked]) -> list[Match]:
+    """The matches with their current addresses and the families the user may see (two statements)."""
+    people = [m.person for m in ranked]
+    prefetch_related_objects(
+        people,
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
-        Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")),
+        Prefetch("memberships", queryset=FamilyMember.objects.select_related("family").annotate(
+            visible=ExpressionWrapper(policy.visible_through(user, "family_id"), output_field=BooleanField()))),
     )
-    by_pk = {p.pk: p for p in people}
-    for person in by_pk.values():
-        person.visible_memberships = [m for m in person.memberships.all() if m.family_id in visible_families]
-    return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons) for m in scored]
+    for person in people:
+        person.visible_memberships = [m for m in person.memberships.all() if m.visible]
+    return [Match(person=m.person, score=m.score, reasons=m.reasons) for m in ranked]
 
 
 def search_people(user, query: SearchQuery) -> list[Match]:
     """People search: only people the user may see, best match first. A fixed number of queries."""
     if query.is_empty:
         return []
-    ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
-    visible, visible_families = _visible_ids(user, ids)
-    ranked = _rank(query, user.agency.council_id, [pk for pk in ids if pk in visible], postcode_ids)
-    matches = _matches(ranked[:MAX_RESULTS], visible_families)
+    # The access filter as a CASE, which PostgreSQL evaluates row by row for the candidates: a bare EXISTS it may turn
+    # into a join with everyone the user may see (a third of the council for a coordinator).
+    visible = Person.objects.alias(_seen=Case(When(_visible(user), then=Value(1)), default=Value(0)))
+    ranked = rank_people(query, visible.filter(_seen=1, council_id=user.agency.council_id))
+    matches = _load(user, ranked)
     show_withheld = policy.can_see_withheld_address(user)
     for match in matches:
         if match.person.address_withheld and not show_withheld:
@@ -305,11 +353,9 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     require_find_before_create(user)
     if query.is_empty:
         return []
-    ids, postcode_ids = _candidate_ids(query, user.agency.council_id)
-    ranked = _rank(query, user.agency.council_id, ids, postcode_ids)[:MAX_RESULTS]
-    visible, visible_families = _visible_ids(user, [m.pk for m in ranked])
-    matches = _matches(ranked, visible_families)
-    hidden_ids = [m.person.pk for m in matches if m.person.pk not in visible]
+    council_people = Person.objects.filter(council_id=user.agency.council_id).annotate(_visible=_visible(user))
+    matches = _load(user, rank_people(query, council_people))
+    hidden_ids = [m.person.pk for m in matches if not m.person._visible]
     # One query for every hidden match's active lead professional, with their agency.
     leads: dict[int, Involvement] = {}
     lead_rows = (
@@ -322,7 +368,7 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     for involvement in lead_rows:
         leads.setdefault(involvement.member_person_id, involvement)
     for match in matches:
-        if match.person.pk not in visible:
+        if not match.person._visible:
             match.visible = False
             match.lead_professional = leads.get(match.person.pk)
     audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",

@@ -110,13 +110,9 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
     """People of the officer's council matching the search, best first, with their current addresses and
     families. Ranked the way people search ranks; audited as a SEARCH for a subject access request."""
     require_officer(user)
-    council_id = user.agency.council_id
     if query.is_empty:
         return []
-    ids, postcode_ids = people_selectors._candidate_ids(query, council_id)
-    allowed = set(policy.governance_people(user).filter(pk__in=ids).values_list("pk", flat=True))
-    ranked = people_selectors._rank(query, council_id, [pk for pk in ids if pk in allowed], postcode_ids)
-    ranked = ranked[:people_selectors.MAX_RESULTS]
+    ranked = people_selectors.rank_people(query, policy.governance_people(user))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))}

@@ -7,6 +7,7 @@ so the small and large searches search for the same kind of detail.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -14,15 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hearth.access.models import Relationship as Involved
-from hearth.people import services
+from hearth.people import selectors, services
 from hearth.people.models import NameKind, RelationshipKind, Sex
 from hearth.people.services import AddressInput
 
 # Every statement, from the session and the signed-in user to the audit row (the `page_queries` fixture): the
 # family page with its episodes, notes, consent, break-glass, sharing and restriction panels.
 FAMILY_PAGE_MAX_QUERIES = 15
-# Counted with savepoints: 20 for search and 21 for find-before-create when written; a little room around them.
-SEARCH_PAGE_MAX_QUERIES = 23
+# Counted with savepoints: 11 for search and 12 for find-before-create when written (candidates, the access filter and
+# the ranking in one statement); a little room around them.
+SEARCH_PAGE_MAX_QUERIES = 13
 
 
 def _count(client, url, params=None) -> tuple[int, str]:
@@ -201,3 +203,28 @@ def test_find_before_create_page_issues_the_same_number_of_queries_for_1_and_30_
     assert many_body.count('class="govuk-summary-card"') == 30
     assert one_count == many_count, f"find page: {one_count} queries for 1 match, {many_count} for 30"
     assert many_count <= SEARCH_PAGE_MAX_QUERIES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("search", [selectors.search_people, selectors.find_existing])
+def test_search_ranks_in_the_database_and_sends_no_long_lists_of_ids(practitioner, monkeypatch, search):
+    """More candidates than the ranking statement returns: the page still holds the best of them, so the ranking
+    happened in the database (by name order alone, the near misses, whose names sort first, would fill it), and no
+    statement carries a list of more ids than that statement returns."""
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 2)
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 6)
+    family = services.family_create(actor=practitioner, name="The Rankwell family")
+    near = [_add(practitioner, family, f"A{chr(97 + i)}", "Rankwel", "other_adult", Sex.FEMALE,
+                 datetime.date(1990, 1, 1 + i)) for i in range(10)]
+    best = [_add(practitioner, family, given, "Rankwell", "parent_pr", Sex.MALE, datetime.date(1980, 1, 1))
+            for given in ("Zed", "Zoe")]
+
+    with CaptureQueriesContext(connection) as ctx:
+        matches = search(practitioner, selectors.SearchQuery(family_name="Rankwell"))
+
+    assert [m.person.pk for m in matches] == [p.pk for p in best]
+    assert matches[0].reasons == ["same family name"]
+    assert len(near) + len(best) > selectors.RANK_LIMIT
+    for query in ctx.captured_queries:
+        for listed in re.findall(r" IN \(([^()]*)\)", query["sql"]):
+            assert listed.count(",") + 1 <= selectors.RANK_LIMIT, query["sql"]

@@ -1,5 +1,6 @@
-"""Search asks the access policy which candidates a user may see from the candidates' families
-(selectors._visible_ids); it must agree exactly with policy.people_visible_to."""
+"""Search applies the access policy row by row in its ranking statement (a member of a family the user may see), and
+find-before-create marks each match the user may see the same way; both must agree exactly with
+policy.people_visible_to."""
 
 import pytest
 
@@ -39,6 +40,8 @@ def test_search_scoping_agrees_with_people_visible_to(make, team, council, local
 
     for user in (practitioner, other_practitioner, coordinator, manager, worker):
         expected = set(policy.people_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-        assert selectors._visible_ids(user, ids)[0] == expected, user.email
         found = {m.person.pk for m in selectors.search_people(user, SearchQuery(family_name="Scope"))}
         assert found == expected, user.email
+        matches = selectors.find_existing(user, SearchQuery(family_name="Scope"))
+        assert {m.person.pk for m in matches} == set(ids), user.email
+        assert {m.person.pk for m in matches if m.visible} == expected, user.email
