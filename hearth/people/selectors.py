@@ -353,9 +353,9 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     require_find_before_create(user)
     if query.is_empty:
         return []
-    council_people = Person.objects.filter(council_id=user.agency.council_id).annotate(_visible=_visible(user))
-    matches = _load(user, rank_people(query, council_people))
-    hidden_ids = [m.person.pk for m in matches if not m.person._visible]
+    matches = _load(user, rank_people(query, Person.objects.filter(council_id=user.agency.council_id)))
+    # Visible: a member of a family the user may see, from the page's memberships (each checked by `_load`).
+    hidden_ids = [m.person.pk for m in matches if not m.person.visible_memberships]
     # One query for every hidden match's active lead professional, with their agency.
     leads: dict[int, Involvement] = {}
     lead_rows = (
@@ -368,7 +368,7 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     for involvement in lead_rows:
         leads.setdefault(involvement.member_person_id, involvement)
     for match in matches:
-        if not match.person._visible:
+        if not match.person.visible_memberships:
             match.visible = False
             match.lead_professional = leads.get(match.person.pk)
     audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
