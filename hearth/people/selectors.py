@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
@@ -239,60 +238,76 @@ def _at_postcode(query: SearchQuery) -> Exists:
 
 @dataclass
 class Ranked:
-    """A person found by `rank_people`: the exact score and the reasons, in plain English."""
+    """A person found by `rank_people`: their id, the exact score and the reasons, in plain English."""
 
-    person: Person
+    pk: int
     score: float
     reasons: list[str]
+    family_name: str
+    given_name: str
 
-    @property
-    def pk(self) -> int:
-        return self.person.pk
+
+@dataclass
+class _Candidate:
+    """What the exact score reads of one of the best RANK_LIMIT candidates (plain values: no model instances)."""
+
+    pk: int
+    date_of_birth: date | None
+    nhs_number: str
+    family_name: str
+    given_name: str
+    at_postcode: bool
+    names: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, given name, family name)
 
 
 def rank_people(query: SearchQuery, people: QuerySet[Person]) -> list[Ranked]:
     """The best MAX_RESULTS matches for the query among `people` (the caller's scope, such as the council's people
     or those the user may see), best first. Two statements: the ranking (candidates, scope and coarse score in the
-    database, RANK_LIMIT rows) and the names of those rows."""
+    database, RANK_LIMIT rows of plain values) and the names of those rows."""
     candidates = None if query.is_empty else _candidates(query)
     if candidates is None:
         return []
-    rows = people.filter(pk__in=candidates).annotate(_coarse=_coarse_score(query))
-    if query.postcode:
-        rows = rows.annotate(_at_postcode=_at_postcode(query))
-    rows = (rows.order_by("-_coarse", "family_name", "given_name", "pk")
-            .prefetch_related(Prefetch("names", queryset=PersonName.objects.order_by("pk"), to_attr="search_names"))
-            [:RANK_LIMIT])
+    rows = people.filter(pk__in=candidates).annotate(
+        _coarse=_coarse_score(query),
+        _at_postcode=_at_postcode(query) if query.postcode else Value(False, output_field=BooleanField()))
+    found = {row[0]: _Candidate(*row) for row in (
+        rows.order_by("-_coarse", "family_name", "given_name", "pk")
+        .values_list("pk", "date_of_birth", "nhs_number", "family_name", "given_name", "_at_postcode")[:RANK_LIMIT])}
+    if not found:
+        return []
+    for person_id, kind, given, family in (PersonName.objects.filter(person_id__in=list(found)).order_by("pk")
+                                           .values_list("person_id", "kind", "given_name", "family_name")):
+        found[person_id].names.append((kind, given, family))
     scorer = matching.NameScorer(query.given_name, query.family_name)
-    matches = [m for m in (_exact(query, scorer, person) for person in rows) if m is not None]
-    matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name, m.pk))
+    matches = [m for m in (_exact(query, scorer, c) for c in found.values()) if m is not None]
+    matches.sort(key=lambda m: (-m.score, m.family_name, m.given_name, m.pk))
     return matches[:MAX_RESULTS]
 
 
-def _exact(query: SearchQuery, scorer: matching.NameScorer, person: Person) -> Ranked | None:
+def _exact(query: SearchQuery, scorer: matching.NameScorer, candidate: _Candidate) -> Ranked | None:
     """The exact score of one candidate on every name they have been known by, with the reasons; None when the
     evidence is too weak to show."""
     name_score, reasons = 0.0, []
-    for name in person.search_names:
-        s, r = scorer.score(name.given_name, name.family_name)
+    for kind, given, family in candidate.names:
+        s, r = scorer.score(given, family)
         if s > name_score:
-            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(name.kind, "")
+            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(kind, "")
             name_score, reasons = s, [reason + label for reason in r]
     has_name = bool(query.given_name or query.family_name)
     score = name_score * 0.6 if has_name else 0.0
-    dob_points, dob_why = matching.dob_reason(query.date_of_birth, person.date_of_birth)
+    dob_points, dob_why = matching.dob_reason(query.date_of_birth, candidate.date_of_birth)
     score += dob_points
     if dob_why:
         reasons.append(dob_why)
-    if query.nhs_number and person.nhs_number == query.nhs_number:
+    if query.nhs_number and candidate.nhs_number == query.nhs_number:
         score += 100
         reasons.insert(0, "same NHS number")
-    if getattr(person, "_at_postcode", False):
+    if candidate.at_postcode:
         score += 15
         reasons.append("same postcode")
     strong = (has_name and name_score >= 70) or "same NHS number" in reasons
     if strong or (not has_name and (dob_why or "same postcode" in reasons)):
-        return Ranked(person, round(score, 1), reasons)
+        return Ranked(candidate.pk, round(score, 1), reasons, candidate.family_name, candidate.given_name)
     return None
 
 
@@ -303,17 +318,16 @@ def _visible(user) -> Exists:
 
 
 def _load(user, ranked: list[Ranked]) -> list[Match]:
-    """The matches with their current addresses and the families the user may see (two statements)."""
-    people = [m.person for m in ranked]
-    prefetch_related_objects(
-        people,
+    """The matches' people, with their current addresses and the families the user may see (three statements)."""
+    people = Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family").annotate(
             visible=ExpressionWrapper(policy.visible_through(user, "family_id"), output_field=BooleanField()))),
     )
-    for person in people:
+    by_pk = {person.pk: person for person in people}
+    for person in by_pk.values():
         person.visible_memberships = [m for m in person.memberships.all() if m.visible]
-    return [Match(person=m.person, score=m.score, reasons=m.reasons) for m in ranked]
+    return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons) for m in ranked]
 
 
 def search_people(user, query: SearchQuery) -> list[Match]:
