@@ -34,6 +34,10 @@
    hearth/core/timing.py's middleware; it returns `Server-Timing: app;dur=…, db;dur=…, queries;desc=…`. With one
    client, one request at a time, each page type is requested `--requests` times (taking turns) and the medians
    of its app and SQL time, their ratio and its SQL statement count are reported.
+6. People search and find-before-create on the same database, in-process (benchmarks/search.py, as
+   `python -m benchmarks.run` times them): `--searches` searches of six kinds (exact name, a typo, a nickname,
+   family name and date of birth, NHS number, postcode), each as people search by the coordinator and as
+   find-before-create by the practitioner, inside a transaction with its audit row; median, p95 and the slowest.
 
 The results are printed as Markdown and, for a 250,000-family run (or with `--write-doc`), written into
 docs/performance.md as the section "Mixed reads under load", with the machine's load average (1 minute) before
@@ -69,6 +73,7 @@ PG_BASE = "postgres://postgres@127.0.0.1:5432/"
 USERS = (10, 50, 100, 200)
 DURATION_S = 20
 REQUESTS = 30
+SEARCHES = 204
 SESSIONS = 10
 PASSWORD = "hearth-demo-2026"  # noqa: S105 - the published password of the synthetic demo accounts
 ACCOUNTS = {"coordinator": COORDINATOR, "practitioner": FINDER}
@@ -530,6 +535,54 @@ def server_timing(port: int, sessions: dict[str, list[str]], targets: dict, runs
 # The report.
 
 
+def search_times(env: dict[str, str], args) -> dict | None:
+    """People search and find-before-create timed in-process on the benchmark's database (benchmarks/search.py)."""
+    if not args.searches:
+        return None
+    command = [sys.executable, "-m", "benchmarks.run", "--worker", "--queries", str(args.searches),
+               "--seed", str(args.seed)]
+    before = os.getloadavg()[0]
+    try:
+        out = subprocess.run(command, env=env, cwd=ROOT, check=True, timeout=WORKER_S,  # noqa: S603
+                             stdout=subprocess.PIPE, text=True).stdout
+    except subprocess.TimeoutExpired as e:
+        raise Failed(f"the searches did not finish within {WORKER_S} s") from e
+    except subprocess.CalledProcessError as e:
+        raise Failed(f"the searches failed ({e.returncode})") from e
+    result = json.loads(out.strip().splitlines()[-1])["search"]
+    return {**result, "load": [round(before, 2), round(os.getloadavg()[0], 2)]}
+
+
+def search_lines(search: dict) -> list[str]:
+    lines = [
+        "",
+        f"People search (by the coordinator, only people they may see) and find-before-create (by the practitioner, "
+        f"across the council), timed in-process on the same database: {search['search']['all']['n']} searches of "
+        f"six kinds, each inside a transaction with its audit row (load average before → after "
+        f"{search['load'][0]:.2f} → {search['load'][1]:.2f}).",
+        "",
+        "| Search by | People search: median | p95 | slowest | found* | Find-before-create: median | p95 | slowest "
+        "| found* |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    people, find = search["search"], search["find"]
+    for kind in [*people["by_kind"], "all"]:
+        a = people["all"] if kind == "all" else people["by_kind"][kind]
+        b = find["all"] if kind == "all" else find["by_kind"][kind]
+        if kind == "all":
+            fa = [sum(v[i] for v in people["found"].values()) for i in (0, 1)]
+            fb = [sum(v[i] for v in find["found"].values()) for i in (0, 1)]
+        else:
+            fa, fb = people["found"][kind], find["found"][kind]
+        label = "**All**" if kind == "all" else kind
+        lines.append(f"| {label} | {_num(a['median'])} ms | {_num(a['p95'])} ms | {_num(a['max'])} ms "
+                     f"| {fa[0]}/{fa[1]} | {_num(b['median'])} ms | {_num(b['p95'])} ms | {_num(b['max'])} ms "
+                     f"| {fb[0]}/{fb[1]} |")
+    lines += ["", "\\* found: how often the person a search was drawn from is among its results; for people search, "
+              "out of the searches whose person the coordinator may see."]
+    return lines
+
+
 def _num(value) -> str:
     if value is None:
         return "–"
@@ -588,6 +641,8 @@ def section(r: dict) -> list[str]:
         ratio = "–" if t["ratio"] is None else f"{t['ratio']:.1f}×"
         lines.append(f"| {t['page']} (`{t['path']}`) | {t['n']} | {_num(t['app_ms'])} ms | {_num(t['db_ms'])} ms "
                      f"| {ratio} | {count} | {_num(t['client_ms'])} ms | {t['load'][0]:.2f} → {t['load'][1]:.2f} |")
+    if r.get("search"):
+        lines += search_lines(r["search"])
     if r.get("dropped"):
         lines += ["", "Left out because they did not answer 200 when checked before the load: "
                   + ", ".join(f"{k} ({n})" for k, n in r["dropped"].items()) + "."]
@@ -603,7 +658,7 @@ def section(r: dict) -> list[str]:
         "other than 200 and every socket error or timeout (30 s). Each step starts once the server has finished "
         "what the previous one left queued. The server-time table is measured afterwards, the server started again "
         "with the timing middleware: `app` is the whole request inside Django (middleware, session, view, "
-        "transaction, audit row and its sealing, rendering), `db` the time in SQL statements sent through a cursor "
+        "transaction, audit row, rendering; requests never seal the audit log), `db` the time in SQL statements sent through a cursor "
         "(commits excluded), counted by `connection.execute_wrapper`. Every request also writes its audit row, so "
         "a reused database grows by one audit row a request.",
         "",
@@ -669,6 +724,8 @@ def run(args) -> dict:
     with Server(env, timing=True, workers=args.workers) as server:
         log(f"server time against SQL time: {len(PAGE_TYPES)} page types x {args.requests} requests, one at a time")
         timing = server_timing(server.port, sessions, targets, args.requests)
+    log(f"people search and find-before-create: {args.searches} searches each, in-process")
+    search = search_times(env, args)
 
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -678,7 +735,7 @@ def run(args) -> dict:
         "people": picked["people"], "generated": args.families, "database": {"name": pg["name"], **database},
         "workers": workers, "sessions": args.sessions, "duration": args.duration,
         "users": {k: {"visible_families": v["visible_families"]} for k, v in picked["users"].items()},
-        "dropped": dropped, "steps": steps, "timing": timing,
+        "dropped": dropped, "steps": steps, "timing": timing, "search": search,
     }
 
 
@@ -691,6 +748,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="concurrent users of each step (default " + ",".join(map(str, USERS)) + ")")
     parser.add_argument("--requests", type=int, default=REQUESTS,
                         help=f"requests of each page type for server against SQL time (default {REQUESTS})")
+    parser.add_argument("--searches", type=int, default=SEARCHES,
+                        help=f"searches timed in-process after the load, 0 for none (default {SEARCHES})")
     parser.add_argument("--sessions", type=int, default=SESSIONS, help=f"sign-ins of each user (default {SESSIONS})")
     parser.add_argument("--workers", type=int, help="gunicorn workers (HEARTH_WORKERS; default hearth serve's, 3)")
     parser.add_argument("--seed", type=int, default=1)
