@@ -173,14 +173,11 @@ def family_for_break_glass(user, family_id: int) -> Family:
 
 def break_glass_panel(user, family: Family) -> dict:
     """The family page's break-glass banner: every active use on the family, for anyone who can see the
-    family. One query."""
-    now = timezone.now()
-    uses = list(
-        BreakGlass.objects.filter(family_id=family.pk, expires_at__gt=now,
-                                  family__in=policy.families_visible_to(user).values("pk"))
-        .select_related("user__agency")
-        .order_by("expires_at", "pk")
-    )
+    family (the request's access decision). One query."""
+    if not policy.can_view_family(user, family):
+        return {"active": [], "any": False, "mine": None}
+    uses = list(BreakGlass.objects.filter(family_id=family.pk, expires_at__gt=timezone.now())
+                .select_related("user__agency").order_by("expires_at", "pk"))
     return {"active": uses, "any": bool(uses), "mine": next((u for u in uses if u.user_id == user.pk), None)}
 
 
