@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import CharField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hearth.access import coverage, grants, routes
+from hearth.access.held import Held, HeldGrants
 from hearth.access.models import BreakGlass, Grant, Relationship, Route
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
@@ -175,25 +176,10 @@ def decision(user, family: Family) -> Decision:
     held = cache.get(key)
     if held is not None and not held.stale(now):
         return held
-    rows = list(grants_of(user).filter(family_id=family.pk).values_list("route", "part_only", "read_only",
-                                                                        "expires_at"))
-    full = [r for r in rows if not r[1]]
-    result = _decide(user, family, Held(
-        full=bool(full), writable=any(not r[2] for r in full), any=bool(rows), routes=frozenset(r[0] for r in rows),
-        until=min((r[3] for r in rows if r[3] is not None), default=None)))
+    result = _decide(user, family, Held.from_rows(
+        grants_of(user).filter(family_id=family.pk).values_list("route", "part_only", "read_only", "expires_at")))
     cache[key] = result
     return result
-
-
-@dataclass(frozen=True)
-class Held:
-    """What the user's live grants for one family say, before the locality and the council are considered."""
-
-    full: bool  # a grant to the whole record
-    writable: bool  # a grant to the whole record that is not read-only
-    any: bool
-    routes: frozenset[str]
-    until: datetime | None
 
 
 def _decisions(user) -> dict:
@@ -219,51 +205,19 @@ def _decide(user, family: Family, held: Held) -> Decision:
     return Decision(view, edit, held.any and not view, frozenset(routes), held.until)
 
 
-class _HeldGrants(Func):
-    """The user's live grants for the family in `family_field` of the outer row, as a correlated subquery written
-    out once: `codes` gives each grant as its route, with "!" when it reaches a part only and "~" when it is
-    read-only, joined by commas (NULL when none); `until` the earliest end of a time-limited one. The same rule as
-    `grants_of`, in SQL both databases run; building it costs next to nothing, where the same subqueries built with
-    the ORM cost a detail page several milliseconds of Python."""
-
-    def __init__(self, family_field: str, *, user_id: int, routes: list[str], now: datetime, what: str):
-        self.user_id, self.routes, self.now, self.what = user_id, list(routes), now, what
-        super().__init__(F(family_field), output_field=DateTimeField() if what == "until" else CharField())
-
-    def as_sql(self, compiler, connection, **extra_context):
-        family_sql, family_params = compiler.compile(self.source_expressions[0])
-        code = ("g.route || CASE WHEN g.part_only THEN '!' ELSE '' END || CASE WHEN g.read_only THEN '~' ELSE '' END")
-        if self.what == "until":
-            selected = "MIN(g.expires_at)"
-        elif connection.vendor == "postgresql":
-            selected = f"STRING_AGG({code}, ',')"
-        else:
-            selected = f"GROUP_CONCAT({code})"
-        routes = ", ".join(["%s"] * len(self.routes))
-        # Names from the model and the compiler only; every value is a parameter.
-        sql = (f"(SELECT {selected} FROM {Grant._meta.db_table} g WHERE g.family_id = {family_sql} "  # noqa: S608
-               f"AND g.user_id = %s AND g.route IN ({routes}) AND (g.expires_at IS NULL OR g.expires_at > %s))")
-        return sql, (*family_params, self.user_id, *self.routes,
-                     connection.ops.adapt_datetimefield_value(self.now))
-
-
 def with_decision(queryset: QuerySet, user, family_field: str = "pk") -> QuerySet:
     """The queryset with what `decision` needs from the user's grants for the family at `family_field`, so a
     detail page loads its object and the user's access to it in one statement; then `remember_decision`."""
     held = {"user_id": user.pk, "routes": _routes_held(user), "now": timezone.now()}
-    return queryset.annotate(_grant_codes=_HeldGrants(family_field, what="codes", **held),
-                             _grant_until=_HeldGrants(family_field, what="until", **held))
+    return queryset.annotate(_grant_codes=HeldGrants(family_field, what="codes", **held),
+                             _grant_until=HeldGrants(family_field, what="until", **held))
 
 
 def remember_decision(user, family: Family, row) -> Decision:
     """The decision for a family whose row was loaded `with_decision`, kept for the rest of the request."""
     if not _signed_in(user):
         return NO_ACCESS
-    codes = row._grant_codes.split(",") if row._grant_codes else []
-    full = [c for c in codes if "!" not in c]
-    result = _decide(user, family, Held(
-        full=bool(full), writable=any("~" not in c for c in full), any=bool(codes),
-        routes=frozenset(c.rstrip("!~") for c in codes), until=row._grant_until))
+    result = _decide(user, family, Held.from_codes(row._grant_codes, row._grant_until))
     _decisions(user)[_key(family)] = result
     return result
 

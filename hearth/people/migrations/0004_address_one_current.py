@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='address',
-            constraint=models.UniqueConstraint(condition=models.Q(('to_date__isnull', True)), fields=('person',), name='address_one_current'),
+            constraint=models.UniqueConstraint(condition=models.Q(('to_date__isnull', True)), fields=('person',),
+                                               name='address_one_current'),
         ),
     ]
