@@ -139,11 +139,11 @@ Benchmarks print figures; they are not timed tests, so a slow machine does not f
 ## Targets
 
 - The family page and the search results page issue a fixed number of SQL queries whatever the
-  size of the family or the number of results. `hearth/people/tests/test_query_counts.py` proves
+  size of the family or the number of results. `tests/people/test_query_counts.py` proves
   it (2 members against 10 with their relationships; 1 result against 30, and the same for
   find-before-create), and runs with every `make test`. The family and episode pages send at most
   15 statements each, the same for an empty record as for a full one (the same test, and
-  `hearth/cases/tests/test_query_counts.py`).
+  `tests/cases/test_query_counts.py`).
 - At a large county's size (250,000 families, about 940,000 people, PostgreSQL, 2 cores): the
   dashboard, family and episode pages under 150, 100 and 100 ms at p95, each page's time within 3
   times its own SQL, people search and find-before-create under 50 and 75 ms at p95, and 150

@@ -21,7 +21,7 @@ from hearth.cases import services as case_services
 from hearth.people import services as people_services
 from hearth.people.models import Family, Sex
 from hearth.retention.rules import add_years
-from hearth.retention.tests.helpers import rich_family
+from tests.retention.helpers import rich_family
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import services as sar_services
 

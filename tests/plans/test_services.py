@@ -27,7 +27,7 @@ from hearth.plans.models import (
     ReviewDecision,
 )
 from hearth.plans.services import ProgressInput
-from hearth.plans.tests.conftest import attended, in_days, plan_with_one_action
+from tests.plans.conftest import attended, in_days, plan_with_one_action
 from hearth.sharing.models import Disclosure, DisclosureKind
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind,
 from hearth.people.models import Family, Person
 from hearth.retention import rules, services
 from hearth.retention.rules import add_years
-from hearth.retention.tests.helpers import person, rich_family
+from tests.retention.helpers import person, rich_family
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, due_date
 
 pytestmark = pytest.mark.django_db

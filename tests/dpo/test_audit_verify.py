@@ -1,6 +1,6 @@
 """The audit-log check page: an intact chain, and a row changed or removed directly in the database (bypassing the
 append-only triggers, as someone with database access could), named by the page and by `audit_verify` alike.
-(hearth/governance/tests covers the command on its own.)"""
+(tests/governance covers the command on its own.)"""
 
 import pytest
 from django.core.management import call_command

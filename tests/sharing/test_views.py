@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import AgencyKind, Role
-from hearth.documents.tests.helpers import assert_accessible, read_pdf
+from tests.documents.helpers import assert_accessible, read_pdf
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.sharing import services
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import Role
 from hearth.demo.history import build_long_history
-from hearth.documents.tests.helpers import assert_accessible, heading_levels, read_pdf
+from tests.documents.helpers import assert_accessible, heading_levels, read_pdf
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people import services as people_services
 from hearth.people.models import Sex

@@ -10,7 +10,7 @@ from django.urls import reverse
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.referrals.forms import start_token
 from hearth.referrals.models import Referral, ReferralStatus
-from hearth.referrals.tests.factories import public_form_data
+from tests.referrals.factories import public_form_data
 
 URL = "/request-support"
 

@@ -24,7 +24,7 @@ from hearth.referrals.models import (
     RequesterKind,
     StepDown,
 )
-from hearth.referrals.tests.factories import public_request
+from tests.referrals.factories import public_request
 from hearth.sharing.models import Disclosure, DisclosureKind
 
 YEAR = timezone.localdate().year

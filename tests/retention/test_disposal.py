@@ -22,7 +22,7 @@ from hearth.referrals.models import Referral, ReferralStatus
 from hearth.retention import collector, services
 from hearth.retention.models import DisposalCertificate, RunStatus
 from hearth.retention.rules import add_years
-from hearth.retention.tests.helpers import person, rich_family
+from tests.retention.helpers import person, rich_family
 from hearth.sharing.models import Disclosure
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from hearth.people import services as people
 from hearth.people.models import Sex
 from hearth.referrals import services
 from hearth.referrals.models import AgreementMethod
-from hearth.referrals.tests.factories import public_request
+from tests.referrals.factories import public_request
 
 
 @pytest.fixture(autouse=True)

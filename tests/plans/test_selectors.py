@@ -15,7 +15,7 @@ from hearth.people import services as people
 from hearth.plans import selectors, services
 from hearth.plans.models import Action, Meeting, PlanOutcome, Review, ReviewDecision
 from hearth.plans.services import ProgressInput
-from hearth.plans.tests.conftest import attended, in_days, plan_with_one_action
+from tests.plans.conftest import attended, in_days, plan_with_one_action
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from hearth.access.models import Involvement
 from hearth.cases.models import Episode
 from hearth.plans import services
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
-from hearth.plans.tests.conftest import attended, in_days, plan_with_one_action
+from tests.plans.conftest import attended, in_days, plan_with_one_action
 from hearth.sharing.models import Disclosure
 
 pytestmark = pytest.mark.django_db

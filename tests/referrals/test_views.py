@@ -96,7 +96,7 @@ def test_another_councils_screener_cannot_see_the_referral(client_for, other_scr
 @pytest.mark.django_db
 def test_the_queue_lists_waiting_referrals_oldest_first_then_recent_decisions(client_for, screener, council,
                                                                              practitioner_request):
-    from hearth.referrals.tests.factories import public_request
+    from tests.referrals.factories import public_request
 
     older = services.referral_public_create(council=council, request=public_request())
     Referral.objects.filter(pk=older.pk).update(received_at=timezone.now() - datetime.timedelta(days=2))
