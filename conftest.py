@@ -11,7 +11,7 @@ from hearth.accounts.middleware import renew
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
 from hearth.core import profiles
 from hearth.core.models import Council
-from hearth.people import services as people_services
+from hearth.families import services as people_services
 
 
 def pytest_collection_modifyitems(config, items):

@@ -28,7 +28,7 @@ def build_queries(rng: random.Random, council, count: int) -> list[tuple[str, in
     """(kind, target person id, SearchQuery), drawn repeatably from the generated people."""
     from hearth.people.matching import NICKNAMES
     from hearth.people.models import Address, Person
-    from hearth.people.selectors import SearchQuery
+    from hearth.people.search import SearchQuery
 
     people = Person.objects.filter(council=council)
     ids = list(people.order_by("pk").values_list("pk", flat=True))
@@ -94,7 +94,7 @@ def worker(args) -> None:
     from hearth.access import policy
     from hearth.accounts.models import User
     from hearth.core.models import Council
-    from hearth.people import selectors
+    from hearth.families import selectors
     from hearth.people.models import Family, Person
 
     council = Council.objects.get(code="hearthshire")

@@ -42,6 +42,7 @@ HEARTH_APPS = [
     "people",
     "consent",
     "access",
+    "families",
     "governance",
     "cases",
     "referrals",
@@ -54,6 +55,7 @@ HEARTH_APPS = [
     "retention",
     "dpo",
     "web",
+    "home",
     "demo",
 ]
 
@@ -80,7 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hearth.governance.middleware.AuditContextMiddleware",
-    "hearth.web.middleware.DomainErrorMiddleware",
+    "hearth.access.middleware.DomainErrorMiddleware",
 ]
 # Opt-in, for benchmarks: each response says how long it took and how much of that was SQL (hearth/core/timing.py).
 if env_bool("HEARTH_SERVER_TIMING"):
@@ -96,7 +98,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "hearth.web.jinja.environment",
-            "context_processors": ["hearth.web.context.public_council", "hearth.web.context.session_timeout"],
+            "context_processors": ["hearth.web.context.public_council", "hearth.accounts.context.session_timeout"],
         },
     },
 ]
@@ -133,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 
 # Login protection
 HEARTH_LOCKOUT_ATTEMPTS = int(os.environ.get("HEARTH_LOCKOUT_ATTEMPTS", "5"))

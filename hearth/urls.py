@@ -1,9 +1,10 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("hearth.home.urls")),
     path("", include("hearth.web.urls")),
     path("", include("hearth.accounts.urls")),
-    path("", include("hearth.people.urls")),
+    path("", include("hearth.families.urls")),
     path("", include("hearth.cases.urls")),
     path("", include("hearth.referrals.urls")),
     path("", include("hearth.assessments.urls")),

@@ -5,3 +5,11 @@ class AccessConfig(AppConfig):
     name = "hearth.access"
     label = "access"
     verbose_name = "Access policy"
+
+    def ready(self):
+        from hearth.access import grants
+        from hearth.accounts import events as account_events
+        from hearth.core import events as council_events
+
+        council_events.consent_model_changed.register("access", grants.refresh_council)
+        account_events.user_changed.register("access", grants.refresh_user)

@@ -293,7 +293,7 @@ def can_see_withheld_address(user) -> bool:
 
 
 def can_administer(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.SYSADMIN)
+    return user.is_authenticated and user.is_administrator
 
 
 def can_manage_episode(user, episode) -> bool:

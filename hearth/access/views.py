@@ -18,7 +18,7 @@ def break_glass_open_view(request, family_id: int):
     family = services.family_for_break_glass(request.user, family_id)
     if request.method == "GET" and policy.can_view_family(request.user, family):
         messages.info(request, services.ALREADY_VISIBLE)
-        return redirect("people:family", family_id=family.pk)
+        return redirect("families:family", family_id=family.pk)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -30,7 +30,7 @@ def break_glass_open_view(request, family_id: int):
             messages.success(request, f"You have break-glass access to this family until "
                                       f"{uk_datetime(use.expires_at)}. Your data protection officer and your "
                                       "manager have been told.")
-            return redirect("people:family", family_id=family.pk)
+            return redirect("families:family", family_id=family.pk)
     return render(request, "access/break_glass_open.html", {
         "form": form, "family_id": family.pk, "duration": services.duration_text(),
         "title": "Open a family's record in an emergency",

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hearth.access import policy
 from hearth.accounts import services
 from hearth.accounts.forms import AgencyForm, UserForm
 from hearth.accounts.models import Agency, User
@@ -16,7 +15,7 @@ from hearth.web.forms import apply_domain_error
 
 def _admin_only(view):
     def wrapped(request, *args, **kwargs):
-        if not policy.can_administer(request.user):
+        if not request.user.is_administrator:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

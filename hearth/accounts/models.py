@@ -126,6 +126,11 @@ class User(AbstractBaseUser):
         return bool(self.role_set.intersection(roles))
 
     @property
+    def is_administrator(self) -> bool:
+        """Manages users, agencies and the council profile; reaches no case record by it."""
+        return self.has_role(Role.SYSADMIN)
+
+    @property
     def has_totp(self) -> bool:
         return bool(self.totp_secret and self.totp_confirmed_at)
 

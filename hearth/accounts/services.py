@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.access import grants
+from hearth.accounts import events
 from hearth.accounts.models import Agency, RecoveryCode, Role, Team, User, UserRole
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.governance import audit
@@ -133,7 +133,7 @@ def record_logout(user: User) -> None:
 
 
 def _require_admin(actor) -> None:
-    if not actor.has_role(Role.SYSADMIN):
+    if not actor.is_administrator:
         raise NotPermitted("Only a system administrator can manage users and agencies.")
 
 
@@ -191,7 +191,7 @@ def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: lis
     existing = set(user.roles.values_list("role", flat=True))
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in set(roles) - existing])
     user.__dict__.pop("_role_cache", None)
-    grants.refresh_user(user)  # team, agency and roles decide what the stored grants give
+    events.user_changed.call(user=user)  # team, agency and roles decide what the stored grants give
     audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
     return user
 

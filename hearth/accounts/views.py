@@ -34,13 +34,13 @@ def _finish_login(request, user: User):
     services.record_login(user)
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
-    return redirect("web:dashboard")
+    return redirect("home:dashboard")
 
 
 @login_not_required
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("web:dashboard")
+        return redirect("home:dashboard")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.check_password(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
@@ -144,4 +144,4 @@ def keepalive_view(request):
     renew(request.session)
     if request.headers.get("Sec-Fetch-Dest") == "empty":
         return HttpResponse(status=204)
-    return redirect(request.META.get("HTTP_REFERER") or "web:dashboard")
+    return redirect(request.META.get("HTTP_REFERER") or "home:dashboard")

@@ -43,7 +43,7 @@ def episode_url(episode) -> str:
     try:
         return reverse("cases:episode", kwargs={"episode_id": episode.pk})
     except NoReverseMatch:
-        return reverse("people:family", kwargs={"family_id": episode.family_id})
+        return reverse("families:family", kwargs={"family_id": episode.family_id})
 
 
 def _assessment_url(assessment, anchor: str = "") -> str:

@@ -14,7 +14,7 @@ from hearth.cases import selectors, services
 from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
-from hearth.people import selectors as people_selectors
+from hearth.families import selectors as people_selectors
 from hearth.web.forms import apply_domain_error
 
 # Apps that contribute a panel to the episode page, in page order (see docs/architecture.md).

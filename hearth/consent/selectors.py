@@ -305,7 +305,7 @@ def _summary(state: ConsentState) -> str:
 
 def family_panel(user, family: Family) -> dict:
     """The consent panel on the family page: prompts and a one-line summary. Three queries when `family` comes
-    from `people.selectors.family_detail`, with its members and active involvements."""
+    from `families.selectors.family_detail`, with its members and active involvements."""
     if not policy.can_view_family(user, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     loaded = getattr(family, "_prefetched_objects_cache", {})  # family_detail's members, when it loaded them

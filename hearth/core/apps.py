@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "hearth.core"
     label = "core"
     verbose_name = "Councils and shared rules"
+
+    def ready(self):
+        # The system check that every hook has its entries (hearth.core.hooks).
+        from hearth.core import hooks  # noqa: F401

@@ -16,7 +16,7 @@ from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
 from hearth.documents.forms import RecipientForm
-from hearth.people import selectors as people_selectors
+from hearth.families import selectors as people_selectors
 from hearth.people.models import Family
 from hearth.plans.models import Review
 from hearth.sharing.models import DisclosureKind

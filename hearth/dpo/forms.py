@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from hearth.dpo.models import DataKind, IcoDecision, NoticeAudience, RequestDecision, RequestKind
-from hearth.people.forms import EditPersonForm
+from hearth.families.forms import EditPersonForm
 from hearth.web.forms import GovDateField
 
 TIME_HINT = "Use the 24-hour clock or am and pm, for example 14:30 or 2:30pm"

@@ -28,9 +28,9 @@ from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
 from hearth.dpo.services import bump, now_or, require_governance
+from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import services as people_services
 from hearth.people.models import Disability, Ethnicity, Family, FamilyMember, Person, Sex
 from hearth.sharing import services as sharing_services
 from hearth.sharing.models import DisclosureKind
@@ -152,7 +152,7 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
                         now: datetime.datetime | None = None) -> list[RectificationChange]:
     """Correct the person's details as an accepted rectification request asks, keeping every old value.
 
-    The person is saved by `hearth.people.services.person_correct`, the people app's write for the data protection
+    The person is saved by `hearth.families.services.person_correct`, the people app's write for the data protection
     officer's route to a person (`policy.can_rectify_person`)."""
     person = _require_accepted(actor, rights_request, RequestKind.RECTIFICATION, "changes the person's details")
     now = now_or(now)
@@ -196,7 +196,7 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
                   details: list[str] = (), name_ids: list[int] = (), address_ids: list[int] = (),
                   whole: bool = False, note: str = "", now: datetime.datetime | None = None) -> list[str]:
     """Erase what an accepted erasure request asks: chosen details, other names and addresses, or the whole person
-    record (`hearth.people.services.person_erase`). What was erased is listed on the request, never its value.
+    record (`hearth.families.services.person_erase`). What was erased is listed on the request, never its value.
     Refused while a subject access request about the person is open, or a legal hold covers their family.
     `note` says what else was done by hand (a name removed from a case note, say). Returns the labels erased."""
     person = _require_accepted(actor, rights_request, RequestKind.ERASURE, "erases the person's information")

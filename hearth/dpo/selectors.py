@@ -20,9 +20,9 @@ from hearth.access import policy
 from hearth.core.errors import NotPermitted
 from hearth.dpo import rights
 from hearth.dpo.models import Incident, RectificationChange, Restriction, RightsRequest
+from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import services as people_services
 from hearth.people.models import FamilyMember, NameKind, Person
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 

@@ -12,7 +12,7 @@ from hearth.access import policy
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.dpo import audit_review, forms, rights, selectors, services
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
-from hearth.people.services import PERSON_FIELDS
+from hearth.families.services import PERSON_FIELDS
 from hearth.web.forms import apply_domain_error
 
 ACTIVE = "dpo"

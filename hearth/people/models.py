@@ -64,7 +64,7 @@ class Person(models.Model):
     # Domestic-abuse safety: the address is shown only to roles named in the access policy.
     address_withheld = models.BooleanField("Address must not be disclosed", default=False)
     # Set when the whole record was erased at the person's request: only this placeholder, with no personal
-    # details, stays for the records that refer to it (see `hearth.people.services.person_erase`).
+    # details, stays for the records that refer to it (see `hearth.families.services.person_erase`).
     erased_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,9 +13,9 @@ from hearth.cases.models import Episode
 from hearth.cases.services import TRANSITIONS, open_episode_for
 from hearth.core.errors import NotPermitted
 from hearth.core.models import Council
+from hearth.families import selectors as people_selectors
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import selectors as people_selectors
 from hearth.people.models import Family, FamilyMember
 from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, ReferralStatus, StepDown
 

@@ -16,9 +16,9 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
 from hearth.core import identifiers, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import services as people
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import services as people
 from hearth.people.models import Family, FamilyMember, MemberRole
 from hearth.referrals.models import (
     AgreementMethod,

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hearth.core.errors import DomainError
+from hearth.families import selectors as people_selectors
+from hearth.families.forms import SearchForm
 from hearth.governance.middleware import client_ip
-from hearth.people import selectors as people_selectors
-from hearth.people.forms import SearchForm
-from hearth.people.selectors import SearchQuery
+from hearth.people.search import SearchQuery
 from hearth.referrals import selectors, services
 from hearth.referrals.forms import (
     LinkExistingForm,
@@ -69,7 +69,7 @@ def request_new_view(request, family_id: int):
         else:
             messages.success(request, f"Your request for support has been sent to the Early Help team. Its reference "
                                       f"is {referral.reference}. You will be emailed the outcome.")
-            return redirect("people:family", family_id=family.pk)
+            return redirect("families:family", family_id=family.pk)
     return render(request, "referrals/request_new.html", {
         "form": form, "family": family, "council": family.council,
         "title": f"Request support for {family.name}"})

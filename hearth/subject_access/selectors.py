@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core.errors import NotPermitted
+from hearth.families.selectors import Match
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import selectors as people_selectors
+from hearth.people import search
 from hearth.people.models import Address, FamilyMember, Person
-from hearth.people.selectors import Match, SearchQuery
+from hearth.people.search import SearchQuery
 from hearth.subject_access import compile as compiler
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, Withholding
 
@@ -112,7 +113,7 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
     require_officer(user)
     if query.is_empty:
         return []
-    ranked = people_selectors.rank_people(query, policy.governance_people(user))
+    ranked = search.rank_people(query, policy.governance_people(user))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))}

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hearth.core.errors import DomainError, NotPermitted
+from hearth.families.forms import SearchForm
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people.forms import SearchForm
-from hearth.people.selectors import SearchQuery
+from hearth.people.search import SearchQuery
 from hearth.subject_access import selectors, services
 from hearth.subject_access.forms import (
     CloseForm,

@@ -1,6 +1,5 @@
 from django.conf import settings
 
-from hearth.accounts.middleware import seconds_left
 from hearth.core.models import Council
 
 
@@ -12,10 +11,3 @@ def public_council(request):
     qs = Council.objects.filter(code=code) if code else Council.objects.all()
     councils = list(qs[:2])
     return {"public_council": councils[0] if len(councils) == 1 else None}
-
-
-def session_timeout(request):
-    """The idle timeout and its warning, read per request so a changed setting reaches the page: the seconds left
-    since the session was last renewed (`hearth.accounts.middleware`)."""
-    return {"IDLE_TIMEOUT": seconds_left(getattr(request, "session", None)),
-            "IDLE_WARNING": settings.HEARTH_IDLE_WARNING_SECONDS}

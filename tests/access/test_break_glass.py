@@ -17,8 +17,8 @@ from hearth.access.models import BreakGlass, Grant, Route
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import services as people_services
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import Family, Sex
 
 # Until hearth/urls.py includes hearth.access.urls, these tests serve it themselves.
@@ -379,7 +379,7 @@ def test_break_glass_access_reads_but_does_not_change_the_record(db):
     from hearth.access.models import BreakGlass
     from hearth.accounts.models import Role
     from hearth.core import profiles
-    from hearth.people import services as people
+    from hearth.families import services as people
 
     (council,) = profiles.load(only=["oxfordshire"])
     lead = make_user(council, "lead.bg@example.test", [Role.PRACTITIONER])

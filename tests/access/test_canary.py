@@ -46,7 +46,7 @@ def world(db):
 def test_the_marker_is_in_the_family_for_those_who_may_see_it(world):
     client = Client()
     client.force_login(world.users["lead_professional"])
-    assert MARKER in _text(client.get(reverse("people:family", kwargs={"family_id": world.ids["family_id"]})))
+    assert MARKER in _text(client.get(reverse("families:family", kwargs={"family_id": world.ids["family_id"]})))
     assert MARKER in _text(client.get(reverse("cases:chronology", kwargs={"family_id": world.ids["family_id"]})))
 
 
@@ -55,9 +55,9 @@ def test_no_page_shows_the_marker_to_a_user_who_may_not_see_the_family(world, st
     client = Client(raise_request_exception=False)
     client.force_login(world.users[state])
     leaks = []
-    searches = [f"{reverse('people:search')}?given_name=Alex&family_name=Matrix",
-                f"{reverse('people:family_start')}?given_name=Alex&family_name=Matrix",
-                f"{reverse('people:family_start')}?given_name=Sky&family_name=Matrix",
+    searches = [f"{reverse('families:search')}?given_name=Alex&family_name=Matrix",
+                f"{reverse('families:family_start')}?given_name=Alex&family_name=Matrix",
+                f"{reverse('families:family_start')}?given_name=Sky&family_name=Matrix",
                 "/no-such-page", f"/families/{world.ids['family_id'] + 999}"]
     urls = [_url(name, pattern, world.ids) for name, pattern in url_patterns()
             if name not in SKIP and (routes.ROUTES.get(name) != routes.PUBLIC or name.startswith("referrals:"))
@@ -68,7 +68,7 @@ def test_no_page_shows_the_marker_to_a_user_who_may_not_see_the_family(world, st
             if MARKER in _text(response):
                 leaks.append(f"{method.upper()} {url} ({response.status_code})")
     assert leaks == []
-    assert client.get(reverse("web:dashboard")).status_code == 200  # still signed in: every URL was tried
+    assert client.get(reverse("home:dashboard")).status_code == 200  # still signed in: every URL was tried
 
 
 def test_signed_out_visitors_see_no_marker(world):

@@ -25,9 +25,9 @@ from hearth.assessments.models import Assessment, Contribution
 from hearth.cases import services as cases
 from hearth.consent import services as consent
 from hearth.core.errors import NotPermitted
-from hearth.people import selectors as people_selectors
-from hearth.people import services as people
-from hearth.people.selectors import SearchQuery
+from hearth.families import selectors as people_selectors
+from hearth.families import services as people
+from hearth.people.search import SearchQuery
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ CONTRIBUTOR_OWN_PART = {"assessments:contribution", "assessments:contribution_de
 PART_READERS = {"contributor": CONTRIBUTOR_OWN_PART, "manager_of_the_contributor": {"assessments:contribution"}}
 
 # Pages every user who sees the family can read.
-FAMILY_READ_PAGES = ("people:family", "people:person", "cases:episode", "cases:notes", "cases:chronology",
+FAMILY_READ_PAGES = ("families:family", "families:person", "cases:episode", "cases:notes", "cases:chronology",
                      "assessments:assessment", "outcomes:episode", "plans:plan", "plans:meeting", "plans:review",
                      "consent:family", "sharing:family", "sharing:for_family")
 

@@ -7,8 +7,9 @@ from hearth.access import policy
 from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
-from hearth.people import selectors, services
+from hearth.families import selectors, services
 from hearth.people.models import Sex
+from hearth.people.search import SearchQuery
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_no_one_sees_another_councils_families(practitioner, other_council, fami
 
 @pytest.mark.django_db
 def test_search_lists_only_people_the_user_may_see(practitioner, other_practitioner, person):
-    query = selectors.SearchQuery(family_name="Canary")
+    query = SearchQuery(family_name="Canary")
     assert [m.person.pk for m in selectors.search_people(practitioner, query)] == [person.pk]
     assert selectors.search_people(other_practitioner, query) == []
 
@@ -87,13 +88,13 @@ def test_person_and_search_pages_hide_a_withheld_address_from_practitioners(clie
         actor=practitioner, family=family, role="parent_pr",
         data={"given_name": "Safe", "family_name": "Person", "address_withheld": True},
         address=services.AddressInput(line_1="7 Hidden Way", town="Oxford", postcode="OX4 3LX"))
-    page = client_for(practitioner).get(reverse("people:person", args=[person.pk])).content.decode()
+    page = client_for(practitioner).get(reverse("families:person", args=[person.pk])).content.decode()
     assert "7 Hidden Way" not in page and "must not be disclosed" in page
-    family_page = client_for(practitioner).get(reverse("people:family", args=[family.pk])).content.decode()
+    family_page = client_for(practitioner).get(reverse("families:family", args=[family.pk])).content.decode()
     assert "7 Hidden Way" not in family_page
     social_worker = make("sw@example.test", Role.SOCIAL_WORKER)
     involve(family, social_worker, Involved.SOCIAL_WORK)
-    assert "7 Hidden Way" in client_for(social_worker).get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "7 Hidden Way" in client_for(social_worker).get(reverse("families:person", args=[person.pk])).content.decode()
 
 
 @pytest.mark.django_db

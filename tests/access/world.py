@@ -18,8 +18,8 @@ from hearth.cases.models import CaseNote, Handover
 from hearth.consent import services as consent
 from hearth.consent.models import Agreement
 from hearth.core import profiles
+from hearth.families import services as people
 from hearth.outcomes.models import Reading, Score
-from hearth.people import services as people
 from hearth.plans.models import Action, Meeting, Review
 from hearth.referrals.models import Referral, ReferralKind
 from hearth.sharing.models import Disclosure

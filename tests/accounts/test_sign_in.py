@@ -26,7 +26,7 @@ def _password_step(client, email, password=PASSWORD):
 
 @pytest.mark.django_db
 def test_every_page_but_sign_in_needs_a_signed_in_user(client):
-    response = client.get(reverse("web:dashboard"))
+    response = client.get(reverse("home:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -36,11 +36,11 @@ def test_sign_in_needs_password_then_a_current_security_code(client, enrolled):
     response = _password_step(client, enrolled.email)
     assert response["Location"] == reverse("accounts:two_factor")
     # Not signed in yet: the dashboard still redirects.
-    assert client.get(reverse("web:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
     code = pyotp.TOTP(enrolled.totp_secret).now()
     response = client.post(reverse("accounts:two_factor"), {"code": code})
-    assert response["Location"] == reverse("web:dashboard")
-    assert "My families" in client.get(reverse("web:dashboard")).content.decode()
+    assert response["Location"] == reverse("home:dashboard")
+    assert "My families" in client.get(reverse("home:dashboard")).content.decode()
     assert AuditEvent.objects.filter(actor=enrolled, action=AuditAction.LOGIN).exists()
 
 
@@ -86,7 +86,7 @@ def test_recovery_code_signs_in_once(client, enrolled):
     codes = services.regenerate_recovery_codes(user=enrolled)
     _password_step(client, enrolled.email)
     response = client.post(reverse("accounts:two_factor"), {"code": codes[0]})
-    assert response["Location"] == reverse("web:dashboard")
+    assert response["Location"] == reverse("home:dashboard")
     client.logout()
     _password_step(client, enrolled.email)
     response = client.post(reverse("accounts:two_factor"), {"code": codes[0]})
@@ -119,7 +119,7 @@ def test_demo_exemption_applies_only_when_the_demo_setting_is_on(client, practit
     assert _password_step(client, practitioner.email)["Location"] == reverse("accounts:enrol")
     client.logout()
     settings.DEMO_MODE = True
-    assert _password_step(client, practitioner.email)["Location"] == reverse("web:dashboard")
+    assert _password_step(client, practitioner.email)["Location"] == reverse("home:dashboard")
 
 
 @pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_sign_out_ends_the_session(client_for, practitioner):
     client = client_for(practitioner)
     response = client.post(reverse("accounts:logout_confirm"))
     assert response["Location"] == reverse("accounts:login")
-    assert client.get(reverse("web:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 @pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_the_idle_timer_is_renewed_without_writing_the_session_on_every_request(
     settings.HEARTH_SESSION_RENEW_SECONDS = None  # a tenth of the timeout, at most a minute, as deployed
     time_machine.move_to(timezone.now(), tick=False)
     client = client_for(practitioner)
-    url = reverse("web:dashboard")
+    url = reverse("home:dashboard")
     time_machine.shift(61)
     assert _session_writes(client, url) == 1  # a minute after signing in, a page renews the timer
     page = client.get(url).content.decode()
@@ -182,5 +182,5 @@ def test_password_reset_sends_an_email_with_a_working_link(client, practitioner,
 def test_system_administrator_cannot_open_case_records(client_for, make, family):
     admin = make("ada.admin@example.test", Role.SYSADMIN)
     client = client_for(admin)
-    assert client.get(reverse("people:family", args=[family.pk])).status_code == 403
+    assert client.get(reverse("families:family", args=[family.pk])).status_code == 403
     assert client.get(reverse("accounts:admin_users")).status_code == 200

@@ -10,8 +10,8 @@ from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import services
 from hearth.cases import services as cases_services
+from hearth.families import services as people_services
 from hearth.outcomes import services as outcome_services
-from hearth.people import services as people_services
 from hearth.people.models import Sex
 
 

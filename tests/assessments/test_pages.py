@@ -365,7 +365,7 @@ def test_the_assessment_page_needs_the_same_queries_however_many_parts_it_has(cl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from hearth.people import services as people_services
+    from hearth.families import services as people_services
 
     client = client_for(practitioner)
     url = _url("assessment", assessment_id=assessment.pk)

@@ -22,8 +22,8 @@ from hearth.assessments.models import (
 from hearth.cases import services as cases_services
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import services as people_services
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import FamilyMember
 
 pytestmark = pytest.mark.django_db

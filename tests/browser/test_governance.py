@@ -18,12 +18,12 @@ from pypdf import PdfReader
 
 from hearth.accounts.models import Agency, AgencyKind, Role
 from hearth.cases import services as case_services
-from hearth.people import services as people_services
+from hearth.families import services as people_services
 from hearth.people.models import Family, Sex
 from hearth.retention.rules import add_years
-from tests.retention.helpers import rich_family
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import services as sar_services
+from tests.retention.helpers import rich_family
 
 from .conftest import sign_in
 

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from hearth.accounts.models import AgencyKind
-from hearth.people import services as people_services
+from hearth.families import services as people_services
+from hearth.families.services import AddressInput
 from hearth.people.models import Sex
-from hearth.people.services import AddressInput
 
 from .conftest import sign_in
 

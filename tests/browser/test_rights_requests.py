@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hearth.accounts.models import Agency, AgencyKind, Role
-from hearth.people import services as people_services
+from hearth.families import services as people_services
 from hearth.people.models import Person, Sex
 from hearth.sharing.services import disclosure_record
 

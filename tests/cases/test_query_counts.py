@@ -11,7 +11,7 @@ from hearth.assessments import services as assessments
 from hearth.assessments.models import Assessment, Contribution, ContributionStatus
 from hearth.cases import services as cases
 from hearth.demo.history import build_long_history
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.people.models import Sex
 from hearth.referrals import services as referrals
 from hearth.referrals.models import ContactMethod, StepDown

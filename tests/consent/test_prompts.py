@@ -16,7 +16,7 @@ from hearth.cases.models import LevelChange
 from hearth.consent import selectors, services
 from hearth.consent.models import ShareConsent
 from hearth.core import profiles
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.people.models import FamilyMember
 
 TODAY = timezone.localdate

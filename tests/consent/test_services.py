@@ -11,7 +11,7 @@ from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind, Role
 from hearth.consent import services
 from hearth.core.errors import NotPermitted, ValidationFailed
-from hearth.people import services as people
+from hearth.families import services as people
 
 TODAY = timezone.localdate
 

@@ -13,7 +13,7 @@ from hearth.accounts.models import AgencyKind, Role, Team
 from hearth.consent import services
 from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
 from hearth.core import profiles
-from hearth.people import services as people
+from hearth.families import services as people
 
 TODAY = timezone.localdate
 

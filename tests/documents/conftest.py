@@ -21,10 +21,10 @@ from hearth.assessments.models import (
     ViewMethod,
 )
 from hearth.cases.models import CaseNote, Episode, EpisodeOrigin, NoteType
+from hearth.families import services as people_services
+from hearth.families.services import AddressInput
 from hearth.outcomes.models import Reading, ReadingContext, Score
-from hearth.people import services as people_services
 from hearth.people.models import RelationshipKind, Sex
-from hearth.people.services import AddressInput
 from hearth.plans.models import (
     Action,
     ActionStatus,

@@ -4,8 +4,8 @@ from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
-from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 from hearth.governance.models import AuditAction, AuditEvent
+from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from hearth.accounts.models import Agency, AgencyKind, Role
-from hearth.people import services as people_services
+from hearth.families import services as people_services
 from hearth.people.models import Sex
 
 

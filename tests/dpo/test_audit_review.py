@@ -19,10 +19,10 @@ from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
 from hearth.dpo import audit_review
+from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance import summary as view_summary
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import Family, FamilyMember, Person
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.urls import reverse
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.dpo import rights, selectors
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction
+from hearth.families import services as people_services
+from hearth.families.services import AddressInput
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName, Relationship
-from hearth.people.services import AddressInput
 from hearth.retention import services as retention_services
 from hearth.sharing import services as sharing
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
@@ -194,9 +194,9 @@ def test_a_restriction_stops_changes_and_shares_until_it_is_lifted(dpo, dad, mum
 def test_the_restriction_banner_shows_on_the_family_and_person_pages(dpo, dad, family, practitioner, client_for):
     rq = _accepted(dpo, dad, RequestKind.RESTRICTION)
     client = client_for(practitioner)
-    assert "restriction-banner" not in client.get(reverse("people:family", args=[family.pk])).content.decode()
+    assert "restriction-banner" not in client.get(reverse("families:family", args=[family.pk])).content.decode()
     rights.restriction_apply(actor=dpo, rights_request=rq, version=rq.version, what="Checking the report Qx7")
-    for url in (reverse("people:family", args=[family.pk]), reverse("people:person", args=[dad.pk])):
+    for url in (reverse("families:family", args=[family.pk]), reverse("families:person", args=[dad.pk])):
         page = client.get(url).content.decode()
         assert "restriction-banner" in page and "Checking the report Qx7" in page
         assert "Sam Quillfeather: restricted since" in page

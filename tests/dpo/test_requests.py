@@ -12,8 +12,8 @@ from hearth.accounts.models import Role
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.dpo import rights, selectors
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, RightsRequest
+from hearth.families import services as people_services
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import Person, PersonName
 from hearth.sharing import services as sharing
 from hearth.sharing.models import Disclosure, DisclosureKind

@@ -11,7 +11,7 @@ from hearth.governance.models import AuditAction, AuditEvent
 @pytest.mark.django_db
 def test_viewing_a_family_writes_an_audit_row_with_who_what_and_where(client_for, practitioner, family):
     client = client_for(practitioner)
-    client.get(reverse("people:family", args=[family.pk]), REMOTE_ADDR="10.1.2.3")
+    client.get(reverse("families:family", args=[family.pk]), REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.filter(action=AuditAction.VIEW, family_id=family.pk).get()
     assert event.actor == practitioner
     assert event.object_type == "people.family"
@@ -20,7 +20,7 @@ def test_viewing_a_family_writes_an_audit_row_with_who_what_and_where(client_for
 
 @pytest.mark.django_db
 def test_refused_access_is_audited(client_for, other_practitioner, family):
-    client_for(other_practitioner).get(reverse("people:family", args=[family.pk]))
+    client_for(other_practitioner).get(reverse("families:family", args=[family.pk]))
     assert AuditEvent.objects.filter(actor=other_practitioner, action=AuditAction.DENIED,
                                      object_id=str(family.pk)).exists()
 
@@ -30,8 +30,8 @@ def test_when_the_audit_row_cannot_be_written_the_record_is_not_shown(client_for
     def broken(*args, **kwargs):
         raise audit.AuditUnavailable("down")
 
-    monkeypatch.setattr("hearth.people.selectors.audit.record", broken)
-    response = client_for(practitioner).get(reverse("people:family", args=[family.pk]))
+    monkeypatch.setattr("hearth.families.selectors.audit.record", broken)
+    response = client_for(practitioner).get(reverse("families:family", args=[family.pk]))
     assert response.status_code == 503
     assert family.name not in response.content.decode()
 

@@ -13,9 +13,9 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from hearth.accounts.models import Role
+from hearth.families import services as people_services
 from hearth.governance import audit, beside_server, sealer, summary
 from hearth.governance.models import AuditAction, AuditChainHead, AuditEvent, RecordViewDay, ViewerDay
-from hearth.people import services as people_services
 
 
 def _rows(user, n, **extra):
@@ -31,7 +31,7 @@ def _chain_is_whole():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_request_leaves_its_audit_row_unsealed_after_it_commits(client_for, practitioner, family):
-    client_for(practitioner).get(reverse("people:family", args=[family.pk]))
+    client_for(practitioner).get(reverse("families:family", args=[family.pk]))
     event = AuditEvent.objects.get(action=AuditAction.VIEW, family_id=family.pk)
     assert event.seq is None and event.hash == ""
     assert not AuditChainHead.objects.filter(last_seq__gt=0).exists()

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hearth.access.models import Relationship as Involved
-from hearth.people import selectors, services
+from hearth.families import selectors, services
+from hearth.families.services import AddressInput
 from hearth.people.models import NameKind, RelationshipKind, Sex
-from hearth.people.services import AddressInput
 
 # Every statement, from the session and the signed-in user to the audit row (the `page_queries` fixture): the
 # family page with its episodes, notes, consent, break-glass, sharing and restriction panels.
@@ -139,10 +139,10 @@ def test_the_family_page_sends_the_same_statements_for_an_empty_family_and_a_ful
     mash = make("mo.mash@example.test", Role.MASH_SCREENER)
     _fill(large, practitioner, other_practitioner, mash, make("di.dpo@example.test", Role.DPO))
     client = client_for(practitioner)
-    client.get(reverse("web:dashboard"))  # settle the session before counting
+    client.get(reverse("home:dashboard"))  # settle the session before counting
 
-    small_statements, small_body = page_queries(client, reverse("people:family", args=[small.pk]))
-    large_statements, large_body = page_queries(client, reverse("people:family", args=[large.pk]))
+    small_statements, small_body = page_queries(client, reverse("families:family", args=[small.pk]))
+    large_statements, large_body = page_queries(client, reverse("families:family", args=[large.pk]))
 
     assert small_body.count('href="/people/') >= 2
     assert "ChildH Large" in large_body and "is the sibling of" in large_body
@@ -166,10 +166,10 @@ def test_search_results_page_issues_the_same_number_of_queries_for_1_and_30_resu
             services.person_add_name(actor=practitioner, person=person, kind=NameKind.PREVIOUS,
                                      given_name=person.given_name, family_name="Earlier")
     client = client_for(practitioner)
-    client.get(reverse("web:dashboard"))
+    client.get(reverse("home:dashboard"))
 
-    one_count, one_body = _count(client, reverse("people:search"), {"family_name": "Onlyone"})
-    many_count, many_body = _count(client, reverse("people:search"), {"family_name": "Manyfold"})
+    one_count, one_body = _count(client, reverse("families:search"), {"family_name": "Onlyone"})
+    many_count, many_body = _count(client, reverse("families:search"), {"family_name": "Manyfold"})
 
     assert "1 person found" in one_body
     assert "30 people found" in many_body
@@ -193,10 +193,10 @@ def test_find_before_create_page_issues_the_same_number_of_queries_for_1_and_30_
         if i % 4 == 1:
             involve(family, other_practitioner, Involved.LEAD_PROFESSIONAL)
     client = client_for(practitioner)
-    client.get(reverse("web:dashboard"))
+    client.get(reverse("home:dashboard"))
 
-    one_count, one_body = _count(client, reverse("people:family_start"), {"family_name": "Onlyone"})
-    many_count, many_body = _count(client, reverse("people:family_start"), {"family_name": "Manyfold"})
+    one_count, one_body = _count(client, reverse("families:family_start"), {"family_name": "Onlyone"})
+    many_count, many_body = _count(client, reverse("families:family_start"), {"family_name": "Manyfold"})
 
     assert "A record you cannot see" in one_body and "Olu Other" in one_body
     assert "A record you cannot see" in many_body
@@ -211,8 +211,8 @@ def test_search_ranks_in_the_database_and_sends_no_long_lists_of_ids(practitione
     """More candidates than the ranking statement returns: the page still holds the best of them, so the ranking
     happened in the database (by name order alone, the near misses, whose names sort first, would fill it), and no
     statement carries a list of more ids than that statement returns."""
-    monkeypatch.setattr(selectors, "MAX_RESULTS", 2)
-    monkeypatch.setattr(selectors, "RANK_LIMIT", 6)
+    monkeypatch.setattr(people_search, "MAX_RESULTS", 2)
+    monkeypatch.setattr(people_search, "RANK_LIMIT", 6)
     family = services.family_create(actor=practitioner, name="The Rankwell family")
     near = [_add(practitioner, family, f"A{chr(97 + i)}", "Rankwel", "other_adult", Sex.FEMALE,
                  datetime.date(1990, 1, 1 + i)) for i in range(10)]
@@ -220,11 +220,11 @@ def test_search_ranks_in_the_database_and_sends_no_long_lists_of_ids(practitione
             for given in ("Zed", "Zoe")]
 
     with CaptureQueriesContext(connection) as ctx:
-        matches = search(practitioner, selectors.SearchQuery(family_name="Rankwell"))
+        matches = search(practitioner, people_search.SearchQuery(family_name="Rankwell"))
 
     assert [m.person.pk for m in matches] == [p.pk for p in best]
     assert matches[0].reasons == ["same family name"]
-    assert len(near) + len(best) > selectors.RANK_LIMIT
+    assert len(near) + len(best) > people_search.RANK_LIMIT
     for query in ctx.captured_queries:
         for listed in re.findall(r" IN \(([^()]*)\)", query["sql"]):
-            assert listed.count(",") + 1 <= selectors.RANK_LIMIT, query["sql"]
+            assert listed.count(",") + 1 <= people_search.RANK_LIMIT, query["sql"]

@@ -4,9 +4,9 @@ import pytest
 
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind
-from hearth.people import selectors, services
+from hearth.families import selectors, services
 from hearth.people.models import NameKind, Sex
-from hearth.people.selectors import SearchQuery
+from hearth.people.search import SearchQuery
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from hearth.access import policy
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Role
-from hearth.people import selectors, services
+from hearth.families import selectors, services
 from hearth.people.models import Person
-from hearth.people.selectors import SearchQuery
+from hearth.people.search import SearchQuery
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.people import genogram, services
+from hearth.families import services
+from hearth.people import genogram
 from hearth.people.models import Address, RelationshipKind, Sex
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.cases import services as cases
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.people.models import Sex
 from hearth.plans import services
 from hearth.plans.models import Meeting, MeetingKind

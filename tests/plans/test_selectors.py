@@ -11,7 +11,7 @@ from hearth.accounts.models import Role, Team
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.plans import selectors, services
 from hearth.plans.models import Action, Meeting, PlanOutcome, Review, ReviewDecision
 from hearth.plans.services import ProgressInput

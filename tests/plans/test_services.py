@@ -27,8 +27,8 @@ from hearth.plans.models import (
     ReviewDecision,
 )
 from hearth.plans.services import ProgressInput
-from tests.plans.conftest import attended, in_days, plan_with_one_action
 from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.plans.conftest import attended, in_days, plan_with_one_action
 
 pytestmark = pytest.mark.django_db
 
@@ -312,7 +312,7 @@ def test_an_action_can_be_owned_by_an_agency_or_a_family_member(episode, practit
 
 
 def test_a_person_outside_the_family_cannot_own_an_action(episode, practitioner, make):
-    from hearth.people import services as people
+    from hearth.families import services as people
 
     other_family = people.family_create(actor=practitioner, name="The Otherfamily family")
     outsider = people.person_create(actor=practitioner, family=other_family, role="parent_pr",
@@ -491,7 +491,7 @@ def test_the_plan_is_agreed_when_the_last_missing_piece_arrives_after_the_meetin
     from hearth.cases import services as cases
     from hearth.cases.models import EpisodeStatus
     from hearth.core import profiles
-    from hearth.people import services as people
+    from hearth.families import services as people
     from hearth.plans import services
 
     (council,) = profiles.load(only=["oxfordshire"])

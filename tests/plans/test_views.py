@@ -10,8 +10,8 @@ from hearth.access.models import Involvement
 from hearth.cases.models import Episode
 from hearth.plans import services
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
-from tests.plans.conftest import attended, in_days, plan_with_one_action
 from hearth.sharing.models import Disclosure
+from tests.plans.conftest import attended, in_days, plan_with_one_action
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
 from hearth.cases import services as cases
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.people.models import Sex
 from hearth.referrals import services
 from hearth.referrals.models import AgreementMethod

@@ -10,8 +10,8 @@ from hearth.cases import services as cases
 from hearth.cases.models import EpisodeOrigin, EpisodeStatus, LevelChange, LevelSource
 from hearth.cases.services import TransitionRefused
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import services as people
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people
 from hearth.people.models import FamilyMember
 from hearth.referrals import services
 from hearth.referrals.models import (
@@ -24,8 +24,8 @@ from hearth.referrals.models import (
     RequesterKind,
     StepDown,
 )
-from tests.referrals.factories import public_request
 from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.referrals.factories import public_request
 
 YEAR = timezone.localdate().year
 

@@ -39,7 +39,7 @@ def test_a_practitioner_sends_a_request_and_is_told_its_reference(client_for, pr
                                  "family_agrees": "yes", "agreement_method": "written",
                                  "agreement_given_by": "Their mother"}, follow=True)
     referral = Referral.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("people:family", args=[family.pk])
+    assert response.redirect_chain[-1][0] == reverse("families:family", args=[family.pk])
     assert referral.reference in response.content.decode()
     assert referral.family == family and referral.requester_agency == "Hill School"
 

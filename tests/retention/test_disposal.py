@@ -22,8 +22,8 @@ from hearth.referrals.models import Referral, ReferralStatus
 from hearth.retention import collector, services
 from hearth.retention.models import DisposalCertificate, RunStatus
 from hearth.retention.rules import add_years
-from tests.retention.helpers import person, rich_family
 from hearth.sharing.models import Disclosure
+from tests.retention.helpers import person, rich_family
 
 pytestmark = pytest.mark.django_db
 

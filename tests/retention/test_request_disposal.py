@@ -11,8 +11,8 @@ from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind,
 from hearth.people.models import Family, Person
 from hearth.retention import rules, services
 from hearth.retention.rules import add_years
-from tests.retention.helpers import person, rich_family
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, due_date
+from tests.retention.helpers import person, rich_family
 
 pytestmark = pytest.mark.django_db
 

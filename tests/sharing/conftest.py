@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from hearth.accounts.models import Agency, AgencyKind
-from hearth.people import services as people_services
+from hearth.families import services as people_services
 from hearth.people.models import Sex
 
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import AgencyKind, Role
-from tests.documents.helpers import assert_accessible, read_pdf
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.sharing import services
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
+from tests.documents.helpers import assert_accessible, read_pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

@@ -12,8 +12,8 @@ from hearth.accounts.models import Role
 from hearth.assessments.models import Assessment, AssessmentStatus, ChildView, Contribution, Section
 from hearth.cases.models import CaseNote, Episode, EpisodeOrigin, EpisodeStatus, LevelChange, LevelSource
 from hearth.consent.models import Agreement, ShareConsent
+from hearth.families import services as people_services
 from hearth.outcomes.models import Reading, Score
-from hearth.people import services as people_services
 from hearth.people.models import Sex
 from hearth.plans.models import Action, Meeting, MeetingKind, MeetingStatus, Review
 from hearth.referrals.models import Referral

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from hearth.accounts.models import Role
 from hearth.demo.history import build_long_history
-from tests.documents.helpers import assert_accessible, heading_levels, read_pdf
+from hearth.families import services as people_services
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.people import services as people_services
 from hearth.people.models import Sex
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import services
 from hearth.subject_access.compile import bundle_json, bundle_pdf, compile_bundle
+from tests.documents.helpers import assert_accessible, heading_levels, read_pdf
 
 pytestmark = pytest.mark.django_db
 

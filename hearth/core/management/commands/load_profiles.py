@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hearth.access import grants
-from hearth.core import profiles
+from hearth.core import events, profiles
 from hearth.core.models import Council
 
 
@@ -28,5 +27,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {council.name} ({council.code})")
             if council.code in models_before and models_before[council.code] != council.consent_model:
                 # Under a public-task model consent does not gate partners: every family's access changes.
-                grants.refresh_council(council)
+                events.consent_model_changed.call(council=council)
                 self.stdout.write(f"Recomputed access to {council.name}'s families for its new consent model")

@@ -6,7 +6,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hearth.people import services as people
+from hearth.families import services as people
 from hearth.people.models import Family
 
 

@@ -223,7 +223,7 @@ def person_correct(*, actor, person: Person, version: int, data: dict, rectifica
 
 def field_label(name: str) -> str:
     """The label the person form gives a detail ("Phone number", "Date of birth")."""
-    from hearth.people.forms import PersonForm
+    from hearth.families.forms import PersonForm
 
     field = PersonForm.base_fields.get(name)
     return str(field.label) if field is not None else str(Person._meta.get_field(name).verbose_name).capitalize()

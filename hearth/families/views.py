@@ -11,8 +11,8 @@ from hearth.cases import selectors as case_selectors
 from hearth.consent import selectors as consent_selectors
 from hearth.core.errors import DomainError
 from hearth.dpo import selectors as dpo_selectors
-from hearth.people import genogram, selectors, services
-from hearth.people.forms import (
+from hearth.families import selectors, services
+from hearth.families.forms import (
     AddressForm,
     EditPersonForm,
     MemberRoleForm,
@@ -22,8 +22,9 @@ from hearth.people.forms import (
     RelationshipForm,
     SearchForm,
 )
-from hearth.people.selectors import SearchQuery
-from hearth.people.services import AddressInput, person_create
+from hearth.families.services import AddressInput, person_create
+from hearth.people import genogram
+from hearth.people.search import SearchQuery
 from hearth.sharing import selectors as sharing_selectors
 from hearth.web.forms import apply_domain_error
 
@@ -41,7 +42,7 @@ def search_view(request):
     results = None
     if submitted and form.is_valid():
         results = selectors.search_people(request.user, _query(form.cleaned_data))
-    return render(request, "people/search.html", {
+    return render(request, "families/search.html", {
         "form": form, "results": results, "title": "Search people", "active": "search"})
 
 
@@ -57,10 +58,10 @@ def find_view(request, family_id: int | None = None):
         matches = selectors.find_existing(request.user, _query(form.cleaned_data))
         params = {k: request.GET.get(k, "") for k in (*SEARCH_FIELDS, "date_of_birth-day", "date_of_birth-month",
                                                       "date_of_birth-year") if request.GET.get(k)}
-        target = reverse("people:member_new", args=[family.pk]) if family else reverse("people:family_new")
+        target = reverse("families:member_new", args=[family.pk]) if family else reverse("families:family_new")
         create_url = f"{target}?{urlencode(params)}"
     title = f"Add a person to {family.name}" if family else "Start a new family record"
-    return render(request, "people/find.html", {
+    return render(request, "families/find.html", {
         "form": form, "matches": matches, "family": family, "create_url": create_url, "title": title,
         "active": "new",
     })
@@ -123,8 +124,8 @@ def family_new_view(request):
                     apply_domain_error(form, exc)
             else:
                 messages.success(request, f"{family.name} has been created.")
-                return redirect("people:family", family_id=family.pk)
-    return render(request, "people/person_new.html", {
+                return redirect("families:family", family_id=family.pk)
+    return render(request, "families/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": family_form,
         "duplicates": duplicates, "family": None, "title": "Start a new family record", "active": "new",
         "form": _FormGroup(person_form, address_form, family_form),
@@ -150,8 +151,8 @@ def member_new_view(request, family_id: int):
                     apply_domain_error(form, exc)
             else:
                 messages.success(request, f"{person.full_name} has been added to {family.name}.")
-                return redirect("people:family", family_id=family.pk)
-    return render(request, "people/person_new.html", {
+                return redirect("families:family", family_id=family.pk)
+    return render(request, "families/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": role_form,
         "duplicates": duplicates, "family": family, "title": f"Add a person to {family.name}", "active": "new",
         "form": _FormGroup(person_form, address_form, role_form),
@@ -172,8 +173,8 @@ def member_add_existing_view(request, family_id: int, person_id: int):
             apply_domain_error(form, exc)
         else:
             messages.success(request, f"{person.full_name} has been added to {family.name}.")
-            return redirect("people:family", family_id=family.pk)
-    return render(request, "people/member_existing.html", {
+            return redirect("families:family", family_id=family.pk)
+    return render(request, "families/member_existing.html", {
         "form": form, "family": family, "person": person, "title": f"Add {person.full_name} to {family.name}"})
 
 
@@ -193,7 +194,7 @@ def family_view(request, family_id: int):
     members = list(family.members.all())
     svg, text = genogram.build(members, family.relationships)
     episodes = case_selectors.family_episodes(request.user, family)
-    return render(request, "people/family.html", {
+    return render(request, "families/family.html", {
         "family": family, "members": members, "genogram_svg": svg, "genogram_text": text,
         "title": family.name, "council": family.council,
         "open_episode": next((e for e in episodes if e.is_open), None),
@@ -222,14 +223,14 @@ def relationship_new_view(request, family_id: int):
             apply_domain_error(form, exc)
         else:
             messages.success(request, "The relationship has been recorded.")
-            return redirect("people:family", family_id=family.pk)
-    return render(request, "people/relationship_new.html", {
+            return redirect("families:family", family_id=family.pk)
+    return render(request, "families/relationship_new.html", {
         "form": form, "family": family, "title": f"Record a relationship in {family.name}"})
 
 
 def person_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
-    return render(request, "people/person.html", {
+    return render(request, "families/person.html", {
         "person": person, "title": person.full_name,
         "restrictions": dpo_selectors.restrictions_in_force(person_id=person.pk)})
 
@@ -248,8 +249,8 @@ def person_edit_view(request, person_id: int):
             apply_domain_error(form, exc)
         else:
             messages.success(request, "The person's details have been saved.")
-            return redirect("people:person", person_id=person.pk)
-    return render(request, "people/person_edit.html", {
+            return redirect("families:person", person_id=person.pk)
+    return render(request, "families/person_edit.html", {
         "form": form, "person": person, "title": f"Change {person.full_name}'s details"})
 
 
@@ -264,8 +265,8 @@ def person_name_new_view(request, person_id: int):
             apply_domain_error(form, exc)
         else:
             messages.success(request, "The name has been added.")
-            return redirect("people:person", person_id=person.pk)
-    return render(request, "people/name_new.html", {"form": form, "person": person, "title": "Add a name"})
+            return redirect("families:person", person_id=person.pk)
+    return render(request, "families/name_new.html", {"form": form, "person": person, "title": "Add a name"})
 
 
 def person_address_new_view(request, person_id: int):
@@ -279,7 +280,7 @@ def person_address_new_view(request, person_id: int):
             apply_domain_error(form, exc)
         else:
             messages.success(request, "The new address has been recorded. The previous one is kept in the history.")
-            return redirect("people:person", person_id=person.pk)
-    return render(request, "people/address_new.html", {"form": form, "person": person, "title": "Record a new address"})
+            return redirect("families:person", person_id=person.pk)
+    return render(request, "families/address_new.html", {"form": form, "person": person, "title": "Record a new address"})
 
 

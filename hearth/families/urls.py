@@ -1,8 +1,8 @@
 from django.urls import path
 
-from hearth.people import views
+from hearth.families import views
 
-app_name = "people"
+app_name = "families"
 
 urlpatterns = [
     path("people/search", views.search_view, name="search"),
