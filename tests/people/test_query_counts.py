@@ -17,6 +17,7 @@ from django.urls import reverse
 from hearth.access.models import Relationship as Involved
 from hearth.families import selectors, services
 from hearth.families.services import AddressInput
+from hearth.people import search as people_search
 from hearth.people.models import NameKind, RelationshipKind, Sex
 
 # Every statement, from the session and the signed-in user to the audit row (the `page_queries` fixture): the
