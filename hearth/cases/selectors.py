@@ -168,6 +168,14 @@ def family_notes(user, family: Family, *, limit: int | None = None) -> list[Case
     return list(notes[:limit] if limit else notes)
 
 
+def family_page_panel(user, family: Family) -> dict:
+    """The family page's Early Help section: the open episode, the earlier ones and the latest case notes."""
+    episodes = family_episodes(user, family)
+    return {"open_episode": next((e for e in episodes if e.is_open), None),
+            "past_episodes": [e for e in episodes if not e.is_open],
+            "recent_notes": family_notes(user, family, limit=5)}
+
+
 def note_for_update(user, note_id: int) -> CaseNote:
     note = CaseNote.objects.filter(pk=note_id, family__in=policy.families_visible_to(user)).select_related(
         "family").first()

@@ -1,39 +1,21 @@
 """Episode pages: start, the episode record, level, lead professional and handover, closure; notes and chronology."""
 
-import importlib
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.exceptions import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from hearth.access import policy
-from hearth.cases import selectors, services
+from hearth.cases import panels, selectors, services
 from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.families import selectors as people_selectors
 from hearth.web.forms import apply_domain_error
 
-# Apps that contribute a panel to the episode page, in page order (see docs/architecture.md).
-PANEL_APPS = ("assessments", "outcomes", "plans", "referrals")
 # Transitions a user may make directly from the episode page; the others follow from other actions
 # (a TAF meeting agreeing the plan, a step-up referral, MASH's decision).
 MANUAL_TRANSITIONS = ("social_work_concluded",)
-
-
-def _panels(user, episode) -> list[tuple[str, dict]]:
-    panels = []
-    for app in PANEL_APPS:
-        try:
-            selector = importlib.import_module(f"hearth.{app}.selectors").episode_panel
-            get_template(f"{app}/_episode_panel.html")
-        except (ImportError, AttributeError, TemplateDoesNotExist):
-            continue
-        panels.append((f"{app}/_episode_panel.html", selector(user, episode)))
-    return panels
 
 
 def episode_start_view(request, family_id: int):
@@ -61,7 +43,7 @@ def episode_view(request, episode_id: int):
     episode = selectors.episode_detail(request.user, episode_id)
     council = episode.family.council
     return render(request, "cases/episode.html", {
-        "episode": episode, "family": episode.family, "council": council, "panels": _panels(request.user, episode),
+        "episode": episode, "family": episode.family, "council": council, "panels": panels.episode_page.panels(request.user, episode).get("journey", []),
         "can_manage": policy.can_manage_episode(request.user, episode),
         "manual_transitions": [t for t in services.allowed_transitions(episode) if t.name in MANUAL_TRANSITIONS],
         "planned_handover": episode.planned_handover,

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ConsentConfig(AppConfig):
     name = "hearth.consent"
     label = "consent"
+
+    def ready(self):
+        from hearth.consent import selectors
+        from hearth.core.hooks import Panel
+        from hearth.families import panels
+
+        panels.family_page.register("consent", Panel("summary", "consent/_family_panel.html", selectors.family_panel),
+                                    order=10)

@@ -21,8 +21,18 @@ _HOOKS: list["Hook"] = []
 class Entry:
     app: str
     key: str
-    fn: Callable[..., Any]
+    item: Any  # a function to call, or what the hook collects (a `Panel`)
     order: int
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of a page that a higher app contributes to a lower app's page: where on the page it goes (`slot`),
+    its template, and `load(user, record)`, which returns what the template reads as `panel`."""
+
+    slot: str
+    template: str
+    load: Callable[[Any, Any], Any]
 
 
 @dataclass(eq=False)
@@ -37,26 +47,34 @@ class Hook:
     def __post_init__(self):
         _HOOKS.append(self)
 
-    def register(self, app: str, fn: Callable[..., Any], *, key: str = "", order: int = 0) -> Callable[..., Any]:
-        key = key or fn.__name__
+    def register(self, app: str, item: Any, *, key: str = "", order: int = 0) -> Any:
+        key = key or getattr(item, "__name__", "") or getattr(item, "template", "")
         if any(e.app == app and e.key == key for e in self.entries):
             raise ImproperlyConfigured(f"{app} registered {key!r} with the hook {self.name!r} twice")
-        self.entries.append(Entry(app=app, key=key, fn=fn, order=order))
+        self.entries.append(Entry(app=app, key=key, item=item, order=order))
         self.entries.sort(key=lambda e: e.order)
-        return fn
+        return item
 
     def missing(self) -> list[str]:
         present = {e.app for e in self.entries}
         return [app for app in self.expects if app not in present]
 
-    def __iter__(self):
+    def items(self) -> list[Any]:
+        """What was registered, in order; refuses while an expected app has not registered."""
         if missing := self.missing():
             raise ImproperlyConfigured(f"The hook {self.name!r} has no entry from {', '.join(missing)}")
-        return iter(list(self.entries))
+        return [entry.item for entry in self.entries]
 
     def call(self, **kwargs) -> list[Any]:
-        """Run every entry with the same arguments; their answers in order."""
-        return [entry.fn(**kwargs) for entry in self]
+        """Run every registered function with the same arguments; their answers in order."""
+        return [fn(**kwargs) for fn in self.items()]
+
+    def panels(self, user, record) -> dict[str, list[tuple[str, Any]]]:
+        """For a hook of `Panel`s: each slot's (template, what it shows), in order, loaded for this record."""
+        slots: dict[str, list[tuple[str, Any]]] = {}
+        for panel in self.items():
+            slots.setdefault(panel.slot, []).append((panel.template, panel.load(user, record)))
+        return slots
 
 
 def all_hooks() -> list[Hook]:

@@ -7,11 +7,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from hearth.access import services as access_services
-from hearth.cases import selectors as case_selectors
-from hearth.consent import selectors as consent_selectors
 from hearth.core.errors import DomainError
-from hearth.dpo import selectors as dpo_selectors
-from hearth.families import selectors, services
+from hearth.families import panels, selectors, services
 from hearth.families.forms import (
     AddressForm,
     EditPersonForm,
@@ -25,7 +22,6 @@ from hearth.families.forms import (
 from hearth.families.services import AddressInput, person_create
 from hearth.people import genogram
 from hearth.people.search import SearchQuery
-from hearth.sharing import selectors as sharing_selectors
 from hearth.web.forms import apply_domain_error
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
@@ -193,17 +189,11 @@ def family_view(request, family_id: int):
     family = selectors.family_detail(request.user, family_id)
     members = list(family.members.all())
     svg, text = genogram.build(members, family.relationships)
-    episodes = case_selectors.family_episodes(request.user, family)
     return render(request, "families/family.html", {
         "family": family, "members": members, "genogram_svg": svg, "genogram_text": text,
         "title": family.name, "council": family.council,
-        "open_episode": next((e for e in episodes if e.is_open), None),
-        "past_episodes": [e for e in episodes if not e.is_open],
-        "recent_notes": case_selectors.family_notes(request.user, family, limit=5),
-        "consent_panel": consent_selectors.family_panel(request.user, family),
         "break_glass": access_services.break_glass_panel(request.user, family),
-        "sharing_panel": sharing_selectors.family_panel(request.user, family),
-        "restrictions": dpo_selectors.restrictions_in_force(family_id=family.pk),
+        "panels": panels.family_page.panels(request.user, family),
     })
 
 
@@ -231,8 +221,7 @@ def relationship_new_view(request, family_id: int):
 def person_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     return render(request, "families/person.html", {
-        "person": person, "title": person.full_name,
-        "restrictions": dpo_selectors.restrictions_in_force(person_id=person.pk)})
+        "person": person, "title": person.full_name, "panels": panels.person_page.panels(request.user, person)})
 
 
 def person_edit_view(request, person_id: int):
