@@ -6,9 +6,11 @@ class AssessmentsConfig(AppConfig):
     label = "assessments"
 
     def ready(self):
-        from hearth.cases import panels
+        from hearth.assessments import selectors, services
+        from hearth.cases import journey, panels
         from hearth.core.hooks import Panel
-        from hearth.assessments import selectors
 
         panel = Panel("journey", "assessments/_episode_panel.html", selectors.episode_panel)
         panels.episode_page.register("assessments", panel, order=10)
+        journey.transition_checks.register("assessments", services.plan_needs_completed_assessment)
+        journey.episode_closed.register("assessments", services.mark_drafts_not_completed, order=20)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import Relationship as Involved
-from hearth.assessments import selectors
+from hearth.assessments import events, selectors
 from hearth.assessments.models import (
     REQUIRED_SECTIONS,
     Assessment,
@@ -394,11 +394,9 @@ def assessment_complete(*, actor, assessment: Assessment) -> Assessment:
     assessment.save(update_fields=["status", "completed_by", "completed_at"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
                  detail={"completed": True, "number": assessment.number})
-    # If the Team Around the Family has already met and set out the plan, completing the assessment is
+    # If the Team Around the Family has already met and set out the plan, completing the assessment may be
     # the last thing the plan was waiting for.
-    from hearth.plans.services import agree_plan_if_ready
-
-    agree_plan_if_ready(actor=actor, episode=assessment.episode)
+    events.assessment_completed.call(actor=actor, episode=assessment.episode)
     return assessment
 
 
@@ -444,3 +442,19 @@ def assessment_new_version(*, actor, assessment: Assessment) -> Assessment:
     audit.record(actor=actor, action=AuditAction.CREATE, obj=new, family_id=new.family_id,
                  detail={"number": new.number, "previous": assessment.pk})
     return new
+
+
+# --- what the assessment adds to the episode's status changes (cases.journey) -------------------------------------
+
+
+def plan_needs_completed_assessment(*, episode, transition: str) -> str:
+    if transition == "plan_agreed" and not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
+        return "Complete the Early Help Assessment before agreeing the plan."
+    return ""
+
+
+def mark_drafts_not_completed(*, actor, episode, closure, open_work) -> None:
+    """A draft assessment cannot be finished once its episode is closed: it is kept, marked as such, so that a
+    later episode can start a new one."""
+    Assessment.objects.filter(episode=episode, status=AssessmentStatus.DRAFT).update(
+        status=AssessmentStatus.NOT_COMPLETED)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
+from hearth.cases import journey
 from hearth.cases.models import (
     CaseNote,
     Episode,
@@ -190,11 +191,8 @@ def episode_transition(*, actor, episode: Episode, transition: str, note: str = 
                 _require_manage(actor, episode)
         if episode.status not in t.sources:
             raise TransitionRefused(_refusal(t, episode))
-        if transition == "plan_agreed":
-            from hearth.assessments.models import AssessmentStatus
-
-            if not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
-                raise TransitionRefused("Complete the Early Help Assessment before agreeing the plan.")
+        if why := journey.refusal(episode, transition):
+            raise TransitionRefused(why)
         target = t.target or _previous_early_help_status(episode)
         StatusChange.objects.create(episode=episode, transition=transition, from_status=episode.status,
                                     to_status=target, note=note, changed_by=actor)
@@ -368,9 +366,9 @@ class OpenActionsNeedDecision(DomainError):
 
 
 def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bool = True) -> Episode:
-    """Close the episode with a reason from the council's profile; tell the council's Early Help team."""
-    from hearth.plans.models import OPEN_ACTION_STATUSES, Action, ActionStatus
-
+    """Close the episode with a reason from the council's profile; the journey apps act on it (`cases.journey`:
+    open plan actions as the person closing decided, a draft assessment marked not completed, the council's Early
+    Help team told)."""
     council = episode.family.council
     reasons = {r["code"] for r in council.closure_reasons}
     errors = {}
@@ -400,15 +398,10 @@ def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bo
             _require_manage(actor, episode)
         if not episode.is_open:
             raise TransitionRefused("This episode is already closed.")
-        open_actions = Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES)
-        count = open_actions.count()
+        open_work = journey.open_items(episode)
+        count = len(open_work)
         if count and not closure.open_actions:
             raise OpenActionsNeedDecision(count)
-        if count:
-            new_status = {"cancel": ActionStatus.CANCELLED, "transfer": ActionStatus.TRANSFERRED,
-                          "complete": ActionStatus.DONE}[closure.open_actions]
-            open_actions.update(status=new_status, status_note="Set when the episode closed",
-                                completed_on=closed_on if new_status == ActionStatus.DONE else None)
         StatusChange.objects.create(episode=episode, transition="closed", from_status=episode.status,
                                     to_status=S.CLOSED, note=closure.reason, changed_by=actor)
         episode.status = S.CLOSED
@@ -427,36 +420,10 @@ def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bo
         episode.save()
         Handover.objects.filter(episode=episode, status=HandoverStatus.PLANNED).update(
             status=HandoverStatus.CANCELLED)
-        # A draft assessment cannot be finished once the episode is closed; keep it, marked as such, so
-        # that a later episode can start a new one.
-        from hearth.assessments.models import Assessment, AssessmentStatus
-
-        Assessment.objects.filter(episode=episode, status=AssessmentStatus.DRAFT).update(
-            status=AssessmentStatus.NOT_COMPLETED)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"transition": "closed", "reason": closure.reason})
-        _notify_closure(actor=actor, episode=episode)
+        journey.episode_closed.call(actor=actor, episode=episode, closure=closure, open_work=open_work)
     return episode
-
-
-def _notify_closure(*, actor, episode: Episode) -> None:
-    from hearth.core import notify
-    from hearth.sharing.services import disclosure_record
-
-    council = episode.family.council
-    to = council.contact("early_help_team_email")
-    locality = episode.family.locality
-    recipients = [a for a in (to, locality.email if locality else "") if a]
-    reason = next((r.get("label", r["code"]) for r in council.closure_reasons if r["code"] == episode.end_reason),
-                  episode.end_reason)
-    body = (f"Early Help episode {episode.pk} (family record {episode.family_id}) closed on "
-            f"{episode.closed_on:%d %B %Y}.\nReason: {reason}\n\nSign in to Hearth to read the closure record.")
-    notify.send_email(to=recipients, subject="Early Help episode closed", body=body)
-    if recipients:
-        disclosure_record(actor=actor, family=episode.family, kind="closure_notice",
-                          what="That the episode closed, its date and reason (no names)",
-                          recipient=", ".join(recipients), purpose="Notify the council's Early Help team",
-                          basis="Public task: oversight of Early Help", obj=episode)
 
 
 def note_add(*, actor, family, note_type: str, occurred_on: date | None, summary: str, body: str = "",

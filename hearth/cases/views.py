@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from hearth.access import policy
-from hearth.cases import panels, selectors, services
+from hearth.cases import journey, panels, selectors, services
 from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
@@ -139,9 +139,7 @@ def episode_close_view(request, episode_id: int):
     episode = selectors.episode_for_update(request.user, episode_id)
     council = episode.family.council
     form = CloseForm(council, request.POST or None, initial={"version": episode.version})
-    from hearth.plans.models import OPEN_ACTION_STATUSES, Action
-
-    open_actions = list(Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES))
+    open_actions = journey.open_items(episode)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         closure = services.Closure(

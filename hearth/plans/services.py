@@ -16,12 +16,14 @@ from hearth.access import policy
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, User, UserRole
+from hearth.assessments.models import AssessmentStatus
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus, LevelSource
 from hearth.core import notify
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.outcomes.services import reading_record
 from hearth.people.models import FamilyMember, MemberRole, Person
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
@@ -201,8 +203,6 @@ class MeetingRecorded:
 
 
 def _plan_blockers(episode: Episode) -> list[str]:
-    from hearth.assessments.models import AssessmentStatus
-
     missing = []
     if not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
         missing.append("the Early Help Assessment is completed")
@@ -580,8 +580,6 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
 
     Outcomes whose progress is "met" are marked achieved, whatever the decision.
     """
-    from hearth.outcomes.services import reading_record
-
     family = episode.family
     open_outcomes = review_check(actor=actor, episode=episode, held_on=held_on, summary=summary, decision=decision,
                                  progress=progress, meeting=meeting, new_level=new_level,
@@ -613,3 +611,20 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
                      detail={"decision": decision, "new_level": review.new_level, "achieved": met})
     return review
 
+
+# --- what the plan adds to the episode's closure (cases.journey) --------------------------------------------------
+
+
+def open_actions(*, episode) -> list[Action]:
+    return list(Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES).order_by("due_on", "pk"))
+
+
+def settle_open_actions(*, actor, episode, closure, open_work) -> None:
+    """The plan's open actions, as the person closing the episode decided: cancelled, transferred or done."""
+    if not closure.open_actions:
+        return
+    new_status = {"cancel": ActionStatus.CANCELLED, "transfer": ActionStatus.TRANSFERRED,
+                  "complete": ActionStatus.DONE}[closure.open_actions]
+    Action.objects.filter(episode=episode, status__in=OPEN_ACTION_STATUSES).update(
+        status=new_status, status_note="Set when the episode closed",
+        completed_on=episode.closed_on if new_status == ActionStatus.DONE else None)

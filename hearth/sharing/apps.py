@@ -6,9 +6,11 @@ class SharingConfig(AppConfig):
     label = "sharing"
 
     def ready(self):
+        from hearth.cases import journey
         from hearth.core.hooks import Panel
         from hearth.families import panels
-        from hearth.sharing import selectors
+        from hearth.sharing import selectors, services
 
-        panels.family_page.register("sharing", Panel("records", "sharing/_family_panel.html", selectors.family_panel),
-                                    order=10)
+        panel = Panel("records", "sharing/_family_panel.html", selectors.family_panel)
+        panels.family_page.register("sharing", panel, order=10)
+        journey.episode_closed.register("sharing", services.closure_notice, order=30)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.accounts.models import Agency
 from hearth.consent.models import ConsentScope, LawfulBasis, ShareConsent
+from hearth.core import notify
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.core.models import ConsentModel
 from hearth.governance import audit
@@ -296,3 +297,22 @@ def transparency_copy_record(*, actor, family, recipient: str, person=None) -> D
         actor=actor, family=family, kind=DisclosureKind.TRANSPARENCY_COPY, person=person, recipient=recipient,
         what="A PDF listing what has been shared about the family, with whom and why",
         purpose=TRANSPARENCY_PURPOSE, basis=TRANSPARENCY_BASIS, obj=family)
+
+
+def closure_notice(*, actor, episode, closure, open_work) -> None:
+    """When an episode closes: tell the council's Early Help team and its locality, and record that in the register
+    (`cases.journey.episode_closed`)."""
+    council = episode.family.council
+    to = council.contact("early_help_team_email")
+    locality = episode.family.locality
+    recipients = [a for a in (to, locality.email if locality else "") if a]
+    reason = next((r.get("label", r["code"]) for r in council.closure_reasons if r["code"] == episode.end_reason),
+                  episode.end_reason)
+    body = (f"Early Help episode {episode.pk} (family record {episode.family_id}) closed on "
+            f"{episode.closed_on:%d %B %Y}.\nReason: {reason}\n\nSign in to Hearth to read the closure record.")
+    notify.send_email(to=recipients, subject="Early Help episode closed", body=body)
+    if recipients:
+        disclosure_record(actor=actor, family=episode.family, kind="closure_notice",
+                          what="That the episode closed, its date and reason (no names)",
+                          recipient=", ".join(recipients), purpose="Notify the council's Early Help team",
+                          basis="Public task: oversight of Early Help", obj=episode)
