@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hearth.access import policy
@@ -31,6 +30,7 @@ from hearth.dpo.services import bump, now_or, require_governance
 from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.people import holds
 from hearth.people.models import Disability, Ethnicity, Family, FamilyMember, Person, Sex
 from hearth.sharing import services as sharing_services
 from hearth.sharing.models import DisclosureKind
@@ -175,20 +175,10 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
 
 
 def erasure_blockers(person: Person) -> list[str]:
-    """Why the person's information may not be erased now: an open subject access request about them (which must
-    be answered from the information as it stood), or an active legal hold over a family they belong to."""
-    from hearth.retention.models import LegalHold
-    from hearth.subject_access.models import SarStatus, SubjectAccessRequest
-
-    reasons = [f"{person.full_name} is the subject of an open subject access request ({sar.reference}): release or "
-               "close it first"
-               for sar in SubjectAccessRequest.objects.filter(subject=person, status=SarStatus.OPEN)]
-    families = FamilyMember.objects.filter(person=person).values("family_id")
-    holds = LegalHold.objects.filter(council_id=person.council_id, lifted_at__isnull=True)
-    reasons += [f"The legal hold \u201c{hold.name}\u201d covers {'every family' if hold.all_families else 'a family'} "
-                f"{person.full_name} belongs to: nothing under a hold may be destroyed"
-                for hold in holds.filter(Q(all_families=True) | Q(families__in=families)).distinct()]
-    return reasons
+    """Why the person's information may not be erased now (`hearth.people.holds`): an open subject access request
+    about them (which must be answered from the information as it stood), or an active legal hold over a family
+    they belong to."""
+    return holds.reasons(holds.Use.ERASE, person=person)
 
 
 @transaction.atomic

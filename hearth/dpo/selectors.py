@@ -127,16 +127,6 @@ def restrictions_in_force(*, family_id: int | None = None, person_id: int | None
     return list(found.order_by("started_at", "pk"))
 
 
-def restriction_refusal(*, family_id: int | None = None, person_id: int | None = None) -> str:
-    """Why a practitioner may not change or share this, while a restriction is in force; "" if they may."""
-    found = restrictions_in_force(family_id=family_id, person_id=person_id)
-    if not found:
-        return ""
-    names = ", ".join(dict.fromkeys(r.person.full_name for r in found))
-    return (f"The use of {names}'s information is restricted at their request, so it cannot be changed or shared "
-            "through Hearth. Ask the data protection officer.")
-
-
 @dataclass
 class Erasable:
     """What an erasure could remove from a person's record, as (value, label) choices, and how many other records

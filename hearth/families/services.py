@@ -14,7 +14,7 @@ from hearth.core import identifiers
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people import matching
+from hearth.people import holds, matching
 from hearth.people.models import (
     SYMMETRIC_KINDS,
     Address,
@@ -195,9 +195,7 @@ def _save_person_changes(*, actor, person: Person, version: int, data: dict, det
 def _require_unrestricted(person: Person) -> None:
     """A practitioner may not change the details of a person whose information is restricted at their request
     (the data protection officer may still correct them: `person_correct`)."""
-    from hearth.dpo.selectors import restriction_refusal
-
-    refusal = restriction_refusal(person_id=person.pk)
+    refusal = holds.refusal(holds.Use.CHANGE, person=person)
     if refusal:
         raise ValidationFailed({"__all__": refusal})
 

@@ -44,10 +44,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import DateTimeField, Max, Q
+from django.db.models import DateTimeField, Max
 from django.db.models.functions import Coalesce, TruncDate
 
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.people import holds
 from hearth.people.models import Disability, Family, FamilyMember
 from hearth.referrals.models import Referral, ReferralStatus
 
@@ -324,42 +325,12 @@ def judge(rules: list[Rule], fact: FamilyFacts, *, as_of: date, held: bool) -> V
     return Verdict(fact.family_id, HELD if held else DUE, due_on, governing)
 
 
-def held_family_ids(council_id: int, family_ids: list[int]) -> set[int]:
-    """Which of these families an active legal hold of the council covers, or hold a member with an open subject
-    access request or an unanswered request to correct, erase or restrict (or a restriction in force)."""
-    from hearth.retention.models import LegalHold
-
-    active = LegalHold.objects.filter(council_id=council_id, lifted_at__isnull=True)
-    if active.filter(all_families=True).exists():
-        return set(family_ids)
-    through = LegalHold.families.through
-    held = set(through.objects.filter(legalhold__in=active, family_id__in=family_ids)
-               .values_list("family_id", flat=True))
-    asking = FamilyMember.objects.filter(open_request_people(council_id), family_id__in=family_ids)
-    return held | set(asking.values_list("family_id", flat=True))
-
-
-def open_request_people(council_id: int, column: str = "person_id") -> Q:
-    """A Q over `column` (a person id): the people of a council with a data protection request still to answer
-    (an open subject access request, an unanswered or unapplied request to correct, erase or restrict) or a
-    restriction in force."""
-    from hearth.dpo.models import Restriction, RightsRequest
-    from hearth.subject_access.models import SarStatus, SubjectAccessRequest
-
-    sars = SubjectAccessRequest.objects.filter(council_id=council_id, status=SarStatus.OPEN).values("subject_id")
-    pending = (RightsRequest.objects.filter(council_id=council_id, applied_at__isnull=True)
-               .exclude(decision="refused").values("person_id"))
-    restricted = Restriction.objects.filter(request__council_id=council_id, lifted_at__isnull=True).values("person_id")
-    return (Q(**{f"{column}__in": sars}) | Q(**{f"{column}__in": pending})
-            | Q(**{f"{column}__in": restricted}))
-
-
 def judge_families(council, rules: list[Rule], family_ids: list[int], *, as_of: date) -> dict[int, Verdict]:
     """A verdict for each of these families (of this council), in a fixed number of queries."""
     need_birth = any(r.base == "date_of_birth" and r.applied_by_disposal for r in rules)
     facts = facts_for(family_ids, need_birth=need_birth)
     facts = {pk: f for pk, f in facts.items() if f.council_id == council.pk}
-    held = held_family_ids(council.pk, list(facts))
+    held = holds.held_families(holds.Use.DISPOSE, council.pk, list(facts))
     return {pk: judge(rules, fact, as_of=as_of, held=pk in held) for pk, fact in facts.items()}
 
 

@@ -23,6 +23,7 @@ from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.core.models import ConsentModel
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.people import holds
 from hearth.people.models import FamilyMember
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
 
@@ -172,9 +173,8 @@ def share_decide(*, actor, family, agency, what: str, purpose: str, person=None)
         errors["person"] = "Choose a member of this family"
     if errors:
         raise ValidationFailed(errors)
-    from hearth.dpo.selectors import restriction_refusal
-
-    restricted = restriction_refusal(family_id=None if person else family.pk, person_id=person.pk if person else None)
+    restricted = (holds.refusal(holds.Use.SHARE, person=person) if person else
+                  holds.refusal(holds.Use.SHARE, family=family))
     cover = agency_coverage(family, agency, person=person)
     common = dict(actor=actor, family=family, kind=DisclosureKind.SHARE_DECISION, what=what, recipient=agency.name,
                   recipient_agency=agency, purpose=purpose, person=person)

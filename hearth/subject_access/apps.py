@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SubjectAccessConfig(AppConfig):
     name = "hearth.subject_access"
     label = "subject_access"
+
+    def ready(self):
+        from hearth.people import holds
+        from hearth.subject_access.holds import OPEN_REQUEST
+
+        holds.sources.register("subject_access", OPEN_REQUEST, key="open_request")

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
+from hearth.people import holds
 from hearth.people.models import Family, Person
 from hearth.retention import rules, services
 from hearth.retention.rules import add_years
@@ -57,15 +58,15 @@ def test_an_open_subject_access_request_holds_the_family_until_it_is_answered(co
     family = rich_family(council, lead, surname="Asking", closed_on=add_years(today, -7))
     member = Person.objects.filter(memberships__family=family).first()
     sar = _sar(council, dpo, member)
-    assert rules.held_family_ids(council.pk, [family.pk]) == {family.pk}
+    assert holds.held_families(holds.Use.DISPOSE, council.pk, [family.pk]) == {family.pk}
     _, certificate = _run(dpo, second_dpo, today)
     assert certificate.totals["families_held"] == 1 and Family.objects.filter(pk=family.pk).exists()
     SubjectAccessRequest.objects.filter(pk=sar.pk).update(status=SarStatus.CLOSED, closed_at=timezone.now(),
                                                           closed_by=dpo)
-    assert rules.held_family_ids(council.pk, [family.pk]) == set()
+    assert holds.held_families(holds.Use.DISPOSE, council.pk, [family.pk]) == set()
     rq = _rights(council, dpo, member, kind=RequestKind.RESTRICTION, applied_on=today)
     Restriction.objects.create(request=rq, person=member, what="Checking", started_by=dpo)
-    assert rules.held_family_ids(council.pk, [family.pk]) == {family.pk}
+    assert holds.held_families(holds.Use.DISPOSE, council.pk, [family.pk]) == {family.pk}
 
 
 def test_answered_requests_go_under_their_own_rule_with_the_people_kept_only_for_them(council, lead, dpo,
