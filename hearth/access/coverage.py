@@ -6,18 +6,19 @@ consent for assessment and planning or for the named partners whose scope names 
 council's public-task model. A lawful basis overrides an exclusion ("not with the school" does not stop a
 safeguarding share).
 
-The facts are loaded for many families at once (`load`), so the stored access decisions (`hearth.access.grants`)
-can be recomputed for a whole council in batches, and a page can ask about every agency working with a family
-in one pass.
+The rule is here, over facts; the facts are the consent app's records, which it loads for many families at once
+(`hearth.consent.coverage.load_facts`, registered with `facts_source`), so the stored access decisions
+(`hearth.access.grants`) can be recomputed for a whole council in batches, a page can ask about every agency
+working with a family in one pass, and the information-sharing register can say which consent or basis covers a
+share (`cover_for`).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from hearth.core.models import ConsentModel
+from hearth.core.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Scope:
     agency_kind: str
     excluded: bool
     for_sharing: bool  # the consent's purposes include assessment and planning or the named partners
+    consent_id: int | None = None
+    person_id: int | None = None  # whose consent it is
+    given_on: date | None = None
 
     def names(self, agency_id: int, agency_kind: str) -> bool:
         return self.agency_id == agency_id if self.agency_id else self.agency_kind == agency_kind
@@ -36,6 +40,12 @@ class Basis:
     all_agencies: bool
     agency_ids: frozenset[int]
     ends_on: date | None
+    basis_id: int | None = None
+    person_id: int | None = None  # None: the whole family's
+    confirmed_at: datetime | None = None
+
+    def covers(self, agency_id: int, today: date) -> bool:
+        return (self.all_agencies or agency_id in self.agency_ids) and (self.ends_on is None or self.ends_on >= today)
 
 
 @dataclass
@@ -65,8 +75,7 @@ def end_of(day: date) -> datetime:
 
 def agency_coverage(facts: FamilyFacts, agency_id: int, agency_kind: str, *, today: date | None = None) -> Coverage:
     today = today or timezone.localdate()
-    ends = [b.ends_on for b in facts.bases
-            if (b.all_agencies or agency_id in b.agency_ids) and (b.ends_on is None or b.ends_on >= today)]
+    ends = [b.ends_on for b in facts.bases if b.covers(agency_id, today)]
     if ends and None in ends:
         return COVERED
     mine = [s for s in facts.scopes if s.names(agency_id, agency_kind)]
@@ -89,38 +98,52 @@ def consent_scopes(consent, scopes) -> list[Scope]:
 
 
 def bases_of(rows) -> list[Basis]:
-    """Confirmed lawful bases from rows of (basis id, all agencies, ends on, an agency named or None): one row per
-    agency a basis names, as a join of the bases with their agencies gives them."""
-    by_basis: dict[int, tuple[bool, date | None, set[int]]] = {}
-    for pk, all_agencies, ends_on, agency_id in rows:
-        entry = by_basis.setdefault(pk, (all_agencies, ends_on, set()))
+    """Confirmed lawful bases from rows of (basis id, all agencies, ends on, an agency named or None[, person id,
+    confirmed at]): one row per agency a basis names, as a join of the bases with their agencies gives them."""
+    by_basis: dict[int, tuple] = {}
+    for pk, all_agencies, ends_on, agency_id, *more in rows:
+        entry = by_basis.setdefault(pk, (all_agencies, ends_on, set(), *(more or (None, None))))
         if agency_id is not None:
             entry[2].add(agency_id)
-    return [Basis(all_agencies, frozenset(named), ends_on) for all_agencies, ends_on, named in by_basis.values()]
+    return [Basis(all_agencies, frozenset(named), ends_on, pk, person_id, confirmed_at)
+            for pk, (all_agencies, ends_on, named, person_id, confirmed_at) in by_basis.items()]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Which record covers a share with an agency: a lawful basis, a consent, or the council's public task."""
+
+    basis_id: int | None = None
+    consent_id: int | None = None
+    public_task: bool = False
+
+
+def cover_for(facts: FamilyFacts, agency_id: int, agency_kind: str, *, person_id: int | None = None,
+              today: date | None = None) -> Cover | None:
+    """The same rule as `agency_coverage`, naming what covers: the latest confirmed lawful basis covering the agency
+    (the family's, or this person's), else, unless a consent excludes the agency, the latest consent for sharing
+    naming it (this person's, when the information is about one person), else the public task. None: nothing."""
+    today = today or timezone.localdate()
+    bases = [b for b in facts.bases if b.covers(agency_id, today) and b.person_id in (None, person_id)]
+    if bases:
+        latest = max(bases, key=lambda b: (b.confirmed_at.timestamp() if b.confirmed_at else 0, b.basis_id or 0))
+        return Cover(basis_id=latest.basis_id)
+    mine = [s for s in facts.scopes if s.names(agency_id, agency_kind)]
+    if any(s.excluded for s in mine):
+        return None
+    consents = [s for s in mine if s.for_sharing and (person_id is None or s.person_id == person_id)]
+    if consents:
+        return Cover(consent_id=max(consents, key=lambda s: (s.given_on or date.min, s.consent_id or 0)).consent_id)
+    return Cover(public_task=True) if facts.public_task else None
+
+
+# The consent app loads the facts: `load_facts(family_ids) -> {family id: FamilyFacts}`, three queries however many.
+facts_source = Hook("the facts of the consent rule", expects=("consent",))
 
 
 def load(family_ids) -> dict[int, FamilyFacts]:
-    """The coverage facts of each family, in three queries however many families."""
-    from hearth.consent.models import ConsentScope, LawfulBasis
-    from hearth.people.models import Family
-
-    family_ids = list(family_ids)
-    facts = {
-        pk: FamilyFacts(public_task=model == ConsentModel.PUBLIC_TASK)
-        for pk, model in Family.objects.filter(pk__in=family_ids).values_list("pk", "council__consent_model")
-    }
-    scopes = ConsentScope.objects.filter(consent__family_id__in=family_ids, consent__withdrawn_on__isnull=True)
-    for family_id, agency_id, kind, excluded, planning, partners in scopes.values_list(
-            "consent__family_id", "agency_id", "agency_kind", "excluded", "consent__for_assessment_planning",
-            "consent__for_named_partners"):
-        facts[family_id].scopes.append(Scope(agency_id, kind, excluded, planning or partners))
-    rows = defaultdict(list)
-    for family_id, *row in (LawfulBasis.objects.filter(family_id__in=family_ids, confirmed_by__isnull=False)
-                            .values_list("family_id", "pk", "all_agencies", "ends_on", "agencies")):
-        rows[family_id].append(row)
-    for family_id, basis_rows in rows.items():
-        facts[family_id].bases = bases_of(basis_rows)
-    return facts
+    (load_facts,) = facts_source.items()
+    return load_facts(family_ids)
 
 
 def is_agency_covered(family, agency) -> bool:

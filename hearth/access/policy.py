@@ -355,11 +355,10 @@ def contribution_filter(user) -> Q:
 
 
 def can_write_contribution(user, contribution) -> bool:
-    """Only the practitioner asked for a view writes it, while they may reach it."""
-    from hearth.assessments.models import Contribution
-
+    """Only the practitioner asked for a view writes it, while they may reach it (asked of the contribution's own
+    table, which `contribution_filter` describes)."""
     return (contribution.author_id == user.pk
-            and Contribution.objects.filter(contribution_filter(user), pk=contribution.pk).exists())
+            and type(contribution)._default_manager.filter(contribution_filter(user), pk=contribution.pk).exists())
 
 
 # Break-glass: opening a family outside the policy in an emergency, and who oversees those uses.

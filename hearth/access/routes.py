@@ -80,7 +80,7 @@ ROUTES: dict[str, str] = {
     "referrals:detail": SCREENING,
     "referrals:screen": SCREENING,
     "referrals:link": SCREENING,
-    "referrals:bundle": SCREENING,
+    "documents:step_up_bundle": SCREENING,
     # assessments
     "assessments:start": FAMILY,
     "assessments:assessment": FAMILY,

@@ -26,7 +26,6 @@ from hearth.assessments.models import (
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.cases.selectors import chronology
 from hearth.core.errors import NotPermitted
-from hearth.documents.pdf import render_pdf
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading
@@ -46,6 +45,7 @@ from hearth.plans.models import (
 from hearth.referrals.models import Referral
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
+from hearth.web.pdf import render_pdf
 
 ROLE_ORDER = [MemberRole.PARENT_WITH_PR, MemberRole.PARENT_WITHOUT_PR, MemberRole.OTHER_ADULT, MemberRole.CHILD]
 

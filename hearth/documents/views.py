@@ -15,10 +15,11 @@ from hearth.assessments.models import Assessment
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
-from hearth.documents.forms import RecipientForm
 from hearth.families import selectors as people_selectors
+from hearth.families.forms import RecipientForm
 from hearth.people.models import Family
 from hearth.plans.models import Review
+from hearth.referrals import selectors as referral_selectors
 from hearth.sharing.models import DisclosureKind
 
 COPY_TITLE = "Download a copy for the family"
@@ -100,3 +101,10 @@ def chronology_pdf_view(request, family_id: int):
     """The chronology for the practitioner's own use: a direct download, audited as an EXPORT."""
     family = _visible(request.user, Family.objects.all(), family_id, lambda f: f)
     return pdf_response(copies.chronology_pdf(request.user, family), _filename("chronology", family))
+
+
+@require_GET
+def step_up_bundle_view(request, referral_id: int):
+    """The step-up bundle as one PDF, for the people screening the referral (`referrals.selectors`)."""
+    referral = referral_selectors.referral_for_bundle(request.user, referral_id)
+    return pdf_response(copies.step_up_bundle_pdf(request.user, referral), f"{referral.reference}.pdf")

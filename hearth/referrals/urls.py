@@ -16,5 +16,4 @@ urlpatterns = [
     path("referrals/<int:referral_id>", views.detail_view, name="detail"),
     path("referrals/<int:referral_id>/screen", views.screen_view, name="screen"),
     path("referrals/<int:referral_id>/link", views.link_view, name="link"),
-    path("referrals/<int:referral_id>/bundle.pdf", views.bundle_view, name="bundle"),
 ]

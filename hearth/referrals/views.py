@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -259,23 +258,6 @@ def link_view(request, referral_id: int):
         "referral": referral, "search_form": search_form, "matches": matches, "existing_form": existing_form,
         "new_form": new_form, "form": _FormGroup(existing_form, new_form), "council": referral.council,
         "title": f"Link {referral.reference} to a family record", "active": "referrals"})
-
-
-def bundle_view(request, referral_id: int):
-    """The step-up bundle as one PDF (made by hearth.documents)."""
-    referral = selectors.referral_for_bundle(request.user, referral_id)
-    try:
-        from hearth.documents.copies import step_up_bundle_pdf
-    except ImportError:
-        return render(request, "web/error.html", {
-            "title": "The documents cannot be produced yet",
-            "message": "The bundle of the family's documents is not available in this version of the service. "
-                       "Ask the lead professional for the assessment, plan and latest meeting notes."}, status=503)
-    pdf = step_up_bundle_pdf(request.user, referral)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{referral.reference}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------------

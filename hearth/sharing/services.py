@@ -12,15 +12,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import coverage, policy
 from hearth.accounts.models import Agency
-from hearth.consent.models import ConsentScope, LawfulBasis, ShareConsent
+from hearth.consent.models import LawfulBasis, ShareConsent
 from hearth.core import notify
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
-from hearth.core.models import ConsentModel
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people import holds
@@ -70,36 +69,19 @@ def _mine(agency: Agency) -> Q:
 
 
 def agency_coverage(family, agency: Agency, *, person=None) -> Cover | None:
-    """The basis on which information about the family may go to `agency`, or None if nothing covers it.
-
-    The same rules as `hearth.access.policy.coverage`, for an agency rather than a user (the policy's extra route
-    for the user who created the record is about that user, not their agency): a confirmed, unexpired lawful
-    basis naming the agency or all agencies; otherwise, unless an active consent excludes the agency or its kind,
-    an active consent for assessment and planning or for the named partners covering it, or the council's
-    public task. When the information is about one person, the consent must be that person's and a lawful basis
-    must be the family's or that person's. At most four queries."""
-    bases = (LawfulBasis.objects.filter(family=family, confirmed_by__isnull=False)
-             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
-             .filter(Q(all_agencies=True) | Q(agencies=agency)))
-    if person is not None:
-        bases = bases.filter(Q(person__isnull=True) | Q(person=person))
-    basis = bases.distinct().order_by("-confirmed_at", "-pk").first()
-    if basis is not None:
-        return Cover(lawful_basis=basis)
-    active = Q(consent__family=family, consent__withdrawn_on__isnull=True)
-    if ConsentScope.objects.filter(active, _mine(agency), excluded=True).exists():
+    """The basis on which information about the family may go to `agency`, or None if nothing covers it: the
+    consent rule (`hearth.access.coverage.cover_for`) naming the consent or lawful basis that covers. When the
+    information is about one person, the consent must be that person's and a lawful basis the family's or theirs.
+    At most four queries."""
+    facts = coverage.load([family.pk])[family.pk]
+    cover = coverage.cover_for(facts, agency.pk, agency.kind, person_id=person.pk if person else None)
+    if cover is None:
         return None
-    consents = (ShareConsent.objects.filter(family=family, withdrawn_on__isnull=True)
-                .filter(Q(for_assessment_planning=True) | Q(for_named_partners=True))
-                .filter(Exists(ConsentScope.objects.filter(_mine(agency), consent=OuterRef("pk"), excluded=False))))
-    if person is not None:
-        consents = consents.filter(person=person)
-    consent = consents.select_related("given_by").order_by("-given_on", "-pk").first()
-    if consent is not None:
-        return Cover(consent=consent)
-    if family.council.consent_model == ConsentModel.PUBLIC_TASK:
-        return Cover(public_task=True)
-    return None
+    if cover.basis_id is not None:
+        return Cover(lawful_basis=LawfulBasis.objects.get(pk=cover.basis_id))
+    if cover.consent_id is not None:
+        return Cover(consent=ShareConsent.objects.select_related("given_by").get(pk=cover.consent_id))
+    return Cover(public_task=True)
 
 
 def agency_covered(family, agency: Agency) -> bool:

@@ -13,9 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hearth.core.errors import DomainError
-from hearth.documents import transparency as transparency_document
-from hearth.documents.forms import RecipientForm
+from hearth.families.forms import RecipientForm
 from hearth.sharing import selectors, services
+from hearth.sharing import transparency as transparency_document
 from hearth.sharing.forms import EntryForm, FilterForm, ShareForm, UnsafeForm
 from hearth.sharing.models import Decision
 from hearth.web.forms import apply_domain_error

@@ -27,7 +27,6 @@ from hearth.assessments.models import Assessment, ChildView, Contribution
 from hearth.assessments.models import Section as AssessmentSection
 from hearth.cases.models import CaseNote, Episode, Handover, LeadAssignment, LevelChange, StatusChange
 from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
-from hearth.documents.pdf import render_pdf
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.outcomes.models import Reading
 from hearth.people.models import Address, FamilyMember, Person, PersonName, Relationship
@@ -35,6 +34,7 @@ from hearth.plans.models import Action, ChildMeetingView, Invitation, Meeting, O
 from hearth.referrals.models import ImmediateRiskContact, Referral, StepDown
 from hearth.sharing.models import Disclosure
 from hearth.subject_access.models import Withholding
+from hearth.web.pdf import render_pdf
 
 FORMAT = "hearth-subject-access/1"
 INLINE_TEXT = 160  # free text up to this length, on one line, is printed after its label

@@ -126,7 +126,7 @@ def test_admin_screening_and_governance_urls_answer_only_their_roles(world, scop
                 continue
             url = _url(name, pattern, world.ids)
             status = client.get(url).status_code
-            allowed = state in OTHER_SCOPES[scope] or (name == "referrals:bundle" and state in BUNDLE_ALSO)
+            allowed = state in OTHER_SCOPES[scope] or (name == "documents:step_up_bundle" and state in BUNDLE_ALSO)
             if not allowed and status not in REFUSED:
                 failures.append(f"GET {url} ({name}) gave {status} to {state}")
             if status == 500:

@@ -1,6 +1,6 @@
 import pytest
 
-from hearth.documents.pdf import LocalOnlyFetcher, render_html
+from hearth.web.pdf import LocalOnlyFetcher, render_html
 
 
 @pytest.mark.parametrize("url", ["http://example.test/logo.png", "https://example.test/style.css",

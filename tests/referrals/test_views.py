@@ -1,8 +1,6 @@
 """Pages, used the way a person would: forms posted, what they see, who is refused."""
 
 import datetime
-import sys
-import types
 
 import pytest
 from django.core import mail
@@ -296,14 +294,13 @@ def test_only_the_lead_can_open_the_step_up_page(client_for, other_practitioner,
 
 
 @pytest.mark.django_db
-def test_the_bundle_is_the_documents_helpers_pdf(client_for, practitioner, screener, episode, monkeypatch):
+def test_the_screener_downloads_the_bundle_as_a_pdf_named_by_the_referral(client_for, practitioner, screener, episode):
     referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
-    fake = types.ModuleType("hearth.documents.copies")
-    fake.step_up_bundle_pdf = lambda user, r: b"%PDF-1.7 bundle for " + r.reference.encode()
-    monkeypatch.setitem(sys.modules, "hearth.documents.copies", fake)
-    response = client_for(screener).get(reverse("referrals:bundle", args=[referral.pk]))
+    response = client_for(screener).get(reverse("documents:step_up_bundle", args=[referral.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content == b"%PDF-1.7 bundle for " + referral.reference.encode()
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == f'attachment; filename="{referral.reference}.pdf"'
+    assert response["Cache-Control"] == "no-store"
 
 
 @pytest.mark.django_db
@@ -311,7 +308,7 @@ def test_the_bundle_is_refused_to_a_practitioner_not_leading_the_episode(client_
                                                                          involve, family, episode):
     referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     involve(family, other_practitioner)
-    assert client_for(other_practitioner).get(reverse("referrals:bundle", args=[referral.pk])).status_code == 403
+    assert client_for(other_practitioner).get(reverse("documents:step_up_bundle", args=[referral.pk])).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------------

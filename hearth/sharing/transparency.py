@@ -8,11 +8,11 @@ document says that any were left out. Recording who the copy was given to is the
 
 from django.utils import timezone
 
-from hearth.documents.pdf import render_pdf
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people.models import Family
 from hearth.sharing import selectors
+from hearth.web.pdf import render_pdf
 
 TITLE = "What we have shared about your family, with whom and why"
 
@@ -24,4 +24,4 @@ def transparency_pdf(user, family: Family) -> bytes:
                  detail={"document": "sharing_for_family", "entries": len(shown.entries)})
     context = {"family": family, "council": family.council, "entries": shown.entries,
                "printed_on": timezone.localdate(), "printed_by": user}
-    return render_pdf("documents/sharing_for_family.html", context, title=f"{TITLE}: {family.name}")
+    return render_pdf("sharing/for_family_pdf.html", context, title=f"{TITLE}: {family.name}")
