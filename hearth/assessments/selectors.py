@@ -17,9 +17,11 @@ from hearth.assessments.models import (
     Section,
     SectionKey,
 )
+from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.outcomes.models import Reading
 from hearth.people.models import FamilyMember, MemberRole
 
 SECTION_ORDER = {key: i for i, key in enumerate(SectionKey.values)}
@@ -109,8 +111,6 @@ def score_rows(council, reading) -> list[dict]:
 
 
 def latest_reading(assessment: Assessment):
-    from hearth.outcomes.models import Reading
-
     return (
         Reading.objects.filter(assessment=assessment).select_related("recorded_by")
         .prefetch_related("scores").order_by("-taken_on", "-pk").first()
@@ -285,8 +285,6 @@ def latest_completed(user, episode) -> Assessment | None:
 
 def episode_for_start(user, episode_id: int):
     """An episode of a family the user may see, for the page that starts its assessment."""
-    from hearth.cases.models import Episode
-
     episode = (
         Episode.objects.filter(pk=episode_id, family__in=policy.families_visible_to(user))
         .select_related("family__council", "lead_professional__agency")

@@ -25,9 +25,12 @@ from hearth.assessments.models import (
     SectionKey,
     ViewMethod,
 )
+from hearth.cases import services as cases_services
+from hearth.core import notify
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.outcomes import services as outcome_services
 
 LOCKED_MESSAGE = "This assessment is completed. Start a new version to make changes."
 SECTION_CONFLICT_MESSAGE = (
@@ -215,8 +218,6 @@ def child_view_save(*, actor, child_view: ChildView, version: int, method: str, 
 
 
 def _notify(user, subject: str, body: str) -> None:
-    from hearth.core import notify
-
     if user is not None and user.email:
         notify.send_email(to=[user.email], subject=subject, body=body)
 
@@ -229,8 +230,6 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
     with nothing about the family in the email. Their agency must be covered by the family's consent to
     share or by a lawful basis (the access policy).
     """
-    from hearth.cases import services as cases_services
-
     family = assessment.family
     _require_writer(actor, family, assessment.episode)
     _require_draft(assessment)
@@ -346,8 +345,6 @@ def contribution_decline(*, actor, contribution: Contribution) -> Contribution:
 @transaction.atomic
 def assessment_scores_record(*, actor, assessment: Assessment, taken_on: datetime.date, scores: dict):
     """Record the outcome scores taken with the family as part of this assessment (an outcomes Reading)."""
-    from hearth.outcomes import services as outcome_services
-
     _require_writer(actor, assessment.family, assessment.episode)
     _require_draft(assessment)
     return outcome_services.reading_record(actor=actor, episode=assessment.episode, taken_on=taken_on,

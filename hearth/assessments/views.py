@@ -23,6 +23,7 @@ from hearth.assessments.forms import (
 )
 from hearth.assessments.models import ContributionStatus, SectionKey
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.outcomes.forms import ScoresForm
 from hearth.web.forms import GovDateField, apply_domain_error
 
 # What each section is for (from the Early Help Assessment guidance), shown above its boxes.
@@ -303,8 +304,6 @@ class TakenOnForm(forms.Form):
 
 
 def scores_view(request, assessment_id: int):
-    from hearth.outcomes.forms import ScoresForm
-
     assessment = selectors.assessment_for_action(request.user, assessment_id)
     _require_writer(request.user, assessment)
     council = assessment.family.council

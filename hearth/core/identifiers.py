@@ -5,6 +5,9 @@ Each `clean_*` function returns the normalised value or raises ValueError with a
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 _NHS_WEIGHTS = range(10, 1, -1)
 
 
@@ -82,3 +85,11 @@ def clean_postcode(value: str) -> str:
 def postcode_key(value: str) -> str:
     """The form used for searching: upper case, no spaces."""
     return re.sub(r"\s", "", value or "").upper()
+
+
+def is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -28,6 +28,7 @@ from hearth.cases.selectors import chronology
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.outcomes.charts import star_chart
 from hearth.outcomes.models import Reading
 from hearth.people import genogram
 from hearth.people.models import Address, Family, FamilyMember, MemberRole, Relationship
@@ -379,8 +380,6 @@ class ReviewParts:
 def _star_chart(council, reading: Reading | None, first: Reading | None) -> str:
     """The outcome star (hearth.outcomes.charts) of the first scores and this review's, over the areas scored in
     either; none for fewer than three areas. The table beside it carries the same numbers."""
-    from hearth.outcomes.charts import star_chart
-
     if reading is None:
         return ""
     now = {s.area: s.score for s in reading.scores.all()}

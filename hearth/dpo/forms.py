@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from hearth.dpo.audit_review import MAX_REPORT_DAYS
 from hearth.dpo.models import DataKind, IcoDecision, NoticeAudience, RequestDecision, RequestKind
 from hearth.families.forms import EditPersonForm
 from hearth.web.forms import GovDateField
@@ -328,8 +329,6 @@ class UnusualAccessForm(DateRangeForm):
                                                  "max_value": "Enter 1,440 minutes (a day) or fewer"})
 
     def clean(self):
-        from hearth.dpo.audit_review import MAX_REPORT_DAYS
-
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and (end or timezone.localdate()) - start > datetime.timedelta(days=MAX_REPORT_DAYS):

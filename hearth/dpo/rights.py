@@ -17,21 +17,21 @@ Only the data protection officer of the request's council may do any of it (`pol
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.dpo import selectors
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
 from hearth.dpo.services import bump, now_or, require_governance
+from hearth.families import display
 from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people import holds
-from hearth.people.models import Disability, Ethnicity, Family, FamilyMember, Person, Sex
+from hearth.people.models import Family, FamilyMember, Person
 from hearth.sharing import services as sharing_services
 from hearth.sharing.models import DisclosureKind
 
@@ -130,20 +130,6 @@ def request_decide(*, actor, rights_request: RightsRequest, version: int, decisi
     return rights_request
 
 
-def show_value(name: str, value) -> str:
-    """A person's field as a person reads it, for the change log."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return f"{value:%-d %B %Y}"
-    choices = {"sex": Sex, "ethnicity": Ethnicity, "disability": Disability}
-    if name in choices:
-        return str(dict(choices[name].choices).get(value, value))
-    return str(value)
-
-
 # Rectification -------------------------------------------------------------------------------------------------
 
 
@@ -159,8 +145,8 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
     changed = people_services.person_correct(actor=actor, person=person, version=person_version, data=data,
                                              rectification_id=rights_request.pk)
     changes = RectificationChange.objects.bulk_create([
-        RectificationChange(request=rights_request, person=person, field=k, label=people_services.field_label(k),
-                            before=show_value(k, before), after=show_value(k, after), changed_at=now,
+        RectificationChange(request=rights_request, person=person, field=k, label=display.field_label(k),
+                            before=display.show_value(k, before), after=display.show_value(k, after), changed_at=now,
                             changed_by=actor)
         for k, (before, after) in changed.items()
     ])
@@ -338,8 +324,6 @@ def _require_applied(actor, rights_request: RightsRequest) -> list[str]:
 
 
 def _recipients(rights_request: RightsRequest) -> dict:
-    from hearth.dpo import selectors
-
     return {r.key: r for r in selectors.correction_recipients(rights_request)}
 
 
@@ -390,11 +374,3 @@ def _record_told(actor, rights_request: RightsRequest, recipient, labels: list[s
             actor=actor, family=family, kind=DisclosureKind.RIGHTS_NOTICE, what=what,
             recipient=recipient.recipient_text, recipient_agency=recipient.agency, purpose=NOTICE_PURPOSE,
             basis=NOTICE_BASIS, person=rights_request.person, obj=rights_request)
-
-
-def is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True

@@ -17,13 +17,18 @@ from django.db.models import (
 from django.utils import timezone
 
 from hearth.access import policy
+from hearth.assessments.models import ChildView
+from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
+from hearth.core import identifiers
 from hearth.core.errors import NotPermitted
-from hearth.dpo import rights
 from hearth.dpo.models import Incident, RectificationChange, Restriction, RightsRequest
+from hearth.families import display
 from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
+from hearth.people import holds
 from hearth.people.models import FamilyMember, NameKind, Person
+from hearth.plans.models import Action, ChildMeetingView, Invitation
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 
 SEARCH_LIMIT = 50
@@ -141,12 +146,8 @@ class Erasable:
 
 def erasable(rights_request: RightsRequest) -> Erasable:
     """For the erasure page of a request its caller has read with `request_detail`."""
-    from hearth.assessments.models import ChildView
-    from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
-    from hearth.plans.models import Action, ChildMeetingView, Invitation
-
     person = rights_request.person
-    details = [(k, f"{people_services.field_label(k)}: {rights.show_value(k, getattr(person, k))}")
+    details = [(k, f"{display.field_label(k)}: {display.show_value(k, getattr(person, k))}")
                for k in people_services.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
     names = [(n.pk, f"{n.get_kind_display()}: {n.given_name} {n.family_name}".strip())
              for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]
@@ -163,7 +164,7 @@ def erasable(rights_request: RightsRequest) -> Erasable:
         ("Entries in the information-sharing register", Disclosure.objects.filter(person=person).count()),
     ]
     return Erasable(details=details, names=names, addresses=addresses, mentions=[m for m in mentions if m[1]],
-                    blockers=rights.erasure_blockers(person))
+                    blockers=holds.reasons(holds.Use.ERASE, person=person))
 
 
 @dataclass
@@ -262,7 +263,7 @@ def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
         if entry.object_type == "dpo.rightsrequest" and entry.object_id == str(rights_request.pk):
             recipient.told.append(f"{entry.occurred_on:%-d %B %Y}: {entry.what}")
             continue
-        if not recipient.email and rights.is_email(entry.recipient.strip()):
+        if not recipient.email and identifiers.is_email(entry.recipient.strip()):
             recipient.email = entry.recipient.strip()
         recipient.family_ids.add(entry.family_id)
         if entry.occurred_on not in recipient.dates:

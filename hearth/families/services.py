@@ -12,6 +12,7 @@ from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
 from hearth.core import identifiers
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import display
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people import holds, matching
@@ -219,14 +220,6 @@ def person_correct(*, actor, person: Person, version: int, data: dict, rectifica
                                 detail={"rectification": rectification_id}, require_change=True)
 
 
-def field_label(name: str) -> str:
-    """The label the person form gives a detail ("Phone number", "Date of birth")."""
-    from hearth.families.forms import PersonForm
-
-    field = PersonForm.base_fields.get(name)
-    return str(field.label) if field is not None else str(Person._meta.get_field(name).verbose_name).capitalize()
-
-
 # Details an erasure can remove one by one, and the value each is left with. Names stay: the record must still
 # be found (erase the whole person to remove them).
 ERASABLE_DETAILS = {
@@ -263,7 +256,7 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
                   and getattr(person, k) not in (None, "")}
         names = names.filter(pk__in=name_ids)
         addresses = addresses.filter(pk__in=address_ids)
-        erased = [field_label(k) for k in fields]
+        erased = [display.field_label(k) for k in fields]
         erased += [f"{dict(NameKind.choices)[kind]} {n}" for n, kind in
                    enumerate(names.order_by("pk").values_list("kind", flat=True), start=1)]
         erased += [("Current address" if a.to_date is None else f"Previous address {n}")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from hearth.plans.models import ActionStatus, Attendance, MeetingKind, Progress, ReviewDecision
+from hearth.plans.services import ProgressInput
 from hearth.web.forms import GovDateField
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
@@ -189,8 +190,6 @@ class ReviewForm(forms.Form):
         return [(o, self[f"progress_{o.pk}"], self[f"comment_{o.pk}"]) for o in self.outcomes]
 
     def progress(self) -> dict:
-        from hearth.plans.services import ProgressInput
-
         return {o.pk: ProgressInput(self.cleaned_data.get(f"progress_{o.pk}") or "",
                                     self.cleaned_data.get(f"comment_{o.pk}") or "")
                 for o in self.outcomes}

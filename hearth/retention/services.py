@@ -21,11 +21,13 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.core.models import Council
+from hearth.dpo.models import Restriction, RightsRequest
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people.models import Family, Person
+from hearth.people.models import Family, FamilyMember, Person
 from hearth.retention import collector, rules
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold, RunStatus
+from hearth.subject_access.models import SarStatus, SubjectAccessRequest
 
 logger = logging.getLogger(__name__)
 
@@ -212,9 +214,6 @@ def _dispose(council: Council, rule_list: list[rules.Rule], as_of: date, due: li
 def _dispose_requests(council: Council, rule_list: list[rules.Rule], as_of: date, *, apply: bool) -> Part:
     """The council's data protection requests answered long enough ago under its `data_protection_requests` rule,
     with what hangs off them, and the people kept only for them who belong to no family; delete, or count."""
-    from hearth.dpo.models import Restriction, RightsRequest
-    from hearth.subject_access.models import SarStatus, SubjectAccessRequest
-
     rule = rules.rule_for(rule_list, rules.DATA_PROTECTION)
     if rule is None:
         return Part({}, 0, 0)
@@ -242,8 +241,6 @@ def _dispose_requests(council: Council, rule_list: list[rules.Rule], as_of: date
 
 
 def _member_ids(family_ids: list[int]) -> set[int]:
-    from hearth.people.models import FamilyMember
-
     return set(FamilyMember.objects.filter(family_id__in=family_ids).values_list("person_id", flat=True))
 
 

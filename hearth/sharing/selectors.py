@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Window
+from django.utils import timezone
 
 from hearth.access import policy
 from hearth.accounts.models import Agency
@@ -117,8 +118,6 @@ class Bases:
 
 def bases_for(family: Family) -> Bases:
     """The family's active consents to share and its confirmed, unexpired lawful bases (two queries)."""
-    from django.utils import timezone
-
     return Bases(
         consents=list(ShareConsent.objects.filter(family=family, withdrawn_on__isnull=True)
                       .select_related("person", "given_by").order_by("-given_on", "-pk")),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from hearth.core.identifiers import format_nhs_number, format_ni_number
@@ -21,14 +22,10 @@ def uk_date(value, fmt: str = "%-d %B %Y") -> str:
 def uk_datetime(value) -> str:
     if not value:
         return ""
-    from django.utils import timezone
-
     return timezone.localtime(value).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
