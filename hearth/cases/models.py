@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from hearth.cases import review_dates
 from hearth.people.models import Family
 
 
@@ -86,6 +87,10 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != EpisodeStatus.CLOSED
+
+    @property
+    def review_overdue(self) -> bool:
+        return review_dates.is_overdue(self.next_review_due)
 
 
 class LevelSource(models.TextChoices):

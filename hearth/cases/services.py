@@ -2,7 +2,7 @@
 handovers, closure, and case notes. Each validates, saves and audits in the caller's transaction."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access import services as access_services
 from hearth.access.models import Relationship as Involved
-from hearth.cases import journey
+from hearth.cases import journey, review_dates
 from hearth.cases.models import (
     CaseNote,
     Episode,
@@ -320,18 +320,13 @@ def handover_cancel(*, actor, handover: Handover) -> Handover:
 
 
 def episode_set_next_review(*, actor, episode: Episode, due: date, check_access: bool = True) -> Episode:
-    if due < timezone.localdate():
-        raise ValidationFailed({"next_review_on": "The next review date must be today or in the future"})
+    if problem := review_dates.date_problem(due):
+        raise ValidationFailed({"next_review_on": problem})
     if check_access:
         _require_edit(actor, episode.family)
     Episode.objects.filter(pk=episode.pk).update(next_review_due=due)
     episode.next_review_due = due
     return episode
-
-
-def default_review_date(episode: Episode, from_date: date | None = None) -> date:
-    weeks = episode.family.council.review_interval_weeks or 6
-    return (from_date or timezone.localdate()) + timedelta(weeks=weeks)
 
 
 # What may happen to actions still open when an episode closes.

@@ -12,6 +12,7 @@ from hearth.access import grants
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import AgencyKind
 from hearth.assessments import services as assessments
+from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.consent.models import Agreement, ConsentScope, GiverKind, Method, ShareConsent
@@ -111,7 +112,7 @@ def _plan(episode, lead, colleague) -> None:
                          family_views="Mum said mornings are the hardest part of the day.",
                          strengths="A loving family who want to make things better.",
                          needs="Routines, school attendance, money advice.",
-                         agreed_lead=lead, next_review_on=cases.default_review_date(episode))
+                         agreed_lead=lead, next_review_on=review_dates.default_date(episode.family.council))
 
 
 def _reviews(episode, lead, scores: list[int]) -> None:

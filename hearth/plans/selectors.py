@@ -4,7 +4,6 @@ Selectors that return a family's personal data record an audit VIEW row. Lists a
 of queries whatever the history's size (select_related / prefetch; no per-row queries).
 """
 
-from datetime import timedelta
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access.models import Involvement
 from hearth.accounts.models import Agency, Role
+from hearth.cases import review_dates
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
@@ -34,7 +34,6 @@ from hearth.plans.models import (
 )
 from hearth.plans.services import YOUNG_PERSON_AGE, age_on, council_practitioners, current_members
 
-DUE_SOON_DAYS = 14
 DUE_WORK_LIMIT = 50
 PANEL_ITEMS = 10
 PANEL_HISTORY = 3
@@ -302,7 +301,7 @@ def episode_panel(user, episode: Episode) -> dict:
     return {
         "today": today,
         "next_review_due": episode.next_review_due,
-        "review_overdue": bool(episode.next_review_due and episode.next_review_due < today),
+        "review_overdue": review_dates.is_overdue(episode.next_review_due, today),
         "outcomes": latest_outcomes[::-1], "actions": actions, "meetings": meetings, "reviews": reviews,
         "counts": counts, "can_edit": can_edit and episode.is_open,
     }
@@ -336,7 +335,7 @@ def due_work(user, *, limit: int = DUE_WORK_LIMIT, reviews_after: str | None = N
     "horizon", "limit", "reviews", "actions" (lists; each item has `is_overdue`), "reviews_page", "actions_page"
     (the pages, with their cursors)}."""
     today = timezone.localdate()
-    horizon = today + timedelta(days=DUE_SOON_DAYS)
+    horizon = review_dates.due_soon_horizon(today)
     episodes = (Episode.objects.filter(policy.visible_through(user, "family_id"), next_review_due__lte=horizon)
                 .exclude(status=EpisodeStatus.CLOSED).filter(_scope(user, "lead_professional"))
                 .select_related("family", "lead_professional__agency"))
@@ -350,7 +349,7 @@ def due_work(user, *, limit: int = DUE_WORK_LIMIT, reviews_after: str | None = N
     actions = keyset.page(actions_qs, field="due_on", descending=False, kind="date", size=limit,
                           after=actions_after, before=actions_before)
     for e in reviews.items:
-        e.is_overdue = e.next_review_due < today
+        e.is_overdue = review_dates.is_overdue(e.next_review_due, today)
     for a in actions.items:
         a.is_overdue = a.due_on < today
     if reviews.items or actions.items:

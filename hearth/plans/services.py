@@ -17,6 +17,7 @@ from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, User, UserRole
 from hearth.assessments.models import AssessmentStatus
+from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus, LevelSource
 from hearth.core import notify
@@ -272,10 +273,8 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
         elif episode.lead_professional_id is not None and not policy.can_manage_episode(actor, episode):
             errors["agreed_lead"] = ("Only the lead professional, the locality's Early Help coordinator or the "
                                      "lead's manager can change the lead professional")
-    if next_review_on is None:
-        errors["next_review_on"] = "Enter the date of the next review"
-    elif next_review_on <= today:
-        errors["next_review_on"] = "The review date must be in the future"
+    if problem := review_dates.date_problem(next_review_on, today=today):
+        errors["next_review_on"] = problem
     if errors:
         raise ValidationFailed(errors)
 
@@ -562,10 +561,8 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
                                   "manager can change the level of need")
     needs_review_date = decision in (ReviewDecision.CONTINUE, ReviewDecision.STEP_DOWN)
     if decision != ReviewDecision.CLOSE:
-        if next_review_on is None and needs_review_date:
-            errors["next_review_on"] = "Enter the date of the next review"
-        elif next_review_on is not None and next_review_on <= today:
-            errors["next_review_on"] = "The review date must be in the future"
+        if problem := review_dates.date_problem(next_review_on, required=needs_review_date, today=today):
+            errors["next_review_on"] = problem
     if errors:
         raise ValidationFailed(errors)
     return open_outcomes

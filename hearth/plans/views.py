@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.access import policy
 from hearth.accounts.models import Agency
-from hearth.cases.services import default_review_date
+from hearth.cases import review_dates
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.forms import ScoresForm
 from hearth.people.models import Person
@@ -101,7 +101,7 @@ def meeting_record_view(request, meeting_id: int):
         "version": meeting.version, "family_views": meeting.family_views, "strengths": meeting.strengths,
         "needs": meeting.needs, "minutes": meeting.minutes,
         "agreed_lead": meeting.agreed_lead_id or episode.lead_professional_id,
-        "next_review_on": meeting.next_review_on or default_review_date(episode, on),
+        "next_review_on": meeting.next_review_on or review_dates.default_date(episode.family.council, on),
         **{f"attendance_{i.pk}": i.attendance for i in invitations if i.attendance != "invited"},
         **{f"child_view_{pk}": text for pk, text in choices["child_views"].items()},
     }
@@ -252,7 +252,8 @@ def review_new_view(request, episode_id: int):
     choices = selectors.review_choices(request.user, episode)
     data = request.POST or None
     form = ReviewForm(council, data, outcomes=choices["outcomes"], meetings=choices["meetings"],
-                      initial={"next_review_on": default_review_date(episode), "meeting": request.GET.get("meeting")})
+                      initial={"next_review_on": review_dates.default_date(council),
+                               "meeting": request.GET.get("meeting")})
     scores_form = ScoresForm(council, data, prefix="scores")
     if request.method == "POST":
         scores_valid = scores_form.is_valid()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import Relationship as Involved
+from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
 from hearth.core import identifiers, notify
@@ -521,8 +522,8 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
             actor=actor, family=family, reason=reason, level=level, lead=new_lead, origin=EpisodeOrigin.STEP_DOWN,
             level_reasons=f"Stepped down from a Child in Need plan that ended on {cin_plan_ended_on:%-d %B %Y}",
             source=LevelSource.STEP_DOWN, status=EpisodeStatus.PLAN, check_access=False)
-        cases.episode_set_next_review(actor=actor, episode=episode, due=cases.default_review_date(episode),
-                                      check_access=False)
+        cases.episode_set_next_review(actor=actor, episode=episode, check_access=False,
+                                      due=review_dates.default_date(episode.family.council))
         step_down = StepDown.objects.create(
             family=family, episode=episode, social_worker=actor, new_lead=new_lead, level=level,
             cin_plan_ended_on=cin_plan_ended_on, single_assessment=single_assessment.strip(),

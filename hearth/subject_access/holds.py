@@ -15,8 +15,9 @@ def _open(council_id: int):
 def open_request_reasons(scope: Scope) -> list[str]:
     about = (Q(subject_id=scope.person_id) if scope.person_id is not None else
              Q(subject_id__in=FamilyMember.objects.filter(family_id=scope.family_id).values("person_id")))
+    found = _open(scope.council_id).filter(about).select_related("subject").order_by("pk")
     return [f"{sar.subject.full_name} is the subject of an open subject access request ({sar.reference}): release "
-            "or close it first" for sar in _open(scope.council_id).filter(about).select_related("subject").order_by("pk")]
+            "or close it first" for sar in found]
 
 
 def open_request_families(council_id: int, family_ids: list[int]) -> set[int]:

@@ -8,6 +8,7 @@ from conftest import cover
 from hearth.access.models import Involvement
 from hearth.access.models import Relationship as Involved
 from hearth.accounts.models import Agency, Role
+from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import EpisodeStatus, LevelChange
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
@@ -129,13 +130,13 @@ def test_the_review_date_must_be_in_the_future(meeting_today, practitioner):
     for day in (timezone.localdate(), in_days(-3)):
         with pytest.raises(ValidationFailed) as exc:
             _record(meeting_today, practitioner, next_review_on=day)
-        assert exc.value.errors["next_review_on"] == "The review date must be in the future"
+        assert exc.value.errors["next_review_on"] == "The next review date must be in the future"
     assert Meeting.objects.get(pk=meeting_today.pk).status == MeetingStatus.SCHEDULED
 
 
 def test_default_review_date_is_the_councils_interval_after_the_meeting(episode):
     on = datetime.date(2030, 1, 7)
-    assert cases.default_review_date(episode, on) == datetime.date(2030, 2, 18)
+    assert review_dates.default_date(episode.family.council, on) == datetime.date(2030, 2, 18)
 
 
 def test_every_invitee_needs_an_attendance_and_the_minutes_are_required(meeting_today, practitioner):
@@ -384,7 +385,7 @@ def test_continuing_needs_a_next_review_date_in_the_future(episode, practitioner
     assert exc.value.errors["next_review_on"] == "Enter the date of the next review"
     with pytest.raises(ValidationFailed) as exc:
         _review(episode, practitioner, scores, next_review_on=timezone.localdate())
-    assert exc.value.errors["next_review_on"] == "The review date must be in the future"
+    assert exc.value.errors["next_review_on"] == "The next review date must be in the future"
 
 
 def test_progress_is_required_for_each_open_outcome(episode, practitioner, scores):

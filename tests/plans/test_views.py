@@ -114,7 +114,7 @@ def test_recording_with_a_review_date_in_the_past_shows_the_error(client_for, pr
                                         minutes="Keep this text"))
     body = _text(response)
     assert response.status_code == 200
-    assert "The review date must be in the future" in body
+    assert "The next review date must be in the future" in body
     assert "Keep this text" in body
     assert Meeting.objects.get(pk=meeting_today.pk).status == MeetingStatus.SCHEDULED
 
