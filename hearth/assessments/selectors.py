@@ -1,6 +1,5 @@
 """Every read of Early Help Assessments, scoped by the access policy; reads of personal data are audited."""
 
-import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from hearth.assessments.models import (
     SectionKey,
 )
 from hearth.cases.models import Episode
+from hearth.core import dates
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -43,20 +43,13 @@ def can_write_assessment(user, assessment: Assessment) -> bool:
 # --- the family's children -----------------------------------------------------------------------
 
 
-def _eighteen_years_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 18)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 18, day=28)
-
-
 def family_children(family) -> list:
     """The family's current children: members in the child role, and any member under 18. Eldest first."""
     today = timezone.localdate()
     members = (
         FamilyMember.objects.filter(family=family)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-        .filter(Q(role=MemberRole.CHILD) | Q(person__date_of_birth__gt=_eighteen_years_before(today)))
+        .filter(Q(role=MemberRole.CHILD) | Q(person__date_of_birth__gt=dates.born_after_for_under(dates.ADULT_AGE, today)))
         .select_related("person")
     )
     people = [m.person for m in members]

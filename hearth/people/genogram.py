@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from hearth.core import dates
 from hearth.people.models import GENERATION_STEP, MemberRole, RelationshipKind, Sex
 
 BOX_W, ROW_H, MARGIN, SHAPE = 170, 150, 30, 22
@@ -39,8 +40,7 @@ class Node:
 def _age(dob: date | None, today: date) -> str:
     if not dob:
         return "age not known"
-    years = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-    return f"age {years}"
+    return f"age {dates.age_on(dob, today)}"
 
 
 def build(members, relationships, today: date | None = None) -> tuple[str, list[str]]:

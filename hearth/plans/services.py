@@ -20,7 +20,7 @@ from hearth.assessments.models import AssessmentStatus
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus, LevelSource
-from hearth.core import notify
+from hearth.core import dates, notify
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -64,10 +64,7 @@ def _require_open(episode: Episode) -> None:
 
 
 def age_on(person: Person, on: date) -> int | None:
-    dob = person.date_of_birth
-    if dob is None:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return dates.age_on(person.date_of_birth, on)
 
 
 def council_practitioners(council):

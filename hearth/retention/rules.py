@@ -39,7 +39,6 @@ Two record types have their own treatment:
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +47,7 @@ from django.db.models import DateTimeField, Max
 from django.db.models.functions import Coalesce, TruncDate
 
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.core.dates import add_years
 from hearth.people import holds
 from hearth.people.models import Disability, Family, FamilyMember
 from hearth.referrals.models import Referral, ReferralStatus
@@ -108,14 +108,6 @@ def record_type_label(record_type: str) -> str:
 def record_type_of(model_label: str) -> str:
     """The record type of a model ("assessments.section" -> "early_help_assessment")."""
     return MODEL_RECORD_TYPES.get(model_label) or MODEL_RECORD_TYPES.get(model_label.split(".")[0]) or FAMILY_RECORD
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a year that has none."""
-    year = day.year + years
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return day.replace(year=year)
 
 
 @dataclass(frozen=True)

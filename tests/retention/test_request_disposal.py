@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from hearth.core.dates import add_years
 from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
 from hearth.people import holds
 from hearth.people.models import Family, Person
 from hearth.retention import rules, services
-from hearth.retention.rules import add_years
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, due_date
 from tests.retention.helpers import person, rich_family
 

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from hearth.core import profiles
+from hearth.core.dates import add_years
 from hearth.retention import rules
-from hearth.retention.rules import DUE, HELD, NOT_YET_DUE, OPEN, UNDETERMINED, FamilyFacts, Rule, add_years, judge
+from hearth.retention.rules import DUE, HELD, NOT_YET_DUE, OPEN, UNDETERMINED, FamilyFacts, Rule, judge
 
 SIX_FROM_CLOSE = Rule("early_help_assessment", 6, "episode_closed")
 REGISTER_TEN = Rule("sharing_register", 10, "episode_closed")
