@@ -6,7 +6,7 @@ import pytest
 
 from hearth.access import grants
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.middleware import renew
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
 from hearth.core import profiles
@@ -95,8 +95,8 @@ def involve():
     """Involve a user with a family. Team members and contributors also need their agency covered by consent
     or a lawful basis (the access policy); `covered=False` leaves that out, for tests about consent."""
 
-    def _involve(family, user, relationship=Involved.TAF_MEMBER, *, covered=True):
-        if covered and relationship in (Involved.TAF_MEMBER, Involved.CONTRIBUTOR):
+    def _involve(family, user, relationship=InvolvedAs.TAF_MEMBER, *, covered=True):
+        if covered and relationship in (InvolvedAs.TAF_MEMBER, InvolvedAs.CONTRIBUTOR):
             cover(family, user)
         return access_services.involvement_start(actor=user, family=family, user=user, relationship=relationship)
 

@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.access import coverage
-from hearth.access.models import BreakGlass, Grant, Involvement, Relationship, Route
+from hearth.access.models import BreakGlass, Grant, InvolvedAs, Involvement, Route
 from hearth.accounts.models import Role, User
 from hearth.people.models import Family
 
@@ -38,8 +38,8 @@ BATCH = 2000
 
 # Involvements that reach the record whatever consent says: the lead professional (to close safely), MASH and
 # social work (statutory duties). The others need their agency covered.
-UNGATED = frozenset({Relationship.LEAD_PROFESSIONAL, Relationship.MASH, Relationship.SOCIAL_WORK})
-PART_ONLY = frozenset({Relationship.CONTRIBUTOR})
+UNGATED = frozenset({InvolvedAs.LEAD_PROFESSIONAL, InvolvedAs.MASH, InvolvedAs.SOCIAL_WORK})
+PART_ONLY = frozenset({InvolvedAs.CONTRIBUTOR})
 BREAK_GLASS_ROLES = frozenset({Role.MASH_SCREENER, Role.SOCIAL_WORKER})
 
 # Bumped by every write of grants in this process, so decisions cached for a request are never reused after.

@@ -7,7 +7,7 @@ from django.utils import timezone
 from hearth.people.models import Family
 
 
-class Relationship(models.TextChoices):
+class InvolvedAs(models.TextChoices):
     LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
     TAF_MEMBER = "taf_member", "Team Around the Family member"
     CONTRIBUTOR = "contributor", "Invited to contribute to the assessment"
@@ -20,7 +20,7 @@ class Involvement(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="involvements")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="involvements")
-    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    relationship = models.CharField(max_length=30, choices=InvolvedAs.choices)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from hearth.access import coverage, grants, routes
 from hearth.access.held import Held, HeldGrants
-from hearth.access.models import BreakGlass, Grant, Relationship, Route
+from hearth.access.models import BreakGlass, Grant, InvolvedAs, Route
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
 from hearth.people.models import Family, Person
@@ -70,7 +70,7 @@ POLICY: tuple[Rule, ...] = (
 )
 
 # Involvements whose access also needs the user's agency covered by consent or a lawful basis.
-CONSENT_GATED = frozenset({Relationship.TAF_MEMBER, Relationship.CONTRIBUTOR})
+CONSENT_GATED = frozenset({InvolvedAs.TAF_MEMBER, InvolvedAs.CONTRIBUTOR})
 
 # Involvements that reach only the user's own part, never the family's record: an invited contributor
 # sees and writes their own professional view (`can_write_contribution`), nothing else.

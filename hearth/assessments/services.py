@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.assessments import events, selectors
 from hearth.assessments.models import (
     REQUIRED_SECTIONS,
@@ -269,7 +269,7 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
             raise ValidationFailed(
                 {"invitee": f"{invitee.full_name} has already been asked to contribute to this assessment"}
             ) from exc
-    cases_services.involve(actor=actor, family=family, user=invitee, relationship=Involved.CONTRIBUTOR)
+    cases_services.involve(actor=actor, family=family, user=invitee, relationship=InvolvedAs.CONTRIBUTOR)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=contribution, family_id=family.pk,
                  detail={"assessment": assessment.pk, "invitee": invitee.pk})
     _notify(invitee, INVITATION_SUBJECT, INVITATION_BODY)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.cases import journey, review_dates
 from hearth.cases.models import (
     CaseNote,
@@ -147,7 +147,7 @@ def episode_open(*, actor, family, reason: str, level: int, lead=None, origin: s
                                 note=EpisodeOrigin(origin).label, changed_by=actor, changed_at=now)
     if lead is not None:
         LeadAssignment.objects.create(episode=episode, user=lead, assigned_by=actor, started_at=now)
-        _set_involvement(family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL, actor=actor)
+        _set_involvement(family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL, actor=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=episode, family_id=family.pk,
                  detail={"level": level, "origin": origin})
     return episode
@@ -237,11 +237,11 @@ def _assign_lead(*, actor, episode: Episode, user, note: str = "") -> None:
     if current:
         current.ended_at = now
         current.save(update_fields=["ended_at"])
-        _end_involvement(family=episode.family, user=current.user, relationship=Involved.LEAD_PROFESSIONAL)
+        _end_involvement(family=episode.family, user=current.user, relationship=InvolvedAs.LEAD_PROFESSIONAL)
         # The previous lead usually stays in the team around the family; the team can remove them.
-        _set_involvement(family=episode.family, user=current.user, relationship=Involved.TAF_MEMBER, actor=actor)
+        _set_involvement(family=episode.family, user=current.user, relationship=InvolvedAs.TAF_MEMBER, actor=actor)
     LeadAssignment.objects.create(episode=episode, user=user, assigned_by=actor, started_at=now, note=note)
-    _set_involvement(family=episode.family, user=user, relationship=Involved.LEAD_PROFESSIONAL, actor=actor)
+    _set_involvement(family=episode.family, user=user, relationship=InvolvedAs.LEAD_PROFESSIONAL, actor=actor)
     episode.lead_professional = user
 
 

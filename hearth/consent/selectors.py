@@ -15,8 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hearth.access import coverage, policy
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role
 from hearth.cases.models import LevelChange
 from hearth.consent.models import (
@@ -238,7 +237,7 @@ def _prompts(state: ConsentState) -> list[str]:
         if agency.pk in reported:
             continue
         reported.add(agency.pk)
-        joined = ("is in the team around the family" if inv.relationship == Involved.TAF_MEMBER
+        joined = ("is in the team around the family" if inv.relationship == InvolvedAs.TAF_MEMBER
                   else "has been invited to contribute to the assessment")
         prompts.append(f"{inv.user.full_name} of {agency.name} {joined}, but no consent or lawful basis covers "
                        f"{agency.name}. Ask the family whether they agree to share with {agency.name}, or record "

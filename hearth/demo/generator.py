@@ -16,8 +16,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from hearth.access import grants
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus
 from hearth.core import identifiers, profiles
@@ -268,7 +267,7 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
             rel_rows.append(Relationship(from_person=a, to_person=b, kind=RelationshipKind.SIBLING))
         if practitioners and rng.random() < 0.5:
             lead = rng.choice(practitioners)
-            involvement_rows.append(Involvement(family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL))
+            involvement_rows.append(Involvement(family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL))
     for rows in (name_rows, address_rows, member_rows, rel_rows, involvement_rows):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=2000)

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import grants
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.assessments.models import Assessment, AssessmentStatus, ChildView, Section, SectionKey
 from hearth.cases.models import (
     CaseNote,
@@ -43,7 +42,7 @@ def build_long_history(*, council, lead, years: int = 5, reviews: int = 30, note
                                             date_of_birth=dob, sex=Sex.FEMALE if i % 2 else Sex.MALE))
         FamilyMember.objects.create(family=family, person=people[-1],
                                     role=MemberRole.PARENT_WITH_PR if adult else MemberRole.CHILD)
-    Involvement.objects.create(family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL)
+    Involvement.objects.create(family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
     grants.refresh_family(family)
     episode = Episode.objects.create(family=family, status=EpisodeStatus.PLAN, origin=EpisodeOrigin.PRACTITIONER,
                                      reason="N4", level=3, lead_professional=lead, started_on=start,

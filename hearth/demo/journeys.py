@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import grants
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind
 from hearth.assessments import services as assessments
 from hearth.cases import review_dates
@@ -69,7 +69,7 @@ def record_consent(family, recorded_by, *, days_ago: int = 30) -> None:
 
 
 def _open(family, lead, *, weeks_ago: int, level: int = 3, reason: str = "N4") -> Episode:
-    cases.involve(actor=lead, family=family, user=lead, relationship=Involved.TAF_MEMBER)
+    cases.involve(actor=lead, family=family, user=lead, relationship=InvolvedAs.TAF_MEMBER)
     return cases.episode_open(actor=lead, family=family, reason=reason, level=level, lead=lead,
                               level_reasons="Needs across school attendance, routines and money worries",
                               started_on=timezone.localdate() - timedelta(weeks=weeks_ago))
@@ -136,7 +136,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
     for stage, family in zip(STAGES, candidates, strict=False):
         with transaction.atomic():
             if stage == "request_waiting":
-                cases.involve(actor=teacher, family=family, user=teacher, relationship=Involved.TAF_MEMBER)
+                cases.involve(actor=teacher, family=family, user=teacher, relationship=InvolvedAs.TAF_MEMBER)
                 referrals.referral_request_create(
                     actor=teacher, family=family, family_agrees=True, agreement_method="written",
                     agreement_given_by="Mum", concerns="Attendance has dropped and the children seem tired.",
@@ -158,7 +158,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                         actor=lead, episode=episode, concerns="New worries about a violent ex-partner visiting.",
                         consent_sought=False, consent_not_sought_reason="Asking could increase the risk to the children.")
                     if stage == "social_work":
-                        cases.involve(actor=mash, family=family, user=mash, relationship=Involved.MASH)
+                        cases.involve(actor=mash, family=family, user=mash, relationship=InvolvedAs.MASH)
                         referrals.referral_decide(actor=mash, referral=step_up, version=step_up.version,
                                                   screening=referrals.Screening(
                                                       level=4, level_reasons="Risk of significant harm",
@@ -173,7 +173,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                                                               evaluation="Having one person to call helped most."))
             elif stage == "stepped_down":
                 cases.involve(actor=social_worker, family=family, user=social_worker,
-                              relationship=Involved.SOCIAL_WORK)
+                              relationship=InvolvedAs.SOCIAL_WORK)
                 referrals.step_down_record(
                     actor=social_worker, family=family, new_lead=lead, level=2, reason="N4",
                     cin_plan_ended_on=timezone.localdate() - timedelta(days=7),

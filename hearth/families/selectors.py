@@ -21,8 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from hearth.access import policy
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
@@ -187,7 +186,7 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     leads: dict[int, Involvement] = {}
     lead_rows = (
         Involvement.objects.filter(family__members__person_id__in=hidden_ids,
-                                   relationship=Involved.LEAD_PROFESSIONAL, ended_at__isnull=True)
+                                   relationship=InvolvedAs.LEAD_PROFESSIONAL, ended_at__isnull=True)
         .select_related("user__agency")
         .annotate(member_person_id=F("family__members__person_id"))
         .order_by("pk")

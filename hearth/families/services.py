@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.core import identifiers
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import display
@@ -327,7 +327,7 @@ def family_create(*, actor, name: str, locality=None) -> Family:
     if locality is None and actor.team_id and actor.team.locality_id:
         locality = actor.team.locality
     family = Family.objects.create(council=council, name=name, locality=locality, created_by=actor)
-    access_services.involvement_start(actor=actor, family=family, user=actor, relationship=Involved.TAF_MEMBER)
+    access_services.involvement_start(actor=actor, family=family, user=actor, relationship=InvolvedAs.TAF_MEMBER)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=family, family_id=family.pk)
     return family
 

@@ -13,8 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, User, UserRole
 from hearth.assessments.models import AssessmentStatus
 from hearth.cases import review_dates
@@ -139,7 +138,7 @@ def meeting_schedule(*, actor, episode: Episode, kind: str, scheduled_for: datet
                       .values_list("user_id", flat=True))
         for user in users:
             if user.pk not in already:
-                cases.involve(actor=actor, family=family, user=user, relationship=Involved.TAF_MEMBER)
+                cases.involve(actor=actor, family=family, user=user, relationship=InvolvedAs.TAF_MEMBER)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=meeting, family_id=family.pk,
                      detail={"kind": kind, "practitioners": [u.pk for u in users],
                              "family_members": [p.pk for p in people]})
@@ -478,7 +477,7 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
     if owner_user is not None and not Involvement.objects.filter(family=family, user=owner_user,
                                                                  ended_at__isnull=True).exists():
         # A practitioner given an action is part of the team around the family (and so can see it).
-        cases.involve(actor=actor, family=family, user=owner_user, relationship=Involved.TAF_MEMBER)
+        cases.involve(actor=actor, family=family, user=owner_user, relationship=InvolvedAs.TAF_MEMBER)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=action, family_id=family.pk)
     agree_plan_if_ready(actor=actor, episode=episode)
     return action

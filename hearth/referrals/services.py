@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
@@ -300,7 +300,7 @@ def referral_link_family(*, actor, referral: Referral, version: int, family: Fam
             people.person_create(actor=actor, family=family, role=new_family.role,
                                  data={"given_name": new_family.given_name, "family_name": new_family.family_name,
                                        "date_of_birth": new_family.date_of_birth})
-        cases.involve(actor=actor, family=family, user=actor, relationship=Involved.MASH)
+        cases.involve(actor=actor, family=family, user=actor, relationship=InvolvedAs.MASH)
         fresh.family = family
         fresh.version += 1
         fresh.save(update_fields=["family", "version"])
@@ -420,7 +420,7 @@ def referral_decide(*, actor, referral: Referral, version: int, screening: Scree
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=fresh.family_id,
                      detail={"decision": screening.decision, "level": screening.level})
         if fresh.family_id:
-            cases.involve(actor=actor, family=fresh.family, user=actor, relationship=Involved.MASH)
+            cases.involve(actor=actor, family=fresh.family, user=actor, relationship=InvolvedAs.MASH)
             if told_how:
                 disclosure_record(
                     actor=actor, family=fresh.family, kind=DisclosureKind.REFERRAL_OUTCOME,
@@ -528,8 +528,8 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
             family=family, episode=episode, social_worker=actor, new_lead=new_lead, level=level,
             cin_plan_ended_on=cin_plan_ended_on, single_assessment=single_assessment.strip(),
             cin_plan=cin_plan.strip(), handover_meeting_on=handover_meeting_on)
-        cases.involve(actor=actor, family=family, user=new_lead, relationship=Involved.LEAD_PROFESSIONAL)
-        cases.involve(actor=actor, family=family, user=actor, relationship=Involved.SOCIAL_WORK)
+        cases.involve(actor=actor, family=family, user=new_lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
+        cases.involve(actor=actor, family=family, user=actor, relationship=InvolvedAs.SOCIAL_WORK)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=step_down, family_id=family.pk,
                      detail={"episode": episode.pk, "level": level})
     return step_down

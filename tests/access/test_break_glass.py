@@ -13,8 +13,7 @@ from django.utils import timezone
 
 import hearth.urls as root_urls
 from hearth.access import grants, policy, services
-from hearth.access.models import BreakGlass, Grant, Route
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import BreakGlass, Grant, InvolvedAs, Route
 from hearth.accounts.models import Role
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people_services
@@ -130,7 +129,7 @@ def test_a_practitioner_cannot_break_glass(other_practitioner, family):
 
 
 def test_someone_who_already_sees_the_family_is_refused(screener, family, involve):
-    involve(family, screener, Involved.MASH)
+    involve(family, screener, InvolvedAs.MASH)
     with pytest.raises(Conflict, match="You already have access to this family"):
         services.break_glass_open(actor=screener, family=family, reason=REASON)
 

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from conftest import cover, make_user
 from hearth.access import grants, policy
 from hearth.access import services as access_services
-from hearth.access.models import Grant, Route
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import Grant, InvolvedAs, Route
 from hearth.accounts import services as accounts
 from hearth.accounts.models import AgencyKind, Role, Team
 from hearth.assessments.models import Assessment, Contribution
@@ -54,10 +53,10 @@ def _managed(user, manager):
 def test_an_involvement_stores_a_grant_and_ending_it_removes_the_grant(lead, family, make):
     nurse = make("nurse@example.test", kind=AgencyKind.SCHOOL_NURSING, agency_name="School nursing")
     cover(family, nurse)
-    cases.involve(actor=lead, family=family, user=nurse, relationship=Involved.TAF_MEMBER)
+    cases.involve(actor=lead, family=family, user=nurse, relationship=InvolvedAs.TAF_MEMBER)
     assert Grant.objects.filter(user=nurse, family=family, route=Route.INVOLVED).exists()
     assert policy.can_view_family(nurse, family)
-    cases.end_involvement(actor=lead, family=family, user=nurse, relationship=Involved.TAF_MEMBER)
+    cases.end_involvement(actor=lead, family=family, user=nurse, relationship=InvolvedAs.TAF_MEMBER)
     assert not Grant.objects.filter(user=nurse, family=family).exists()
     assert not policy.can_view_family(nurse, family)
 
@@ -69,7 +68,7 @@ def test_withdrawing_consent_removes_the_stored_grant_at_once(lead, family, make
     given = consent.share_consent_record(
         actor=lead, family=family, person=parent, given_by=parent, giver_kind="parent_pr",
         given_on=timezone.localdate(), method="verbal", purposes={"for_assessment_planning"}, agencies=[school.agency])
-    cases.involve(actor=lead, family=family, user=school, relationship=Involved.TAF_MEMBER)
+    cases.involve(actor=lead, family=family, user=school, relationship=InvolvedAs.TAF_MEMBER)
     assert policy.can_view_family(school, family)
     consent.share_consent_withdraw(actor=lead, consent=given, withdrawn_on=timezone.localdate(), how="By phone")
     assert not Grant.objects.filter(user=school, family=family).exists()
@@ -83,7 +82,7 @@ def test_a_lawful_basis_with_an_end_date_gives_a_grant_that_ends_with_it(lead, f
     basis = consent.lawful_basis_record(actor=lead, family=family, kind="safeguarding", reason="Risk",
                                         agencies=[youth.agency], ends_on=ends)
     consent.lawful_basis_confirm(actor=manager, basis=basis)
-    cases.involve(actor=lead, family=family, user=youth, relationship=Involved.TAF_MEMBER)
+    cases.involve(actor=lead, family=family, user=youth, relationship=InvolvedAs.TAF_MEMBER)
     stored = Grant.objects.get(user=youth, family=family)
     assert timezone.localtime(stored.expires_at).date() == ends + timedelta(days=1)
     assert policy.can_view_family(youth, family)
@@ -96,7 +95,7 @@ def test_a_manager_sees_a_contribution_of_their_team_member_but_not_the_family(l
     nurse = make("nurse@example.test", kind=AgencyKind.SCHOOL_NURSING, agency_name="School nursing")
     _managed(nurse, manager)
     cover(family, nurse)
-    cases.involve(actor=lead, family=family, user=nurse, relationship=Involved.CONTRIBUTOR)
+    cases.involve(actor=lead, family=family, user=nurse, relationship=InvolvedAs.CONTRIBUTOR)
     episode = cases.episode_open(actor=lead, family=family, reason="N4", level=3, lead=lead, level_reasons="Needs")
     assessment = Assessment.objects.create(episode=episode, family=family, started_by=lead)
     part = Contribution.objects.create(assessment=assessment, author=nurse, agency_name="School nursing")
@@ -110,7 +109,7 @@ def test_a_manager_sees_a_contribution_of_their_team_member_but_not_the_family(l
 def test_a_team_member_without_consent_coverage_gives_their_manager_nothing(lead, family, make, manager):
     charity = make("charity@example.test", kind=AgencyKind.VOLUNTARY, agency_name="Charity")
     _managed(charity, manager)
-    cases.involve(actor=lead, family=family, user=charity, relationship=Involved.TAF_MEMBER)
+    cases.involve(actor=lead, family=family, user=charity, relationship=InvolvedAs.TAF_MEMBER)
     assert not policy.can_view_family(charity, family)
     assert not policy.can_view_family(manager, family)
     cover(family, charity)
@@ -171,7 +170,7 @@ def test_a_grant_that_cannot_be_written_rolls_back_the_change_that_needed_it(lea
 
     monkeypatch.setattr(grants, "_write", refuse)
     with pytest.raises(RuntimeError), transaction.atomic():
-        cases.involve(actor=lead, family=family, user=nurse, relationship=Involved.TAF_MEMBER)
+        cases.involve(actor=lead, family=family, user=nurse, relationship=InvolvedAs.TAF_MEMBER)
     monkeypatch.undo()
     assert not family.involvements.filter(user=nurse).exists()
 
@@ -198,7 +197,7 @@ def test_a_family_page_asks_for_its_decision_once(lead, family, django_assert_ma
 
 STEPS = st.lists(st.tuples(st.sampled_from(["involve", "end", "consent", "withdraw", "basis", "break_glass",
                                             "move_team", "manager_role"]),
-                           st.integers(0, 3), st.integers(0, 2), st.sampled_from(list(Involved))),
+                           st.integers(0, 3), st.integers(0, 2), st.sampled_from(list(InvolvedAs))),
                  min_size=1, max_size=12)
 
 
@@ -278,7 +277,7 @@ def test_two_people_changing_one_familys_team_at_once_leave_the_store_right(coun
         try:
             with transaction.atomic():
                 barrier.wait(timeout=10)
-                cases.involve(actor=lead, family=family, user=user, relationship=Involved.LEAD_PROFESSIONAL)
+                cases.involve(actor=lead, family=family, user=user, relationship=InvolvedAs.LEAD_PROFESSIONAL)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -74,12 +74,12 @@ def test_every_url_is_classified_by_the_scope_table():
 
 
 def test_the_matrix_states_every_relationship_the_policy_knows():
-    from hearth.access.models import Relationship
+    from hearth.access.models import InvolvedAs
     from hearth.access.policy import POLICY
 
     rules = {rule.name for rule in POLICY}
     assert rules == {"involved", "locality_coordinator", "manager_of_involved", "break_glass"}
-    assert set(Relationship.values) == {"lead_professional", "taf_member", "contributor", "mash", "social_work"}
+    assert set(InvolvedAs.values) == {"lead_professional", "taf_member", "contributor", "mash", "social_work"}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from hearth.access import policy
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.families import selectors, services
 from hearth.people.models import Sex
@@ -24,7 +24,7 @@ def test_the_creator_of_a_family_is_involved_and_sees_it(practitioner, family):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("relationship", sorted(set(Involved.values) - policy.PART_ONLY))
+@pytest.mark.parametrize("relationship", sorted(set(InvolvedAs.values) - policy.PART_ONLY))
 def test_each_active_involvement_gives_sight_of_the_family(other_practitioner, family, involve, relationship):
     assert not policy.can_view_family(other_practitioner, family)
     involve(family, other_practitioner, relationship)
@@ -93,11 +93,11 @@ def test_person_and_search_pages_hide_a_withheld_address_from_practitioners(clie
     family_page = client_for(practitioner).get(reverse("families:family", args=[family.pk])).content.decode()
     assert "7 Hidden Way" not in family_page
     social_worker = make("sw@example.test", Role.SOCIAL_WORKER)
-    involve(family, social_worker, Involved.SOCIAL_WORK)
+    involve(family, social_worker, InvolvedAs.SOCIAL_WORK)
     assert "7 Hidden Way" in client_for(social_worker).get(reverse("families:person", args=[person.pk])).content.decode()
 
 
 @pytest.mark.django_db
 def test_an_invited_contributor_reaches_only_their_own_part(other_practitioner, family, involve):
-    involve(family, other_practitioner, Involved.CONTRIBUTOR)
+    involve(family, other_practitioner, InvolvedAs.CONTRIBUTOR)
     assert not policy.can_view_family(other_practitioner, family)

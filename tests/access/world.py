@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from hearth.access import grants
-from hearth.access.models import BreakGlass, Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import BreakGlass, InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role, Team
 from hearth.assessments.models import Assessment, ChildView, Contribution, Section, SectionKey
 from hearth.cases import services as cases
@@ -137,10 +136,10 @@ def build_world(marker: str = "") -> World:
     consent.not_sought_record(actor=lead, family=family, reason=m("Would increase the risk"))
     for key in ("team_member_with_consent", "team_member_consent_withdrawn", "team_member_consent_for_another_agency",
                 "team_member_lawful_basis", "team_member_basis_not_confirmed", "team_member_consent_not_sought"):
-        Involvement.objects.create(family=family, user=u[key], relationship=Involved.TAF_MEMBER)
-    Involvement.objects.create(family=family, user=u["contributor"], relationship=Involved.CONTRIBUTOR)
-    Involvement.objects.create(family=family, user=u["mash_holding_a_referral"], relationship=Involved.MASH)
-    Involvement.objects.create(family=family, user=u["social_worker_involved"], relationship=Involved.SOCIAL_WORK)
+        Involvement.objects.create(family=family, user=u[key], relationship=InvolvedAs.TAF_MEMBER)
+    Involvement.objects.create(family=family, user=u["contributor"], relationship=InvolvedAs.CONTRIBUTOR)
+    Involvement.objects.create(family=family, user=u["mash_holding_a_referral"], relationship=InvolvedAs.MASH)
+    Involvement.objects.create(family=family, user=u["social_worker_involved"], relationship=InvolvedAs.SOCIAL_WORK)
     now = timezone.now()
     BreakGlass.objects.create(family=family, user=u["mash_break_glass_active"], reason=m("Emergency at night"),
                               expires_at=now + timedelta(hours=2))

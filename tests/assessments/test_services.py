@@ -5,8 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import cover
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
 from hearth.assessments import selectors, services
 from hearth.assessments.models import (
@@ -242,7 +241,7 @@ def test_inviting_a_practitioner_of_another_agency_involves_them_and_emails_noth
     contribution = _invite(practitioner, assessment, health_visitor)
     assert contribution.status == ContributionStatus.INVITED
     assert contribution.agency_name == "Oxfordshire Health Visiting"
-    assert Involvement.objects.filter(family=family, user=health_visitor, relationship=Involved.CONTRIBUTOR,
+    assert Involvement.objects.filter(family=family, user=health_visitor, relationship=InvolvedAs.CONTRIBUTOR,
                                       ended_at__isnull=True).exists()
     assert len(mail.outbox) == 1
     email = mail.outbox[0]

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind
 from hearth.families import services as people_services
 from hearth.families.services import AddressInput
@@ -181,7 +181,7 @@ def test_find_before_create_shows_a_record_the_user_cannot_see_without_its_detai
         data={"given_name": "Ellie", "family_name": "Harrington", "date_of_birth": datetime.date(2014, 11, 8),
               "sex": Sex.FEMALE},
         address=AddressInput(line_1="12 Orchard Way", town="Banbury", postcode="OX16 9AB"))
-    access_services.involvement_start(actor=lead, family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL)
+    access_services.involvement_start(actor=lead, family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
 
     sign_in(page, axe, practitioner)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="New family").click()

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role
 from hearth.people.models import Family
 
@@ -593,7 +593,7 @@ def social_worker_steps_the_family_down(page, axe, people, today: datetime.date)
     # an involvement, as the demo data does.
     family = Family.objects.get(name=FAMILY)
     access_services.involvement_start(actor=people["social_worker"], family=family, user=people["social_worker"],
-                                      relationship=Involved.SOCIAL_WORK)
+                                      relationship=InvolvedAs.SOCIAL_WORK)
 
     sign_in_as(page, axe, people["social_worker"])
     page.get_by_role("table", name="Families you work with").get_by_role("link", name=FAMILY).click()

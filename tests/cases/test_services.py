@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.cases import services
@@ -44,7 +43,7 @@ def test_opening_an_episode_records_level_lead_and_status_and_involves_the_lead(
     assert episode.lead_assignments.get().user == practitioner
     assert StatusChange.objects.get(episode=episode).transition == "opened"
     assert Involvement.objects.filter(family=episode.family, user=practitioner,
-                                      relationship=Involved.LEAD_PROFESSIONAL, ended_at__isnull=True).exists()
+                                      relationship=InvolvedAs.LEAD_PROFESSIONAL, ended_at__isnull=True).exists()
 
 
 def test_a_second_open_episode_is_refused_naming_the_lead_and_agency(episode, practitioner, family):
@@ -166,7 +165,7 @@ def test_a_planned_handover_changes_the_lead_only_when_completed(episode, practi
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.COMPLETED
     # The previous lead stays in the team around the family; the new lead is the lead.
-    assert Involvement.objects.filter(family=episode.family, user=practitioner, relationship=Involved.TAF_MEMBER,
+    assert Involvement.objects.filter(family=episode.family, user=practitioner, relationship=InvolvedAs.TAF_MEMBER,
                                       ended_at__isnull=True).exists()
     assert policy.can_manage_episode(other_practitioner, episode)
     assert not policy.can_manage_episode(practitioner, episode)

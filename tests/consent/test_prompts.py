@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role
 from hearth.cases import services as cases
 from hearth.cases.models import LevelChange
@@ -49,14 +49,14 @@ def _members_joined(family, days_ago):
 
 
 def test_with_no_consent_the_only_prompt_is_that_none_has_been_recorded(family, parent, school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     assert selectors.reconsent_prompts(family) == ["No consent to share has been recorded"]
 
 
 def test_a_settled_consent_gives_no_prompts(practitioner, family, parent, school_worker, involve):
     _members_joined(family, 20)
     _consent(practitioner, family, parent)
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)  # a school: covered by the consent
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)  # a school: covered by the consent
     assert selectors.reconsent_prompts(family) == []
 
 
@@ -83,7 +83,7 @@ def test_a_practitioner_from_an_agency_not_covered_prompts(practitioner, family,
     _consent(practitioner, family, parent)
     health = make("hana.health@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING,
                   agency_name="Riverside Health Visiting")
-    involve(family, health, Involved.TAF_MEMBER, covered=False)
+    involve(family, health, InvolvedAs.TAF_MEMBER, covered=False)
     (prompt,) = selectors.reconsent_prompts(family)
     assert "Hana Health of Riverside Health Visiting is in the team around the family" in prompt
     assert "no consent or lawful basis covers Riverside Health Visiting" in prompt
@@ -93,7 +93,7 @@ def test_an_excluded_agency_in_the_team_prompts_even_when_its_kind_is_covered(
         practitioner, family, parent, school_worker, involve):
     _members_joined(family, 20)
     _consent(practitioner, family, parent, excluded_agencies=[school_worker.agency])
-    involve(family, school_worker, Involved.CONTRIBUTOR, covered=False)
+    involve(family, school_worker, InvolvedAs.CONTRIBUTOR, covered=False)
     (prompt,) = selectors.reconsent_prompts(family)
     assert "Sam School of Brook School has been invited to contribute to the assessment" in prompt
 
@@ -156,7 +156,7 @@ def test_the_panel_summarises_the_consent_and_lists_the_prompts(practitioner, fa
     _members_joined(family, 20)
     _consent(practitioner, family, parent, agencies=[practitioner.agency], agency_kinds=[AgencyKind.HEALTH_VISITING])
     health = make("hana.health@example.test", Role.PRACTITIONER, kind=AgencyKind.POLICE, agency_name="Thames Police")
-    involve(family, health, Involved.TAF_MEMBER, covered=False)
+    involve(family, health, InvolvedAs.TAF_MEMBER, covered=False)
     panel = selectors.family_panel(practitioner, family)
     given = TODAY() - timedelta(days=10)
     assert panel["summary"] == (f"Consent to share: recorded on {given:%-d %B %Y}, "

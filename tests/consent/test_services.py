@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role
 from hearth.consent import services
 from hearth.core.errors import NotPermitted, ValidationFailed
@@ -55,7 +55,7 @@ def test_a_withdrawal_dated_before_the_consent_is_refused(practitioner, family, 
 
 def test_a_team_member_sees_the_family_only_while_consent_covers_their_agency(practitioner, family, parent,
                                                                                school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     assert not policy.can_view_family(school_worker, family)
     consent = _consent(practitioner, family, parent)
     assert policy.can_view_family(school_worker, family)
@@ -67,14 +67,14 @@ def test_a_team_member_sees_the_family_only_while_consent_covers_their_agency(pr
 
 def test_an_exclusion_keeps_that_agency_out_even_when_its_kind_is_covered(practitioner, family, parent,
                                                                           school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     _consent(practitioner, family, parent, excluded_agencies=[school_worker.agency])
     assert not policy.can_view_family(school_worker, family)
 
 
 def test_a_lawful_basis_covers_only_once_a_different_manager_confirms_it(practitioner, family, school_worker,
                                                                          involve, make):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     basis = services.lawful_basis_record(actor=practitioner, family=family, kind="safeguarding",
                                          reason="Risk of significant harm", agencies=[school_worker.agency])
     assert not policy.can_view_family(school_worker, family)
@@ -101,7 +101,7 @@ def test_under_the_public_task_model_the_team_is_covered_without_consent_to_shar
     school = make_user(other_council, "s@example.test", [Role.PRACTITIONER], kind=AgencyKind.SCHOOL)
     from hearth.access import services as access_services
 
-    access_services.involvement_start(actor=lead, family=family, user=school, relationship=Involved.TAF_MEMBER)
+    access_services.involvement_start(actor=lead, family=family, user=school, relationship=InvolvedAs.TAF_MEMBER)
     assert policy.can_view_family(school, family)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hearth.access import grants
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role, Team
 from hearth.consent import services
 from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
@@ -50,7 +50,7 @@ def _consent_post(parent, **overrides):
 
 def test_the_consent_page_says_which_agencies_working_with_the_family_are_not_covered(
         client_for, practitioner, family, parent, school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     page = html.unescape(client_for(practitioner).get(f"/families/{family.pk}/consent").content.decode())
     assert "Consent and information sharing" in page
     assert "Not covered: Brook School, Hill School." in page
@@ -62,7 +62,7 @@ def test_the_consent_page_says_which_agencies_working_with_the_family_are_not_co
 
 def test_recording_consent_to_share_shows_purposes_scope_exclusions_and_review_date(
         client_for, practitioner, family, parent, school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     client = client_for(practitioner)
     form = html.unescape(client.get(f"/families/{family.pk}/consent/share/new").content.decode())
     next_year = TODAY().replace(year=TODAY().year + 1) if not (TODAY().month == 2 and TODAY().day == 29) else None
@@ -115,7 +115,7 @@ def test_a_withdrawal_dated_before_the_consent_is_shown_as_an_error(client_for, 
 
 def test_withdrawing_consent_through_the_page_removes_the_school_team_members_access_at_once(
         client_for, practitioner, family, parent, school_worker, involve):
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     consent = _consent(practitioner, family, parent)
     from django.test import Client
 
@@ -180,14 +180,14 @@ def managers(make, team, practitioner, family, involve):
     grants.refresh_user(practitioner)
     other = Team.objects.create(agency=practitioner.agency, name="Pastoral team", manager=second)
     colleague = make("cal.colleague@example.test", Role.SOCIAL_WORKER, team=other, agency_name=practitioner.agency.name)
-    involve(family, colleague, Involved.SOCIAL_WORK)
+    involve(family, colleague, InvolvedAs.SOCIAL_WORK)
     return first, second
 
 
 def test_a_lawful_basis_takes_effect_when_another_manager_confirms_it(
         client_for, practitioner, family, school_worker, involve, managers):
     first, second = managers
-    involve(family, school_worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     response = client_for(first).post(f"/families/{family.pk}/consent/lawful-bases/new", {
         "kind": "safeguarding", "reason": "Disclosure at school of harm at home", "scope": "chosen",
         "agencies": [str(school_worker.agency_id)]})

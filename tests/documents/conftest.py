@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.assessments.models import (
     Assessment,
@@ -59,7 +59,7 @@ class Journey:
 
 @pytest.fixture
 def journey(practitioner, other_practitioner, family, involve) -> Journey:
-    involve(family, other_practitioner, Involved.CONTRIBUTOR)
+    involve(family, other_practitioner, InvolvedAs.CONTRIBUTOR)
     person = people_services.person_create
     mum = person(actor=practitioner, family=family, role="parent_pr",
                  data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,

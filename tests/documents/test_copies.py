@@ -1,6 +1,6 @@
 import pytest
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
@@ -61,7 +61,7 @@ def test_the_assessment_copy_is_structured_with_headings_in_order_tables_and_emb
 
 def test_a_family_copy_never_prints_a_withheld_address_even_for_a_role_that_may_see_it(journey, mash_screener,
                                                                                        involve):
-    involve(journey.family, mash_screener, Involved.MASH)
+    involve(journey.family, mash_screener, InvolvedAs.MASH)
     text = read_pdf(copies.assessment_pdf(mash_screener, journey.assessment)).text
     assert "12 Hidden Lane" not in text
     assert "Not shown in this copy" in text
@@ -175,8 +175,8 @@ def test_an_ended_involvement_no_longer_gives_a_copy(journey, make, involve):
     from hearth.access import services as access_services
 
     former = make("fay.former@example.test")
-    involve(journey.family, former, Involved.TAF_MEMBER)
-    access_services.involvement_end(family=journey.family, user=former, relationship=Involved.TAF_MEMBER)
+    involve(journey.family, former, InvolvedAs.TAF_MEMBER)
+    access_services.involvement_end(family=journey.family, user=former, relationship=InvolvedAs.TAF_MEMBER)
     with pytest.raises(NotPermitted):
         copies.plan_pdf(former, journey.episode)
 

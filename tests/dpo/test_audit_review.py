@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.access import services as access_services
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.dpo import audit_review
 from hearth.families import services as people_services
@@ -157,7 +157,7 @@ def test_the_access_page_takes_the_same_number_of_queries_however_many_people_lo
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for user in users:
-        access_services.involvement_start(actor=user, family=family, user=user, relationship=Involved.TAF_MEMBER)
+        access_services.involvement_start(actor=user, family=family, user=user, relationship=InvolvedAs.TAF_MEMBER)
         for _ in range(3):
             view(user, family=family)
     with CaptureQueriesContext(connection) as many:

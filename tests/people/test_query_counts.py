@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.families import selectors, services
 from hearth.families.services import AddressInput
 from hearth.people import search as people_search
@@ -113,7 +113,7 @@ def _fill(family, lead, other, mash, dpo):
                                        decided_by=lead, confirmed_by=lead, confirmed_at=timezone.now())
     basis.agencies.add(other.agency)
     NotSoughtDecision.objects.create(family=family, reason="Would increase the risk", decided_by=lead)
-    Involvement.objects.create(family=family, user=other, relationship=Involved.TAF_MEMBER)
+    Involvement.objects.create(family=family, user=other, relationship=InvolvedAs.TAF_MEMBER)
     BreakGlass.objects.create(family=family, user=mash, reason="Police concern overnight",
                               expires_at=timezone.now() + timedelta(hours=8))
     for i in range(7):
@@ -188,11 +188,11 @@ def test_find_before_create_page_issues_the_same_number_of_queries_for_1_and_30_
     """
     only = services.family_create(actor=other_practitioner, name="The Onlyone family")
     _add(other_practitioner, only, "Jo", "Onlyone", "parent_pr", Sex.FEMALE, datetime.date(1990, 1, 2))
-    involve(only, other_practitioner, Involved.LEAD_PROFESSIONAL)
+    involve(only, other_practitioner, InvolvedAs.LEAD_PROFESSIONAL)
     for i in range(10):
         family = _build_family(other_practitioner if i % 2 else practitioner, "Manyfold", 3)
         if i % 4 == 1:
-            involve(family, other_practitioner, Involved.LEAD_PROFESSIONAL)
+            involve(family, other_practitioner, InvolvedAs.LEAD_PROFESSIONAL)
     client = client_for(practitioner)
     client.get(reverse("home:dashboard"))
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind
 from hearth.families import selectors, services
 from hearth.people.models import NameKind, Sex
@@ -64,7 +64,7 @@ def test_unrelated_names_are_not_returned(practitioner, robert):
 def test_find_before_create_names_the_lead_professional_of_a_record_the_user_cannot_see(
         make, practitioner, robert, family, involve):
     lead = make("lee.lead@example.test", kind=AgencyKind.HEALTH_VISITING, agency_name="Health visiting team")
-    involve(family, lead, Involved.LEAD_PROFESSIONAL)
+    involve(family, lead, InvolvedAs.LEAD_PROFESSIONAL)
     outsider = make("out.sider@example.test", kind=AgencyKind.POLICE, agency_name="Police")
     (match,) = selectors.find_existing(outsider, SearchQuery(given_name="Robert", family_name="Tompson"))
     assert match.visible is False
@@ -77,7 +77,7 @@ def test_find_before_create_names_the_lead_professional_of_a_record_the_user_can
 @pytest.mark.django_db
 def test_find_before_create_page_shows_no_details_of_an_unseen_match(client_for, make, robert, family, involve):
     lead = make("lee.lead@example.test", kind=AgencyKind.HEALTH_VISITING, agency_name="Health visiting team")
-    involve(family, lead, Involved.LEAD_PROFESSIONAL)
+    involve(family, lead, InvolvedAs.LEAD_PROFESSIONAL)
     outsider = make("out.sider@example.test", kind=AgencyKind.POLICE, agency_name="Police")
     page = client_for(outsider).get("/families/start", {"given_name": "Robert", "family_name": "Thompson"})
     body = page.content.decode()

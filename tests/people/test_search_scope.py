@@ -5,7 +5,7 @@ policy.people_visible_to."""
 import pytest
 
 from hearth.access import policy
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.families import selectors, services
 from hearth.people.models import Person
@@ -27,7 +27,7 @@ def test_search_scoping_agrees_with_people_visible_to(make, team, council, local
         services.family_create(actor=other_practitioner, name="The Scope family", locality=south),
     ]
     involve(families[2], worker)
-    involve(families[1], other_practitioner, Involved.LEAD_PROFESSIONAL)
+    involve(families[1], other_practitioner, InvolvedAs.LEAD_PROFESSIONAL)
     for index, family in enumerate(families):
         actor = other_practitioner if index == 2 else practitioner
         for given in ("Ann", "Bea"):

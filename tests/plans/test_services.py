@@ -5,8 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from conftest import cover
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, Role
 from hearth.cases import review_dates
 from hearth.cases import services as cases
@@ -50,7 +49,7 @@ def test_scheduling_invites_practitioners_and_family_and_involves_practitioners(
     invited = Invitation.objects.filter(meeting=meeting_today)
     assert {i.user_id for i in invited if i.user_id} == {meeting_today.scheduled_by_id, other_practitioner.pk}
     assert {i.person_id for i in invited if i.person_id} == {parent.pk, young_person.pk}
-    assert Involvement.objects.filter(family=family, user=other_practitioner, relationship=Involved.TAF_MEMBER,
+    assert Involvement.objects.filter(family=family, user=other_practitioner, relationship=InvolvedAs.TAF_MEMBER,
                                       ended_at__isnull=True).exists()
 
 
@@ -68,7 +67,7 @@ def test_scheduling_emails_invitations_without_naming_the_family(meeting_today, 
 def test_a_practitioner_already_involved_is_not_given_a_second_involvement(meeting_today, practitioner, family):
     # Involved before the meeting as the family record's creator and as lead professional: nothing is added.
     assert sorted(Involvement.objects.filter(family=family, user=practitioner, ended_at__isnull=True)
-                  .values_list("relationship", flat=True)) == [Involved.LEAD_PROFESSIONAL, Involved.TAF_MEMBER]
+                  .values_list("relationship", flat=True)) == [InvolvedAs.LEAD_PROFESSIONAL, InvolvedAs.TAF_MEMBER]
 
 
 def test_a_meeting_in_the_past_is_refused(episode, practitioner):
@@ -476,7 +475,7 @@ def test_a_practitioner_given_an_action_joins_the_team_around_the_family(episode
     newcomer = make("newcomer@example.test")
     services.action_add(actor=practitioner, episode=episode, what="Home visit", due_on=in_days(5),
                         owner_user=newcomer)
-    assert Involvement.objects.filter(family=family, user=newcomer, relationship=Involved.TAF_MEMBER,
+    assert Involvement.objects.filter(family=family, user=newcomer, relationship=InvolvedAs.TAF_MEMBER,
                                       ended_at__isnull=True).exists()
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
 from hearth.cases import services as cases
 from hearth.families import services as people
@@ -38,7 +38,7 @@ def other_screener(other_council):
 def social_worker(make, family, involve):
     sw = make("sue.social@example.test", Role.SOCIAL_WORKER, kind=AgencyKind.SOCIAL_CARE,
               agency_name="Children's social care")
-    involve(family, sw, Involved.SOCIAL_WORK)
+    involve(family, sw, InvolvedAs.SOCIAL_WORK)
     return sw
 
 

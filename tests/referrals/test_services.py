@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.cases import services as cases
 from hearth.cases.models import EpisodeOrigin, EpisodeStatus, LevelChange, LevelSource
 from hearth.cases.services import TransitionRefused
@@ -153,8 +152,8 @@ def test_an_early_help_plan_decision_opens_an_episode_led_by_the_named_lead(scre
     assert LevelChange.objects.get(episode=episode).source == LevelSource.SCREENING
     assert (r.status, r.decision, r.named_lead, r.screened_by) == (ReferralStatus.DECIDED,
                                                                    Decision.EARLY_HELP_PLAN, new_lead, screener)
-    assert Involvement.objects.filter(family=family, user=new_lead, relationship=Involved.LEAD_PROFESSIONAL).exists()
-    assert Involvement.objects.filter(family=family, user=screener, relationship=Involved.MASH).exists()
+    assert Involvement.objects.filter(family=family, user=new_lead, relationship=InvolvedAs.LEAD_PROFESSIONAL).exists()
+    assert Involvement.objects.filter(family=family, user=screener, relationship=InvolvedAs.MASH).exists()
 
 
 @pytest.mark.django_db
@@ -260,7 +259,7 @@ def test_linking_a_public_request_to_a_new_family_makes_the_screener_hold_it(scr
     assert r.family.name == "The Sample family" and r.version == 2
     member = FamilyMember.objects.get(family=r.family)
     assert (member.person.given_name, member.person.date_of_birth) == ("Jo", datetime.date(1990, 3, 27))
-    assert Involvement.objects.filter(family=r.family, user=screener, relationship=Involved.MASH,
+    assert Involvement.objects.filter(family=r.family, user=screener, relationship=InvolvedAs.MASH,
                                       ended_at__isnull=True).exists()
     with pytest.raises(Conflict, match="already linked"):
         services.referral_link_family(actor=screener, referral=public_referral, version=2, family=r.family)
@@ -270,7 +269,7 @@ def test_linking_a_public_request_to_a_new_family_makes_the_screener_hold_it(scr
 def test_a_request_can_be_linked_only_to_a_family_the_screener_can_see(screener, family, involve, public_referral):
     with pytest.raises(NotPermitted):
         services.referral_link_family(actor=screener, referral=public_referral, version=1, family=family)
-    involve(family, screener, Involved.MASH)
+    involve(family, screener, InvolvedAs.MASH)
     r = services.referral_link_family(actor=screener, referral=public_referral, version=1, family=family)
     assert r.family == family
 
@@ -385,7 +384,7 @@ def test_a_step_down_opens_an_episode_with_a_plan_the_new_lead_and_the_history(s
     assert episode.next_review_due == timezone.localdate() + datetime.timedelta(weeks=6)
     assert LevelChange.objects.get(episode=episode).source == LevelSource.STEP_DOWN
     assert step_down.single_assessment == "Single assessment text." and step_down.social_worker == social_worker
-    assert Involvement.objects.filter(family=family, user=new_lead, relationship=Involved.LEAD_PROFESSIONAL,
+    assert Involvement.objects.filter(family=family, user=new_lead, relationship=InvolvedAs.LEAD_PROFESSIONAL,
                                       ended_at__isnull=True).exists()
 
 

@@ -218,9 +218,9 @@ def test_a_screener_creates_a_family_from_a_public_request(client_for, screener,
 @pytest.mark.django_db
 def test_a_screener_searches_and_links_to_a_family_they_can_see(client_for, screener, involve, family, child,
                                                                 public_referral):
-    from hearth.access.models import Relationship as Involved
+    from hearth.access.models import InvolvedAs
 
-    involve(family, screener, Involved.MASH)
+    involve(family, screener, InvolvedAs.MASH)
     client = client_for(screener)
     url = reverse("referrals:link", args=[public_referral.pk])
     body = client.get(url, {"given_name": "Max", "family_name": "Testfamily"}).content.decode()

@@ -5,8 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from hearth.access import grants
-from hearth.access.models import BreakGlass, Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import BreakGlass, InvolvedAs, Involvement
 from hearth.assessments.models import Assessment, AssessmentStatus, ChildView, Contribution, Section, SectionKey
 from hearth.cases.models import (
     CaseNote,
@@ -76,7 +75,7 @@ def rich_family(council, lead, *, surname: str, closed_on: date | None, open_epi
     Relationship.objects.create(from_person=mum, to_person=child, kind=RelationshipKind.MOTHER)
     Relationship.objects.create(from_person=dad, to_person=child, kind=RelationshipKind.FATHER)
     Relationship.objects.create(from_person=mum, to_person=dad, kind=RelationshipKind.PARTNER)
-    Involvement.objects.create(family=family, user=lead, relationship=Involved.LEAD_PROFESSIONAL)
+    Involvement.objects.create(family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
     BreakGlass.objects.create(family=family, user=lead, reason="Night call", started_at=_at(started),
                               expires_at=_at(started) + timedelta(hours=2))
     episode = Episode.objects.create(

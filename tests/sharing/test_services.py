@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hearth.access import grants, policy
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role
 from hearth.consent import services as consent_services
 from hearth.core.errors import NotPermitted, ValidationFailed
@@ -146,7 +146,7 @@ def test_under_the_public_task_model_the_agency_is_covered_without_consent(pract
 def test_agency_coverage_agrees_with_the_access_policy(scenario, practitioner, manager, family, mum, make, involve,
                                                        consent_for):
     worker = make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
-    involve(family, worker, Involved.TAF_MEMBER, covered=False)
+    involve(family, worker, InvolvedAs.TAF_MEMBER, covered=False)
     if scenario == "consent":
         consent_for(mum, agencies=[worker.agency])
     elif scenario == "kind_consent":

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from hearth.access import grants
-from hearth.access.models import Involvement
-from hearth.access.models import Relationship as Involved
+from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import User
 from hearth.demo import generator, journeys
 from hearth.people.models import Family
@@ -31,13 +30,13 @@ class Command(BaseCommand):
         rows = []
         for index, family in enumerate(families):
             if index % 3 == 0:
-                rows.append(Involvement(family=family, user=by_local["practitioner"], relationship=Involved.TAF_MEMBER))
+                rows.append(Involvement(family=family, user=by_local["practitioner"], relationship=InvolvedAs.TAF_MEMBER))
             if index % 5 == 0:
-                rows.append(Involvement(family=family, user=by_local["teacher"], relationship=Involved.TAF_MEMBER))
+                rows.append(Involvement(family=family, user=by_local["teacher"], relationship=InvolvedAs.TAF_MEMBER))
             if index % 10 == 0:
-                rows.append(Involvement(family=family, user=by_local["socialworker"], relationship=Involved.SOCIAL_WORK))
+                rows.append(Involvement(family=family, user=by_local["socialworker"], relationship=InvolvedAs.SOCIAL_WORK))
             if index % 12 == 0:
-                rows.append(Involvement(family=family, user=by_local["mash"], relationship=Involved.MASH))
+                rows.append(Involvement(family=family, user=by_local["mash"], relationship=InvolvedAs.MASH))
         Involvement.objects.bulk_create(rows, ignore_conflicts=True)
         grants.rebuild(family_ids=[f.pk for f in families])  # the involvements were written in bulk
         # Every demo family but the first has agreed to Early Help and to sharing with the usual partners;
