@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hearth.access import policy, services
 from hearth.access.forms import BreakGlassForm, BreakGlassReviewForm
-from hearth.core.errors import DomainError
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 from hearth.web.jinja import uk_datetime
 
 
@@ -21,12 +19,9 @@ def break_glass_open_view(request, family_id: int):
         return redirect("families:family", family_id=family.pk)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                use = services.break_glass_open(actor=request.user, family=family, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            use = services.break_glass_open(actor=request.user, family=family, reason=form.cleaned_data["reason"])
+        if attempt.ok:
             messages.success(request, f"You have break-glass access to this family until "
                                       f"{uk_datetime(use.expires_at)}. Your data protection officer and your "
                                       "manager have been told.")
@@ -50,12 +45,9 @@ def break_glass_review_view(request, break_glass_id: int):
     use = services.break_glass_for_review(request.user, break_glass_id)
     form = BreakGlassReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.break_glass_review(actor=request.user, break_glass=use, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.break_glass_review(actor=request.user, break_glass=use, note=form.cleaned_data["note"])
+        if attempt.ok:
             messages.success(request, f"Your review of break-glass use {use.pk} has been recorded.")
             return redirect("access:break_glass_reviews")
     return render(request, "access/break_glass_review.html", {

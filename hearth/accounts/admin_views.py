@@ -9,8 +9,7 @@ from hearth.accounts import services
 from hearth.accounts.forms import AgencyForm, UserForm
 from hearth.accounts.models import Agency, User
 from hearth.core import services as core_services
-from hearth.core.errors import DomainError
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 
 def _admin_only(view):
@@ -38,12 +37,10 @@ def user_list(request):
 def user_new(request):
     form = UserForm(request.POST or None, council=request.user.council)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form) as attempt:
             user = services.user_create(actor=request.user, **{k: form.cleaned_data[k] for k in
                                         ("email", "full_name", "agency", "roles", "team", "job_title")})
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, f"Account created for {user.full_name}. They set a password with "
                                       "'Forgotten your password?' and set up two-factor authentication at first sign-in.")
             return redirect("accounts:admin_users")
@@ -66,12 +63,10 @@ def user_edit(request, user_id: int):
         return redirect("accounts:admin_user_edit", user_id=user.pk)
     form = UserForm(request.POST or None, initial=initial, council=request.user.council, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form) as attempt:
             services.user_update(actor=request.user, user=user, **{k: form.cleaned_data[k] for k in
                                  ("full_name", "agency", "roles", "team", "job_title", "is_active")})
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, f"{user.full_name}'s account is updated.")
             return redirect("accounts:admin_users")
     return render(request, "accounts/admin/user_form.html", {
@@ -88,11 +83,9 @@ def agency_list(request):
 def agency_new(request):
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form) as attempt:
             services.agency_create(actor=request.user, council=request.user.council, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, "Agency added.")
             return redirect("accounts:admin_agencies")
     return render(request, "accounts/admin/agency_form.html", {"form": form, "title": "Add an agency", "active": "admin"})
@@ -126,11 +119,9 @@ def council_edit(request):
                **{k: council.contact(k) for k in core_services.EDITABLE_CONTACTS}}
     form = CouncilProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form) as attempt:
             core_services.council_update_profile(actor=request.user, council=council, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, "The council profile is updated.")
             return redirect("accounts:admin_council")
     return render(request, "accounts/admin/council_form.html", {

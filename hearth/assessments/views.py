@@ -24,7 +24,7 @@ from hearth.assessments.forms import (
 from hearth.assessments.models import ContributionStatus, SectionKey
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.forms import ScoresForm
-from hearth.web.forms import GovDateField, apply_domain_error
+from hearth.web.forms import GovDateField, apply_domain_error, refusal_on
 
 # What each section is for (from the Early Help Assessment guidance), shown above its boxes.
 SECTION_HINTS = {
@@ -85,14 +85,9 @@ def start_view(request, episode_id: int):
     episode = selectors.episode_for_start(request.user, episode_id)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                assessment = services.assessment_start(actor=request.user, episode=episode)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            assessment = services.assessment_start(actor=request.user, episode=episode)
+        if attempt.ok:
             messages.success(request, "The Early Help Assessment has been started.")
             return redirect(_assessment_url(assessment))
     return render(request, "assessments/start.html", {
@@ -210,15 +205,10 @@ def invite_view(request, assessment_id: int):
     if request.method == "POST" and not assessment.is_locked and form.is_valid():
         data = form.cleaned_data
         invitee = form.practitioners[data["invitee"]]
-        try:
-            with transaction.atomic():
-                services.contribution_invite(actor=request.user, assessment=assessment, invitee=invitee,
-                                             request_note=data["request_note"])
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            services.contribution_invite(actor=request.user, assessment=assessment, invitee=invitee,
+                                         request_note=data["request_note"])
+        if attempt.ok:
             messages.success(request, f"{invitee.full_name} ({invitee.agency.name}) has been asked for their view "
                                       "and sent an email.")
             return redirect(_assessment_url(assessment, "professional-views"))
@@ -280,14 +270,9 @@ def contribution_decline_view(request, assessment_id: int, contribution_id: int)
                            object_type="assessments.contribution", object_id=contribution.pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.contribution_decline(actor=request.user, contribution=contribution)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            services.contribution_decline(actor=request.user, contribution=contribution)
+        if attempt.ok:
             messages.success(request, "You have declined to give a view. The practitioner who asked has been told.")
             return redirect(_assessment_url(contribution.assessment))
     return render(request, "assessments/contribution_decline.html", {
@@ -344,14 +329,9 @@ def complete_view(request, assessment_id: int):
     _require_writer(request.user, assessment)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.assessment_complete(actor=request.user, assessment=assessment)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            services.assessment_complete(actor=request.user, assessment=assessment)
+        if attempt.ok:
             messages.success(request, "The assessment has been completed. It can no longer be changed; start a new "
                                       "version if things change.")
             return redirect(_assessment_url(assessment))
@@ -367,14 +347,9 @@ def new_version_view(request, assessment_id: int):
     _require_writer(request.user, assessment)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                new = services.assessment_new_version(actor=request.user, assessment=assessment)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            new = services.assessment_new_version(actor=request.user, assessment=assessment)
+        if attempt.ok:
             messages.success(request, f"Version {new.number} has been started from version {assessment.number}. "
                                       f"Version {assessment.number} stays as it was.")
             return redirect(_assessment_url(new))

@@ -11,7 +11,7 @@ from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm,
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.families import selectors as people_selectors
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 # Transitions a user may make directly from the episode page; the others follow from other actions
 # (a TAF meeting agreeing the plan, a step-up referral, MASH's decision).
@@ -24,14 +24,11 @@ def episode_start_view(request, family_id: int):
     form = EpisodeStartForm(family.council, request.POST or None, initial={"lead": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                episode = services.episode_open(
-                    actor=request.user, family=family, reason=data["reason"], level=data["level"],
-                    level_reasons=data["level_reasons"], lead=data["lead"], origin=EpisodeOrigin.PRACTITIONER)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            episode = services.episode_open(
+                actor=request.user, family=family, reason=data["reason"], level=data["level"],
+                level_reasons=data["level_reasons"], lead=data["lead"], origin=EpisodeOrigin.PRACTITIONER)
+        if attempt.ok:
             messages.success(request, "Early Help has started for this family.")
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_start.html", {
@@ -55,16 +52,13 @@ def episode_level_view(request, episode_id: int):
     council = episode.family.council
     form = LevelForm(council, request.POST or None, initial={"version": episode.version, "level": episode.level})
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                if form.cleaned_data["version"] != episode.version:
-                    raise services.Conflict("Someone else changed this episode while you were working on it. "
-                                            "Check the current level and try again.")
-                services.episode_change_level(actor=request.user, episode=episode, level=form.cleaned_data["level"],
-                                              reasons=form.cleaned_data["reasons"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            if form.cleaned_data["version"] != episode.version:
+                raise services.Conflict("Someone else changed this episode while you were working on it. "
+                                        "Check the current level and try again.")
+            services.episode_change_level(actor=request.user, episode=episode, level=form.cleaned_data["level"],
+                                          reasons=form.cleaned_data["reasons"])
+        if attempt.ok:
             messages.success(request, "The level of need has been updated.")
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_level.html", {
@@ -77,19 +71,16 @@ def episode_lead_view(request, episode_id: int):
     form = LeadForm(council, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                if data["planned_for"]:
-                    services.handover_plan(actor=request.user, episode=episode, to_user=data["user"],
-                                           planned_for=data["planned_for"], notes=data["notes"])
-                    done = "The handover has been planned."
-                else:
-                    services.episode_assign_lead(actor=request.user, episode=episode, user=data["user"],
-                                                 note=data["notes"])
-                    done = f"{data['user'].full_name} is now the lead professional."
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            if data["planned_for"]:
+                services.handover_plan(actor=request.user, episode=episode, to_user=data["user"],
+                                       planned_for=data["planned_for"], notes=data["notes"])
+                done = "The handover has been planned."
+            else:
+                services.episode_assign_lead(actor=request.user, episode=episode, user=data["user"],
+                                             note=data["notes"])
+                done = f"{data['user'].full_name} is now the lead professional."
+        if attempt.ok:
             messages.success(request, done)
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_lead.html", {
@@ -147,15 +138,12 @@ def episode_close_view(request, episode_id: int):
             evaluation_rating=data["evaluation_rating"], evaluation=data["evaluation"], detail=data["detail"],
             new_area=data["new_area"], new_area_consent=data["new_area_consent"],
             open_actions=data["open_actions"], closed_on=data["closed_on"])
-        try:
-            with transaction.atomic():
-                if data["version"] != episode.version:
-                    raise services.Conflict("Someone else changed this episode while you were working on it. "
-                                            "Check the episode and try again.")
-                services.episode_close(actor=request.user, episode=episode, closure=closure)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            if data["version"] != episode.version:
+                raise services.Conflict("Someone else changed this episode while you were working on it. "
+                                        "Check the episode and try again.")
+            services.episode_close(actor=request.user, episode=episode, closure=closure)
+        if attempt.ok:
             messages.success(request, "Early Help has been closed for this family. The Early Help team has been told.")
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_close.html", {
@@ -168,14 +156,11 @@ def notes_view(request, family_id: int):
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.note_add(actor=request.user, family=family, note_type=data["note_type"],
-                                  occurred_on=data["occurred_on"], summary=data["summary"], body=data["body"],
-                                  significant=data["significant"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.note_add(actor=request.user, family=family, note_type=data["note_type"],
+                              occurred_on=data["occurred_on"], summary=data["summary"], body=data["body"],
+                              significant=data["significant"])
+        if attempt.ok:
             messages.success(request, "The note has been added.")
             return redirect("cases:notes", family_id=family.pk)
     return render(request, "cases/notes.html", {
@@ -190,16 +175,11 @@ def note_edit_view(request, note_id: int):
         "summary": note.summary, "body": note.body, "significant": note.significant})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.note_update(actor=request.user, note=note, version=data["version"] or 0,
-                                     summary=data["summary"], body=data["body"], significant=data["significant"],
-                                     note_type=data["note_type"], occurred_on=data["occurred_on"])
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            services.note_update(actor=request.user, note=note, version=data["version"] or 0,
+                                 summary=data["summary"], body=data["body"], significant=data["significant"],
+                                 note_type=data["note_type"], occurred_on=data["occurred_on"])
+        if attempt.ok:
             messages.success(request, "The note has been updated.")
             return redirect("cases:notes", family_id=note.family_id)
     return render(request, "cases/note_edit.html", {"form": form, "note": note, "family": note.family,

@@ -18,7 +18,7 @@ from hearth.consent.forms import (
     one_year_on,
 )
 from hearth.core.errors import DomainError, NotPermitted
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 
 def family_consent_view(request, family_id: int):
@@ -39,14 +39,10 @@ def _giving(form, family) -> dict:
 
 
 def _save(request, form, family, write, success: str):
-    """Run the service inside a savepoint; on a refusal put it on the form (nothing half-saved)."""
-    try:
-        with transaction.atomic():
-            write()
-    except NotPermitted:
-        raise
-    except DomainError as exc:
-        apply_domain_error(form, exc)
+    """Run the service (`refusal_on`); on a refusal it is on the form and nothing is half-saved."""
+    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+        write()
+    if not attempt.ok:
         return None
     messages.success(request, success)
     return redirect("consent:family", family_id=family.pk)

@@ -4,16 +4,15 @@ Every page needs the council's data protection officer (`policy.can_do_governanc
 report, which managers also see for their own teams. Refusals are 403 pages (NotPermitted)."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.core.errors import DomainError, NotPermitted
+from hearth.core.errors import NotPermitted
 from hearth.dpo import audit_review, forms, rights, selectors, services
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
 from hearth.families.services import PERSON_FIELDS
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 ACTIVE = "dpo"
 
@@ -23,16 +22,10 @@ def _render(request, template: str, context: dict):
 
 
 def _attempt(form, call) -> bool:
-    """Run a service in its own savepoint; show a refusal on the form. NotPermitted is a 403 page."""
-    try:
-        with transaction.atomic():
-            call()
-    except NotPermitted:
-        raise
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return False
-    return True
+    """Run a service (`refusal_on`); show a refusal on the form. NotPermitted is a 403 page."""
+    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+        call()
+    return attempt.ok
 
 
 def home_view(request):

@@ -1,13 +1,11 @@
 """People search, find-before-create, family and person pages."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from hearth.access import services as access_services
-from hearth.core.errors import DomainError
 from hearth.families import panels, selectors, services
 from hearth.families.forms import (
     AddressForm,
@@ -22,7 +20,7 @@ from hearth.families.forms import (
 from hearth.families.services import AddressInput, person_create
 from hearth.people import genogram
 from hearth.people.search import SearchQuery
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 
@@ -110,15 +108,11 @@ def family_new_view(request):
     if request.method == "POST" and all(f.is_valid() for f in (person_form, address_form, family_form)):
         duplicates = _possible_duplicates(request, person_form, family_form)
         if not duplicates:
-            try:
-                with transaction.atomic():
-                    family = services.family_create(actor=request.user, name=family_form.cleaned_data["family_name"])
-                    person_create(actor=request.user, family=family, role=family_form.cleaned_data["role"],
-                                  data=_person_data(person_form), address=_address_input(address_form))
-            except DomainError as exc:
-                for form in (person_form, address_form, family_form):
-                    apply_domain_error(form, exc)
-            else:
+            with refusal_on(person_form, address_form, family_form) as attempt:
+                family = services.family_create(actor=request.user, name=family_form.cleaned_data["family_name"])
+                person_create(actor=request.user, family=family, role=family_form.cleaned_data["role"],
+                              data=_person_data(person_form), address=_address_input(address_form))
+            if attempt.ok:
                 messages.success(request, f"{family.name} has been created.")
                 return redirect("families:family", family_id=family.pk)
     return render(request, "families/person_new.html", {
@@ -138,14 +132,10 @@ def member_new_view(request, family_id: int):
     if request.method == "POST" and all(f.is_valid() for f in (person_form, address_form, role_form)):
         duplicates = _possible_duplicates(request, person_form, role_form)
         if not duplicates:
-            try:
-                with transaction.atomic():
-                    person = person_create(actor=request.user, family=family, role=role_form.cleaned_data["role"],
-                                           data=_person_data(person_form), address=_address_input(address_form))
-            except DomainError as exc:
-                for form in (person_form, address_form, role_form):
-                    apply_domain_error(form, exc)
-            else:
+            with refusal_on(person_form, address_form, role_form) as attempt:
+                person = person_create(actor=request.user, family=family, role=role_form.cleaned_data["role"],
+                                       data=_person_data(person_form), address=_address_input(address_form))
+            if attempt.ok:
                 messages.success(request, f"{person.full_name} has been added to {family.name}.")
                 return redirect("families:family", family_id=family.pk)
     return render(request, "families/person_new.html", {
@@ -161,13 +151,10 @@ def member_add_existing_view(request, family_id: int, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     form = MemberRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.family_add_member(actor=request.user, family=family, person=person,
-                                           role=form.cleaned_data["role"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.family_add_member(actor=request.user, family=family, person=person,
+                                       role=form.cleaned_data["role"])
+        if attempt.ok:
             messages.success(request, f"{person.full_name} has been added to {family.name}.")
             return redirect("families:family", family_id=family.pk)
     return render(request, "families/member_existing.html", {
@@ -203,15 +190,12 @@ def relationship_new_view(request, family_id: int):
     form = RelationshipForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         people = {m.person.pk: m.person for m in members}
-        try:
-            with transaction.atomic():
-                services.relationship_add(
-                    actor=request.user, family=family, from_person=people[form.cleaned_data["from_person"]],
-                    to_person=people[form.cleaned_data["to_person"]], kind=form.cleaned_data["kind"],
-                    description=form.cleaned_data["description"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.relationship_add(
+                actor=request.user, family=family, from_person=people[form.cleaned_data["from_person"]],
+                to_person=people[form.cleaned_data["to_person"]], kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"])
+        if attempt.ok:
             messages.success(request, "The relationship has been recorded.")
             return redirect("families:family", family_id=family.pk)
     return render(request, "families/relationship_new.html", {
@@ -230,13 +214,10 @@ def person_edit_view(request, person_id: int):
     initial["version"] = person.version
     form = EditPersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.person_update(actor=request.user, person=person, version=form.cleaned_data["version"],
-                                       data=_person_data(form))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.person_update(actor=request.user, person=person, version=form.cleaned_data["version"],
+                                   data=_person_data(form))
+        if attempt.ok:
             messages.success(request, "The person's details have been saved.")
             return redirect("families:person", person_id=person.pk)
     return render(request, "families/person_edit.html", {
@@ -247,12 +228,9 @@ def person_name_new_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.person_add_name(actor=request.user, person=person, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.person_add_name(actor=request.user, person=person, **form.cleaned_data)
+        if attempt.ok:
             messages.success(request, "The name has been added.")
             return redirect("families:person", person_id=person.pk)
     return render(request, "families/name_new.html", {"form": form, "person": person, "title": "Add a name"})
@@ -262,12 +240,9 @@ def person_address_new_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     form = AddressForm(request.POST or None, required=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.person_move_address(actor=request.user, person=person, address=_address_input(form))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.person_move_address(actor=request.user, person=person, address=_address_input(form))
+        if attempt.ok:
             messages.success(request, "The new address has been recorded. The previous one is kept in the history.")
             return redirect("families:person", person_id=person.pk)
     return render(request, "families/address_new.html", {"form": form, "person": person, "title": "Record a new address"})

@@ -1,15 +1,13 @@
 """Pages: an episode's outcome scores (star chart, distance travelled, every reading) and recording a new set."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from hearth.access import policy
-from hearth.core.errors import DomainError
 from hearth.outcomes import selectors, services
 from hearth.outcomes.forms import ReadingForm
 from hearth.outcomes.models import ReadingContext
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 
 def episode_outcomes_view(request, episode_id: int):
@@ -32,13 +30,10 @@ def reading_new_view(request, episode_id: int):
         return redirect("outcomes:episode", episode_id=episode.pk)
     form = ReadingForm(family.council, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.reading_record(actor=request.user, episode=episode, taken_on=form.cleaned_data["taken_on"],
-                                        scores=form.scores(), context=ReadingContext.CHECK_IN)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.reading_record(actor=request.user, episode=episode, taken_on=form.cleaned_data["taken_on"],
+                                    scores=form.scores(), context=ReadingContext.CHECK_IN)
+        if attempt.ok:
             messages.success(request, "The scores have been recorded.")
             return redirect("outcomes:episode", episode_id=episode.pk)
     return render(request, "outcomes/reading_new.html", {

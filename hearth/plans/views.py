@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 from hearth.access import policy
 from hearth.accounts.models import Agency
 from hearth.cases import review_dates
-from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.core.errors import DomainError, NotPermitted
 from hearth.outcomes.forms import ScoresForm
 from hearth.people.models import Person
 from hearth.plans import selectors, services
 from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
 from hearth.plans.models import ReviewDecision
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 
 class _FormGroup:
@@ -29,18 +29,6 @@ class _FormGroup:
     @property
     def errors(self):
         return any(f.errors for f in self.forms)
-
-
-def _apply(forms, exc: DomainError, *, rename: dict | None = None) -> None:
-    """Put a service's refusal on whichever form has the field; anything else goes on the first form."""
-    if isinstance(exc, ValidationFailed):
-        rename = rename or {}
-        for key, message in exc.errors.items():
-            key = rename.get(key, key)
-            target = next((f for f in forms if key in f.fields), forms[0])
-            target.add_error(key if key in target.fields else None, message)
-    else:
-        apply_domain_error(forms[0], exc)
 
 
 def _require_edit(user, family) -> None:
@@ -65,16 +53,13 @@ def meeting_new_view(request, episode_id: int):
     if request.method == "POST" and form.is_valid():
         users = {u.pk: u for u in (*choices["involved"], *choices["others"])}
         people = {m.person_id: m.person for m in choices["members"]}
-        try:
-            with transaction.atomic():
-                meeting = services.meeting_schedule(
-                    actor=request.user, episode=episode, kind=form.cleaned_data["kind"],
-                    scheduled_for=form.scheduled_for(), location=form.cleaned_data["location"],
-                    practitioners=[users[pk] for pk in form.practitioner_ids()],
-                    family_members=[people[pk] for pk in form.cleaned_data["family_members"]])
-        except DomainError as exc:
-            _apply([form], exc)
-        else:
+        with refusal_on(form) as attempt:
+            meeting = services.meeting_schedule(
+                actor=request.user, episode=episode, kind=form.cleaned_data["kind"],
+                scheduled_for=form.scheduled_for(), location=form.cleaned_data["location"],
+                practitioners=[users[pk] for pk in form.practitioner_ids()],
+                family_members=[people[pk] for pk in form.cleaned_data["family_members"]])
+        if attempt.ok:
             messages.success(request, "The meeting has been arranged and the invitations have been sent.")
             return redirect("plans:meeting", meeting_id=meeting.pk)
     return render(request, "plans/meeting_new.html", _context(
@@ -110,16 +95,13 @@ def meeting_record_view(request, meeting_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         leads = {u.pk: u for u in choices["leads"]}
-        try:
-            with transaction.atomic():
-                result = services.meeting_record(
-                    actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
-                    family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
-                    needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
-                    next_review_on=data["next_review_on"])
-        except DomainError as exc:
-            _apply([form], exc)
-        else:
+        with refusal_on(form) as attempt:
+            result = services.meeting_record(
+                actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
+                family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
+                needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
+                next_review_on=data["next_review_on"])
+        if attempt.ok:
             text = "The meeting has been recorded."
             if result.plan_agreed:
                 text += " The plan has been agreed and is now active."
@@ -181,14 +163,11 @@ def outcome_new_view(request, episode_id: int):
     _require_edit(request.user, episode.family)
     form = OutcomeForm(episode.family.council, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.outcome_add(actor=request.user, episode=episode,
-                                     description=form.cleaned_data["description"], area=form.cleaned_data["area"],
-                                     meeting=_linked_meeting(request, episode))
-        except DomainError as exc:
-            _apply([form], exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.outcome_add(actor=request.user, episode=episode,
+                                 description=form.cleaned_data["description"], area=form.cleaned_data["area"],
+                                 meeting=_linked_meeting(request, episode))
+        if attempt.ok:
             messages.success(request, "The outcome has been added to the plan.")
             return _back_to(request, episode)
     return render(request, "plans/outcome_new.html", _context(
@@ -206,16 +185,13 @@ def action_new_view(request, episode_id: int):
         agencies: dict[int, Agency] = {a.pk: a for a in choices["agencies"]}
         people: dict[int, Person] = {m.person_id: m.person for m in choices["members"]}
         outcomes = {o.pk: o for o in choices["outcomes"]}
-        try:
-            with transaction.atomic():
-                services.action_add(
-                    actor=request.user, episode=episode, what=data["what"], due_on=data["due_on"],
-                    owner_user=users.get(data["owner_user"]), owner_agency=agencies.get(data["owner_agency"]),
-                    owner_person=people.get(data["owner_person"]), outcome=outcomes.get(data["outcome"]),
-                    meeting=_linked_meeting(request, episode))
-        except DomainError as exc:
-            _apply([form], exc, rename={"owner": "owner_user"})
-        else:
+        with refusal_on(form, rename={"owner": "owner_user"}) as attempt:
+            services.action_add(
+                actor=request.user, episode=episode, what=data["what"], due_on=data["due_on"],
+                owner_user=users.get(data["owner_user"]), owner_agency=agencies.get(data["owner_agency"]),
+                owner_person=people.get(data["owner_person"]), outcome=outcomes.get(data["outcome"]),
+                meeting=_linked_meeting(request, episode))
+        if attempt.ok:
             messages.success(request, "The action has been added to the plan.")
             return _back_to(request, episode)
     return render(request, "plans/action_new.html", _context(
@@ -229,13 +205,10 @@ def action_status_view(request, action_id: int):
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
                                                            "version": action.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.action_update_status(actor=request.user, action=action, version=form.cleaned_data["version"],
-                                              status=form.cleaned_data["status"], note=form.cleaned_data["note"])
-        except DomainError as exc:
-            _apply([form], exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.action_update_status(actor=request.user, action=action, version=form.cleaned_data["version"],
+                                          status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+        if attempt.ok:
             messages.success(request, "The action has been updated.")
             return redirect("plans:plan", episode_id=episode.pk)
     return render(request, "plans/action_status.html", _context(
@@ -264,19 +237,15 @@ def review_new_view(request, episode_id: int):
                        "meeting": meetings.get(d["meeting"]), "summary": d["summary"], "progress": form.progress(),
                        "decision": d["decision"], "new_level": d["new_level"], "level_reasons": d["level_reasons"],
                        "next_review_on": d["next_review_on"]}
-            try:
+            with refusal_on(form, scores_form) as attempt:
                 if not scores_valid:
                     # Check the rest too, so that every problem is shown at once; nothing is saved.
                     services.review_check(**answers)
                 else:
-                    with transaction.atomic():
-                        review = services.review_record(**answers, family_views=d["family_views"],
-                                                        scores=scores_form.scores())
-            except DomainError as exc:
-                _apply([form, scores_form], exc)
-            else:
-                if scores_valid:
-                    return _after_review(request, review)
+                    review = services.review_record(**answers, family_views=d["family_views"],
+                                                    scores=scores_form.scores())
+            if attempt.ok and scores_valid:
+                return _after_review(request, review)
     return render(request, "plans/review_new.html", _context(
         episode, review_form=form, scores_form=scores_form, form=_FormGroup(form, scores_form),
         title=f"Review the plan for {episode.family.name}"))

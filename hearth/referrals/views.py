@@ -8,11 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hearth.core.errors import DomainError
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import SearchForm
 from hearth.governance.middleware import client_ip
@@ -31,7 +29,7 @@ from hearth.referrals.forms import (
     token_age,
 )
 from hearth.referrals.models import Decision, ReferralKind, ReferralStatus
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 QUEUE_PAGE_SIZE = 50
 PUBLIC_SENT_KEY = "referrals_public_sent"
@@ -57,15 +55,12 @@ def request_new_view(request, family_id: int):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                referral = services.referral_request_create(
-                    actor=request.user, family=family, concerns=data["concerns"], tried_already=data["tried_already"],
-                    hoped_for=data["hoped_for"], family_agrees=data["family_agrees"],
-                    agreement_method=data["agreement_method"], agreement_given_by=data["agreement_given_by"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            referral = services.referral_request_create(
+                actor=request.user, family=family, concerns=data["concerns"], tried_already=data["tried_already"],
+                hoped_for=data["hoped_for"], family_agrees=data["family_agrees"],
+                agreement_method=data["agreement_method"], agreement_given_by=data["agreement_given_by"])
+        if attempt.ok:
             messages.success(request, f"Your request for support has been sent to the Early Help team. Its reference "
                                       f"is {referral.reference}. You will be emailed the outcome.")
             return redirect("families:family", family_id=family.pk)
@@ -125,16 +120,13 @@ def public_request_view(request, code: str | None = None):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    referral = services.referral_public_create(council=council, request=services.PublicRequest(
-                        requester_kind=data["requester_kind"], name=data["name"], email=data["email"],
-                        phone=data["phone"], relationship=data["relationship"], family_details=data["family_details"],
-                        address=data["address"], postcode=data["postcode"], concerns=data["concerns"],
-                        tried_already=data["tried_already"], hoped_for=data["hoped_for"], agrees=data["agrees"]))
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
+            with refusal_on(form) as attempt:
+                referral = services.referral_public_create(council=council, request=services.PublicRequest(
+                    requester_kind=data["requester_kind"], name=data["name"], email=data["email"],
+                    phone=data["phone"], relationship=data["relationship"], family_details=data["family_details"],
+                    address=data["address"], postcode=data["postcode"], concerns=data["concerns"],
+                    tried_already=data["tried_already"], hoped_for=data["hoped_for"], agrees=data["agrees"]))
+            if attempt.ok:
                 _rate_hit(request)
                 request.session[PUBLIC_SENT_KEY] = {"reference": referral.reference, "council": council.code,
                                                     "email": bool(referral.requester_email)}
@@ -188,18 +180,15 @@ def screen_view(request, referral_id: int):
     form = ScreeningForm(council, referral, selectors.lead_candidates(council), request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                decided = services.referral_decide(
-                    actor=request.user, referral=referral, version=data["version"],
-                    screening=services.Screening(
-                        level=data["level"], level_reasons=data["level_reasons"], decision=data["decision"],
-                        outcome_message=data["outcome_message"], decision_notes=data["decision_notes"],
-                        named_lead=data.get("named_lead"), reason=data.get("reason", ""),
-                        told_by_phone=data.get("told_by_phone", False)))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            decided = services.referral_decide(
+                actor=request.user, referral=referral, version=data["version"],
+                screening=services.Screening(
+                    level=data["level"], level_reasons=data["level_reasons"], decision=data["decision"],
+                    outcome_message=data["outcome_message"], decision_notes=data["decision_notes"],
+                    named_lead=data.get("named_lead"), reason=data.get("reason", ""),
+                    told_by_phone=data.get("told_by_phone", False)))
+        if attempt.ok:
             messages.success(request, f"The decision on {decided.reference} has been recorded: "
                                       f"{Decision(decided.decision).label.lower()}.")
             return redirect("referrals:queue")
@@ -220,28 +209,22 @@ def link_view(request, referral_id: int):
     new_form = LinkNewFamilyForm(request.POST if action == "new" else None, initial=initial, auto_id="id_new_%s")
     if action == "existing" and existing_form.is_valid():
         data = existing_form.cleaned_data
-        try:
-            with transaction.atomic():
-                family = selectors.family_for_link(request.user, data["family_id"], referral.council_id)
-                services.referral_link_family(actor=request.user, referral=referral, version=data["version"],
-                                              family=family)
-        except DomainError as exc:
-            apply_domain_error(existing_form, exc)
-        else:
+        with refusal_on(existing_form) as attempt:
+            family = selectors.family_for_link(request.user, data["family_id"], referral.council_id)
+            services.referral_link_family(actor=request.user, referral=referral, version=data["version"],
+                                          family=family)
+        if attempt.ok:
             messages.success(request, f"{referral.reference} is now linked to {family.name}.")
             return redirect("referrals:screen", referral_id=referral.pk)
     elif action == "new" and new_form.is_valid():
         data = new_form.cleaned_data
-        try:
-            with transaction.atomic():
-                linked = services.referral_link_family(
-                    actor=request.user, referral=referral, version=data["version"],
-                    new_family=services.NewFamily(name=data["name"], role=data["role"], given_name=data["given_name"],
-                                                  family_name=data["family_name"],
-                                                  date_of_birth=data["date_of_birth"]))
-        except DomainError as exc:
-            apply_domain_error(new_form, exc)
-        else:
+        with refusal_on(new_form) as attempt:
+            linked = services.referral_link_family(
+                actor=request.user, referral=referral, version=data["version"],
+                new_family=services.NewFamily(name=data["name"], role=data["role"], given_name=data["given_name"],
+                                              family_name=data["family_name"],
+                                              date_of_birth=data["date_of_birth"]))
+        if attempt.ok:
             messages.success(request, f"{linked.family.name} has been created and {referral.reference} linked to it.")
             return redirect("referrals:screen", referral_id=referral.pk)
     search_fields = ("given_name", "family_name", "postcode", "nhs_number", "date_of_birth-year")
@@ -269,16 +252,13 @@ def step_up_view(request, episode_id: int):
     form = StepUpForm(request.POST or None, initial={"concerns": context["concerns"]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                referral = services.referral_step_up(
-                    actor=request.user, episode=episode, concerns=data["concerns"],
-                    tried_already=data["tried_already"], hoped_for=data["hoped_for"],
-                    consent_sought=data["consent_sought"],
-                    consent_not_sought_reason=data["consent_not_sought_reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            referral = services.referral_step_up(
+                actor=request.user, episode=episode, concerns=data["concerns"],
+                tried_already=data["tried_already"], hoped_for=data["hoped_for"],
+                consent_sought=data["consent_sought"],
+                consent_not_sought_reason=data["consent_not_sought_reason"])
+        if attempt.ok:
             messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}.")
             return redirect(reverse("cases:episode", args=[episode.pk]))
     return render(request, "referrals/step_up.html", {
@@ -291,16 +271,13 @@ def step_down_view(request, family_id: int):
     form = StepDownForm(family.council, selectors.lead_candidates(family.council), request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                step_down = services.step_down_record(
-                    actor=request.user, family=family, new_lead=data["new_lead"], level=data["level"],
-                    reason=data["reason"], cin_plan_ended_on=data["cin_plan_ended_on"],
-                    single_assessment=data["single_assessment"], cin_plan=data["cin_plan"],
-                    handover_meeting_on=data["handover_meeting_on"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            step_down = services.step_down_record(
+                actor=request.user, family=family, new_lead=data["new_lead"], level=data["level"],
+                reason=data["reason"], cin_plan_ended_on=data["cin_plan_ended_on"],
+                single_assessment=data["single_assessment"], cin_plan=data["cin_plan"],
+                handover_meeting_on=data["handover_meeting_on"])
+        if attempt.ok:
             messages.success(request, f"{family.name} has been stepped down to Early Help. "
                                       f"{step_down.new_lead.full_name} is the lead professional.")
             return redirect(reverse("cases:episode", args=[step_down.episode_id]))
@@ -319,15 +296,12 @@ def mash_contact_view(request, family_id: int):
     form = MashContactForm(request.POST or None, initial=MashContactForm.initial_now())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.mash_contact_record(
-                    actor=request.user, family=family, contacted_at=data["contacted_at"], method=data["method"],
-                    concern=data["concern"], spoke_to=data["spoke_to"], advice=data["advice"],
-                    mash_reference=data["mash_reference"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.mash_contact_record(
+                actor=request.user, family=family, contacted_at=data["contacted_at"], method=data["method"],
+                concern=data["concern"], spoke_to=data["spoke_to"], advice=data["advice"],
+                mash_reference=data["mash_reference"])
+        if attempt.ok:
             messages.success(request, "Your contact with MASH has been recorded.")
             return redirect("referrals:mash_contact", family_id=family.pk)
     contacts = selectors.mash_contacts(request.user, family)

@@ -9,7 +9,7 @@ from hearth.core.errors import DomainError
 from hearth.retention import selectors, services
 from hearth.retention.forms import SCOPE_ALL, ApproveForm, CancelForm, HoldForm, LiftForm, PrepareForm, RunForm
 from hearth.retention.models import RunStatus
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import apply_domain_error, refusal_on
 
 ACTIVE = "retention"
 
@@ -33,14 +33,11 @@ def hold_new_view(request):
     form = HoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                hold = services.legal_hold_place(actor=request.user, name=data["name"], reason=data["reason"],
-                                                 all_families=data["scope"] == SCOPE_ALL,
-                                                 family_ids=data["family_ids"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            hold = services.legal_hold_place(actor=request.user, name=data["name"], reason=data["reason"],
+                                             all_families=data["scope"] == SCOPE_ALL,
+                                             family_ids=data["family_ids"])
+        if attempt.ok:
             messages.success(request, f"The legal hold “{hold.name}” has been placed. The families it covers will "
                                       "not be disposed of while it is in place.")
             return redirect("retention:hold", hold_id=hold.pk)
@@ -53,13 +50,10 @@ def hold_view(request, hold_id: int):
     hold, family_ids, total = selectors.hold_detail(request.user, hold_id)
     form = LiftForm(request.POST if request.method == "POST" else None, initial={"version": hold.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.legal_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"],
-                                         version=form.cleaned_data["version"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.legal_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"],
+                                     version=form.cleaned_data["version"])
+        if attempt.ok:
             messages.success(request, f"The legal hold “{hold.name}” has been lifted.")
             return redirect("retention:hold", hold_id=hold.pk)
     return render(request, "retention/hold.html", {
@@ -116,12 +110,9 @@ def run_approve_view(request, run_id: int):
     run = selectors.run_detail(request.user, run_id)
     form = ApproveForm(request.POST)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                services.disposal_approve(actor=request.user, run=run, version=form.cleaned_data["version"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.disposal_approve(actor=request.user, run=run, version=form.cleaned_data["version"])
+        if attempt.ok:
             messages.success(request, f"Disposal {run.reference} has been approved. It runs tonight, or you can "
                                       "run it now.")
             return redirect("retention:run", run_id=run.pk)
@@ -150,12 +141,9 @@ def run_cancel_view(request, run_id: int):
     run = selectors.run_detail(request.user, run_id)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                services.disposal_cancel(actor=request.user, run=run, version=form.cleaned_data["version"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.disposal_cancel(actor=request.user, run=run, version=form.cleaned_data["version"])
+        if attempt.ok:
             messages.success(request, f"Disposal {run.reference} has been cancelled. Nothing was deleted.")
             return redirect("retention:run", run_id=run.pk)
     return _run_page(request, run, cancel_form=form)

@@ -5,20 +5,18 @@ import csv
 import io
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hearth.core.errors import DomainError
 from hearth.families.forms import RecipientForm
 from hearth.sharing import selectors, services
 from hearth.sharing import transparency as transparency_document
 from hearth.sharing.forms import EntryForm, FilterForm, ShareForm, UnsafeForm
 from hearth.sharing.models import Decision
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import apply_domain_error, refusal_on
 
 FILTER_FIELDS = ("decision", "origin", "kind", "agency", "date_from-day", "date_from-month", "date_from-year",
                  "date_to-day", "date_to-month", "date_to-year")
@@ -133,12 +131,9 @@ def entry_new_view(request, family_id: int):
                      members=selectors.members_of(family), agencies=selectors.agencies_for(family.council),
                      bases=selectors.bases_for(family))
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                entry = services.entry_record(actor=request.user, family=family, **form.service_arguments())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            entry = services.entry_record(actor=request.user, family=family, **form.service_arguments())
+        if attempt.ok:
             what = "shared" if entry.decision == Decision.SHARED else "not to share"
             messages.success(request, f"The decision ({what}) has been recorded in the register.")
             return redirect("sharing:family", family_id=family.pk)
@@ -156,16 +151,13 @@ def share_view(request, family_id: int):
                      agencies=selectors.agencies_for(family.council))
     refused = None
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                try:
-                    entry = services.share_decide(actor=request.user, family=family, **form.service_arguments())
-                except services.ShareRefused as exc:
-                    # Caught inside the savepoint, so the decision not to share commits with the request.
-                    refused = exc
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            try:
+                entry = services.share_decide(actor=request.user, family=family, **form.service_arguments())
+            except services.ShareRefused as exc:
+                # Caught inside the savepoint, so the decision not to share commits with the request.
+                refused = exc
+        if attempt.ok:
             if refused is None:
                 messages.success(request, f"Shared with {entry.with_whom}, on this basis: {entry.basis}. "
                                           "The share has been recorded in the register.")
@@ -182,14 +174,11 @@ def entry_unsafe_view(request, entry_id: int):
     form = UnsafeForm(request.POST or None, initial={"unsafe_to_disclose": entry.unsafe_to_disclose,
                                                      "unsafe_reason": entry.unsafe_reason})
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.entry_set_unsafe(actor=request.user, entry=entry,
-                                          unsafe=form.cleaned_data["unsafe_to_disclose"],
-                                          reason=form.cleaned_data["unsafe_reason"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.entry_set_unsafe(actor=request.user, entry=entry,
+                                      unsafe=form.cleaned_data["unsafe_to_disclose"],
+                                      reason=form.cleaned_data["unsafe_reason"])
+        if attempt.ok:
             messages.success(request, "The entry will be left out of what the family is shown."
                              if entry.unsafe_to_disclose else "The entry will be shown to the family.")
             back = request.POST.get("next", "")

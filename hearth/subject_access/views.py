@@ -26,7 +26,7 @@ from hearth.subject_access.forms import (
     WithholdForm,
 )
 from hearth.subject_access.models import RequesterRelationship
-from hearth.web.forms import apply_domain_error
+from hearth.web.forms import refusal_on
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 
@@ -66,15 +66,12 @@ def _new_request(request, subject):
     form = NewRequestForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                sar = services.sar_create(
-                    actor=request.user, subject=subject, requester_name=data["requester_name"],
-                    requester_relationship=data["requester_relationship"], on_behalf_of=data["on_behalf_of"],
-                    requester_contact=data["requester_contact"], received_on=data["received_on"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            sar = services.sar_create(
+                actor=request.user, subject=subject, requester_name=data["requester_name"],
+                requester_relationship=data["requester_relationship"], on_behalf_of=data["on_behalf_of"],
+                requester_contact=data["requester_contact"], received_on=data["received_on"])
+        if attempt.ok:
             messages.success(request, f"Subject access request {sar.reference} has been recorded. It is due on "
                                       f"{sar.due_on:%-d %B %Y}.")
             return redirect(_workbench_url(sar))
@@ -94,12 +91,9 @@ def workbench_view(request, sar_id: int):
 
 def _form_page(request, sar, form, *, template: str, title: str, save, success: str):
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                save(form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            save(form.cleaned_data)
+        if attempt.ok:
             messages.success(request, success)
             return redirect(_workbench_url(sar))
     return render(request, template, {"form": form, "sar": sar, "title": title, "active": "subject_access"})
@@ -176,13 +170,10 @@ def withhold_view(request, sar_id: int):
     form = WithholdForm(request.POST if request.method == "POST" else None, targets=targets, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.withholding_add(actor=request.user, sar=sar, item_key=data["item_key"],
-                                         reason=data["reason"], note=data["note"], bundle=bundle)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.withholding_add(actor=request.user, sar=sar, item_key=data["item_key"],
+                                     reason=data["reason"], note=data["note"], bundle=bundle)
+        if attempt.ok:
             messages.success(request, "It will be left out of the release.")
             return redirect(_workbench_url(sar, anchor=_anchor(item.key)))
     return render(request, "subject_access/withhold.html", {
@@ -213,12 +204,9 @@ def release_view(request, sar_id: int):
     sar = selectors.sar_detail(request.user, sar_id)
     form = ReleaseForm(request.POST if request.method == "POST" else None, initial={"version": sar.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.sar_release(actor=request.user, sar=sar, version=form.cleaned_data["version"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with refusal_on(form) as attempt:
+            services.sar_release(actor=request.user, sar=sar, version=form.cleaned_data["version"])
+        if attempt.ok:
             messages.success(request, f"Subject access request {sar.reference} has been released. Download the PDF "
                                       "and the data file below and send them to the requester securely.")
             return redirect(_workbench_url(sar))

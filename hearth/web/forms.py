@@ -8,6 +8,7 @@ with the error message and the error summary link in the GOV.UK pattern.
 import datetime
 
 from django import forms
+from django.db import transaction
 
 from hearth.core.errors import DomainError, ValidationFailed
 
@@ -175,3 +176,53 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             form.add_error(field if field in form.fields else None, message)
     else:
         form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def show_refusal(forms_, error: DomainError, *, rename: dict[str, str] | None = None) -> None:
+    """A service's refusal on a page of one or more forms: each field's message on the form that has the field
+    (under the form's name for it, where `rename` maps the service's), anything else on the first form."""
+    if not isinstance(error, ValidationFailed):
+        apply_domain_error(forms_[0], error)
+        return
+    for key, message in error.errors.items():
+        key = (rename or {}).get(key, key)
+        target = next((f for f in forms_ if key in f.fields), forms_[0])
+        target.add_error(key if key in target.fields else None, message)
+
+
+class refusal_on:  # noqa: N801 - used as a statement, like `transaction.atomic`
+    """Run a view's call to the services and show a refusal on its form(s):
+
+        with refusal_on(form) as attempt:
+            services.family_create(actor=request.user, ...)
+        if attempt.ok:
+            return redirect(...)
+
+    The block runs in a savepoint, so when a service refuses (a `DomainError`) nothing the block did is kept, the
+    refusal is shown on the forms (`show_refusal`: against the field it concerns, in the GOV.UK error summary) and
+    `attempt.ok` is False. Refusals of the kinds in `passthrough` (for example `NotPermitted`, for the audited 403 page) and every
+    other exception go on up."""
+
+    def __init__(self, *forms_: forms.Form, passthrough: tuple[type[Exception], ...] = (),
+                 rename: dict[str, str] | None = None):
+        self.forms = forms_
+        self.passthrough = passthrough
+        self.rename = rename
+        self.ok = False
+        self.error: DomainError | None = None
+
+    def __enter__(self):
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self._atomic.__exit__(exc_type, exc, tb)
+        if exc_type is None:
+            self.ok = True
+            return False
+        if not issubclass(exc_type, DomainError) or issubclass(exc_type, self.passthrough):
+            return False
+        self.error = exc
+        show_refusal(self.forms, exc, rename=self.rename)
+        return True
