@@ -248,6 +248,12 @@ def can_edit_person(user, person: Person) -> bool:
     return Family.objects.filter(family_filter(user, break_glass=False), members__person=person).exists()
 
 
+def require_edit_family(user, family: Family) -> None:
+    """For a service or view that changes a family's record: refuses (NotPermitted, a 403 page) unless the user may."""
+    if not can_edit_family(user, family):
+        raise NotPermitted(object_type="people.family", object_id=family.pk)
+
+
 def can_edit_family(user, family: Family) -> bool:
     """Editing the family record: the same relationships as seeing it, except break-glass access, which is
     for reading in an emergency."""

@@ -68,11 +68,6 @@ def _require_manage(actor, episode: Episode) -> None:
                            object_type="cases.episode", object_id=episode.pk)
 
 
-def _require_edit(actor, family) -> None:
-    if not policy.can_edit_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
-
-
 def open_episode_for(family) -> Episode | None:
     return Episode.objects.filter(family=family).exclude(status=S.CLOSED).select_related(
         "lead_professional__agency").first()
@@ -121,7 +116,7 @@ def episode_open(*, actor, family, reason: str, level: int, lead=None, origin: s
                  status: str = S.ASSESSMENT, check_access: bool = True) -> Episode:
     """Open a family's Early Help episode. Refused, naming the holder, when one is already open."""
     if check_access:
-        _require_edit(actor, family)
+        policy.require_edit_family(actor, family)
     errors = {}
     if reason not in EpisodeReason.values:
         errors["reason"] = "Choose the main reason for Early Help"
@@ -254,7 +249,7 @@ def episode_assign_lead(*, actor, episode: Episode, user, note: str = "", check_
         if check_access and episode.lead_professional_id is not None:
             _require_manage(actor, episode)
         elif check_access:
-            _require_edit(actor, episode.family)
+            policy.require_edit_family(actor, episode.family)
         if not episode.is_open:
             raise TransitionRefused("This episode is closed; its lead professional can no longer change.")
         _assign_lead(actor=actor, episode=episode, user=user, note=note)
@@ -323,7 +318,7 @@ def episode_set_next_review(*, actor, episode: Episode, due: date, check_access:
     if problem := review_dates.date_problem(due):
         raise ValidationFailed({"next_review_on": problem})
     if check_access:
-        _require_edit(actor, episode.family)
+        policy.require_edit_family(actor, episode.family)
     Episode.objects.filter(pk=episode.pk).update(next_review_due=due)
     episode.next_review_due = due
     return episode
@@ -423,7 +418,7 @@ def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bo
 
 def note_add(*, actor, family, note_type: str, occurred_on: date | None, summary: str, body: str = "",
              significant: bool = False) -> CaseNote:
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     errors = {}
     if note_type not in NoteType.values:
         errors["note_type"] = "Choose the type of note"
@@ -446,7 +441,7 @@ def note_add(*, actor, family, note_type: str, occurred_on: date | None, summary
 
 def note_update(*, actor, note: CaseNote, version: int, summary: str, body: str, significant: bool,
                 note_type: str, occurred_on: date | None) -> CaseNote:
-    _require_edit(actor, note.family)
+    policy.require_edit_family(actor, note.family)
     if note.author_id != actor.pk:
         raise NotPermitted("Only the author of a note can change it. Add a new note instead.",
                            object_type="cases.casenote", object_id=note.pk)

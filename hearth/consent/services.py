@@ -26,11 +26,6 @@ from hearth.people.models import FamilyMember
 PURPOSES = ("for_assessment_planning", "for_named_partners", "for_council_storage", "for_supporting_families")
 
 
-def _require_edit(actor, family) -> None:
-    if not policy.can_edit_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
-
-
 def _is_member(family, person) -> bool:
     return person is not None and FamilyMember.objects.filter(family=family, person=person).exists()
 
@@ -55,7 +50,7 @@ def _check_giving(errors: dict, *, family, given_by, giver_kind, given_on, metho
 def agreement_record(*, actor, family, given_by, giver_kind: str, given_on: date | None, method: str,
                      form_reference: str = "") -> Agreement:
     """The family's agreement to receive Early Help."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     errors: dict[str, str] = {}
     _check_giving(errors, family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
                   method=method, form_reference=form_reference)
@@ -82,7 +77,7 @@ def _check_withdrawal(given_on: date, withdrawn_on: date | None, how: str) -> No
 
 
 def agreement_withdraw(*, actor, agreement: Agreement, withdrawn_on: date | None, how: str) -> Agreement:
-    _require_edit(actor, agreement.family)
+    policy.require_edit_family(actor, agreement.family)
     _check_withdrawal(agreement.given_on, withdrawn_on, how)
     updated = Agreement.objects.filter(pk=agreement.pk, withdrawn_on__isnull=True).update(
         withdrawn_on=withdrawn_on, withdrawn_how=how.strip(), version=agreement.version + 1)
@@ -101,7 +96,7 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
                          excluded_agencies: list[Agency] = (), excluded_kinds: list[str] = (), limits: str = "",
                          review_by: date | None = None) -> ShareConsent:
     """One person's consent to share their information, with its scope and a review-by date."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     errors: dict[str, str] = {}
     if not _is_member(family, person):
         errors["person"] = "Choose whose information this consent is about"
@@ -136,7 +131,7 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
 
 def share_consent_withdraw(*, actor, consent: ShareConsent, withdrawn_on: date | None, how: str) -> ShareConsent:
     """Withdrawal removes the covered agencies' access at once (the policy reads it on every request)."""
-    _require_edit(actor, consent.family)
+    policy.require_edit_family(actor, consent.family)
     _check_withdrawal(consent.given_on, withdrawn_on, how)
     updated = ShareConsent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).update(
         withdrawn_on=withdrawn_on, withdrawn_how=how.strip(), version=consent.version + 1)
@@ -153,7 +148,7 @@ def share_consent_withdraw(*, actor, consent: ShareConsent, withdrawn_on: date |
 def lawful_basis_record(*, actor, family, kind: str, reason: str, agencies: list[Agency] = (),
                         all_agencies: bool = False, person=None, ends_on: date | None = None) -> LawfulBasis:
     """Sharing without consent: the basis, the reason and who decided. It takes effect once a manager confirms."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     errors = {}
     if kind not in BasisKind.values:
         errors["kind"] = "Choose the lawful basis"
@@ -196,7 +191,7 @@ def lawful_basis_confirm(*, actor, basis: LawfulBasis) -> LawfulBasis:
 
 def not_sought_record(*, actor, family, reason: str) -> NotSoughtDecision:
     """Consent was not sought because seeking it would increase the risk to the child."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "Say why seeking consent would increase the risk to the child"})
     decision = NotSoughtDecision.objects.create(family=family, reason=reason.strip(), decided_by=actor)
@@ -209,7 +204,7 @@ def research_opt_out_record(*, actor, family, person, given_by, giver_kind: str,
     """A family member opted out of national research linking, recorded on its own (for councils that ask the
     question but do not seek consent to share, such as those working under public task). The record has no
     purpose and no scope, so it lets no one see anything."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     errors: dict[str, str] = {}
     if not (family.council.consent_questions or {}).get("research_opt_out"):
         errors["research_opt_out"] = "This council does not ask families about national research linking"

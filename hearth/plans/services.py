@@ -20,7 +20,7 @@ from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus, LevelSource
 from hearth.core import dates, notify
-from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, DomainError, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.outcomes.services import reading_record
@@ -50,11 +50,6 @@ RECORDED_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES, Attendance.ABS
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _require_edit(actor, family) -> None:
-    if not policy.can_edit_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
 
 
 def _require_open(episode: Episode) -> None:
@@ -102,7 +97,7 @@ def meeting_schedule(*, actor, episode: Episode, kind: str, scheduled_for: datet
     """Arrange a Team Around the Family (or review) meeting, invite practitioners and family members, make
     each invited practitioner a member of the team around the family, and email the invitations."""
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     council = family.council
     errors: dict[str, str] = {}
@@ -241,7 +236,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
     """
     episode = meeting.episode
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     child_views = child_views or {}
     today = timezone.localdate()
@@ -386,7 +381,7 @@ def notes_send(*, actor, meeting: Meeting) -> int:
     record one disclosure per recipient. Returns the number of recipients."""
     episode = meeting.episode
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     if meeting.status != MeetingStatus.HELD or meeting.recorded_at is None:
         raise DomainError("Record the meeting before sending its notes.", code="not_recorded")
     council = family.council
@@ -420,7 +415,7 @@ def notes_send(*, actor, meeting: Meeting) -> int:
 def outcome_add(*, actor, episode: Episode, description: str, area: str = "", meeting: Meeting | None = None
                 ) -> PlanOutcome:
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     errors = {}
     description = (description or "").strip()
@@ -446,7 +441,7 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
     """A SMART action: what will be done, by exactly one owner (a practitioner, an agency or a family member),
     by when."""
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     errors = {}
     what = (what or "").strip()
@@ -486,7 +481,7 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
 def action_update_status(*, actor, action: Action, version: int, status: str, note: str = "") -> Action:
     episode = action.episode
     family = episode.family
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     if status not in ActionStatus.values:
         raise ValidationFailed({"status": "Choose how the action is going"})
@@ -518,7 +513,7 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
     Returns the open outcomes the review covers. Saves nothing."""
     family = episode.family
     council = family.council
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     _require_open(episode)
     today = timezone.localdate()
     errors: dict[str, str] = {}

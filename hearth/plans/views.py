@@ -31,11 +31,6 @@ class _FormGroup:
         return any(f.errors for f in self.forms)
 
 
-def _require_edit(user, family) -> None:
-    if not policy.can_edit_family(user, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
-
-
 def _context(episode, **extra) -> dict:
     return {"episode": episode, "family": episode.family, "council": episode.family.council, **extra}
 
@@ -45,7 +40,7 @@ def _context(episode, **extra) -> dict:
 
 def meeting_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     choices = selectors.schedule_choices(request.user, episode)
     form = MeetingForm(request.POST or None, choices=choices, initial={
         "practitioners": [u.pk for u in choices["involved"]],
@@ -78,7 +73,7 @@ def meeting_view(request, meeting_id: int):
 def meeting_record_view(request, meeting_id: int):
     meeting = selectors.meeting_detail(request.user, meeting_id)
     episode = meeting.episode
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     choices = selectors.record_choices(request.user, meeting)
     invitations = list(meeting.invitations.all())
     on = timezone.localtime(meeting.scheduled_for).date()
@@ -160,7 +155,7 @@ def _linked_meeting(request, episode):
 
 def outcome_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     form = OutcomeForm(episode.family.council, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:
@@ -176,7 +171,7 @@ def outcome_new_view(request, episode_id: int):
 
 def action_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     choices = selectors.owner_choices(request.user, episode)
     form = ActionForm(request.POST or None, choices=choices, initial={"outcome": request.GET.get("outcome")})
     if request.method == "POST" and form.is_valid():
@@ -201,7 +196,7 @@ def action_new_view(request, episode_id: int):
 def action_status_view(request, action_id: int):
     action = selectors.action_for_update(request.user, action_id)
     episode = action.episode
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
                                                            "version": action.version})
     if request.method == "POST" and form.is_valid():
@@ -220,7 +215,7 @@ def action_status_view(request, action_id: int):
 
 def review_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
-    _require_edit(request.user, episode.family)
+    policy.require_edit_family(request.user, episode.family)
     council = episode.family.council
     choices = selectors.review_choices(request.user, episode)
     data = request.POST or None

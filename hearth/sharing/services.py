@@ -19,7 +19,7 @@ from hearth.access import coverage, policy
 from hearth.accounts.models import Agency
 from hearth.consent.models import LawfulBasis, ShareConsent
 from hearth.core import notify
-from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.core.errors import DomainError, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people import holds
@@ -94,11 +94,6 @@ def agency_covered(family, agency: Agency) -> bool:
 # Writing entries
 
 
-def _require_edit(actor, family) -> None:
-    if not policy.can_edit_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
-
-
 def _is_member(family, person) -> bool:
     return FamilyMember.objects.filter(family=family, person=person).exists()
 
@@ -140,7 +135,7 @@ def share_decide(*, actor, family, agency, what: str, purpose: str, person=None)
     English. The refusal entry is written before the error is raised; see `ShareRefused` for keeping it. A
     restriction in force on the person (or, for the whole family's information, on any member) is refused the
     same way."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     what, purpose = (what or "").strip(), (purpose or "").strip()
     errors = {}
     if agency is None:
@@ -185,7 +180,7 @@ def entry_record(*, actor, family, decision: str, what: str, purpose: str, occur
                  basis_text: str = "", not_shared_reason: str = "", unsafe_to_disclose: bool = False,
                  unsafe_reason: str = "") -> Disclosure:
     """A decision to share or not to share, recorded by hand: what, with whom, why, on what basis, when."""
-    _require_edit(actor, family)
+    policy.require_edit_family(actor, family)
     what, purpose, recipient = (what or "").strip(), (purpose or "").strip(), (recipient or "").strip()
     basis_text, not_shared_reason = (basis_text or "").strip(), (not_shared_reason or "").strip()
     unsafe_reason = (unsafe_reason or "").strip()
@@ -241,7 +236,7 @@ def entry_record(*, actor, family, decision: str, what: str, purpose: str, occur
 
 def entry_set_unsafe(*, actor, entry: Disclosure, unsafe: bool, reason: str = "") -> Disclosure:
     """Mark an entry unsafe to disclose to the family (it is left out of what they are shown), or clear the mark."""
-    _require_edit(actor, entry.family)
+    policy.require_edit_family(actor, entry.family)
     reason = (reason or "").strip()
     if unsafe and not reason:
         raise ValidationFailed({"unsafe_reason": "Say why telling the family about this could be unsafe"})
