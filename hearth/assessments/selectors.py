@@ -49,7 +49,8 @@ def family_children(family) -> list:
     members = (
         FamilyMember.objects.filter(family=family)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-        .filter(Q(role=MemberRole.CHILD) | Q(person__date_of_birth__gt=dates.born_after_for_under(dates.ADULT_AGE, today)))
+        .filter(Q(role=MemberRole.CHILD)
+                | Q(person__date_of_birth__gt=dates.born_after_for_under(dates.ADULT_AGE, today)))
         .select_related("person")
     )
     people = [m.person for m in members]

@@ -111,12 +111,23 @@ def _validate_level(level) -> None:
         raise ValidationFailed({"level": "Choose a level of need from 1 to 4"})
 
 
-def episode_open(*, actor, family, reason: str, level: int, lead=None, origin: str = EpisodeOrigin.PRACTITIONER,
-                 level_reasons: str = "", source: str = LevelSource.START, started_on: date | None = None,
-                 status: str = S.ASSESSMENT, check_access: bool = True) -> Episode:
+# Each change below comes in two forms: `episode_<verb>` checks that the actor may make it, and is what views call;
+# `episode_<verb>_as_step` makes the same change as one step of another app's service that has already checked its
+# actor's right to the whole of what it does (MASH's screening decision opening an episode and naming its lead, a
+# Team Around the Family meeting agreeing the plan and setting the next review).
+
+
+def episode_open(*, actor, family, **details) -> Episode:
+    """Open a family's Early Help episode, for someone who may change the family (`episode_open_as_step`)."""
+    policy.require_edit_family(actor, family)
+    return episode_open_as_step(actor=actor, family=family, **details)
+
+
+def episode_open_as_step(*, actor, family, reason: str, level: int, lead=None,
+                         origin: str = EpisodeOrigin.PRACTITIONER, level_reasons: str = "",
+                         source: str = LevelSource.START, started_on: date | None = None,
+                         status: str = S.ASSESSMENT) -> Episode:
     """Open a family's Early Help episode. Refused, naming the holder, when one is already open."""
-    if check_access:
-        policy.require_edit_family(actor, family)
     errors = {}
     if reason not in EpisodeReason.values:
         errors["reason"] = "Choose the main reason for Early Help"
@@ -169,21 +180,27 @@ def _refusal(transition: Transition, episode: Episode) -> str:
             f"'{episode.get_status_display().lower()}'. It is only possible when the status is: {allowed}.")
 
 
-def episode_transition(*, actor, episode: Episode, transition: str, note: str = "",
-                       check_access: bool = True) -> Episode:
+def episode_transition(*, actor, episode: Episode, transition: str, note: str = "") -> Episode:
+    """Apply a named transition, for someone who may make it: MASH and social work for their own transitions, the
+    episode's managers for the rest."""
+    with transaction.atomic():
+        episode = _lock(episode)
+        if transition in ("mash_returned", "social_work_started", "social_work_concluded"):
+            if not (policy.can_screen_referrals(actor) or policy.can_step_down(actor)
+                    or policy.can_manage_episode(actor, episode)):
+                raise NotPermitted(object_type="cases.episode", object_id=episode.pk)
+        else:
+            _require_manage(actor, episode)
+        return episode_transition_as_step(actor=actor, episode=episode, transition=transition, note=note)
+
+
+def episode_transition_as_step(*, actor, episode: Episode, transition: str, note: str = "") -> Episode:
     """Apply a named transition, or refuse it with the reason."""
     if transition not in TRANSITIONS or transition == "closed":
         raise ValueError(f"Unknown transition {transition!r}")
     t = TRANSITIONS[transition]
     with transaction.atomic():
         episode = _lock(episode)
-        if check_access:
-            if transition in ("mash_returned", "social_work_started", "social_work_concluded"):
-                if not (policy.can_screen_referrals(actor) or policy.can_step_down(actor)
-                        or policy.can_manage_episode(actor, episode)):
-                    raise NotPermitted(object_type="cases.episode", object_id=episode.pk)
-            else:
-                _require_manage(actor, episode)
         if episode.status not in t.sources:
             raise TransitionRefused(_refusal(t, episode))
         if why := journey.refusal(episode, transition):
@@ -203,15 +220,22 @@ def allowed_transitions(episode: Episode) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if episode.status in t.sources]
 
 
-def episode_change_level(*, actor, episode: Episode, level: int, reasons: str, source: str = LevelSource.REVIEW,
-                         check_access: bool = True) -> Episode:
+def episode_change_level(*, actor, episode: Episode, level: int, reasons: str,
+                         source: str = LevelSource.REVIEW) -> Episode:
+    """Change the level of need, for the episode's managers."""
+    with transaction.atomic():
+        episode = _lock(episode)
+        _require_manage(actor, episode)
+        return episode_change_level_as_step(actor=actor, episode=episode, level=level, reasons=reasons, source=source)
+
+
+def episode_change_level_as_step(*, actor, episode: Episode, level: int, reasons: str,
+                                 source: str = LevelSource.REVIEW) -> Episode:
     _validate_level(level)
     if not reasons.strip():
         raise ValidationFailed({"reasons": "Give the reasons for the level of need"})
     with transaction.atomic():
         episode = _lock(episode)
-        if check_access:
-            _require_manage(actor, episode)
         if not episode.is_open:
             raise TransitionRefused("This episode is closed; its level of need can no longer change.")
         LevelChange.objects.create(episode=episode, level=level, reasons=reasons.strip(), source=source,
@@ -240,16 +264,24 @@ def _assign_lead(*, actor, episode: Episode, user, note: str = "") -> None:
     episode.lead_professional = user
 
 
-def episode_assign_lead(*, actor, episode: Episode, user, note: str = "", check_access: bool = True) -> Episode:
+def episode_assign_lead(*, actor, episode: Episode, user, note: str = "") -> Episode:
+    """Make `user` the lead professional now, for the episode's managers (or, while it has no lead, anyone who may
+    change the family)."""
+    with transaction.atomic():
+        episode = _lock(episode)
+        if episode.lead_professional_id is not None:
+            _require_manage(actor, episode)
+        else:
+            policy.require_edit_family(actor, episode.family)
+        return episode_assign_lead_as_step(actor=actor, episode=episode, user=user, note=note)
+
+
+def episode_assign_lead_as_step(*, actor, episode: Episode, user, note: str = "") -> Episode:
     """Make `user` the lead professional now (agreed at a meeting, or after a planned handover)."""
     if user.agency.council_id != episode.family.council_id or not user.is_active:
         raise ValidationFailed({"lead": "Choose an active practitioner in this council"})
     with transaction.atomic():
         episode = _lock(episode)
-        if check_access and episode.lead_professional_id is not None:
-            _require_manage(actor, episode)
-        elif check_access:
-            policy.require_edit_family(actor, episode.family)
         if not episode.is_open:
             raise TransitionRefused("This episode is closed; its lead professional can no longer change.")
         _assign_lead(actor=actor, episode=episode, user=user, note=note)
@@ -314,11 +346,15 @@ def handover_cancel(*, actor, handover: Handover) -> Handover:
     return handover
 
 
-def episode_set_next_review(*, actor, episode: Episode, due: date, check_access: bool = True) -> Episode:
+def episode_set_next_review(*, actor, episode: Episode, due: date) -> Episode:
+    """Set the next review date, for someone who may change the family."""
+    policy.require_edit_family(actor, episode.family)
+    return episode_set_next_review_as_step(actor=actor, episode=episode, due=due)
+
+
+def episode_set_next_review_as_step(*, actor, episode: Episode, due: date) -> Episode:
     if problem := review_dates.date_problem(due):
         raise ValidationFailed({"next_review_on": problem})
-    if check_access:
-        policy.require_edit_family(actor, episode.family)
     Episode.objects.filter(pk=episode.pk).update(next_review_due=due)
     episode.next_review_due = due
     return episode
@@ -355,7 +391,7 @@ class OpenActionsNeedDecision(DomainError):
         self.count = count
 
 
-def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bool = True) -> Episode:
+def episode_close(*, actor, episode: Episode, closure: Closure) -> Episode:
     """Close the episode with a reason from the council's profile; the journey apps act on it (`cases.journey`:
     open plan actions as the person closing decided, a draft assessment marked not completed, the council's Early
     Help team told)."""
@@ -384,8 +420,7 @@ def episode_close(*, actor, episode: Episode, closure: Closure, check_access: bo
         raise ValidationFailed(errors)
     with transaction.atomic():
         episode = _lock(episode)
-        if check_access:
-            _require_manage(actor, episode)
+        _require_manage(actor, episode)
         if not episode.is_open:
             raise TransitionRefused("This episode is already closed.")
         open_work = journey.open_items(episode)

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading, ReadingContext, Score
@@ -56,14 +56,13 @@ def _clean_scores(areas: list[dict], scores: dict) -> tuple[dict[str, tuple[int,
 
 @transaction.atomic
 def reading_record(*, actor, episode, taken_on: date, scores: dict[str, tuple[int, int | None]], context: str,
-                   assessment=None, review=None, check_access: bool = True) -> Reading:
+                   assessment=None, review=None) -> Reading:
     """Record one set of scores for every outcome area of the council, taken on one day.
 
     `scores` maps each area code to (agreed or worker's score, the family's own score or None).
     """
     family = episode.family
-    if check_access and not policy.can_edit_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
+    policy.require_edit_family(actor, family)
     areas = outcome_areas(family.council)
     cleaned, errors = _clean_scores(areas, scores or {})
     if not isinstance(taken_on, date):

@@ -218,8 +218,8 @@ def agree_plan_if_ready(*, actor, episode: Episode) -> bool:
                .order_by("-recorded_at").first())
     if meeting is None:
         return False
-    cases.episode_transition(actor=actor, episode=episode, transition="plan_agreed", note=f"Meeting {meeting.pk}",
-                             check_access=False)
+    cases.episode_transition_as_step(actor=actor, episode=episode, transition="plan_agreed",
+                                     note=f"Meeting {meeting.pk}")
     return True
 
 
@@ -304,7 +304,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
             episode = cases.episode_assign_lead(
                 actor=actor, episode=episode, user=agreed_lead,
                 note=f"Agreed at the {kind_phrase(meeting)} on {local.day} {local:%B %Y}")
-        cases.episode_set_next_review(actor=actor, episode=episode, due=next_review_on, check_access=False)
+        cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=next_review_on)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=meeting, family_id=family.pk,
                      detail={"recorded": True, "lead_changed": lead_changes})
         result = MeetingRecorded(meeting=meeting)
@@ -594,7 +594,7 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
             episode = cases.episode_change_level(actor=actor, episode=episode, level=new_level,
                                                  reasons=level_reasons, source=LevelSource.REVIEW)
         if keep_review_date:
-            cases.episode_set_next_review(actor=actor, episode=episode, due=keep_review_date, check_access=False)
+            cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=keep_review_date)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=review, family_id=family.pk,
                      detail={"decision": decision, "new_level": review.new_level, "achieved": met})
     return review

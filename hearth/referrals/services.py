@@ -363,20 +363,18 @@ def _apply_to_episode(*, actor, referral: Referral, s: Screening) -> Episode | N
     if referral.kind == ReferralKind.REQUEST:
         if s.decision != Decision.EARLY_HELP_PLAN:
             return referral.episode
-        return cases.episode_open(
+        return cases.episode_open_as_step(
             actor=actor, family=referral.family, reason=s.reason, level=s.level, lead=s.named_lead,
-            origin=EpisodeOrigin.REQUEST, level_reasons=s.level_reasons.strip(), source=LevelSource.SCREENING,
-            check_access=False)
+            origin=EpisodeOrigin.REQUEST, level_reasons=s.level_reasons.strip(), source=LevelSource.SCREENING)
     transition = "mash_returned" if s.decision in RETURN_TO_EARLY_HELP else "social_work_started"
     episode = cases.episode_transition(actor=actor, episode=referral.episode, transition=transition,
                                        note=f"{referral.reference}: {label}")
     if episode.level != s.level:
-        episode = cases.episode_change_level(actor=actor, episode=episode, level=s.level,
-                                             reasons=s.level_reasons, source=LevelSource.SCREENING,
-                                             check_access=False)
+        episode = cases.episode_change_level_as_step(actor=actor, episode=episode, level=s.level,
+                                             reasons=s.level_reasons, source=LevelSource.SCREENING)
     if s.decision == Decision.EARLY_HELP_PLAN and s.named_lead.pk != episode.lead_professional_id:
-        episode = cases.episode_assign_lead(actor=actor, episode=episode, user=s.named_lead,
-                                            note=f"Named by MASH screening, {referral.reference}", check_access=False)
+        episode = cases.episode_assign_lead_as_step(actor=actor, episode=episode, user=s.named_lead,
+                                            note=f"Named by MASH screening, {referral.reference}")
     return episode
 
 
@@ -518,11 +516,11 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        episode = cases.episode_open(
+        episode = cases.episode_open_as_step(
             actor=actor, family=family, reason=reason, level=level, lead=new_lead, origin=EpisodeOrigin.STEP_DOWN,
             level_reasons=f"Stepped down from a Child in Need plan that ended on {cin_plan_ended_on:%-d %B %Y}",
-            source=LevelSource.STEP_DOWN, status=EpisodeStatus.PLAN, check_access=False)
-        cases.episode_set_next_review(actor=actor, episode=episode, check_access=False,
+            source=LevelSource.STEP_DOWN, status=EpisodeStatus.PLAN)
+        cases.episode_set_next_review_as_step(actor=actor, episode=episode,
                                       due=review_dates.default_date(episode.family.council))
         step_down = StepDown.objects.create(
             family=family, episode=episode, social_worker=actor, new_lead=new_lead, level=level,

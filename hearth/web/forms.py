@@ -200,8 +200,8 @@ class refusal_on:  # noqa: N801 - used as a statement, like `transaction.atomic`
 
     The block runs in a savepoint, so when a service refuses (a `DomainError`) nothing the block did is kept, the
     refusal is shown on the forms (`show_refusal`: against the field it concerns, in the GOV.UK error summary) and
-    `attempt.ok` is False. Refusals of the kinds in `passthrough` (for example `NotPermitted`, for the audited 403 page) and every
-    other exception go on up."""
+    `attempt.ok` is False. Refusals of the kinds in `passthrough` (for example `NotPermitted`, for the audited 403
+    page) and every other exception go on up."""
 
     def __init__(self, *forms_: forms.Form, passthrough: tuple[type[Exception], ...] = (),
                  rename: dict[str, str] | None = None):

@@ -94,12 +94,6 @@ def test_someone_not_working_with_the_family_cannot_record_scores(make, episode,
     assert not Reading.objects.exists()
 
 
-def test_another_service_may_record_without_the_access_check(make, episode, all_scores):
-    stranger = make("sam.stranger@example.test", Role.PRACTITIONER)
-    reading = _record(stranger, episode, all_scores(), check_access=False)
-    assert reading.scores.count() == 10
-
-
 def test_an_unknown_context_is_refused(practitioner, episode, all_scores):
     with pytest.raises(ValidationFailed) as exc:
         _record(practitioner, episode, all_scores(), context="whenever")
