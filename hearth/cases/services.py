@@ -26,6 +26,7 @@ from hearth.cases.models import (
     StatusChange,
 )
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from hearth.core.locking import locked
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 
@@ -160,12 +161,8 @@ def episode_open_as_step(*, actor, family, reason: str, level: int, lead=None,
 
 
 def _lock(episode: Episode, version: int | None = None) -> Episode:
-    fresh = (Episode.objects.select_for_update(of=("self",)).select_related("family", "lead_professional")
-             .get(pk=episode.pk))
-    if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this episode while you were working on it. "
-                       "Check the latest details and try again.")
-    return fresh
+    return locked(Episode.objects.select_related("family", "lead_professional"), episode.pk, version=version,
+                  what="this episode")
 
 
 def _previous_early_help_status(episode: Episode) -> str:

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from hearth.core.errors import Conflict, NotPermitted
+from hearth.core.errors import NotPermitted
+from hearth.core.locking import locked
 from hearth.core.models import Council
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -22,15 +23,14 @@ def council_update_profile(*, actor, council: Council, version: int, service_nam
                            review_interval_weeks: int, privacy_explanation: str, **contacts) -> Council:
     if not actor.has_role("sysadmin") or actor.agency.council_id != council.pk:
         raise NotPermitted("Only a system administrator of this council can change its profile.")
-    locked = Council.objects.select_for_update().get(pk=council.pk)
-    if locked.version != version:
-        raise Conflict("Someone else changed this profile while you were editing. Your changes have not "
-                       "been saved: check the latest profile and make your changes again.")
-    locked.service_name = service_name.strip()
-    locked.review_interval_weeks = review_interval_weeks
-    locked.privacy_explanation = privacy_explanation.strip()
-    locked.contacts = {**locked.contacts, **{k: (contacts.get(k) or "").strip() for k in EDITABLE_CONTACTS}}
-    locked.version += 1
-    locked.save()
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=locked, detail={"profile_version": locked.version})
-    return locked
+    fresh = locked(Council.objects.all(), council.pk, version=version,
+                   conflict="Someone else changed this profile while you were editing. Your changes have not "
+                            "been saved: check the latest profile and make your changes again.")
+    fresh.service_name = service_name.strip()
+    fresh.review_interval_weeks = review_interval_weeks
+    fresh.privacy_explanation = privacy_explanation.strip()
+    fresh.contacts = {**fresh.contacts, **{k: (contacts.get(k) or "").strip() for k in EDITABLE_CONTACTS}}
+    fresh.version += 1
+    fresh.save()
+    audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"profile_version": fresh.version})
+    return fresh

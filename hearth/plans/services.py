@@ -21,6 +21,7 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus, LevelSource
 from hearth.core import dates, notify
 from hearth.core.errors import Conflict, DomainError, ValidationFailed
+from hearth.core.locking import locked
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.outcomes.services import reading_record
@@ -74,11 +75,9 @@ def current_members(family):
 
 
 def _lock_meeting(meeting: Meeting, version: int | None = None) -> Meeting:
-    fresh = Meeting.objects.select_for_update().select_related("episode__family__council").get(pk=meeting.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this meeting record while you were working on it. Your text is "
-                       "still in the form: copy anything you need, then reload the page to see their changes.")
-    return fresh
+    return locked(Meeting.objects.select_related("episode__family__council"), meeting.pk, version=version,
+                  conflict="Someone else changed this meeting record while you were working on it. Your text is "
+                           "still in the form: copy anything you need, then reload the page to see their changes.")
 
 
 def _basis(council, *, family_member: bool) -> str:

@@ -17,6 +17,7 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
 from hearth.core import identifiers, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.locking import locked
 from hearth.families import services as people
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -104,15 +105,19 @@ def _require_screener(actor, referral: Referral) -> None:
         raise NotPermitted(object_type="referrals.referral", object_id=referral.pk)
 
 
+CHANGED_ELSEWHERE = ("Someone else changed this referral while you were working on it. Your text is still below: "
+                     "check the latest details, then try again.")
+
+
 def _lock(referral: Referral) -> Referral:
-    return (Referral.objects.select_for_update(of=("self",))
-            .select_related("council", "family", "episode", "requester_user__agency").get(pk=referral.pk))
+    return locked(Referral.objects.select_related("council", "family", "episode", "requester_user__agency"),
+                  referral.pk)
 
 
 def _check_version(fresh: Referral, version: int | None) -> None:
+    """After the already-screened check, so that its message wins (`core.locking` for the lock itself)."""
     if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this referral while you were working on it. Your text is still "
-                       "below: check the latest details, then try again.")
+        raise Conflict(CHANGED_ELSEWHERE)
 
 
 def _valid_lead(user, council_id: int) -> bool:

@@ -19,7 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hearth.access import policy
-from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+from hearth.core.locking import locked
 from hearth.core.models import Council
 from hearth.dpo.models import Restriction, RightsRequest
 from hearth.governance import audit
@@ -109,9 +110,8 @@ def legal_hold_place(*, actor, name: str, reason: str, all_families: bool = Fals
 def legal_hold_lift(*, actor, hold: LegalHold, reason: str, version: int | None = None) -> LegalHold:
     """Lift an active hold. The families it covered become due for disposal again when their rules say so."""
     _require_manager(actor, hold.council)
-    fresh = LegalHold.objects.select_for_update().get(pk=hold.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this hold while you were looking at it. Check it and try again.")
+    fresh = locked(LegalHold.objects.all(), hold.pk, version=version,
+                   conflict="Someone else changed this hold while you were looking at it. Check it and try again.")
     if not fresh.is_active:
         raise ValidationFailed({"reason": "This hold has already been lifted"})
     reason = (reason or "").strip()
@@ -309,10 +309,8 @@ def _summary(counts: dict, *, step: str) -> dict:
 
 
 def _locked_run(run: DisposalRun, version: int | None) -> DisposalRun:
-    fresh = DisposalRun.objects.select_for_update().get(pk=run.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this disposal while you were looking at it. Check it and try again.")
-    return fresh
+    return locked(DisposalRun.objects.all(), run.pk, version=version,
+                  conflict="Someone else changed this disposal while you were looking at it. Check it and try again.")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from hearth.core.locking import locked
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people.models import FamilyMember
@@ -50,12 +51,8 @@ def _require_dpo(actor, council) -> None:
 
 
 def _lock(sar: SubjectAccessRequest, version: int | None) -> SubjectAccessRequest:
-    fresh = (SubjectAccessRequest.objects.select_for_update(of=("self",))
-             .select_related("council", "subject").get(pk=sar.pk))
-    if version is not None and fresh.version != version:
-        raise Conflict("Someone else changed this request while you were working on it. Check the latest details "
-                       "and try again.")
-    return fresh
+    return locked(SubjectAccessRequest.objects.select_related("council", "subject"), sar.pk, version=version,
+                  what="this request")
 
 
 def _require_open(sar: SubjectAccessRequest) -> None:
