@@ -4,8 +4,8 @@ import re
 from django import forms
 from django.utils import timezone
 
-from hearth.dpo.audit_review import MAX_REPORT_DAYS
 from hearth.dpo.models import DataKind, IcoDecision, NoticeAudience, RequestDecision, RequestKind
+from hearth.dpo.unusual_access import MAX_REPORT_DAYS
 from hearth.families.forms import EditPersonForm
 from hearth.web.forms import GovDateField
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.core.errors import NotPermitted
-from hearth.dpo import audit_review, forms, rights, selectors, services
+from hearth.dpo import audit_review, forms, rights, selectors, services, unusual_access
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
 from hearth.families.services import PERSON_FIELDS
 from hearth.web.forms import refusal_on
@@ -404,13 +404,13 @@ def access_user_view(request, user_id: int):
 def unusual_access_view(request):
     form = forms.UnusualAccessForm(request.GET or None)
     report = None
-    params = audit_review.UnusualParams()
+    params = unusual_access.UnusualParams()
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        params = audit_review.UnusualParams(records=data.get("records") or audit_review.DEFAULT_RECORDS,
-                                         minutes=data.get("minutes") or audit_review.DEFAULT_MINUTES,
+        params = unusual_access.UnusualParams(records=data.get("records") or unusual_access.DEFAULT_RECORDS,
+                                         minutes=data.get("minutes") or unusual_access.DEFAULT_MINUTES,
                                          date_from=data.get("date_from"), date_to=data.get("date_to"))
-        report = audit_review.unusual_access(request.user, params)
+        report = unusual_access.unusual_access(request.user, params)
     elif not policy.can_review_unusual_access(request.user):
         raise NotPermitted(object_type="dpo.unusual_access")
     if not form.is_bound:
