@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from hearth.access import policy
 from hearth.assessments.models import (
@@ -26,12 +25,11 @@ from hearth.assessments.models import (
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.cases.selectors import chronology
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
+from hearth.documents import pieces
 from hearth.outcomes.charts import star_chart
 from hearth.outcomes.models import Reading
 from hearth.people import genogram
-from hearth.people.models import Address, Family, FamilyMember, MemberRole, Relationship
+from hearth.people.models import Family, FamilyMember, Relationship
 from hearth.plans.models import (
     Action,
     Attendance,
@@ -48,8 +46,6 @@ from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
 from hearth.web.pdf import render_pdf
 
-ROLE_ORDER = [MemberRole.PARENT_WITH_PR, MemberRole.PARENT_WITHOUT_PR, MemberRole.OTHER_ADULT, MemberRole.CHILD]
-
 # Why a copy is made and on what basis, recorded with each disclosure unless the caller says otherwise.
 PURPOSES = {
     DisclosureKind.ASSESSMENT_COPY: "The family's own copy of their Early Help assessment",
@@ -60,114 +56,6 @@ PURPOSES = {
 }
 FAMILY_COPY_BASIS = ("Families get copies of their own assessment, plan and review records "
                      "(the right of access, UK GDPR Article 15)")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Shared pieces
-
-
-def _require_view(user, family: Family, obj) -> None:
-    if not policy.can_view_family(user, family):
-        raise NotPermitted(object_type=obj._meta.label_lower, object_id=obj.pk)
-
-
-def _export(user, obj, family: Family, document: str) -> None:
-    audit.record(actor=user, action=AuditAction.EXPORT, obj=obj, family_id=family.pk, detail={"document": document})
-
-
-def _may_print_address(user, person, *, for_family: bool) -> bool:
-    if not person.address_withheld:
-        return True
-    return not for_family and policy.can_see_withheld_address(user)
-
-
-@dataclass
-class MemberRow:
-    name: str
-    role: str
-    date_of_birth: date | None
-    date_of_birth_estimated: bool
-    address: str
-    address_hidden: bool
-
-
-def member_order(member: FamilyMember) -> tuple:
-    """Parents and carers first, then other adults, then children; oldest first within each."""
-    role = ROLE_ORDER.index(member.role) if member.role in ROLE_ORDER else len(ROLE_ORDER)
-    return role, member.person.date_of_birth or date.max, member.person.pk
-
-
-def _members(family: Family) -> list[FamilyMember]:
-    """Current members with their people, in `member_order` (one query)."""
-    members = list(FamilyMember.objects.filter(family=family, left_on__isnull=True).select_related("person"))
-    return sorted(members, key=member_order)
-
-
-def _member_rows(user, members: list[FamilyMember], *, for_family: bool) -> list[MemberRow]:
-    """Who is in the family, with current addresses where they may be printed (one query)."""
-    current = {a.person_id: a for a in
-               Address.objects.filter(person_id__in=[m.person_id for m in members], to_date__isnull=True)}
-    rows = []
-    for m in members:
-        person, address = m.person, current.get(m.person_id)
-        printable = _may_print_address(user, person, for_family=for_family)
-        rows.append(MemberRow(
-            name=person.full_name, role=m.get_role_display(), date_of_birth=person.date_of_birth,
-            date_of_birth_estimated=person.date_of_birth_estimated,
-            address=str(address) if address and printable else "",
-            address_hidden=bool(address and not printable)))
-    return rows
-
-
-def _area_names(council) -> dict[str, str]:
-    return {a["code"]: a["name"] for a in council.outcome_areas or []}
-
-
-@dataclass
-class ScoreRow:
-    area: str
-    score: int | None = None
-    family_score: int | None = None
-    first: int | None = None
-
-    @property
-    def change(self) -> str:
-        if self.first is None or self.score is None:
-            return "Not scored both times"
-        difference = self.score - self.first
-        if difference > 0:
-            return f"Up {difference}"
-        if difference < 0:
-            return f"Down {-difference}"
-        return "No change"
-
-
-def _score_rows(council, reading: Reading | None, first: Reading | None = None) -> list[ScoreRow]:
-    """One row per outcome area scored in either reading, in the council's order."""
-    names = _area_names(council)
-    now = {s.area: s for s in reading.scores.all()} if reading else {}
-    before = {s.area: s for s in first.scores.all()} if first else {}
-    codes = [c for c in names if c in now or c in before]
-    codes += sorted(c for c in {*now, *before} if c not in names)
-    rows = []
-    for code in codes:
-        row = ScoreRow(area=names.get(code, code.replace("_", " ").capitalize()))
-        if code in now:
-            row.score, row.family_score = now[code].score, now[code].family_score
-        if code in before:
-            row.first = before[code].score
-        rows.append(row)
-    return rows
-
-
-def _person_and_agency(user) -> str:
-    if user is None:
-        return "Not recorded"
-    return f"{user.full_name}, {user.agency.name}"
-
-
-def _base_context(user, family: Family) -> dict:
-    return {"family": family, "council": family.council, "printed_on": timezone.localdate(), "printed_by": user}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -187,9 +75,9 @@ class AssessmentParts:
     assessment: Assessment
     completed_by: str
     started_by: str
-    members: list[MemberRow]
+    members: list[pieces.MemberRow]
     sections: dict[str, SectionPart]
-    scores: list[ScoreRow]
+    scores: list[pieces.ScoreRow]
     scores_taken_on: date | None
     child_views: list[ChildView]
     contributions: list[Contribution]
@@ -219,11 +107,11 @@ def _assessment_parts(user, assessment: Assessment, *, for_family: bool) -> Asse
     return AssessmentParts(
         assessment=assessment,
         name=(family.council.plan_names or {}).get("assessment") or "Early Help Assessment",
-        completed_by=_person_and_agency(assessment.completed_by),
-        started_by=_person_and_agency(assessment.started_by),
-        members=_member_rows(user, _members(family), for_family=for_family),
+        completed_by=pieces.person_and_agency(assessment.completed_by),
+        started_by=pieces.person_and_agency(assessment.started_by),
+        members=pieces.member_rows(user, pieces.members(family), for_family=for_family),
         sections=sections,
-        scores=_score_rows(family.council, reading),
+        scores=pieces.score_rows(family.council, reading),
         scores_taken_on=reading.taken_on if reading else None,
         child_views=list(assessment.child_views.all()),
         contributions=list(assessment.contributions.all()),
@@ -234,10 +122,10 @@ def assessment_pdf(user, assessment: Assessment) -> bytes:
     """The family's copy of an assessment: who is in the family, every section with facts and views apart,
     the outcome scores, each child's view, each professional's view, and who completed it and when."""
     family = assessment.family
-    _require_view(user, family, assessment)
+    pieces.require_view(user, family, assessment)
     parts = _assessment_parts(user, assessment, for_family=True)
-    _export(user, assessment, family, DisclosureKind.ASSESSMENT_COPY)
-    return render_pdf("documents/assessment.html", {**_base_context(user, family), "a": parts},
+    pieces.export(user, assessment, family, DisclosureKind.ASSESSMENT_COPY)
+    return render_pdf("documents/assessment.html", {**pieces.base_context(user, family), "a": parts},
                       title=f"{parts.name}: {family.name}")
 
 
@@ -288,7 +176,7 @@ class PlanParts:
 
 def _owner(action: Action) -> str:
     if action.owner_user_id:
-        return _person_and_agency(action.owner_user)
+        return pieces.person_and_agency(action.owner_user)
     if action.owner_agency_id:
         return action.owner_agency.name
     return action.owner_person.full_name if action.owner_person_id else "Not agreed yet"
@@ -305,7 +193,7 @@ def _actions():
 
 def _invitee(invitation: Invitation) -> str:
     if invitation.user_id:
-        return _person_and_agency(invitation.user)
+        return pieces.person_and_agency(invitation.user)
     return f"{invitation.person.full_name} (family)"
 
 
@@ -320,7 +208,7 @@ def _meeting_part(meeting: Meeting | None) -> MeetingPart | None:
         absent=by[Attendance.ABSENT],
         child_views=list(ChildMeetingView.objects.filter(meeting=meeting).select_related("child")
                          .order_by("child__date_of_birth", "pk")),
-        agreed_lead=_person_and_agency(meeting.agreed_lead) if meeting.agreed_lead_id else "")
+        agreed_lead=pieces.person_and_agency(meeting.agreed_lead) if meeting.agreed_lead_id else "")
 
 
 def _latest_meeting(episode: Episode) -> Meeting | None:
@@ -331,7 +219,7 @@ def _latest_meeting(episode: Episode) -> Meeting | None:
 def _plan_parts(episode: Episode) -> PlanParts:
     episode = Episode.objects.select_related("family__council", "lead_professional__agency").get(pk=episode.pk)
     council = episode.family.council
-    names = _area_names(council)
+    names = pieces.area_names(council)
     outcomes = PlanOutcome.objects.filter(episode=episode).order_by("pk").prefetch_related(
         Prefetch("actions", queryset=_actions()))
     lead = episode.lead_professional
@@ -355,10 +243,10 @@ def plan_pdf(user, episode: Episode) -> bytes:
     actions (what, who, by when, how it is going), the next review and the latest Team Around the Family
     meeting."""
     family = episode.family
-    _require_view(user, family, episode)
+    pieces.require_view(user, family, episode)
     parts = _plan_parts(episode)
-    _export(user, episode, family, DisclosureKind.PLAN_COPY)
-    return render_pdf("documents/plan.html", {**_base_context(user, family), "p": parts},
+    pieces.export(user, episode, family, DisclosureKind.PLAN_COPY)
+    return render_pdf("documents/plan.html", {**pieces.base_context(user, family), "p": parts},
                       title=f"{parts.name}: {family.name}")
 
 
@@ -370,7 +258,7 @@ def plan_pdf(user, episode: Episode) -> bytes:
 class ReviewParts:
     review: Review
     progress: list[OutcomeProgress]
-    scores: list[ScoreRow]
+    scores: list[pieces.ScoreRow]
     first_taken_on: date | None
     now_taken_on: date | None
     new_level: str
@@ -403,7 +291,7 @@ def _review_parts(review: Review) -> ReviewParts:
     return ReviewParts(
         review=review,
         progress=list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id")),
-        scores=_score_rows(council, reading, first),
+        scores=pieces.score_rows(council, reading, first),
         first_taken_on=first.taken_on if first else None,
         now_taken_on=reading.taken_on if reading else None,
         new_level=council.level_name(review.new_level) if review.new_level else "",
@@ -415,10 +303,10 @@ def review_pdf(user, review: Review) -> bytes:
     """The family's copy of a review: progress with each outcome, the new scores beside the first ones, the
     decision and the next review."""
     family = review.episode.family
-    _require_view(user, family, review)
+    pieces.require_view(user, family, review)
     parts = _review_parts(review)
-    _export(user, review, family, DisclosureKind.REVIEW_COPY)
-    return render_pdf("documents/review.html", {**_base_context(user, family), "r": parts},
+    pieces.export(user, review, family, DisclosureKind.REVIEW_COPY)
+    return render_pdf("documents/review.html", {**pieces.base_context(user, family), "r": parts},
                       title=f"Review of your plan on {review.held_on:%-d %B %Y}: {family.name}")
 
 
@@ -460,26 +348,26 @@ def step_up_bundle_pdf(user, referral) -> bytes:
     if not _may_have_bundle(user, referral):
         raise NotPermitted(object_type="referrals.referral", object_id=referral.pk)
     episode = referral.episode or Episode.objects.filter(family=family).exclude(status=EpisodeStatus.CLOSED).first()
-    members = _members(family)
+    members = pieces.members(family)
     assessment = _latest_completed_assessment(episode, family)
     plan = _plan_parts(episode) if episode else None
     svg, text = _genogram(members)
     level = referral.level or (episode.level if episode else None)
     context = {
-        **_base_context(user, family),
+        **pieces.base_context(user, family),
         "referral": referral,
         "episode": episode,
         "level": f"{family.council.level_name(level)} (level {level})" if level else "",
         # The agency the requester worked for when they asked, else their agency now.
         "requester_agency": getattr(referral, "requester_agency", "") or (
             referral.requester_user.agency.name if referral.requester_user_id else ""),
-        "members": _member_rows(user, members, for_family=False),
+        "members": pieces.member_rows(user, members, for_family=False),
         "a": _assessment_parts(user, assessment, for_family=False) if assessment else None,
         "p": plan,
         "genogram_svg": svg,
         "genogram_text": text,
     }
-    _export(user, referral, family, DisclosureKind.STEP_UP_BUNDLE)
+    pieces.export(user, referral, family, DisclosureKind.STEP_UP_BUNDLE)
     return render_pdf("documents/step_up_bundle.html", context,
                       title=f"Step-up referral to MASH {referral.reference}: {family.name}")
 
@@ -491,11 +379,11 @@ def step_up_bundle_pdf(user, referral) -> bytes:
 def chronology_pdf(user, family: Family) -> bytes:
     """Significant events across the whole family in date order, each with its type and who recorded it: the
     same chronology the family's chronology page shows (hearth.cases.selectors.chronology)."""
-    _require_view(user, family, family)
+    pieces.require_view(user, family, family)
     family = Family.objects.select_related("council").get(pk=family.pk)
     entries = chronology(user, family)
-    _export(user, family, family, DisclosureKind.CHRONOLOGY)
-    return render_pdf("documents/chronology.html", {**_base_context(user, family), "entries": entries},
+    pieces.export(user, family, family, DisclosureKind.CHRONOLOGY)
+    return render_pdf("documents/chronology.html", {**pieces.base_context(user, family), "entries": entries},
                       title=f"Chronology: {family.name}")
 
 

@@ -14,7 +14,7 @@ from hearth.access import policy
 from hearth.assessments.models import Assessment
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
-from hearth.documents import copies
+from hearth.documents import copies, pieces
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import RecipientForm
 from hearth.people.models import Family
@@ -49,7 +49,7 @@ def _copy_page(request, *, family: Family, obj, kind: str, document: str, stem: 
                own_use_url: str = ""):
     """GET: who is the copy for? POST: the PDF, with the copy recorded as a disclosure."""
     family = people_selectors.family_detail(request.user, family.pk)  # checks access and audits the view
-    members = sorted((m for m in family.members.all() if m.left_on is None), key=copies.member_order)
+    members = sorted((m for m in family.members.all() if m.left_on is None), key=pieces.member_order)
     form = RecipientForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
         pdf = make_pdf()
