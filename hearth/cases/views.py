@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from hearth.access import policy
-from hearth.cases import journey, panels, selectors, services
+from hearth.cases import journey, notes, panels, selectors, services
 from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
@@ -157,7 +157,7 @@ def notes_view(request, family_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusal_on(form) as attempt:
-            services.note_add(actor=request.user, family=family, note_type=data["note_type"],
+            notes.note_add(actor=request.user, family=family, note_type=data["note_type"],
                               occurred_on=data["occurred_on"], summary=data["summary"], body=data["body"],
                               significant=data["significant"])
         if attempt.ok:
@@ -176,7 +176,7 @@ def note_edit_view(request, note_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-            services.note_update(actor=request.user, note=note, version=data["version"] or 0,
+            notes.note_update(actor=request.user, note=note, version=data["version"] or 0,
                                  summary=data["summary"], body=data["body"], significant=data["significant"],
                                  note_type=data["note_type"], occurred_on=data["occurred_on"])
         if attempt.ok:

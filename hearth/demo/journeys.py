@@ -12,6 +12,7 @@ from hearth.access import grants
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind
 from hearth.assessments import services as assessments
+from hearth.cases import notes as case_notes
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
@@ -180,7 +181,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                     single_assessment="Single assessment: needs now met below the threshold for social care.",
                     cin_plan="Child in Need plan: routines, school attendance, counselling for mum.")
             if stage != "request_waiting":
-                cases.note_add(actor=lead, family=family, note_type="home_visit",
+                case_notes.note_add(actor=lead, family=family, note_type="home_visit",
                                occurred_on=timezone.localdate() - timedelta(days=2),
                                summary="Home visit: met mum and both children", significant=stage == "stepped_up",
                                body="The children showed me their routine chart.")

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.cases import notes as case_notes
 from hearth.cases import services as case_services
 from hearth.families import services as people_services
 from hearth.people.models import Family, Sex
@@ -110,7 +111,7 @@ def record(practitioner, council):
                                        ("Max", "child", Sex.MALE, datetime.date(2018, 5, 1))))
     case_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
     for note_type, body in (("home_visit", KEPT), ("phone", WITHHELD)):
-        case_services.note_add(actor=practitioner, family=family, note_type=note_type, summary="Talked",
+        case_notes.note_add(actor=practitioner, family=family, note_type=note_type, summary="Talked",
                                occurred_on=timezone.localdate(), body=body)
     surgery, _ = Agency.objects.get_or_create(council=council, name="Bridge Surgery", defaults={
         "kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
