@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
 from hearth.core.errors import NotPermitted
@@ -195,13 +195,13 @@ def access_log(user, *, family_id: int | None = None, person_id: int | None = No
     subject: dict = {}
     family_ids: list[int] = []
     if family_id is not None:
-        if not policy.governance_families(user).filter(pk=family_id).exists():
+        if not governance.governance_families(user).filter(pk=family_id).exists():
             raise NotPermitted(object_type="people.family", object_id=family_id)
         family_ids = [family_id]
         scope = Q(family_id=family_id)
         subject = {"kind": "family", "id": family_id}
     elif person_id is not None:
-        if not policy.governance_people(user).filter(pk=person_id).exists():
+        if not governance.governance_people(user).filter(pk=person_id).exists():
             raise NotPermitted(object_type="people.person", object_id=person_id)
         family_ids = list(FamilyMember.objects.filter(person_id=person_id).values_list("family_id", flat=True))
         scope = Q(person_id=person_id) | Q(family_id__in=family_ids, person_id__isnull=True)

@@ -11,7 +11,7 @@ A request is logged, then accepted or refused with the reason, then applied:
 Once applied, everyone the information was shared with (from the information-sharing register) is told, by email
 or another way, and each notice is recorded in the register (`tell_recipients`, `record_told`).
 
-Only the data protection officer of the request's council may do any of it (`policy.can_do_governance`).
+Only the data protection officer of the request's council may do any of it (`governance.can_do_governance`).
 """
 
 import datetime
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.dpo import selectors
@@ -61,7 +61,7 @@ def _require_accepted(actor, rights_request: RightsRequest, kind: str, what: str
     """The request's person, once the request is of `kind`, accepted and not yet applied."""
     _require_request(actor, rights_request)
     person = Person.objects.get(pk=rights_request.person_id)
-    if not policy.can_rectify_person(actor, person):
+    if not governance.can_rectify_person(actor, person):
         raise NotPermitted(object_type="people.person", object_id=person.pk)
     if rights_request.kind != kind:
         raise ValidationFailed({"kind": f"Only a request for {WORDS[kind].name} {what}"})
@@ -84,7 +84,7 @@ def request_record(*, actor, person: Person | None, kind: str, asked: str, recei
     now = now_or(now)
     asked = (asked or "").strip()
     errors = {}
-    if person is None or not policy.governance_people(actor).filter(pk=person.pk).exists():
+    if person is None or not governance.governance_people(actor).filter(pk=person.pk).exists():
         errors["person"] = "Choose a person of your council"
     elif person.erased_at is not None:
         errors["person"] = "This person's record has been erased: there is nothing left to correct, erase or restrict"
@@ -139,7 +139,7 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
     """Correct the person's details as an accepted rectification request asks, keeping every old value.
 
     The person is saved by `hearth.families.services.person_correct`, the people app's write for the data protection
-    officer's route to a person (`policy.can_rectify_person`)."""
+    officer's route to a person (`governance.can_rectify_person`)."""
     person = _require_accepted(actor, rights_request, RequestKind.RECTIFICATION, "changes the person's details")
     now = now_or(now)
     changed = people_services.person_correct(actor=actor, person=person, version=person_version, data=data,

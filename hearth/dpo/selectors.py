@@ -1,7 +1,7 @@
 """Every read of the breach log and of requests to correct, erase or restrict, scoped by `hearth.access.policy`
 and audited (the audit review and unusual-access reports are in `hearth.dpo.audit_review`).
 
-The DPO's pages cross the family policy by design (see `policy.can_do_governance`): the rights request pages show
+The DPO's pages cross the family policy by design (see `governance.can_do_governance`): the rights request pages show
 the person the request is about. Each look is itself recorded in the audit log. Every function loads what it
 returns in a fixed number of queries.
 """
@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.assessments.models import ChildView
 from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
 from hearth.core import identifiers
@@ -35,7 +35,7 @@ SEARCH_LIMIT = 50
 
 
 def require_governance(user) -> None:
-    if not policy.can_do_governance(user):
+    if not governance.can_do_governance(user):
         raise NotPermitted("Only the council's data protection officer can see this page.", object_type="dpo")
 
 
@@ -178,7 +178,7 @@ def find_people(user, *, given_name: str = "", family_name: str = "", date_of_bi
     """People of the council matching what the DPO knows about the requester (two queries, at most 50 people).
     Audited as a search, with the number of results only."""
     require_governance(user)
-    people = policy.governance_people(user)
+    people = governance.governance_people(user)
     if person_id:
         people = people.filter(pk=person_id)
     if given_name.strip():
@@ -201,7 +201,7 @@ def find_people(user, *, given_name: str = "", family_name: str = "", date_of_bi
 
 def person_for_request(user, person_id: int | None) -> Person:
     require_governance(user)
-    person = policy.governance_people(user).filter(pk=person_id).first() if person_id else None
+    person = governance.governance_people(user).filter(pk=person_id).first() if person_id else None
     if person is None:
         raise NotPermitted(object_type="people.person", object_id=person_id or "")
     audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.rightsrequest", person_id=person.pk,

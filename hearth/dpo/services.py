@@ -1,7 +1,7 @@
 """Every write of the breach log, and the helpers the data protection officer's writes share (requests to correct,
 erase or restrict are in `hearth.dpo.rights`).
 
-Each function checks `hearth.access.policy.can_do_governance` (the DPO of the council), validates (raising
+Each function checks `hearth.access.governance.can_do_governance` (the DPO of the council), validates (raising
 ValidationFailed with plain-English messages), saves with optimistic concurrency where a record is edited, and
 records an audit event. `now` may be passed for tests; it defaults to the current time.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.dpo.models import (
     DataKind,
@@ -34,7 +34,7 @@ def now_or(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def require_governance(actor, council_id: int, *, object_type: str, object_id="") -> None:
-    if not policy.can_do_governance(actor, council_id):
+    if not governance.can_do_governance(actor, council_id):
         raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
                            object_id=object_id)
 
@@ -100,7 +100,7 @@ def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
         errors["people_count"] = "The number of people must be 0 or more"
     family_ids = sorted(set(data.family_ids or []))
     if family_ids:
-        found = set(policy.governance_families(actor).filter(pk__in=family_ids).values_list("pk", flat=True))
+        found = set(governance.governance_families(actor).filter(pk__in=family_ids).values_list("pk", flat=True))
         missing = [str(i) for i in family_ids if i not in found]
         if missing:
             errors["family_ids"] = f"There is no family record {', '.join(missing)} in your council: check the numbers"

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from hearth.access import policy
+from hearth.access import governance, policy
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import User
 from hearth.core.errors import NotPermitted
@@ -129,7 +129,7 @@ def _first_word(column: str) -> _Words:
 
 def _reviewed(user):
     """The users whose access the reviewer reviews, as a subquery."""
-    return User.objects.filter(policy.access_reviewed_users(user)).values("pk")
+    return User.objects.filter(governance.access_reviewed_users(user)).values("pk")
 
 
 def _record_views(user):
@@ -536,7 +536,7 @@ def shared_surname_records(user, params: UnusualParams) -> list[RecordRow]:
     of their name). Sealed looks were matched when they were sealed (the summary's `same_surname`); looks not yet
     sealed are matched against every name of the record's people in the database now. Five queries."""
     council_id = user.agency.council_id
-    reviewed = list(User.objects.filter(policy.access_reviewed_users(user)).values_list("pk", "full_name"))
+    reviewed = list(User.objects.filter(governance.access_reviewed_users(user)).values_list("pk", "full_name"))
     surname_of = {pk: _name_parts(name)[1] for pk, name in reviewed if _name_parts(name)[1]}
     if not surname_of:
         return []
@@ -569,7 +569,7 @@ def break_glass_uses(user, params: UnusualParams) -> list[BreakGlass]:
 
 def unusual_access(user, params: UnusualParams) -> dict:
     """The four unusual-access reports for the council (the DPO) or the reviewer's teams (a manager)."""
-    if not policy.can_review_unusual_access(user):
+    if not governance.can_review_unusual_access(user):
         raise NotPermitted("Only the data protection officer and managers can see this report.",
                            object_type="dpo.unusual_access")
     bursts, truncated = many_records(user, params)
@@ -579,7 +579,7 @@ def unusual_access(user, params: UnusualParams) -> dict:
         "surnames": shared_surname_records(user, params),
         "break_glass": break_glass_uses(user, params),
         "start": params.period()[0], "end": params.period()[1] - timedelta(microseconds=1),
-        "is_dpo": policy.can_do_governance(user),
+        "is_dpo": governance.can_do_governance(user),
     }
     audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.unusual_access",
                  detail={"records": params.records, "minutes": params.minutes,

@@ -1,13 +1,13 @@
 """The data protection officer's pages: the breach log, requests to correct, erase or restrict, and the audit review.
 
-Every page needs the council's data protection officer (`policy.can_do_governance`), except the unusual-access
+Every page needs the council's data protection officer (`governance.can_do_governance`), except the unusual-access
 report, which managers also see for their own teams. Refusals are 403 pages (NotPermitted)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import NotPermitted
 from hearth.dpo import audit_review, forms, rights, selectors, services, unusual_access
 from hearth.dpo.models import DataKind, RequestDecision, RequestKind
@@ -411,7 +411,7 @@ def unusual_access_view(request):
                                          minutes=data.get("minutes") or unusual_access.DEFAULT_MINUTES,
                                          date_from=data.get("date_from"), date_to=data.get("date_to"))
         report = unusual_access.unusual_access(request.user, params)
-    elif not policy.can_review_unusual_access(request.user):
+    elif not governance.can_review_unusual_access(request.user):
         raise NotPermitted(object_type="dpo.unusual_access")
     if not form.is_bound:
         form = forms.UnusualAccessForm(initial={"records": params.records, "minutes": params.minutes})

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance, policy
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.core import identifiers
@@ -212,8 +212,8 @@ def person_update(*, actor, person: Person, version: int, data: dict) -> Person:
 
 def person_correct(*, actor, person: Person, version: int, data: dict, rectification_id: int) -> dict[str, tuple]:
     """Correct a person's details for an accepted rectification request: the data protection officer's route
-    (`policy.can_rectify_person`), not the family policy. Returns {field: (before, after)}."""
-    if not policy.can_rectify_person(actor, person):
+    (`governance.can_rectify_person`), not the family policy. Returns {field: (before, after)}."""
+    if not governance.can_rectify_person(actor, person):
         raise NotPermitted(object_type="people.person", object_id=person.pk)
     return _save_person_changes(actor=actor, person=person, version=version,
                                 data={k: v for k, v in data.items() if k in PERSON_FIELDS},
@@ -241,9 +241,9 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
     """Erase a person's information for an accepted erasure request, irreversibly: the chosen details, other
     names and addresses, or (`whole`) the whole record, which leaves a placeholder named "Erased person" with no
     details, names, addresses, relationships or family memberships, so that records referring to it still hold
-    together. The data protection officer's route (`policy.can_rectify_person`). Returns what was erased, as
+    together. The data protection officer's route (`governance.can_rectify_person`). Returns what was erased, as
     labels; the values are not kept anywhere."""
-    if not policy.can_rectify_person(actor, person):
+    if not governance.can_rectify_person(actor, person):
         raise NotPermitted(object_type="people.person", object_id=person.pk)
     if person.erased_at is not None:
         raise Conflict("This person's record has already been erased")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import NotPermitted
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -19,7 +19,7 @@ HOLD_FAMILIES_SHOWN = 500
 
 
 def _council(user):
-    if not policy.can_manage_retention(user):
+    if not governance.can_manage_retention(user):
         raise NotPermitted("Only the data protection officer can see retention and disposal.",
                            object_type="retention", object_id="")
     return user.agency.council

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.core.models import Council
@@ -46,9 +46,9 @@ Progress = Callable[[int], None] | None
 
 
 def _require_manager(actor, council: Council | None = None) -> Council:
-    if not policy.can_manage_retention(actor):
+    if not governance.can_manage_retention(actor):
         raise NotPermitted("Only the data protection officer can manage retention and disposal.")
-    if council is not None and not policy.can_manage_retention(actor, council):
+    if council is not None and not governance.can_manage_retention(actor, council):
         raise NotPermitted(NOT_YOUR_COUNCIL)
     return council or actor.agency.council
 

@@ -1,7 +1,7 @@
 """Every read of subject access requests, for the council's data protection officer only, and audited.
 
 The officer's work crosses the family access policy by design: they may find any person of their council
-(`policy.governance_people`) and compile everything held about them. Every search, every person opened and every
+(`governance.governance_people`) and compile everything held about them. Every search, every person opened and every
 compiled bundle is recorded in the audit log.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import NotPermitted
 from hearth.families.selectors import Match
 from hearth.governance import audit
@@ -26,7 +26,7 @@ RECENT = 20
 
 
 def _require_dpo(user, council_id) -> None:
-    if not policy.can_do_governance(user, council_id):
+    if not governance.can_do_governance(user, council_id):
         raise NotPermitted("Only the council's data protection officer can see subject access requests.",
                            object_type="subject_access.subjectaccessrequest")
 
@@ -71,7 +71,7 @@ def dashboard(user) -> Dashboard:
 def sar_detail(user, sar_id: int) -> SubjectAccessRequest:
     """One request, for its council's officer (NotPermitted otherwise, whether or not it exists); audited."""
     sar = _requests().filter(pk=sar_id).first()
-    if sar is None or not policy.can_do_governance(user, sar.council_id):
+    if sar is None or not governance.can_do_governance(user, sar.council_id):
         raise NotPermitted(object_type="subject_access.subjectaccessrequest", object_id=sar_id)
     audit.record(actor=user, action=AuditAction.VIEW, obj=sar, person_id=sar.subject_id)
     return sar
@@ -113,7 +113,7 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
     require_officer(user)
     if query.is_empty:
         return []
-    ranked = search.rank_people(query, policy.governance_people(user))
+    ranked = search.rank_people(query, governance.governance_people(user))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))}
@@ -131,7 +131,7 @@ def subject_for_request(user, person_id: int) -> Person:
     """A person of the officer's council chosen as the subject of a new request; audited as a VIEW."""
     if not getattr(user, "is_authenticated", False):
         raise NotPermitted(object_type="people.person", object_id=person_id)
-    person = (policy.governance_people(user).filter(pk=person_id)
+    person = (governance.governance_people(user).filter(pk=person_id)
               .prefetch_related(Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True),
                                          to_attr="current_addresses"),
                                 Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))

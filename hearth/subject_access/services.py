@@ -1,6 +1,6 @@
 """Every write of a subject access request: recording it, checking identity, extending, withholding, releasing,
 closing. Only the data protection officer of the request's council may do any of it
-(`policy.can_do_governance`).
+(`governance.can_do_governance`).
 
 The due date is `due_date(received_on, extension_months)`, set when the request is recorded; it moves only when an
 extension is recorded (`sar_extend`), once, by one or two months, and never earlier.
@@ -12,7 +12,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.governance import audit
@@ -45,7 +45,7 @@ ADULT_AGE = 18
 
 
 def _require_dpo(actor, council) -> None:
-    if not policy.can_do_governance(actor, council):
+    if not governance.can_do_governance(actor, council):
         raise NotPermitted("Only the council's data protection officer can work on subject access requests.",
                            object_type="subject_access.subjectaccessrequest")
 

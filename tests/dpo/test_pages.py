@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.access import policy
+from hearth.access import governance
 from hearth.accounts.models import Role, User
 from hearth.dpo import rights, services
 from hearth.dpo.models import DataKind, IcoDecision, RequestDecision, RequestKind
@@ -71,11 +71,11 @@ def test_no_other_role_reaches_a_page(make, role, records, client_for):
 
 
 def test_the_dpo_of_a_council_does_governance_for_that_council_only(dpo, far_dpo, practitioner, council, mum):
-    assert policy.can_do_governance(dpo) and policy.can_do_governance(dpo, council)
-    assert not policy.can_do_governance(far_dpo, council) and not policy.can_do_governance(practitioner)
-    assert list(policy.governance_people(dpo)) == [mum]
-    assert not policy.governance_people(far_dpo).exists() and not policy.governance_people(practitioner).exists()
-    assert policy.can_rectify_person(dpo, mum) and not policy.can_rectify_person(far_dpo, mum)
+    assert governance.can_do_governance(dpo) and governance.can_do_governance(dpo, council)
+    assert not governance.can_do_governance(far_dpo, council) and not governance.can_do_governance(practitioner)
+    assert list(governance.governance_people(dpo)) == [mum]
+    assert not governance.governance_people(far_dpo).exists() and not governance.governance_people(practitioner).exists()
+    assert governance.can_rectify_person(dpo, mum) and not governance.can_rectify_person(far_dpo, mum)
 
 
 def test_whose_access_is_reviewed(dpo, make, team, practitioner):
@@ -83,6 +83,6 @@ def test_whose_access_is_reviewed(dpo, make, team, practitioner):
     team.manager = manager
     team.save()
     member = make("tam.team@example.test", Role.PRACTITIONER, team=team)
-    assert set(User.objects.filter(policy.access_reviewed_users(manager))) == {member}
-    assert {member, practitioner, manager, dpo} <= set(User.objects.filter(policy.access_reviewed_users(dpo)))
-    assert not User.objects.filter(policy.access_reviewed_users(practitioner)).exists()
+    assert set(User.objects.filter(governance.access_reviewed_users(manager))) == {member}
+    assert {member, practitioner, manager, dpo} <= set(User.objects.filter(governance.access_reviewed_users(dpo)))
+    assert not User.objects.filter(governance.access_reviewed_users(practitioner)).exists()
