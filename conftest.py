@@ -1,4 +1,5 @@
-"""Shared fixtures: a council loaded from its profile, agencies, users of every role, families."""
+"""Shared fixtures: a council loaded from its profile, agencies, users of every role, a family with a parent and a
+child, an open episode. Built with the factories in tests/factories.py."""
 
 import os
 
@@ -8,10 +9,9 @@ from hearth.access import grants
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.accounts.middleware import renew
-from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
-from hearth.core import profiles
+from hearth.accounts.models import AgencyKind, Role, User
 from hearth.core.models import Council
-from hearth.families import services as people_services
+from tests import factories
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,14 +27,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def council(db) -> Council:
-    (oxfordshire,) = profiles.load(only=["oxfordshire"])
-    return oxfordshire
+    return factories.CouncilFactory(code="oxfordshire")
 
 
 @pytest.fixture
 def other_council(db) -> Council:
-    (glos,) = profiles.load(only=["gloucestershire"])
-    return glos
+    return factories.CouncilFactory(code="gloucestershire")
 
 
 @pytest.fixture
@@ -43,13 +41,9 @@ def locality(council):
 
 
 def make_user(council, email, roles, *, kind=AgencyKind.EARLY_HELP_TEAM, agency_name=None, team=None,
-              password="correct horse battery staple") -> User:
-    agency, _ = Agency.objects.get_or_create(council=council, name=agency_name or f"{kind} agency", defaults={"kind": kind})
-    user = User(email=email, full_name=email.split("@")[0].replace(".", " ").title(), agency=agency, team=team)
-    user.set_password(password)
-    user.save()
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
-    return user
+              password=factories.PASSWORD) -> User:
+    return factories.UserFactory(email=email, roles=roles, kind=kind, agency_name=agency_name, team=team,
+                                 password=password, agency__council=council)
 
 
 @pytest.fixture
@@ -67,12 +61,44 @@ def practitioner(make):
 
 @pytest.fixture
 def other_practitioner(make):
-    return make("olu.other@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING, agency_name="Health visiting")
+    return make("olu.other@example.test", Role.PRACTITIONER, kind=AgencyKind.HEALTH_VISITING,
+                agency_name="Health visiting")
 
 
 @pytest.fixture
 def family(practitioner):
-    return people_services.family_create(actor=practitioner, name="The Testfamily family")
+    return factories.FamilyFactory(actor=practitioner)
+
+
+@pytest.fixture
+def mum(family):
+    """Jo Testfamily (born 1988), a parent with parental responsibility, with a phone number and an address."""
+    return factories.ParentFactory(family=family, phone="07700 900111", address=factories.address_in_banbury())
+
+
+@pytest.fixture
+def child(family):
+    """Max Testfamily (born 2016), a child of the family."""
+    return factories.ChildFactory(family=family)
+
+
+@pytest.fixture
+def episode(family, practitioner):
+    """The family's open episode, in assessment, at level 2, led by `practitioner`."""
+    return factories.EpisodeFactory(family=family, actor=practitioner, lead=practitioner)
+
+
+@pytest.fixture
+def level_3_episode(family, practitioner):
+    """Like `episode`, but at level 3 (complex), so it can be stepped down as well as up."""
+    return factories.EpisodeFactory(family=family, actor=practitioner, lead=practitioner, level=3,
+                                    level_reasons="Several needs across the family")
+
+
+@pytest.fixture
+def dpo(council):
+    """The council's data protection officer."""
+    return factories.DpoFactory(agency__council=council)
 
 
 def cover(family, user):
@@ -146,8 +172,7 @@ def page_queries():
 
 @pytest.fixture
 def team(council, locality):
-    agency, _ = Agency.objects.get_or_create(council=council, name="Early Help", defaults={"kind": AgencyKind.EARLY_HELP_TEAM})
-    return Team.objects.create(agency=agency, name="North team", locality=locality)
+    return factories.TeamFactory(agency__council=council, locality=locality)
 
 
 @pytest.fixture(autouse=True)

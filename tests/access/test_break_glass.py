@@ -49,11 +49,6 @@ def screener(make, team, manager):
 
 
 @pytest.fixture
-def dpo(make):
-    return make("dee.dpo@example.test", Role.DPO, agency_name="Information governance")
-
-
-@pytest.fixture
 def use(screener, family):
     return services.break_glass_open(actor=screener, family=family, reason=REASON)
 

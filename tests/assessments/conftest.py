@@ -9,10 +9,9 @@ from django.utils import timezone
 from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import services
-from hearth.cases import services as cases_services
-from hearth.families import services as people_services
 from hearth.outcomes import services as outcome_services
 from hearth.people.models import Sex
+from tests.factories import ChildFactory, ParentFactory, PersonFactory
 
 
 def _years_ago(years: int, days: int = 0) -> datetime.date:
@@ -23,25 +22,19 @@ def _years_ago(years: int, days: int = 0) -> datetime.date:
 @pytest.fixture
 def members(practitioner, family):
     """Mum (adult), Max (child, 8), Ruby (17, recorded as 'other adult'), Gran (adult)."""
-    add = people_services.person_create
-    mum = add(actor=practitioner, family=family, role="parent_pr",
-              data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
-                    "date_of_birth": _years_ago(35)})
-    max_ = add(actor=practitioner, family=family, role="child",
-               data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
-                     "date_of_birth": _years_ago(8)})
-    ruby = add(actor=practitioner, family=family, role="other_adult",
-               data={"given_name": "Ruby", "family_name": "Testfamily", "sex": Sex.FEMALE,
-                     "date_of_birth": _years_ago(17, days=10)})
-    gran = add(actor=practitioner, family=family, role="other_adult",
-               data={"given_name": "Gran", "family_name": "Testfamily", "sex": Sex.FEMALE,
-                     "date_of_birth": _years_ago(70)})
+    mum = ParentFactory(family=family, actor=practitioner, date_of_birth=_years_ago(35))
+    max_ = ChildFactory(family=family, actor=practitioner, date_of_birth=_years_ago(8))
+    ruby = PersonFactory(family=family, actor=practitioner, role="other_adult", given_name="Ruby", sex=Sex.FEMALE,
+                         date_of_birth=_years_ago(17, days=10))
+    gran = PersonFactory(family=family, actor=practitioner, role="other_adult", given_name="Gran", sex=Sex.FEMALE,
+                         date_of_birth=_years_ago(70))
     return {"mum": mum, "max": max_, "ruby": ruby, "gran": gran}
 
 
 @pytest.fixture
-def episode(practitioner, family, members):
-    return cases_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
+def episode(members, episode):
+    """The root `episode`, opened once the family's members are recorded (an assessment starts from them)."""
+    return episode
 
 
 @pytest.fixture

@@ -11,19 +11,13 @@ from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments.models import Assessment, AssessmentStatus
-from hearth.cases import services
+from hearth.cases import notes, services
 from hearth.cases.models import Episode, EpisodeStatus, HandoverStatus, LevelChange, StatusChange
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.plans.models import Action, ActionStatus
 from hearth.sharing.models import Disclosure
 
 S = EpisodeStatus
-
-
-@pytest.fixture
-def episode(practitioner, family):
-    return services.episode_open(actor=practitioner, family=family, reason="N4", level=3, lead=practitioner,
-                                 level_reasons="Several needs across the family")
 
 
 def _set_status(episode, status):
@@ -37,12 +31,12 @@ def _complete_assessment(episode, user):
                                      started_by=user, completed_by=user, completed_at=timezone.now())
 
 
-def test_opening_an_episode_records_level_lead_and_status_and_involves_the_lead(episode, practitioner):
-    assert episode.status == S.ASSESSMENT
-    assert list(episode.level_changes.values_list("level", flat=True)) == [3]
-    assert episode.lead_assignments.get().user == practitioner
-    assert StatusChange.objects.get(episode=episode).transition == "opened"
-    assert Involvement.objects.filter(family=episode.family, user=practitioner,
+def test_opening_an_episode_records_level_lead_and_status_and_involves_the_lead(level_3_episode, practitioner):
+    assert level_3_episode.status == S.ASSESSMENT
+    assert list(level_3_episode.level_changes.values_list("level", flat=True)) == [3]
+    assert level_3_episode.lead_assignments.get().user == practitioner
+    assert StatusChange.objects.get(episode=level_3_episode).transition == "opened"
+    assert Involvement.objects.filter(family=level_3_episode.family, user=practitioner,
                                       relationship=InvolvedAs.LEAD_PROFESSIONAL, ended_at__isnull=True).exists()
 
 
@@ -141,9 +135,9 @@ def test_the_locality_coordinator_and_the_leads_manager_may_manage_the_episode(m
     assert Episode.objects.get(pk=episode.pk).level == 3
 
 
-def test_level_changes_are_kept_over_time_with_reasons(episode, practitioner):
-    services.episode_change_level(actor=practitioner, episode=episode, level=2, reasons="Things are calmer")
-    assert list(LevelChange.objects.filter(episode=episode).values_list("level", flat=True)) == [3, 2]
+def test_level_changes_are_kept_over_time_with_reasons(level_3_episode, practitioner):
+    services.episode_change_level(actor=practitioner, episode=level_3_episode, level=2, reasons="Things are calmer")
+    assert list(LevelChange.objects.filter(episode=level_3_episode).values_list("level", flat=True)) == [3, 2]
 
 
 def test_a_level_change_needs_reasons_and_a_level_from_one_to_four(episode, practitioner):
@@ -249,23 +243,23 @@ def test_a_closure_date_before_the_start_or_in_the_future_is_refused(episode, pr
 
 def test_notes_need_a_type_a_past_date_and_a_summary(practitioner, family):
     with pytest.raises(ValidationFailed) as exc:
-        services.note_add(actor=practitioner, family=family, note_type="gossip",
+        notes.note_add(actor=practitioner, family=family, note_type="gossip",
                           occurred_on=timezone.localdate() + timedelta(days=1), summary="")
     assert set(exc.value.errors) == {"note_type", "occurred_on", "summary"}
 
 
 def test_a_stale_note_edit_is_refused_and_only_the_author_may_edit(practitioner, other_practitioner, family,
                                                                    involve):
-    note = services.note_add(actor=practitioner, family=family, note_type="phone", occurred_on=timezone.localdate(),
+    note = notes.note_add(actor=practitioner, family=family, note_type="phone", occurred_on=timezone.localdate(),
                              summary="Called mum")
-    services.note_update(actor=practitioner, note=note, version=1, summary="Called mum about school",
+    notes.note_update(actor=practitioner, note=note, version=1, summary="Called mum about school",
                          body="", significant=False, note_type="phone", occurred_on=note.occurred_on)
     with pytest.raises(Conflict):
-        services.note_update(actor=practitioner, note=note, version=1, summary="Overwrite", body="",
+        notes.note_update(actor=practitioner, note=note, version=1, summary="Overwrite", body="",
                              significant=False, note_type="phone", occurred_on=note.occurred_on)
     involve(family, other_practitioner)
     with pytest.raises(NotPermitted):
-        services.note_update(actor=other_practitioner, note=note, version=2, summary="Mine now", body="",
+        notes.note_update(actor=other_practitioner, note=note, version=2, summary="Mine now", body="",
                              significant=False, note_type="phone", occurred_on=note.occurred_on)
 
 

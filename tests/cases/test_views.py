@@ -2,18 +2,10 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from hearth.cases import services
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.plans.models import Action
-
-
-@pytest.fixture
-def episode(practitioner, family):
-    return services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner,
-                                 level_reasons="Attendance and routines")
 
 
 def _date(prefix, d):

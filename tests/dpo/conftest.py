@@ -1,30 +1,14 @@
-import datetime
 
 import pytest
 
-from hearth.accounts.models import Agency, AgencyKind, Role
-from hearth.families import services as people_services
-from hearth.people.models import Sex
-
-
-@pytest.fixture
-def dpo(make):
-    return make("dee.dpo@example.test", Role.DPO, agency_name="Information governance")
+from hearth.accounts.models import Agency, AgencyKind
+from tests.factories import DpoFactory
 
 
 @pytest.fixture
 def far_dpo(other_council):
-    from conftest import make_user
-
-    return make_user(other_council, "far.dpo@example.test", [Role.DPO])
-
-
-@pytest.fixture
-def mum(practitioner, family):
-    return people_services.person_create(
-        actor=practitioner, family=family, role="parent_pr",
-        data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
-              "date_of_birth": datetime.date(1988, 2, 14), "phone": "07700 900111"})
+    """Another council's data protection officer."""
+    return DpoFactory(email="far.dpo@example.test", agency_name=None, agency__council=other_council)
 
 
 @pytest.fixture

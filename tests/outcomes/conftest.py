@@ -1,17 +1,21 @@
+"""Fixtures for the outcomes tests. The episode here began 400 days ago (the root `episode` begins today), so
+readings can be recorded across more than a year of it."""
+
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from hearth.cases import services as case_services
 from hearth.outcomes import services
 from hearth.outcomes.models import ReadingContext
+from tests.factories import EpisodeFactory
 
 
 @pytest.fixture
 def episode(practitioner, family):
-    return case_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner,
-                                      started_on=timezone.localdate() - timedelta(days=400))
+    """Begun 400 days ago, unlike the root `episode`: readings are recorded across more than a year of it."""
+    return EpisodeFactory(family=family, actor=practitioner, lead=practitioner,
+                          started_on=timezone.localdate() - timedelta(days=400))
 
 
 @pytest.fixture

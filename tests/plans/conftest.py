@@ -7,11 +7,10 @@ import pytest
 from django.utils import timezone
 
 from hearth.assessments.models import Assessment, AssessmentStatus
-from hearth.cases import services as cases
-from hearth.families import services as people
 from hearth.people.models import Sex
 from hearth.plans import services
 from hearth.plans.models import Meeting, MeetingKind
+from tests.factories import ChildFactory, ParentFactory
 
 
 def years_ago(years: int, days: int = 30) -> datetime.date:
@@ -20,30 +19,20 @@ def years_ago(years: int, days: int = 30) -> datetime.date:
 
 
 @pytest.fixture
-def episode(family, practitioner):
-    return cases.episode_open(actor=practitioner, family=family, reason="N4", level=3, lead=practitioner,
-                              level_reasons="Several needs")
-
-
-@pytest.fixture
 def parent(family, practitioner):
-    return people.person_create(actor=practitioner, family=family, role="parent_pr",
-                                data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
-                                      "date_of_birth": datetime.date(1985, 1, 2), "email": "jo.parent@example.test"})
+    return ParentFactory(family=family, actor=practitioner, date_of_birth=datetime.date(1985, 1, 2),
+                         email="jo.parent@example.test")
 
 
 @pytest.fixture
 def young_person(family, practitioner):
-    return people.person_create(actor=practitioner, family=family, role="child",
-                                data={"given_name": "Sam", "family_name": "Testfamily", "sex": Sex.MALE,
-                                      "date_of_birth": years_ago(13)})
+    return ChildFactory(family=family, actor=practitioner, given_name="Sam", date_of_birth=years_ago(13))
 
 
 @pytest.fixture
 def young_child(family, practitioner):
-    return people.person_create(actor=practitioner, family=family, role="child",
-                                data={"given_name": "Ava", "family_name": "Testfamily", "sex": Sex.FEMALE,
-                                      "date_of_birth": years_ago(6)})
+    return ChildFactory(family=family, actor=practitioner, given_name="Ava", sex=Sex.FEMALE,
+                        date_of_birth=years_ago(6))
 
 
 @pytest.fixture

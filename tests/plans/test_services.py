@@ -417,18 +417,18 @@ def test_invalid_scores_save_nothing(episode, practitioner, scores):
     assert episode.next_review_due is None
 
 
-def test_stepping_down_changes_the_level_from_the_review(episode, practitioner, scores):
-    _review(episode, practitioner, scores, decision=ReviewDecision.STEP_DOWN, new_level=2,
+def test_stepping_down_changes_the_level_from_the_review(level_3_episode, practitioner, scores):
+    _review(level_3_episode, practitioner, scores, decision=ReviewDecision.STEP_DOWN, new_level=2,
             level_reasons="Needs met by school and health visitor")
-    episode.refresh_from_db()
-    assert episode.level == 2
-    assert LevelChange.objects.filter(episode=episode, level=2, source="review").exists()
+    level_3_episode.refresh_from_db()
+    assert level_3_episode.level == 2
+    assert LevelChange.objects.filter(episode=level_3_episode, level=2, source="review").exists()
 
 
-def test_stepping_down_to_a_level_not_lower_is_refused(episode, practitioner, scores):
+def test_stepping_down_to_a_level_not_lower_is_refused(level_3_episode, practitioner, scores):
     for level in (3, 4, None):
         with pytest.raises(ValidationFailed) as exc:
-            _review(episode, practitioner, scores, decision=ReviewDecision.STEP_DOWN, new_level=level,
+            _review(level_3_episode, practitioner, scores, decision=ReviewDecision.STEP_DOWN, new_level=level,
                     level_reasons="Better")
         expected = ("Choose the new level of need" if level is None
                     else "To step down, choose a level lower than the current one (level 3, Complex)")
@@ -436,9 +436,10 @@ def test_stepping_down_to_a_level_not_lower_is_refused(episode, practitioner, sc
     assert not Review.objects.exists()
 
 
-def test_stepping_up_to_a_level_not_higher_is_refused(episode, practitioner, scores):
+def test_stepping_up_to_a_level_not_higher_is_refused(level_3_episode, practitioner, scores):
     with pytest.raises(ValidationFailed) as exc:
-        _review(episode, practitioner, scores, decision=ReviewDecision.STEP_UP, new_level=2, level_reasons="Worse")
+        _review(level_3_episode, practitioner, scores, decision=ReviewDecision.STEP_UP, new_level=2,
+                level_reasons="Worse")
     assert exc.value.errors["new_level"] == "To step up, choose a level higher than the current one (level 3, Complex)"
 
 

@@ -302,9 +302,9 @@ def test_a_review_without_progress_for_an_outcome_is_refused(client_for, practit
     assert not Review.objects.exists()
 
 
-def test_stepping_down_to_a_level_not_lower_shows_the_error(client_for, practitioner, episode, council):
+def test_stepping_down_to_a_level_not_lower_shows_the_error(client_for, practitioner, level_3_episode, council):
     data = _review_data(council, decision="step_down", new_level="3", level_reasons="Better")
-    body = _text(client_for(practitioner).post(reverse("plans:review_new", args=[episode.pk]), data))
+    body = _text(client_for(practitioner).post(reverse("plans:review_new", args=[level_3_episode.pk]), data))
     assert "To step down, choose a level lower than the current one (level 3, Complex)" in body
     assert not Review.objects.exists()
 

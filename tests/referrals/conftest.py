@@ -5,9 +5,6 @@ from django.core.cache import cache
 
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
-from hearth.cases import services as cases
-from hearth.families import services as people
-from hearth.people.models import Sex
 from hearth.referrals import services
 from hearth.referrals.models import AgreementMethod
 from tests.referrals.factories import public_request
@@ -45,21 +42,6 @@ def social_worker(make, family, involve):
 @pytest.fixture
 def new_lead(make):
     return make("lou.lead@example.test", Role.PRACTITIONER, kind=AgencyKind.EARLY_HELP_TEAM, agency_name="Early Help")
-
-
-@pytest.fixture
-def child(practitioner, family):
-    import datetime
-
-    return people.person_create(actor=practitioner, family=family, role="child",
-                                data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
-                                      "date_of_birth": datetime.date(2016, 5, 1)})
-
-
-@pytest.fixture
-def episode(practitioner, family):
-    return cases.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner,
-                              level_reasons="Needs support with routines")
 
 
 @pytest.fixture

@@ -1,18 +1,13 @@
 import pytest
 
 from hearth.accounts.models import AgencyKind, Role
+from tests.factories import DpoFactory
 
 
 @pytest.fixture
-def dpo(make):
-    return make("dee.dpo@example.test", Role.DPO, agency_name="Information governance",
-                kind=AgencyKind.EARLY_HELP_TEAM)
-
-
-@pytest.fixture
-def second_dpo(make):
-    return make("sam.second@example.test", Role.DPO, agency_name="Information governance",
-                kind=AgencyKind.EARLY_HELP_TEAM)
+def second_dpo(council):
+    """Another data protection officer of the council, for the decisions that need two."""
+    return DpoFactory(email="sam.second@example.test", agency__council=council)
 
 
 @pytest.fixture

@@ -4,24 +4,6 @@ import pytest
 from django.utils import timezone
 
 from hearth.accounts.models import Agency, AgencyKind
-from hearth.families import services as people_services
-from hearth.people.models import Sex
-
-
-@pytest.fixture
-def mum(practitioner, family):
-    return people_services.person_create(
-        actor=practitioner, family=family, role="parent_pr",
-        data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
-              "date_of_birth": datetime.date(1988, 2, 14)})
-
-
-@pytest.fixture
-def child(practitioner, family):
-    return people_services.person_create(
-        actor=practitioner, family=family, role="child",
-        data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
-              "date_of_birth": datetime.date(2015, 5, 1)})
 
 
 @pytest.fixture

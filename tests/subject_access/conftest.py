@@ -1,5 +1,5 @@
-"""Fixtures: the council's data protection officer, a family with a history in every part of the record, and a
-request about the mother."""
+"""Fixtures: a family with a history in every part of the record, and a request about the mother (the data
+protection officer, the mother and the child are the root conftest's `dpo`, `mum` and `child`)."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,47 +7,23 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from hearth.accounts.models import Role
 from hearth.assessments.models import Assessment, AssessmentStatus, ChildView, Contribution, Section
 from hearth.cases.models import CaseNote, Episode, EpisodeOrigin, EpisodeStatus, LevelChange, LevelSource
 from hearth.consent.models import Agreement, ShareConsent
-from hearth.families import services as people_services
 from hearth.outcomes.models import Reading, Score
-from hearth.people.models import Sex
 from hearth.plans.models import Action, Meeting, MeetingKind, MeetingStatus, Review
 from hearth.referrals.models import Referral
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import services
+from tests.factories import DpoFactory
 
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def dpo(make):
-    return make("dana.dpo@example.test", Role.DPO, agency_name="Information governance")
-
-
-@pytest.fixture
 def other_dpo(other_council):
-    return make_user(other_council, "gil.dpo@example.test", [Role.DPO], agency_name="Glos information governance")
-
-
-@pytest.fixture
-def mum(practitioner, family):
-    return people_services.person_create(
-        actor=practitioner, family=family, role="parent_pr",
-        data={"given_name": "Jo", "family_name": "Testfamily", "sex": Sex.FEMALE,
-              "date_of_birth": datetime.date(1988, 2, 14)},
-        address=people_services.AddressInput(line_1="1 Elm Row", town="Banbury", postcode="OX16 1AA"))
-
-
-@pytest.fixture
-def child(practitioner, family):
-    return people_services.person_create(
-        actor=practitioner, family=family, role="child",
-        data={"given_name": "Max", "family_name": "Testfamily", "sex": Sex.MALE,
-              "date_of_birth": datetime.date(2018, 5, 1)})
+    return DpoFactory(email="gil.dpo@example.test", agency_name="Glos information governance",
+                      agency__council=other_council)
 
 
 @dataclass
