@@ -6,11 +6,12 @@ class AssessmentsConfig(AppConfig):
     label = "assessments"
 
     def ready(self):
-        from hearth.assessments import selectors, services
-        from hearth.cases import journey, panels
+        from hearth.assessments import journey, selectors
+        from hearth.cases import journey as cases_journey
+        from hearth.cases import panels
         from hearth.core.hooks import Panel
 
         panel = Panel("journey", "assessments/_episode_panel.html", selectors.episode_panel)
         panels.episode_page.register("assessments", panel, order=10)
-        journey.transition_checks.register("assessments", services.plan_needs_completed_assessment)
-        journey.episode_closed.register("assessments", services.mark_drafts_not_completed, order=20)
+        cases_journey.transition_checks.register("assessments", journey.plan_needs_completed_assessment)
+        cases_journey.episode_closed.register("assessments", journey.mark_drafts_not_completed, order=20)

@@ -439,19 +439,3 @@ def assessment_new_version(*, actor, assessment: Assessment) -> Assessment:
     audit.record(actor=actor, action=AuditAction.CREATE, obj=new, family_id=new.family_id,
                  detail={"number": new.number, "previous": assessment.pk})
     return new
-
-
-# --- what the assessment adds to the episode's status changes (cases.journey) -------------------------------------
-
-
-def plan_needs_completed_assessment(*, episode, transition: str) -> str:
-    if transition == "plan_agreed" and not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
-        return "Complete the Early Help Assessment before agreeing the plan."
-    return ""
-
-
-def mark_drafts_not_completed(*, actor, episode, closure, open_work) -> None:
-    """A draft assessment cannot be finished once its episode is closed: it is kept, marked as such, so that a
-    later episode can start a new one."""
-    Assessment.objects.filter(episode=episode, status=AssessmentStatus.DRAFT).update(
-        status=AssessmentStatus.NOT_COMPLETED)

@@ -7,12 +7,13 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from hearth.assessments import events as assessment_events
-        from hearth.cases import journey, panels
+        from hearth.cases import journey as cases_journey
+        from hearth.cases import panels
         from hearth.core.hooks import Panel
-        from hearth.plans import selectors, services
+        from hearth.plans import journey, selectors, services
 
         panels.episode_page.register("plans", Panel("journey", "plans/_episode_panel.html", selectors.episode_panel),
                                      order=30)
-        journey.open_work.register("plans", services.open_actions)
-        journey.episode_closed.register("plans", services.settle_open_actions, order=10)
+        cases_journey.open_work.register("plans", journey.open_actions)
+        cases_journey.episode_closed.register("plans", journey.settle_open_actions, order=10)
         assessment_events.assessment_completed.register("plans", services.agree_plan_if_ready)

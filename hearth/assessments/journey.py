@@ -1,0 +1,17 @@
+"""What the assessment adds to the episode's status changes (registered with `hearth.cases.journey`): the plan is
+agreed only once an assessment is completed, and a draft left when the episode closes is marked not completed."""
+
+from hearth.assessments.models import Assessment, AssessmentStatus
+
+
+def plan_needs_completed_assessment(*, episode, transition: str) -> str:
+    if transition == "plan_agreed" and not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
+        return "Complete the Early Help Assessment before agreeing the plan."
+    return ""
+
+
+def mark_drafts_not_completed(*, actor, episode, closure, open_work) -> None:
+    """A draft assessment cannot be finished once its episode is closed: it is kept, marked as such, so that a
+    later episode can start a new one."""
+    Assessment.objects.filter(episode=episode, status=AssessmentStatus.DRAFT).update(
+        status=AssessmentStatus.NOT_COMPLETED)
