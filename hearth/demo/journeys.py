@@ -21,6 +21,7 @@ from hearth.people.models import FamilyMember, MemberRole
 from hearth.plans import services as plans
 from hearth.plans.models import MeetingKind
 from hearth.referrals import services as referrals
+from hearth.referrals import statutory
 from hearth.referrals.models import Decision
 
 STAGES = (
@@ -175,7 +176,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
             elif stage == "stepped_down":
                 cases.involve(actor=social_worker, family=family, user=social_worker,
                               relationship=InvolvedAs.SOCIAL_WORK)
-                referrals.step_down_record(
+                statutory.step_down_record(
                     actor=social_worker, family=family, new_lead=lead, level=2, reason="N4",
                     cin_plan_ended_on=timezone.localdate() - timedelta(days=7),
                     single_assessment="Single assessment: needs now met below the threshold for social care.",

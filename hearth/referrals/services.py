@@ -3,7 +3,7 @@ and immediate-risk contacts with MASH. Each validates, saves and audits in the c
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs
-from hearth.cases import review_dates
 from hearth.cases import services as cases
-from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
+from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, LevelSource
 from hearth.core import identifiers, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
@@ -24,14 +23,11 @@ from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember, MemberRole
 from hearth.referrals.models import (
     AgreementMethod,
-    ContactMethod,
     Decision,
-    ImmediateRiskContact,
     Referral,
     ReferralKind,
     ReferralStatus,
     RequesterKind,
-    StepDown,
 )
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
@@ -120,7 +116,7 @@ def _check_version(fresh: Referral, version: int | None) -> None:
         raise Conflict(CHANGED_ELSEWHERE)
 
 
-def _valid_lead(user, council_id: int) -> bool:
+def valid_lead(user, council_id: int) -> bool:
     return bool(user and user.is_active and user.agency.council_id == council_id)
 
 
@@ -348,7 +344,7 @@ def _validate_screening(referral: Referral, s: Screening) -> None:
                                "assessment or an emergency response")
         if s.named_lead is None:
             errors["named_lead"] = "Choose the lead professional for the Early Help plan"
-        elif not _valid_lead(s.named_lead, referral.council_id):
+        elif not valid_lead(s.named_lead, referral.council_id):
             errors["named_lead"] = "Choose an active practitioner in this council"
         if referral.kind == ReferralKind.REQUEST:
             if referral.family_id is None:
@@ -484,85 +480,3 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
                    else "Safeguarding (public task): consent not sought; the reason is recorded on the referral"),
             obj=referral)
     return referral
-
-
-# ---------------------------------------------------------------------------------------------------
-# Step down
-
-
-def step_down_record(*, actor, family: Family, new_lead, level: int | None, reason: str,
-                     cin_plan_ended_on: date | None, single_assessment: str, cin_plan: str,
-                     handover_meeting_on: date | None = None) -> StepDown:
-    """A social worker steps a family down from a Child in Need plan to Early Help: a new episode with a
-    plan already in place, the new lead professional, and the social-work history handed over."""
-    if not policy.can_step_down(actor):
-        raise NotPermitted("Only a social worker can step a family down to Early Help.",
-                           object_type="people.family", object_id=family.pk)
-    if not policy.can_view_family(actor, family):
-        raise NotPermitted("You can step down only a family you are involved with as its social worker.",
-                           object_type="people.family", object_id=family.pk)
-    errors = {}
-    if new_lead is None:
-        errors["new_lead"] = "Choose the new lead professional"
-    elif not _valid_lead(new_lead, family.council_id):
-        errors["new_lead"] = "Choose an active practitioner in this council"
-    if level not in EARLY_HELP_LEVELS:
-        errors["level"] = "Choose a level from 1 to 3: a family stepping down returns to Early Help"
-    if reason not in EpisodeReason.values:
-        errors["reason"] = "Choose the main reason for Early Help"
-    if cin_plan_ended_on is None:
-        errors["cin_plan_ended_on"] = "Enter the date the Child in Need plan ended"
-    elif cin_plan_ended_on > timezone.localdate():
-        errors["cin_plan_ended_on"] = "The date the Child in Need plan ended must be today or in the past"
-    if not (single_assessment or "").strip():
-        errors["single_assessment"] = "Paste the single assessment"
-    if not (cin_plan or "").strip():
-        errors["cin_plan"] = "Paste the Child in Need plan"
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        episode = cases.episode_open_as_step(
-            actor=actor, family=family, reason=reason, level=level, lead=new_lead, origin=EpisodeOrigin.STEP_DOWN,
-            level_reasons=f"Stepped down from a Child in Need plan that ended on {cin_plan_ended_on:%-d %B %Y}",
-            source=LevelSource.STEP_DOWN, status=EpisodeStatus.PLAN)
-        cases.episode_set_next_review_as_step(actor=actor, episode=episode,
-                                      due=review_dates.default_date(episode.family.council))
-        step_down = StepDown.objects.create(
-            family=family, episode=episode, social_worker=actor, new_lead=new_lead, level=level,
-            cin_plan_ended_on=cin_plan_ended_on, single_assessment=single_assessment.strip(),
-            cin_plan=cin_plan.strip(), handover_meeting_on=handover_meeting_on)
-        cases.involve(actor=actor, family=family, user=new_lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
-        cases.involve(actor=actor, family=family, user=actor, relationship=InvolvedAs.SOCIAL_WORK)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=step_down, family_id=family.pk,
-                     detail={"episode": episode.pk, "level": level})
-    return step_down
-
-
-# ---------------------------------------------------------------------------------------------------
-# Immediate risk: contacts with MASH
-
-
-def mash_contact_record(*, actor, family: Family, contacted_at: datetime | None, method: str, concern: str,
-                        spoke_to: str = "", advice: str = "", mash_reference: str = "") -> ImmediateRiskContact:
-    """Record a same-day contact with MASH. Never blocked by consent, an incomplete record or a missing
-    episode: anyone who can see the family may record it."""
-    if not policy.can_view_family(actor, family):
-        raise NotPermitted(object_type="people.family", object_id=family.pk)
-    errors = {}
-    if contacted_at is None:
-        errors["contacted_on"] = "Enter when you contacted MASH"
-    elif contacted_at > timezone.now() + CLOCK_TOLERANCE:
-        errors["contacted_on"] = "The time you contacted MASH must be now or in the past"
-    if method not in ContactMethod.values:
-        errors["method"] = "Choose how you contacted MASH"
-    if not (concern or "").strip():
-        errors["concern"] = "Describe the concern you raised with MASH"
-    if errors:
-        raise ValidationFailed(errors)
-    contact = ImmediateRiskContact.objects.create(
-        family=family, contacted_at=contacted_at, method=method, spoke_to=(spoke_to or "").strip(),
-        concern=concern.strip(), advice=(advice or "").strip(), mash_reference=(mash_reference or "").strip(),
-        recorded_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=contact, family_id=family.pk,
-                 detail={"method": method})
-    return contact

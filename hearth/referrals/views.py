@@ -15,7 +15,7 @@ from hearth.families import selectors as people_selectors
 from hearth.families.forms import SearchForm
 from hearth.governance.middleware import client_ip
 from hearth.people.search import SearchQuery
-from hearth.referrals import selectors, services
+from hearth.referrals import selectors, services, statutory
 from hearth.referrals.forms import (
     LinkExistingForm,
     LinkNewFamilyForm,
@@ -272,7 +272,7 @@ def step_down_view(request, family_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusal_on(form) as attempt:
-            step_down = services.step_down_record(
+            step_down = statutory.step_down_record(
                 actor=request.user, family=family, new_lead=data["new_lead"], level=data["level"],
                 reason=data["reason"], cin_plan_ended_on=data["cin_plan_ended_on"],
                 single_assessment=data["single_assessment"], cin_plan=data["cin_plan"],
@@ -297,7 +297,7 @@ def mash_contact_view(request, family_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusal_on(form) as attempt:
-            services.mash_contact_record(
+            statutory.mash_contact_record(
                 actor=request.user, family=family, contacted_at=data["contacted_at"], method=data["method"],
                 concern=data["concern"], spoke_to=data["spoke_to"], advice=data["advice"],
                 mash_reference=data["mash_reference"])

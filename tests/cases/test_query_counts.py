@@ -14,6 +14,7 @@ from hearth.demo.history import build_long_history
 from hearth.families import services as people
 from hearth.people.models import Sex
 from hearth.referrals import services as referrals
+from hearth.referrals import statutory
 from hearth.referrals.models import ContactMethod, StepDown
 
 # Every statement the episode page sends, by the `page_queries` fixture (transaction control left out): the
@@ -54,7 +55,7 @@ def rich_episode(council, practitioner, other_practitioner):
     StepDown.objects.create(family=episode.family, episode=episode, social_worker=other_practitioner,
                             new_lead=practitioner, level=3, cin_plan_ended_on=today - timedelta(days=365 * 5),
                             single_assessment="The single assessment", cin_plan="The Child in Need plan")
-    referrals.mash_contact_record(actor=practitioner, family=episode.family, contacted_at=timezone.now(),
+    statutory.mash_contact_record(actor=practitioner, family=episode.family, contacted_at=timezone.now(),
                                   method=ContactMethod.PHONE, concern="Bruising", spoke_to="Duty social worker")
     episode.refresh_from_db()
     return episode

@@ -12,7 +12,7 @@ from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people
 from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import FamilyMember
-from hearth.referrals import services
+from hearth.referrals import services, statutory
 from hearth.referrals.models import (
     ContactMethod,
     Decision,
@@ -372,7 +372,7 @@ def _step_down(actor, family, lead, **overrides):
             "single_assessment": "Single assessment text.", "cin_plan": "Child in Need plan text.",
             "handover_meeting_on": None}
     data.update(overrides)
-    return services.step_down_record(actor=actor, family=family, **data)
+    return statutory.step_down_record(actor=actor, family=family, **data)
 
 
 @pytest.mark.django_db
@@ -425,7 +425,7 @@ def test_a_social_worker_not_involved_and_a_practitioner_cannot_step_down(make, 
 @pytest.mark.django_db
 def test_anyone_who_can_see_the_family_records_a_mash_contact_without_an_episode(other_practitioner, involve, family):
     involve(family, other_practitioner)
-    contact = services.mash_contact_record(actor=other_practitioner, family=family, contacted_at=timezone.now(),
+    contact = statutory.mash_contact_record(actor=other_practitioner, family=family, contacted_at=timezone.now(),
                                            method=ContactMethod.PHONE, concern="Child frightened to go home.",
                                            mash_reference="M-123")
     assert contact.recorded_by == other_practitioner and contact.family == family
@@ -435,7 +435,7 @@ def test_anyone_who_can_see_the_family_records_a_mash_contact_without_an_episode
 @pytest.mark.django_db
 def test_a_mash_contact_in_the_future_or_without_a_concern_is_refused(practitioner, family):
     with pytest.raises(ValidationFailed) as caught:
-        services.mash_contact_record(actor=practitioner, family=family, method="fax", concern="",
+        statutory.mash_contact_record(actor=practitioner, family=family, method="fax", concern="",
                                      contacted_at=timezone.now() + datetime.timedelta(hours=2))
     assert set(caught.value.errors) == {"contacted_on", "method", "concern"}
     assert not ImmediateRiskContact.objects.exists()
@@ -444,7 +444,7 @@ def test_a_mash_contact_in_the_future_or_without_a_concern_is_refused(practition
 @pytest.mark.django_db
 def test_a_mash_contact_for_a_family_the_user_cannot_see_is_refused(other_practitioner, family):
     with pytest.raises(NotPermitted):
-        services.mash_contact_record(actor=other_practitioner, family=family, contacted_at=timezone.now(),
+        statutory.mash_contact_record(actor=other_practitioner, family=family, contacted_at=timezone.now(),
                                      method=ContactMethod.PHONE, concern="x")
 
 

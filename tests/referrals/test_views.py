@@ -12,7 +12,7 @@ from django.utils import timezone
 from hearth.assessments.models import Assessment, Section
 from hearth.cases.models import EpisodeOrigin, EpisodeStatus
 from hearth.governance.models import AuditAction, AuditEvent
-from hearth.referrals import selectors, services
+from hearth.referrals import selectors, services, statutory
 from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, ReferralStatus, StepDown
 
 
@@ -387,7 +387,7 @@ def test_the_mash_contact_page_shows_the_number_and_guidance_and_works_with_no_e
 @pytest.mark.django_db
 def test_the_mash_contacts_are_listed_most_recent_first(client_for, practitioner, family):
     for hours, concern in ((5, "Earlier concern"), (1, "Later concern")):
-        services.mash_contact_record(actor=practitioner, family=family, method="phone", concern=concern,
+        statutory.mash_contact_record(actor=practitioner, family=family, method="phone", concern=concern,
                                      contacted_at=timezone.now() - datetime.timedelta(hours=hours))
     body = client_for(practitioner).get(reverse("referrals:mash_contact", args=[family.pk])).content.decode()
     assert body.index("Later concern") < body.index("Earlier concern")
@@ -434,7 +434,7 @@ def test_the_episode_panel_uses_the_same_number_of_queries_whatever_the_history(
         services.referral_decide(actor=screener, referral=referral, version=1, screening=services.Screening(
             level=2, level_reasons="r", decision="advice", outcome_message="m"))
     for n in range(6):
-        services.mash_contact_record(actor=practitioner, family=family, method="phone", concern=f"c{n}",
+        statutory.mash_contact_record(actor=practitioner, family=family, method="phone", concern=f"c{n}",
                                      contacted_at=timezone.now() - datetime.timedelta(hours=n))
     fresh = Episode.objects.select_related("family").get(pk=episode.pk)
     large, panel = _count_panel(practitioner, fresh)
@@ -448,7 +448,7 @@ def test_the_episode_panel_renders_the_step_down_history(client_for, social_work
     from django.template.loader import get_template
     from django.test import RequestFactory
 
-    step_down = services.step_down_record(
+    step_down = statutory.step_down_record(
         actor=social_worker, family=family, new_lead=new_lead, level=2, reason="N1",
         cin_plan_ended_on=datetime.date(2026, 1, 5), single_assessment="SA", cin_plan="Plan")
     request = RequestFactory().get("/")
