@@ -18,6 +18,7 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.consent.models import Agreement, ConsentScope, GiverKind, Method, ShareConsent
 from hearth.people.models import FamilyMember, MemberRole
+from hearth.plans import meetings, reviews
 from hearth.plans import services as plans
 from hearth.plans.models import MeetingKind
 from hearth.referrals import services as referrals
@@ -99,7 +100,7 @@ def _assess(episode, lead, *, complete: bool, score: int = 3, weeks_ago: int = 0
 
 def _plan(episode, lead, colleague) -> None:
     today = timezone.localdate()
-    meeting = plans.meeting_schedule(actor=lead, episode=episode, kind=MeetingKind.INITIAL,
+    meeting = meetings.meeting_schedule(actor=lead, episode=episode, kind=MeetingKind.INITIAL,
                                      scheduled_for=timezone.make_aware(datetime.combine(today, time(9, 30))),
                                      location="Hearthbury Family Hub", practitioners=[colleague])
     outcome = plans.outcome_add(actor=lead, episode=episode, description="The children get to school on time every day",
@@ -108,7 +109,7 @@ def _plan(episode, lead, colleague) -> None:
                      due_on=today + timedelta(days=10), owner_user=lead, outcome=outcome, meeting=meeting)
     plans.action_add(actor=lead, episode=episode, what="Offer a place at breakfast club",
                      due_on=today + timedelta(days=3), owner_user=colleague, outcome=outcome, meeting=meeting)
-    plans.meeting_record(actor=lead, meeting=meeting, version=meeting.version,
+    meetings.meeting_record(actor=lead, meeting=meeting, version=meeting.version,
                          attendance={i.pk: "attended" for i in meeting.invitations.all()},
                          minutes="We agreed a plan for mornings and for help with money.",
                          family_views="Mum said mornings are the hardest part of the day.",
@@ -122,9 +123,9 @@ def _reviews(episode, lead, scores: list[int]) -> None:
     for n, value in enumerate(scores):
         held = today - timedelta(weeks=(len(scores) - n - 1) * 6)
         open_outcomes = episode.plan_outcomes.filter(status="open")
-        plans.review_record(
+        reviews.review_record(
             actor=lead, episode=episode, held_on=held, summary=f"Review {n + 1}: mornings are getting easier.",
-            decision="continue", progress={o.pk: plans.ProgressInput(progress="partly_met") for o in open_outcomes},
+            decision="continue", progress={o.pk: reviews.ProgressInput(progress="partly_met") for o in open_outcomes},
             scores=_scores(episode.family.council, value), family_views="Things feel calmer at home.",
             next_review_on=today + timedelta(weeks=6))
 

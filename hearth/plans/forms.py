@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from hearth.plans.models import ActionStatus, Attendance, MeetingKind, Progress, ReviewDecision
-from hearth.plans.services import ProgressInput
+from hearth.plans.reviews import ProgressInput
 from hearth.web.forms import GovDateField
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)

@@ -14,7 +14,7 @@ from hearth.cases import review_dates
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.outcomes.forms import ScoresForm
 from hearth.people.models import Person
-from hearth.plans import selectors, services
+from hearth.plans import meetings, reviews, selectors, services
 from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
 from hearth.plans.models import ReviewDecision
 from hearth.web.forms import refusal_on
@@ -49,7 +49,7 @@ def meeting_new_view(request, episode_id: int):
         users = {u.pk: u for u in (*choices["involved"], *choices["others"])}
         people = {m.person_id: m.person for m in choices["members"]}
         with refusal_on(form) as attempt:
-            meeting = services.meeting_schedule(
+            meeting = meetings.meeting_schedule(
                 actor=request.user, episode=episode, kind=form.cleaned_data["kind"],
                 scheduled_for=form.scheduled_for(), location=form.cleaned_data["location"],
                 practitioners=[users[pk] for pk in form.practitioner_ids()],
@@ -91,7 +91,7 @@ def meeting_record_view(request, meeting_id: int):
         data = form.cleaned_data
         leads = {u.pk: u for u in choices["leads"]}
         with refusal_on(form) as attempt:
-            result = services.meeting_record(
+            result = meetings.meeting_record(
                 actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
                 family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
                 needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
@@ -113,7 +113,7 @@ def meeting_send_view(request, meeting_id: int):
     meeting = selectors.meeting_for_update(request.user, meeting_id)
     try:
         with transaction.atomic():
-            sent = services.notes_send(actor=request.user, meeting=meeting)
+            sent = meetings.notes_send(actor=request.user, meeting=meeting)
     except NotPermitted:
         raise
     except DomainError as exc:
@@ -227,17 +227,17 @@ def review_new_view(request, episode_id: int):
         scores_valid = scores_form.is_valid()
         if form.is_valid():
             d = form.cleaned_data
-            meetings = {m.pk: m for m in choices["meetings"]}
+            by_pk = {m.pk: m for m in choices["meetings"]}
             answers = {"actor": request.user, "episode": episode, "held_on": d["held_on"],
-                       "meeting": meetings.get(d["meeting"]), "summary": d["summary"], "progress": form.progress(),
+                       "meeting": by_pk.get(d["meeting"]), "summary": d["summary"], "progress": form.progress(),
                        "decision": d["decision"], "new_level": d["new_level"], "level_reasons": d["level_reasons"],
                        "next_review_on": d["next_review_on"]}
             with refusal_on(form, scores_form) as attempt:
                 if not scores_valid:
                     # Check the rest too, so that every problem is shown at once; nothing is saved.
-                    services.review_check(**answers)
+                    reviews.review_check(**answers)
                 else:
-                    review = services.review_record(**answers, family_views=d["family_views"],
+                    review = reviews.review_record(**answers, family_views=d["family_views"],
                                                     scores=scores_form.scores())
             if attempt.ok and scores_valid:
                 return _after_review(request, review)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.people.models import Sex
-from hearth.plans import services
+from hearth.plans import meetings, services
 from hearth.plans.models import Meeting, MeetingKind
 from tests.factories import ChildFactory, ParentFactory
 
@@ -46,7 +46,7 @@ def completed_assessment(episode, practitioner):
 def meeting_today(episode, practitioner, other_practitioner, parent, young_person):
     """A Team Around the Family meeting today (so it can be recorded), inviting two practitioners, the parent and
     the young person."""
-    return services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+    return meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                      scheduled_for=timezone.now(), location="Hill School family room",
                                      practitioners=[practitioner, other_practitioner],
                                      family_members=[parent, young_person])

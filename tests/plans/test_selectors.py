@@ -12,9 +12,9 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
 from hearth.families import services as people
-from hearth.plans import selectors, services
+from hearth.plans import meetings, reviews, selectors, services
 from hearth.plans.models import Action, Meeting, PlanOutcome, Review, ReviewDecision
-from hearth.plans.services import ProgressInput
+from hearth.plans.reviews import ProgressInput
 from tests.plans.conftest import attended, in_days, plan_with_one_action
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_plan_for_print_has_everything_loaded(practitioner, meeting_today, episo
     outcome, action = plan_with_one_action(practitioner, episode)
     services.action_add(actor=practitioner, episode=episode, what="Unlinked", due_on=in_days(3),
                         owner_user=practitioner)
-    services.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
+    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
                             attendance=attended(meeting_today), minutes="Notes",
                             child_views={young_person.pk: "Football"}, next_review_on=in_days(42))
     user = type(practitioner).objects.get(pk=practitioner.pk)
@@ -224,11 +224,11 @@ def test_plan_for_print_has_everything_loaded(practitioner, meeting_today, episo
 
 def test_review_for_print_has_progress_and_scores_with_the_previous_reading(practitioner, episode, scores):
     outcome, _ = plan_with_one_action(practitioner, episode)
-    first = services.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(), summary="First",
+    first = reviews.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(), summary="First",
                                    decision="continue", progress={outcome.pk: ProgressInput("not_met")},
                                    scores=scores, next_review_on=in_days(30))
     better = {code: (7, 8) for code in scores}
-    second = services.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(),
+    second = reviews.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(),
                                     summary="Second", decision="continue",
                                     progress={outcome.pk: ProgressInput("partly_met", "Better")},
                                     scores=better, next_review_on=in_days(30))
@@ -244,7 +244,7 @@ def test_review_for_print_has_progress_and_scores_with_the_previous_reading(prac
 
 
 def test_print_bundles_are_refused_to_someone_who_cannot_see_the_family(make, practitioner, episode, scores):
-    review = services.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(),
+    review = reviews.review_record(actor=practitioner, episode=episode, held_on=timezone.localdate(),
                                     summary="ok", decision="continue", progress={}, scores=scores,
                                     next_review_on=in_days(30))
     stranger = make("stranger@example.test")

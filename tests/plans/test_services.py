@@ -12,7 +12,7 @@ from hearth.cases import services as cases
 from hearth.cases.models import EpisodeStatus, LevelChange
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.models import Reading
-from hearth.plans import services
+from hearth.plans import meetings, reviews, services
 from hearth.plans.models import (
     Action,
     ActionStatus,
@@ -26,7 +26,7 @@ from hearth.plans.models import (
     Review,
     ReviewDecision,
 )
-from hearth.plans.services import ProgressInput
+from hearth.plans.reviews import ProgressInput
 from hearth.sharing.models import Disclosure, DisclosureKind
 from tests.plans.conftest import attended, in_days, plan_with_one_action
 
@@ -38,7 +38,7 @@ def _record(meeting, actor, **overrides):
               "minutes": "We agreed a morning routine.", "family_views": "Jo wants mornings to be calmer.",
               "strengths": "Jo is committed", "needs": "School attendance", "next_review_on": in_days(42)}
     kwargs.update(overrides)
-    return services.meeting_record(**kwargs)
+    return meetings.meeting_record(**kwargs)
 
 
 # --- scheduling --------------------------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_a_practitioner_already_involved_is_not_given_a_second_involvement(meeti
 
 def test_a_meeting_in_the_past_is_refused(episode, practitioner):
     with pytest.raises(ValidationFailed) as exc:
-        services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+        meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                   scheduled_for=timezone.now() - datetime.timedelta(days=1), location="School",
                                   practitioners=[practitioner])
     assert exc.value.errors["date"] == "The meeting date must be today or in the future"
@@ -81,7 +81,7 @@ def test_a_meeting_in_the_past_is_refused(episode, practitioner):
 
 def test_a_meeting_needs_a_place_and_someone_invited(episode, practitioner):
     with pytest.raises(ValidationFailed) as exc:
-        services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+        meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                   scheduled_for=timezone.now() + datetime.timedelta(days=3), location=" ")
     assert exc.value.errors == {"location": "Enter where the meeting will be held",
                                 "practitioners": "Invite at least one person"}
@@ -92,7 +92,7 @@ def test_a_practitioner_of_another_council_cannot_be_invited(episode, practition
 
     outsider = make_user(other_council, "out@example.test", [Role.PRACTITIONER])
     with pytest.raises(ValidationFailed) as exc:
-        services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+        meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                   scheduled_for=timezone.now() + datetime.timedelta(days=3), location="School",
                                   practitioners=[outsider])
     assert exc.value.errors["practitioners"] == "Choose practitioners who work in this council"
@@ -101,7 +101,7 @@ def test_a_practitioner_of_another_council_cannot_be_invited(episode, practition
 def test_someone_who_cannot_see_the_family_cannot_schedule(episode, make):
     stranger = make("stranger@example.test")
     with pytest.raises(NotPermitted):
-        services.meeting_schedule(actor=stranger, episode=episode, kind=MeetingKind.INITIAL,
+        meetings.meeting_schedule(actor=stranger, episode=episode, kind=MeetingKind.INITIAL,
                                   scheduled_for=timezone.now(), location="School", practitioners=[stranger])
 
 
@@ -147,7 +147,7 @@ def test_every_invitee_needs_an_attendance_and_the_minutes_are_required(meeting_
 
 
 def test_a_meeting_that_has_not_happened_cannot_be_recorded(episode, practitioner):
-    meeting = services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+    meeting = meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                         scheduled_for=timezone.now() + datetime.timedelta(days=5),
                                         location="School", practitioners=[practitioner])
     with pytest.raises(DomainError, match="has not happened yet"):
@@ -163,7 +163,7 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(meeting_today, practiti
 
 def test_the_first_meeting_needs_a_lead_when_the_episode_has_none(family, practitioner, parent):
     episode = cases.episode_open(actor=practitioner, family=family, reason="N4", level=3, lead=None)
-    meeting = services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
+    meeting = meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.INITIAL,
                                         scheduled_for=timezone.now(), location="School",
                                         practitioners=[practitioner])
     with pytest.raises(ValidationFailed) as exc:
@@ -223,7 +223,7 @@ def test_first_meeting_without_an_action_leaves_the_plan_waiting(meeting_today, 
 
 def test_a_review_meeting_does_not_agree_the_plan(episode, practitioner, completed_assessment):
     plan_with_one_action(practitioner, episode)
-    meeting = services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.REVIEW,
+    meeting = meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.REVIEW,
                                         scheduled_for=timezone.now(), location="School",
                                         practitioners=[practitioner])
     _record(meeting, practitioner)
@@ -237,7 +237,7 @@ def test_a_review_meeting_does_not_agree_the_plan(episode, practitioner, complet
 def test_notes_of_a_meeting_not_yet_recorded_are_refused(meeting_today, practitioner):
     mail.outbox.clear()
     with pytest.raises(DomainError, match="Record the meeting before sending its notes"):
-        services.notes_send(actor=practitioner, meeting=meeting_today)
+        meetings.notes_send(actor=practitioner, meeting=meeting_today)
     assert mail.outbox == []
     assert not Disclosure.objects.filter(kind=DisclosureKind.TAF_NOTES).exists()
 
@@ -251,7 +251,7 @@ def test_notes_go_to_every_invited_address_with_one_disclosure_each(meeting_toda
     _record(meeting_today, practitioner, attendance=attendance, child_views={young_person.pk: "Football please"})
     mail.outbox.clear()
     meeting = Meeting.objects.get(pk=meeting_today.pk)
-    sent = services.notes_send(actor=practitioner, meeting=meeting)
+    sent = meetings.notes_send(actor=practitioner, meeting=meeting)
     # The young person has no email address: three of the four invited get the notes.
     assert sent == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -358,7 +358,7 @@ def _review(episode, actor, scores, outcome=None, **overrides):
               "decision": ReviewDecision.CONTINUE, "next_review_on": in_days(42), "scores": scores,
               "progress": {outcome.pk: ProgressInput("partly_met", "Better mornings")} if outcome else {}}
     kwargs.update(overrides)
-    return services.review_record(**kwargs)
+    return reviews.review_record(**kwargs)
 
 
 def test_a_review_records_progress_scores_and_the_next_review(episode, practitioner, scores):
@@ -463,7 +463,7 @@ def test_closing_at_a_review_keeps_the_episode_open_for_the_closure_page(episode
 
 
 def test_a_review_can_link_a_review_meeting_once(episode, practitioner, scores):
-    meeting = services.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.REVIEW,
+    meeting = meetings.meeting_schedule(actor=practitioner, episode=episode, kind=MeetingKind.REVIEW,
                                         scheduled_for=timezone.now(), location="School",
                                         practitioners=[practitioner])
     _review(episode, practitioner, scores, meeting=meeting)
@@ -502,9 +502,9 @@ def test_the_plan_is_agreed_when_the_last_missing_piece_arrives_after_the_meetin
     Assessment.objects.create(episode=episode, family=family, status=AssessmentStatus.COMPLETED,
                               started_by=lead, completed_by=lead, completed_at=timezone.now())
     colleague = make_user(council, "col.league@example.test", [Role.PRACTITIONER], kind=AgencyKind.HEALTH_VISITING)
-    meeting = services.meeting_schedule(actor=lead, episode=episode, kind="initial", scheduled_for=timezone.now(),
+    meeting = meetings.meeting_schedule(actor=lead, episode=episode, kind="initial", scheduled_for=timezone.now(),
                                         location="School", practitioners=[colleague])
-    result = services.meeting_record(actor=lead, meeting=meeting, version=meeting.version,
+    result = meetings.meeting_record(actor=lead, meeting=meeting, version=meeting.version,
                                      attendance={i.pk: "attended" for i in meeting.invitations.all()},
                                      minutes="Agreed what to do", agreed_lead=lead,
                                      next_review_on=timezone.localdate() + timedelta(weeks=6))

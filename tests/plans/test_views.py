@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hearth.access.models import Involvement
 from hearth.cases.models import Episode
-from hearth.plans import services
+from hearth.plans import meetings
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
 from hearth.sharing.models import Disclosure
 from tests.plans.conftest import attended, in_days, plan_with_one_action
@@ -149,7 +149,7 @@ def test_recording_the_first_meeting_agrees_the_plan(client_for, practitioner, m
 
 
 def test_a_stale_record_keeps_the_users_text_and_warns(client_for, practitioner, meeting_today):
-    services.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
+    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
                             attendance=attended(meeting_today), minutes="Someone else's minutes",
                             next_review_on=in_days(42))
     response = client_for(practitioner).post(reverse("plans:meeting_record", args=[meeting_today.pk]),
@@ -173,7 +173,7 @@ def test_sending_notes_of_a_meeting_not_recorded_is_refused(client_for, practiti
 
 def test_sending_the_notes_emails_everyone_invited_and_records_disclosures(
         client_for, practitioner, other_practitioner, parent, meeting_today):
-    services.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
+    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
                             attendance=attended(meeting_today), minutes="We agreed a routine.",
                             next_review_on=in_days(42))
     mail.outbox.clear()
