@@ -5,6 +5,9 @@
   if (!banner || !window.fetch) return;
   var timeout = parseInt(banner.dataset.timeout, 10) * 1000;
   var warning = parseInt(banner.dataset.warning, 10) * 1000;
+  // The server ends the session; the page goes to the sign-in page a little after, so that the session has surely
+  // ended there (the seconds left are counted in whole seconds, and the request takes a moment).
+  var margin = 2000;
   var warnTimer, outTimer;
   function schedule() {
     clearTimeout(warnTimer);
@@ -16,7 +19,7 @@
     }, Math.max(timeout - warning, 0));
     outTimer = setTimeout(function () {
       window.location.href = banner.dataset.signedOut;
-    }, timeout);
+    }, timeout + margin);
   }
   banner.querySelector("form").addEventListener("submit", function (event) {
     event.preventDefault();
