@@ -40,7 +40,8 @@ def episode_view(request, episode_id: int):
     episode = selectors.episode_detail(request.user, episode_id)
     council = episode.family.council
     return render(request, "cases/episode.html", {
-        "episode": episode, "family": episode.family, "council": council, "panels": panels.episode_page.panels(request.user, episode).get("journey", []),
+        "episode": episode, "family": episode.family, "council": council,
+        "panels": panels.episode_page.panels(request.user, episode).get("journey", []),
         "can_manage": policy.can_manage_episode(request.user, episode),
         "manual_transitions": [t for t in services.allowed_transitions(episode) if t.name in MANUAL_TRANSITIONS],
         "planned_handover": episode.planned_handover,

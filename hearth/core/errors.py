@@ -20,7 +20,7 @@ class ValidationFailed(DomainError):
 
 
 class NotPermitted(DomainError):
-    """Refused by the access policy. The refusal is audited where it is handled (web middleware, API)."""
+    """Refused by the access policy. The refusal is audited where it is handled (the access middleware, the API)."""
 
     def __init__(self, message: str = "You do not have access to this record.", *, object_type: str = "",
                  object_id: str | int = ""):

@@ -1,5 +1,6 @@
 """The data protection officer's audit review: who accessed a family, a person or a user's records and why, and the
-audit chain check (the unusual-access reports are `hearth.dpo.unusual_access`). Scoped by `hearth.access.policy` and audited.
+audit chain check (the unusual-access reports are `hearth.dpo.unusual_access`). Scoped by `hearth.access.policy`
+and audited.
 
 The audit review pages read the audit log of any family or person of the council (never the record itself: a
 family is named by its number). Each look is itself recorded in the audit log. Every function loads what it returns

@@ -148,7 +148,8 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
         raise NotPermitted()
     cleaned = _clean_person(data)
     address_fields = _clean_address(address) if address else None
-    person = Person(council=family.council, created_by=actor, **{k: cleaned.get(k) for k in PERSON_FIELDS if k in cleaned})
+    person = Person(council=family.council, created_by=actor,
+                    **{k: cleaned.get(k) for k in PERSON_FIELDS if k in cleaned})
     try:
         with transaction.atomic():
             person.save()

@@ -245,6 +245,7 @@ def person_address_new_view(request, person_id: int):
         if attempt.ok:
             messages.success(request, "The new address has been recorded. The previous one is kept in the history.")
             return redirect("families:person", person_id=person.pk)
-    return render(request, "families/address_new.html", {"form": form, "person": person, "title": "Record a new address"})
+    return render(request, "families/address_new.html",
+                  {"form": form, "person": person, "title": "Record a new address"})
 
 

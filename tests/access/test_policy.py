@@ -94,7 +94,8 @@ def test_person_and_search_pages_hide_a_withheld_address_from_practitioners(clie
     assert "7 Hidden Way" not in family_page
     social_worker = make("sw@example.test", Role.SOCIAL_WORKER)
     involve(family, social_worker, InvolvedAs.SOCIAL_WORK)
-    assert "7 Hidden Way" in client_for(social_worker).get(reverse("families:person", args=[person.pk])).content.decode()
+    page = client_for(social_worker).get(reverse("families:person", args=[person.pk])).content.decode()
+    assert "7 Hidden Way" in page
 
 
 @pytest.mark.django_db

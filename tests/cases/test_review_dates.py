@@ -1,4 +1,5 @@
-"""When a review is due: one rule (hearth/cases/review_dates.py) for the episode, meetings, plan reviews and due work."""
+"""When a review is due: one rule (hearth/cases/review_dates.py) for the episode, meetings, plan reviews and due
+work."""
 
 import datetime
 

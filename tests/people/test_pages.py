@@ -80,7 +80,8 @@ def test_nhs_number_held_by_another_person_is_refused(client_for, practitioner, 
 def test_new_family_is_created_with_its_first_member_and_address(client_for, practitioner):
     response = _post_person(client_for(practitioner), reverse("families:family_new"),
                             **{"family-family_name": "The Newfamily family", "family-role": "parent_pr"},
-                            **{"address-line_1": "12 Mill Lane", "address-town": "Banbury", "address-postcode": "ox16 5au"})
+                            **{"address-line_1": "12 Mill Lane", "address-town": "Banbury",
+                               "address-postcode": "ox16 5au"})
     assert response.status_code == 302
     person = Person.objects.get(given_name="Amelia")
     assert person.addresses.get().postcode == "OX16 5AU"

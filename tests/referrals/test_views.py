@@ -308,7 +308,8 @@ def test_the_bundle_is_refused_to_a_practitioner_not_leading_the_episode(client_
                                                                          involve, family, episode):
     referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     involve(family, other_practitioner)
-    assert client_for(other_practitioner).get(reverse("documents:step_up_bundle", args=[referral.pk])).status_code == 403
+    response = client_for(other_practitioner).get(reverse("documents:step_up_bundle", args=[referral.pk]))
+    assert response.status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------------
