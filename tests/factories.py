@@ -11,6 +11,7 @@ the root conftest runs after every test stays clean. Only the create strategy is
     mum = ParentFactory(family=family)                # Jo Testfamily, a parent with parental responsibility
     episode = EpisodeFactory(family=family)           # led by whoever started the family record
     closed = ClosedEpisodeFactory(family=other_family)
+    completed = CompletedAssessmentFactory(episode=episode)   # lets the episode agree its plan
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
+from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.cases import services as cases_services
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import profiles
@@ -211,3 +213,24 @@ class ClosedEpisodeFactory(EpisodeFactory):
         return cases_services.episode_close(actor=kwargs["actor"], episode=episode,
                                             closure=cases_services.Closure(reason=closure_reason,
                                                                            closed_on=timezone.localdate()))
+
+
+class AssessmentFactory(DjangoModelFactory):
+    """A draft Early Help Assessment of `episode`, started by its lead professional. Stored as it is, with no
+    sections or children's views (`assessment_start` makes those): the state a test needs around the assessment,
+    not the assessment pages' own data."""
+
+    class Meta:
+        model = Assessment
+
+    episode = factory.SubFactory(EpisodeFactory)
+    family = factory.SelfAttribute("episode.family")
+    started_by = factory.SelfAttribute("episode.lead_professional")
+
+
+class CompletedAssessmentFactory(AssessmentFactory):
+    """An assessment completed just now by whoever started it, so the episode may agree its plan."""
+
+    status = AssessmentStatus.COMPLETED
+    completed_by = factory.SelfAttribute("started_by")
+    completed_at = factory.LazyFunction(timezone.now)

@@ -4,6 +4,7 @@ the stored access grants match the records)."""
 from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Role
+from hearth.assessments.models import AssessmentStatus
 from hearth.cases.models import EpisodeStatus
 from tests import factories
 
@@ -47,3 +48,13 @@ def test_an_episode_in_each_state_is_led_by_its_actor(practitioner, family, othe
     assert (in_assessment.lead_professional, in_plan.lead_professional) == (practitioner, other_practitioner)
     assert closed.closed_on is not None and closed.end_reason == "outcomes_achieved"
     assert policy.can_view_family(other_practitioner, other_family)
+
+
+def test_an_assessment_is_a_draft_started_by_the_lead_and_a_completed_one_is_locked(episode, practitioner):
+    draft = factories.AssessmentFactory(episode=episode)
+    assert (draft.family, draft.started_by, draft.status, draft.number) == (
+        episode.family, practitioner, AssessmentStatus.DRAFT, 1)
+    draft.delete()
+    completed = factories.CompletedAssessmentFactory(episode=episode)
+    assert (completed.status, completed.completed_by) == (AssessmentStatus.COMPLETED, practitioner)
+    assert completed.completed_at is not None and completed.is_locked

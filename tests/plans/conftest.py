@@ -6,11 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.people.models import Sex
 from hearth.plans import meetings, services
 from hearth.plans.models import Meeting, MeetingKind
-from tests.factories import ChildFactory, ParentFactory
+from tests.factories import ChildFactory, CompletedAssessmentFactory, ParentFactory
 
 
 def years_ago(years: int, days: int = 30) -> datetime.date:
@@ -36,10 +35,8 @@ def young_child(family, practitioner):
 
 
 @pytest.fixture
-def completed_assessment(episode, practitioner):
-    return Assessment.objects.create(episode=episode, family=episode.family, status=AssessmentStatus.COMPLETED,
-                                     started_by=practitioner, completed_by=practitioner,
-                                     completed_at=timezone.now())
+def completed_assessment(episode):
+    return CompletedAssessmentFactory(episode=episode)
 
 
 @pytest.fixture
@@ -53,6 +50,19 @@ def meeting_today(episode, practitioner, other_practitioner, parent, young_perso
 
 
 @pytest.fixture
+def schedule(practitioner):
+    """`schedule(episode, kind=..., scheduled_for=..., practitioners=[...])`: a meeting at the school arranged by
+    `practitioner`, today unless told, inviting only `practitioner` unless told."""
+
+    def _schedule(episode, kind=MeetingKind.INITIAL, *, scheduled_for=None, practitioners=None):
+        return meetings.meeting_schedule(actor=practitioner, episode=episode, kind=kind,
+                                         scheduled_for=scheduled_for or timezone.now(), location="School",
+                                         practitioners=practitioners or [practitioner])
+
+    return _schedule
+
+
+@pytest.fixture
 def scores(council):
     return {a["code"]: (5, None) for a in council.outcome_areas}
 
@@ -63,6 +73,16 @@ def attended(meeting: Meeting) -> dict[int, str]:
 
 def in_days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def record_meeting(meeting, actor, **overrides):
+    """Record the meeting as held: everyone invited attended, with minutes, views and the next review in six
+    weeks; any keyword changes one of those."""
+    kwargs = {"actor": actor, "meeting": meeting, "version": meeting.version, "attendance": attended(meeting),
+              "minutes": "We agreed a morning routine.", "family_views": "Jo wants mornings to be calmer.",
+              "strengths": "Jo is committed", "needs": "School attendance", "next_review_on": in_days(42)}
+    kwargs.update(overrides)
+    return meetings.meeting_record(**kwargs)
 
 
 def plan_with_one_action(actor, episode):

@@ -12,10 +12,10 @@ from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
 from hearth.families import services as people
-from hearth.plans import meetings, reviews, selectors, services
+from hearth.plans import reviews, selectors, services
 from hearth.plans.models import Action, Meeting, PlanOutcome, Review, ReviewDecision
 from hearth.plans.reviews import ProgressInput
-from tests.plans.conftest import attended, in_days, plan_with_one_action
+from tests.plans.conftest import in_days, plan_with_one_action, record_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -203,9 +203,7 @@ def test_plan_for_print_has_everything_loaded(practitioner, meeting_today, episo
     outcome, action = plan_with_one_action(practitioner, episode)
     services.action_add(actor=practitioner, episode=episode, what="Unlinked", due_on=in_days(3),
                         owner_user=practitioner)
-    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
-                            attendance=attended(meeting_today), minutes="Notes",
-                            child_views={young_person.pk: "Football"}, next_review_on=in_days(42))
+    record_meeting(meeting_today, practitioner, minutes="Notes", child_views={young_person.pk: "Football"})
     user = type(practitioner).objects.get(pk=practitioner.pk)
     bundle = selectors.plan_for_print(user, episode)
     with CaptureQueriesContext(connection) as ctx:

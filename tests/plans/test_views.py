@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from hearth.access.models import Involvement
 from hearth.cases.models import Episode
-from hearth.plans import meetings
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
 from hearth.sharing.models import Disclosure
-from tests.plans.conftest import attended, in_days, plan_with_one_action
+from tests.plans.conftest import attended, in_days, plan_with_one_action, record_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +148,7 @@ def test_recording_the_first_meeting_agrees_the_plan(client_for, practitioner, m
 
 
 def test_a_stale_record_keeps_the_users_text_and_warns(client_for, practitioner, meeting_today):
-    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
-                            attendance=attended(meeting_today), minutes="Someone else's minutes",
-                            next_review_on=in_days(42))
+    record_meeting(meeting_today, practitioner, minutes="Someone else's minutes")
     response = client_for(practitioner).post(reverse("plans:meeting_record", args=[meeting_today.pk]),
                                              _record_data(meeting_today, version=1, minutes="My own minutes"))
     body = _text(response)
@@ -173,9 +170,7 @@ def test_sending_notes_of_a_meeting_not_recorded_is_refused(client_for, practiti
 
 def test_sending_the_notes_emails_everyone_invited_and_records_disclosures(
         client_for, practitioner, other_practitioner, parent, meeting_today):
-    meetings.meeting_record(actor=practitioner, meeting=meeting_today, version=1,
-                            attendance=attended(meeting_today), minutes="We agreed a routine.",
-                            next_review_on=in_days(42))
+    record_meeting(meeting_today, practitioner, minutes="We agreed a routine.")
     mail.outbox.clear()
     client = client_for(practitioner)
     response = client.post(reverse("plans:meeting_send", args=[meeting_today.pk]))
