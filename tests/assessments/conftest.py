@@ -9,6 +9,7 @@ from django.utils import timezone
 from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import services
+from hearth.cases.models import Episode, EpisodeStatus
 from hearth.outcomes import services as outcome_services
 from hearth.people.models import Sex
 from tests.factories import ChildFactory, ParentFactory, PersonFactory
@@ -77,3 +78,23 @@ def completed(practitioner, assessment, record_scores, write_background):
     write_background(assessment)
     record_scores(practitioner, assessment)
     return services.assessment_complete(actor=practitioner, assessment=assessment)
+
+
+@pytest.fixture
+def gp(make, family):
+    """A GP whose agency the family's consent covers (a lawful basis stands in for it here)."""
+    user = make("gail.gp@example.test", Role.PRACTITIONER, kind=AgencyKind.GP, agency_name="Town GP")
+    cover(family, user)
+    return user
+
+
+def invite(actor, assessment, invitee, request_note="Attendance and health"):
+    """Ask `invitee` for their professional view of the assessment."""
+    return services.contribution_invite(actor=actor, assessment=assessment, invitee=invitee,
+                                        request_note=request_note)
+
+
+def close(episode):
+    """Close the episode as it stands, without the closure form (the assessment tests need only its status)."""
+    Episode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.CLOSED, closed_on=timezone.localdate())
+    episode.refresh_from_db()

@@ -11,6 +11,7 @@ from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import selectors, services
 from hearth.assessments.models import Assessment, AssessmentStatus, ContributionStatus, SectionKey, ViewMethod
+from tests.assessments.conftest import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +22,6 @@ def _page(response) -> str:
 
 def _url(name, **kwargs):
     return reverse(f"assessments:{name}", kwargs=kwargs)
-
-
-def _invite(practitioner, assessment, invitee):
-    return services.contribution_invite(actor=practitioner, assessment=assessment, invitee=invitee,
-                                        request_note="Please add health visits")
 
 
 # --- start ------------------------------------------------------------------------------------------
@@ -137,7 +133,7 @@ def test_an_unknown_section_is_not_found(client_for, practitioner, assessment):
 
 
 def test_a_contributor_cannot_open_a_section_for_editing(client_for, practitioner, assessment, health_visitor):
-    _invite(practitioner, assessment, health_visitor)
+    invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
     # An invited contributor reaches only their own part: not the assessment, not the family's record.
     assert client.get(_url("assessment", assessment_id=assessment.pk)).status_code == 403
@@ -212,14 +208,14 @@ def test_inviting_lists_only_other_agencies_and_sends_the_email(client_for, prac
 
 def test_the_invitee_writes_and_sends_their_part_which_others_cannot_edit(client_for, practitioner, assessment,
                                                                          health_visitor):
-    contribution = _invite(practitioner, assessment, health_visitor)
+    contribution = invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
     page = _page(client.get("/"))
     assert "Asked for your professional view" in page
     url = _url("contribution", assessment_id=assessment.pk, contribution_id=contribution.pk)
     assert url in page
     body = _page(client.get(url))
-    assert "Please add health visits" in body and "<textarea" in body
+    assert "Attendance and health" in body and "<textarea" in body
     response = client.post(url, {"facts": "Two missed appointments", "opinions": "Needs support with routines",
                                  "version": "1", "action": "submit"})
     assert response.status_code == 302 and response["Location"] == url
@@ -238,7 +234,7 @@ def test_the_invitee_writes_and_sends_their_part_which_others_cannot_edit(client
 
 
 def test_a_draft_part_is_not_shown_on_the_assessment_until_sent(client_for, practitioner, assessment, health_visitor):
-    contribution = _invite(practitioner, assessment, health_visitor)
+    contribution = invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
     url = _url("contribution", assessment_id=assessment.pk, contribution_id=contribution.pk)
     response = client.post(url, {"facts": "Draft words", "opinions": "", "version": "1", "action": "save"})
@@ -248,7 +244,7 @@ def test_a_draft_part_is_not_shown_on_the_assessment_until_sent(client_for, prac
 
 
 def test_the_invitee_can_decline(client_for, practitioner, assessment, health_visitor):
-    contribution = _invite(practitioner, assessment, health_visitor)
+    contribution = invite(practitioner, assessment, health_visitor)
     client = client_for(health_visitor)
     url = _url("contribution_decline", assessment_id=assessment.pk, contribution_id=contribution.pk)
     assert "Decline the request" in _page(client.get(url))
@@ -352,7 +348,7 @@ def test_the_episode_panel_offers_a_start_button(practitioner, episode):
 def test_the_episode_panel_shows_progress_and_links_to_the_assessment(practitioner, assessment, write_background,
                                                                      health_visitor):
     write_background(assessment)
-    _invite(practitioner, assessment, health_visitor)
+    invite(practitioner, assessment, health_visitor)
     body = html.unescape(_render_panel(practitioner, assessment.episode))
     assert "1 of 5" in body and "0 of 2" in body and "1 awaited" in body
     assert _url("assessment", assessment_id=assessment.pk) in body
@@ -382,7 +378,7 @@ def test_the_assessment_page_needs_the_same_queries_however_many_parts_it_has(cl
                                       data={"given_name": f"Kid{i}", "family_name": "Testfamily"})
         user = make(f"p{i}@example.test", Role.PRACTITIONER, kind=AgencyKind.VOLUNTARY, agency_name=f"Charity {i}")
         cover(family, user)
-        contribution = _invite(practitioner, assessment, user)
+        contribution = invite(practitioner, assessment, user)
         services.contribution_save(actor=user, contribution=contribution, version=1, facts=f"View {i}",
                                    opinions="", submit=True)
     services.child_views_add_missing(actor=practitioner, assessment=assessment)
