@@ -3,8 +3,9 @@
 import pytest
 from django.core.cache import cache
 
+from conftest import make_user
 from hearth.access.models import InvolvedAs
-from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
+from hearth.accounts.models import AgencyKind, Role
 from hearth.referrals import services
 from hearth.referrals.models import AgreementMethod
 from tests.referrals.factories import public_request
@@ -25,10 +26,8 @@ def screener(make):
 
 @pytest.fixture
 def other_screener(other_council):
-    agency = Agency.objects.create(council=other_council, name="Gloucestershire MASH", kind=AgencyKind.SOCIAL_CARE)
-    user = User.objects.create(email="gil.screener@example.test", full_name="Gil Screener", agency=agency)
-    UserRole.objects.create(user=user, role=Role.MASH_SCREENER)
-    return user
+    return make_user(other_council, "gil.screener@example.test", [Role.MASH_SCREENER], kind=AgencyKind.SOCIAL_CARE,
+                     agency_name="Gloucestershire MASH")
 
 
 @pytest.fixture
