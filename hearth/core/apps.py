@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # The system check that every hook has its entries (hearth.core.hooks).
-        from hearth.core import hooks  # noqa: F401
+        from hearth.core import (
+            hooks,  # noqa: F401
+            personal_data,
+        )
+
+        personal_data.declare("core", [personal_data.AUDIT_LOG])

@@ -11,6 +11,7 @@ practitioners' documents (the step-up bundle, the chronology) only for roles the
 from dataclasses import dataclass
 from datetime import date
 
+from django.core import checks
 from django.db.models import Prefetch
 
 from hearth.access import policy
@@ -24,6 +25,7 @@ from hearth.assessments.models import (
 )
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.cases.selectors import chronology
+from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
 from hearth.documents import pieces
 from hearth.outcomes.charts import star_chart
@@ -54,6 +56,20 @@ PURPOSES = {
     DisclosureKind.CHRONOLOGY: "A copy of the family's chronology",
     DisclosureKind.STEP_UP_BUNDLE: "Step-up referral to MASH with the family's documents",
 }
+
+
+def register_is_known() -> list[str]:
+    """Kinds of copy the register of personal data names that are not kinds of copy (none, when all is well)."""
+    kinds = set(DisclosureKind.values)
+    return [f"{r.model} is declared as included in the copy {kind!r}, which is not a kind of copy"
+            for r in personal_data.records() for kind in r.copies if kind not in kinds]
+
+
+@checks.register()
+def copies_know_the_register(app_configs=None, **kwargs):
+    return [checks.Error(problem, id="hearth.E004") for problem in register_is_known()]
+
+
 FAMILY_COPY_BASIS = ("Families get copies of their own assessment, plan and review records "
                      "(the right of access, UK GDPR Article 15)")
 

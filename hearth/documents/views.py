@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hearth.access import policy
 from hearth.assessments.models import Assessment
 from hearth.cases.models import Episode
+from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies, pieces
 from hearth.families import selectors as people_selectors
@@ -58,6 +59,7 @@ def _copy_page(request, *, family: Family, obj, kind: str, document: str, stem: 
         return pdf_response(pdf, _filename(stem, family))
     return render(request, "documents/copy.html", {
         "form": form, "family": family, "document": document, "title": COPY_TITLE, "own_use_url": own_use_url,
+        "holds": personal_data.in_copy(kind),
     })
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from hearth.access import governance, policy
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
-from hearth.core import identifiers
+from hearth.core import identifiers, personal_data
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.personal_data import Erasure
 from hearth.families import display
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
@@ -236,6 +237,16 @@ ERASED_PERSON = {
 WHOLE_PERSON = "The whole person record: names, details, addresses, relationships and family memberships"
 
 
+def _erase_with_person(person: Person) -> None:
+    """Delete every record that the register of personal data says goes with the whole person (`Erasure.ERASED`:
+    their names, addresses, relationships and family memberships)."""
+    for record in personal_data.with_erasure(Erasure.ERASED):
+        refers = Q()
+        for name in record.person_fields():
+            refers |= Q(**{name: person})
+        record.model_class.objects.filter(refers).delete()
+
+
 @transaction.atomic
 def person_erase(*, actor, person: Person, version: int, details: list[str], name_ids: list[int],
                  address_ids: list[int], whole: bool, erasure_id: int) -> list[str]:
@@ -270,11 +281,11 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
     if not updated:
         raise Conflict("Someone else changed this person's details while you were deciding. Nothing has been "
                        "erased: check the latest details and choose again.")
-    names.delete()
-    addresses.delete()
     if whole:
-        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).delete()
-        FamilyMember.objects.filter(person=person).delete()
+        _erase_with_person(person)
+    else:
+        names.delete()
+        addresses.delete()
     person.refresh_from_db()
     if whole:
         _refresh_current_name(person)

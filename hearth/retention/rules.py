@@ -43,10 +43,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core import checks
 from django.db.models import DateTimeField, Max
 from django.db.models.functions import Coalesce, TruncDate
 
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.core import personal_data
 from hearth.core.dates import add_years
 from hearth.people import holds
 from hearth.people.models import Disability, Family, FamilyMember
@@ -75,25 +77,6 @@ RECORD_TYPE_LABELS = {
                    "and who worked with the family",
 }
 
-# Which record type each app's (or model's) rows are, for counting. Anything else is part of the family record.
-MODEL_RECORD_TYPES = {
-    "assessments": "early_help_assessment",
-    "plans": "plan_and_reviews",
-    "outcomes": "plan_and_reviews",
-    "cases.casenote": "case_notes",
-    "referrals": "request_for_support",
-    "consent": "consent_records",
-    "sharing": SHARING_REGISTER,
-    "subject_access": DATA_PROTECTION,
-    "dpo.rightsrequest": DATA_PROTECTION,
-    "dpo.rectificationchange": DATA_PROTECTION,
-    "dpo.restriction": DATA_PROTECTION,
-}
-
-# Record types held in tables of their own. Others (records about special needs) are kept within these, and
-# their rule only decides when the family is due.
-HAS_OWN_RECORDS = frozenset(MODEL_RECORD_TYPES.values())
-
 BASE_PHRASES = {
     "episode_closed": "from the close of the family's latest episode",
     "created": "from when it was written",
@@ -106,8 +89,29 @@ def record_type_label(record_type: str) -> str:
 
 
 def record_type_of(model_label: str) -> str:
-    """The record type of a model ("assessments.section" -> "early_help_assessment")."""
-    return MODEL_RECORD_TYPES.get(model_label) or MODEL_RECORD_TYPES.get(model_label.split(".")[0]) or FAMILY_RECORD
+    """The record type of a model ("assessments.section" -> "early_help_assessment"), from the register of personal
+    data (`hearth.core.personal_data`); a model it does not hold (a many-to-many link) is part of the family record."""
+    record = personal_data.record_for(model_label)
+    return record.retention if record else FAMILY_RECORD
+
+
+def has_own_records(record_type: str) -> bool:
+    """Whether the record type's rows are in tables of their own, deleted by disposal. Others (records about special
+    needs) are kept within these, and their rule only decides when the family is due."""
+    return record_type not in (FAMILY_RECORD, AUDIT_LOG) and any(
+        r.retention == record_type for r in personal_data.records())
+
+
+def register_is_known() -> list[str]:
+    """What the register of personal data names that has no retention record type here (none, when all is well)."""
+    return [f"{r.model} is declared with the retention record type {r.retention!r}, which is not one of "
+            f"{', '.join(sorted(RECORD_TYPE_LABELS))}" for r in personal_data.records()
+            if r.retention not in RECORD_TYPE_LABELS]
+
+
+@checks.register()
+def retention_knows_the_register(app_configs=None, **kwargs):
+    return [checks.Error(problem, id="hearth.E002") for problem in register_is_known()]
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def rule_rows(run: DisposalRun) -> list[RuleRow]:
     rows = [RuleRow(r.record_type, r.label, r.period, r.disposal_note,
                     forecast.get(r.record_type, 0) if r.applied_by_disposal else None,
                     (deleted or {}).get(r.record_type, 0) if deleted is not None and r.applied_by_disposal else None,
-                    governs.get(r.record_type, 0), r.record_type in rules.HAS_OWN_RECORDS) for r in rule_list]
+                    governs.get(r.record_type, 0), rules.has_own_records(r.record_type)) for r in rule_list]
     rows.append(RuleRow(rules.FAMILY_RECORD, rules.record_type_label(rules.FAMILY_RECORD),
                         "with the family, once every rule above is due for it",
                         "Has no rule of its own.", forecast.get(rules.FAMILY_RECORD, 0),

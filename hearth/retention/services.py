@@ -404,7 +404,7 @@ def _certificate_lines(totals: Totals, rule_list: list[rules.Rule], as_of: date)
          "count": totals.people_disposed, "rule": with_family},
     ]
     for rule in rule_list:
-        if not rule.applied_by_disposal or rule.record_type not in rules.HAS_OWN_RECORDS:
+        if not rule.applied_by_disposal or not rules.has_own_records(rule.record_type):
             continue
         lines.append({"record_type": rule.record_type, "label": rule.label,
                       "count": by_type.get(rule.record_type, 0), "rule": rule.period})

@@ -20,6 +20,7 @@ from hearth.people import search
 from hearth.people.models import Address, FamilyMember, Person
 from hearth.people.search import SearchQuery
 from hearth.subject_access import compile as compiler
+from hearth.subject_access.bundle import Bundle
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, Withholding
 
 RECENT = 20
@@ -77,7 +78,7 @@ def sar_detail(user, sar_id: int) -> SubjectAccessRequest:
     return sar
 
 
-def workbench(user, sar: SubjectAccessRequest) -> compiler.Bundle:
+def workbench(user, sar: SubjectAccessRequest) -> Bundle:
     """Everything held about the subject, with what is withheld marked. Records a VIEW of the person and of each of
     their families (the officer has looked at each family's record)."""
     _require_dpo(user, sar.council_id)

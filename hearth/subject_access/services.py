@@ -21,6 +21,7 @@ from hearth.people.models import FamilyMember
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import compile as compiler
+from hearth.subject_access.bundle import Bundle
 from hearth.subject_access.models import (
     DUE_DATE_MESSAGE,
     ReleasedBundle,
@@ -243,7 +244,7 @@ def sar_close(*, actor, sar: SubjectAccessRequest, version: int, outcome: str, r
 
 
 def withholding_add(*, actor, sar: SubjectAccessRequest, item_key: str, reason: str, note: str = "",
-                    bundle: compiler.Bundle | None = None) -> Withholding:
+                    bundle: Bundle | None = None) -> Withholding:
     """Withhold one compiled item, or one field of it, from the release, with the reason. `bundle` (the compiled
     bundle the officer was looking at) saves compiling it again to check the key."""
     _require_dpo(actor, sar.council_id)

@@ -33,6 +33,17 @@ def test_the_copy_page_asks_who_the_copy_is_for(journey, practitioner, client_fo
     assert not Disclosure.objects.exists()
 
 
+def test_the_copy_page_lists_the_kinds_of_record_the_copy_holds_from_the_register(journey, practitioner,
+                                                                                   client_for):
+    client = client_for(practitioner)
+    plan = client.get(_urls(journey)["plan"]).content.decode()
+    review = client.get(_urls(journey)["review"]).content.decode()
+    assert "The kinds of record in the copy" in plan
+    assert "<li>Plan actions</li>" in plan and "<li>Children&#39;s views at meetings</li>" in plan
+    assert "<li>Reviews of the plan</li>" not in plan
+    assert "<li>Reviews of the plan</li>" in review and "<li>Plan actions</li>" not in review
+
+
 def test_downloading_without_saying_who_it_is_for_shows_the_error_summary(journey, practitioner, client_for):
     response = client_for(practitioner).post(_urls(journey)["assessment"], {})
     body = response.content.decode()

@@ -160,7 +160,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'kept':>10}  {rule.label}: {rule.period} (not deleted by disposal)")
                 continue
             sets = governs.get(rule.record_type, 0)
-            own = rule.record_type in rules.HAS_OWN_RECORDS
+            own = rules.has_own_records(rule.record_type)
             n = f"{by_type.get(rule.record_type, 0):>10,}" if own else f"{'-':>10}"
             self.stdout.write(f"  {n}  {rule.label}: kept {rule.period}"
                               + (f" (set the date for {sets:,} families)" if sets else "")
