@@ -12,6 +12,7 @@ the root conftest runs after every test stays clean. Only the create strategy is
     episode = EpisodeFactory(family=family)           # led by whoever started the family record
     closed = ClosedEpisodeFactory(family=other_family)
     completed = CompletedAssessmentFactory(episode=episode)   # lets the episode agree its plan
+    consent = ShareConsentFactory(family=family, person=mum)  # Jo's consent to share with schools
 """
 
 import datetime
@@ -24,6 +25,8 @@ from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRol
 from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.cases import services as cases_services
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.consent import services as consent_services
+from hearth.consent.models import ShareConsent
 from hearth.core import profiles
 from hearth.core.models import Council
 from hearth.families import services as people_services
@@ -234,3 +237,26 @@ class CompletedAssessmentFactory(AssessmentFactory):
     status = AssessmentStatus.COMPLETED
     completed_by = factory.SelfAttribute("started_by")
     completed_at = factory.LazyFunction(timezone.now)
+
+
+class ShareConsentFactory(DjangoModelFactory):
+    """A person's consent to share, recorded through `share_consent_record` by `actor` (by default whoever
+    started the family record): given by the person themself (`person`, by default a new parent) three days ago,
+    verbally, for assessment and planning, with schools. Any other keyword of the service may be given."""
+
+    class Meta:
+        model = ShareConsent
+
+    family = factory.SubFactory(FamilyFactory)
+    actor = factory.LazyAttribute(lambda consent: consent.family.created_by)
+    person = factory.SubFactory(ParentFactory, family=factory.SelfAttribute("..family"))
+    given_by = factory.SelfAttribute("person")
+    giver_kind = "parent_pr"
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    method = "verbal"
+    purposes = factory.LazyFunction(lambda: {"for_assessment_planning"})
+    agency_kinds = factory.LazyFunction(lambda: [AgencyKind.SCHOOL])
+
+    @classmethod
+    def _create(cls, model_class, *, actor, family, **kwargs):
+        return consent_services.share_consent_record(actor=actor, family=family, **kwargs)

@@ -3,7 +3,7 @@ the stored access grants match the records)."""
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
-from hearth.accounts.models import Role
+from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments.models import AssessmentStatus
 from hearth.cases.models import EpisodeStatus
 from tests import factories
@@ -58,3 +58,15 @@ def test_an_assessment_is_a_draft_started_by_the_lead_and_a_completed_one_is_loc
     completed = factories.CompletedAssessmentFactory(episode=episode)
     assert (completed.status, completed.completed_by) == (AssessmentStatus.COMPLETED, practitioner)
     assert completed.completed_at is not None and completed.is_locked
+
+
+
+def test_a_consent_to_share_is_given_by_the_parent_for_schools_so_a_school_in_the_team_sees_the_family(
+        family, mum, make, involve):
+    teacher = make("tia.teacher@example.test", kind=AgencyKind.SCHOOL, agency_name="Brook School")
+    involve(family, teacher, covered=False)
+    assert not policy.can_view_family(teacher, family)
+    given = factories.ShareConsentFactory(family=family, person=mum)
+    assert (given.person, given.given_by, given.method, given.recorded_by) == (mum, mum, "verbal", family.created_by)
+    assert given.for_assessment_planning and given.is_active
+    assert policy.can_view_family(teacher, family)

@@ -18,27 +18,16 @@ from hearth.consent.models import ShareConsent
 from hearth.core import profiles
 from hearth.families import services as people
 from hearth.people.models import FamilyMember
+from tests.factories import ShareConsentFactory
 
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def parent(practitioner, family):
-    return people.person_create(actor=practitioner, family=family, role="parent_pr",
-                                data={"given_name": "Dana", "family_name": "Testfamily"})
-
-
-@pytest.fixture
-def school_worker(make):
-    return make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
-
-
 def _consent(practitioner, family, parent, *, days_ago=10, **kwargs):
     """Consent given and recorded `days_ago` days ago, covering schools (the practitioner's own kind too)."""
-    defaults = dict(person=parent, given_by=parent, giver_kind="parent_pr", given_on=TODAY() - timedelta(days=days_ago),
-                    method="verbal", purposes={"for_assessment_planning"}, agency_kinds=[AgencyKind.SCHOOL],
-                    review_by=TODAY() + timedelta(days=300))
-    consent = services.share_consent_record(actor=practitioner, family=family, **{**defaults, **kwargs})
+    kwargs = {"person": parent, "given_by": parent, "review_by": TODAY() + timedelta(days=300), **kwargs}
+    consent = ShareConsentFactory(family=family, actor=practitioner, given_on=TODAY() - timedelta(days=days_ago),
+                                  **kwargs)
     ShareConsent.objects.filter(pk=consent.pk).update(recorded_at=timezone.now() - timedelta(days=days_ago))
     consent.refresh_from_db()
     return consent
@@ -98,11 +87,19 @@ def test_an_excluded_agency_in_the_team_prompts_even_when_its_kind_is_covered(
     assert "Sam School of Brook School has been invited to contribute to the assessment" in prompt
 
 
-def test_a_change_of_level_after_consent_prompts(practitioner, family, parent):
+@pytest.fixture
+def episode_before_consent(practitioner, family, parent):
+    """An episode at level 2, decided 15 days ago, before the family's consent 10 days ago; everyone in the family
+    joined before either."""
     _members_joined(family, 20)
     episode = cases.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
     LevelChange.objects.filter(episode=episode).update(decided_at=timezone.now() - timedelta(days=15))
     _consent(practitioner, family, parent)
+    return episode
+
+
+def test_a_change_of_level_after_consent_prompts(practitioner, family, episode_before_consent):
+    episode = episode_before_consent
     assert selectors.reconsent_prompts(family) == []
     cases.episode_change_level(actor=practitioner, episode=episode, level=3, reasons="Needs have grown")
     (prompt,) = selectors.reconsent_prompts(family)
@@ -110,11 +107,8 @@ def test_a_change_of_level_after_consent_prompts(practitioner, family, parent):
     assert "Check the family still agree to what is shared" in prompt
 
 
-def test_a_level_confirmed_unchanged_at_review_does_not_prompt(practitioner, family, parent):
-    _members_joined(family, 20)
-    episode = cases.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
-    LevelChange.objects.filter(episode=episode).update(decided_at=timezone.now() - timedelta(days=15))
-    _consent(practitioner, family, parent)
+def test_a_level_confirmed_unchanged_at_review_does_not_prompt(practitioner, family, episode_before_consent):
+    episode = episode_before_consent
     cases.episode_change_level(actor=practitioner, episode=episode, level=2, reasons="Still the same")
     assert selectors.reconsent_prompts(family) == []
 

@@ -12,41 +12,25 @@ from hearth.accounts.models import AgencyKind, Role
 from hearth.consent import services
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.families import services as people
+from tests.factories import ShareConsentFactory
 
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def parent(practitioner, family):
-    return people.person_create(actor=practitioner, family=family, role="parent_pr",
-                                data={"given_name": "Dana", "family_name": "Testfamily"})
-
-
-@pytest.fixture
-def school_worker(make):
-    return make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
-
-
-def _consent(practitioner, family, parent, **kwargs):
-    defaults = dict(person=parent, given_by=parent, giver_kind="parent_pr", given_on=TODAY() - timedelta(days=3),
-                    method="verbal", purposes={"for_assessment_planning"}, agency_kinds=[AgencyKind.SCHOOL])
-    return services.share_consent_record(actor=practitioner, family=family, **{**defaults, **kwargs})
-
-
 def test_consent_without_a_giver_is_refused(practitioner, family, parent):
     with pytest.raises(ValidationFailed) as exc:
-        _consent(practitioner, family, parent, given_by=None)
+        ShareConsentFactory(family=family, person=parent, given_by=None)
     assert exc.value.errors["given_by"] == "Choose who gave their consent"
 
 
 def test_written_consent_needs_the_forms_reference_and_a_purpose_and_a_scope(practitioner, family, parent):
     with pytest.raises(ValidationFailed) as exc:
-        _consent(practitioner, family, parent, method="written", purposes=set(), agency_kinds=[])
+        ShareConsentFactory(family=family, person=parent, method="written", purposes=set(), agency_kinds=[])
     assert set(exc.value.errors) == {"form_reference", "purposes", "agencies"}
 
 
 def test_a_withdrawal_dated_before_the_consent_is_refused(practitioner, family, parent):
-    consent = _consent(practitioner, family, parent)
+    consent = ShareConsentFactory(family=family, person=parent)
     with pytest.raises(ValidationFailed) as exc:
         services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY() - timedelta(days=5),
                                         how="Phoned the lead professional")
@@ -57,7 +41,7 @@ def test_a_team_member_sees_the_family_only_while_consent_covers_their_agency(pr
                                                                                school_worker, involve):
     involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
     assert not policy.can_view_family(school_worker, family)
-    consent = _consent(practitioner, family, parent)
+    consent = ShareConsentFactory(family=family, person=parent)
     assert policy.can_view_family(school_worker, family)
     services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY(),
                                     how="Told the lead professional at a home visit")
@@ -68,7 +52,7 @@ def test_a_team_member_sees_the_family_only_while_consent_covers_their_agency(pr
 def test_an_exclusion_keeps_that_agency_out_even_when_its_kind_is_covered(practitioner, family, parent,
                                                                           school_worker, involve):
     involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
-    _consent(practitioner, family, parent, excluded_agencies=[school_worker.agency])
+    ShareConsentFactory(family=family, person=parent, excluded_agencies=[school_worker.agency])
     assert not policy.can_view_family(school_worker, family)
 
 

@@ -9,34 +9,18 @@ from django.utils import timezone
 
 from hearth.access import grants
 from hearth.access.models import InvolvedAs
-from hearth.accounts.models import AgencyKind, Role, Team
+from hearth.accounts.models import Role, Team
 from hearth.consent import services
 from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
 from hearth.core import profiles
 from hearth.families import services as people
+from tests.factories import ShareConsentFactory
 
 TODAY = timezone.localdate
 
 
 def _date(prefix, d):
     return {f"{prefix}-day": d.day, f"{prefix}-month": d.month, f"{prefix}-year": d.year}
-
-
-@pytest.fixture
-def parent(practitioner, family):
-    return people.person_create(actor=practitioner, family=family, role="parent_pr",
-                                data={"given_name": "Dana", "family_name": "Testfamily"})
-
-
-@pytest.fixture
-def school_worker(make):
-    return make("sam.school@example.test", Role.PRACTITIONER, kind=AgencyKind.SCHOOL, agency_name="Brook School")
-
-
-def _consent(practitioner, family, parent, **kwargs):
-    defaults = dict(person=parent, given_by=parent, giver_kind="parent_pr", given_on=TODAY() - timedelta(days=3),
-                    method="verbal", purposes={"for_assessment_planning"}, agency_kinds=[AgencyKind.SCHOOL])
-    return services.share_consent_record(actor=practitioner, family=family, **{**defaults, **kwargs})
 
 
 def _consent_post(parent, **overrides):
@@ -102,7 +86,7 @@ def test_consent_with_no_purpose_and_no_one_to_share_with_is_refused(client_for,
 
 
 def test_a_withdrawal_dated_before_the_consent_is_shown_as_an_error(client_for, practitioner, family, parent):
-    consent = _consent(practitioner, family, parent)
+    consent = ShareConsentFactory(family=family, person=parent)
     page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/{consent.pk}/withdraw", {
         **_date("withdrawn_on", TODAY() - timedelta(days=10)), "withdrawn_how": "Phoned the lead professional",
     }).content.decode())
@@ -116,7 +100,7 @@ def test_a_withdrawal_dated_before_the_consent_is_shown_as_an_error(client_for, 
 def test_withdrawing_consent_through_the_page_removes_the_school_team_members_access_at_once(
         client_for, practitioner, family, parent, school_worker, involve):
     involve(family, school_worker, InvolvedAs.TAF_MEMBER, covered=False)
-    consent = _consent(practitioner, family, parent)
+    consent = ShareConsentFactory(family=family, person=parent)
     from django.test import Client
 
     school = Client()
@@ -132,7 +116,7 @@ def test_withdrawing_consent_through_the_page_removes_the_school_team_members_ac
 
 
 def test_withdrawing_twice_is_refused_with_a_plain_message(client_for, practitioner, family, parent):
-    consent = _consent(practitioner, family, parent)
+    consent = ShareConsentFactory(family=family, person=parent)
     services.share_consent_withdraw(actor=practitioner, consent=consent, withdrawn_on=TODAY(), how="By email")
     page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/{consent.pk}/withdraw", {
         **_date("withdrawn_on", TODAY()), "withdrawn_how": "By phone"}).content.decode())
