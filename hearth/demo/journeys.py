@@ -157,9 +157,10 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                     Episode.objects.filter(pk=episode.pk).update(
                         next_review_due=timezone.localdate() - timedelta(days=9))
                 if stage in ("stepped_up", "social_work"):
-                    step_up = referrals.referral_step_up(
+                    step_up = statutory.referral_step_up(
                         actor=lead, episode=episode, concerns="New worries about a violent ex-partner visiting.",
-                        consent_sought=False, consent_not_sought_reason="Asking could increase the risk to the children.")
+                        consent_sought=False,
+                        consent_not_sought_reason="Asking could increase the risk to the children.")
                     if stage == "social_work":
                         cases.involve(actor=mash, family=family, user=mash, relationship=InvolvedAs.MASH)
                         referrals.referral_decide(actor=mash, referral=step_up, version=step_up.version,

@@ -3,7 +3,7 @@ and immediate-risk contacts with MASH. Each validates, saves and audits in the c
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -36,9 +36,6 @@ REFERENCE_PREFIX = "RFS"
 REFERENCE_ATTEMPTS = 5
 # Decisions after which a stepped-up family returns to Early Help; the others start social work.
 RETURN_TO_EARLY_HELP = (Decision.ADVICE, Decision.CONSENT_FIRST, Decision.EARLY_HELP_PLAN)
-EARLY_HELP_LEVELS = (1, 2, 3)
-# How far ahead of the server's clock a recorded contact time may be (clocks on phones and PCs drift).
-CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -56,7 +53,7 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:06d}"
 
 
-def _save_with_reference(referral: Referral) -> Referral:
+def save_with_reference(referral: Referral) -> Referral:
     """Give the referral the next reference of the year, like RFS-2026-000042, and save it.
 
     The reference is unique in the database: when two requests arrive at once, the second insert fails
@@ -76,7 +73,7 @@ def _save_with_reference(referral: Referral) -> Referral:
                    "Send it again: nothing has been saved.")
 
 
-def _requester_from(user) -> dict:
+def requester_from(user) -> dict:
     return {
         "requester_kind": RequesterKind.PRACTITIONER,
         "requester_user": user,
@@ -120,7 +117,7 @@ def valid_lead(user, council_id: int) -> bool:
     return bool(user and user.is_active and user.agency.council_id == council_id)
 
 
-def _members_text(family: Family) -> str:
+def members_text(family: Family) -> str:
     """Who is in the family, as a snapshot written into the referral."""
     lines = []
     members = (FamilyMember.objects.filter(family=family, left_on__isnull=True).select_related("person")
@@ -178,13 +175,13 @@ def referral_request_create(*, actor, family: Family, concerns: str, family_agre
         raise ValidationFailed(errors)
     _ensure_no_open_request(family)
     referral = Referral(
-        council_id=family.council_id, kind=ReferralKind.REQUEST, family=family, **_requester_from(actor),
+        council_id=family.council_id, kind=ReferralKind.REQUEST, family=family, **requester_from(actor),
         concerns=concerns.strip(), tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
         family_agrees=family_agrees,
         agreement_method=agreement_method if family_agrees else AgreementMethod.NOT_YET,
         agreement_given_by=(agreement_given_by or "").strip() if family_agrees else "",
     )
-    _save_with_reference(referral)
+    save_with_reference(referral)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
                  detail={"kind": ReferralKind.REQUEST})
     return referral
@@ -252,7 +249,7 @@ def referral_public_create(*, council, request: PublicRequest) -> Referral:
         hoped_for=(request.hoped_for or "").strip(), family_agrees=True, agreement_method=AgreementMethod.WRITTEN,
         agreement_given_by=name,
     )
-    _save_with_reference(referral)
+    save_with_reference(referral)
     audit.record(actor=None, action=AuditAction.CREATE, obj=referral,
                  detail={"kind": ReferralKind.REQUEST, "requester_kind": request.requester_kind, "public": True})
     return referral
@@ -434,49 +431,3 @@ def referral_decide(*, actor, referral: Referral, version: int, screening: Scree
                 body=f"{fresh.outcome_message}\n\nYour reference is {fresh.reference}.\n\n"
                      f"{fresh.council.service_name}")
     return fresh
-
-
-# ---------------------------------------------------------------------------------------------------
-# Step up
-
-
-def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: bool | None,
-                     consent_not_sought_reason: str = "", tried_already: str = "", hoped_for: str = "") -> Referral:
-    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents."""
-    if not policy.can_manage_episode(actor, episode):
-        raise NotPermitted("Only the lead professional, the locality's coordinator or the lead's manager can step "
-                           "a family up to MASH.", object_type="cases.episode", object_id=episode.pk)
-    errors = {}
-    if not (concerns or "").strip():
-        errors["concerns"] = "Describe why you are referring the family to MASH"
-    if consent_sought is None:
-        errors["consent_sought"] = "Say whether you sought the family's consent to this referral"
-    elif not consent_sought and not (consent_not_sought_reason or "").strip():
-        errors["consent_not_sought_reason"] = ("Say why consent was not sought, for example that seeking it would "
-                                               "increase the risk to the child")
-    if errors:
-        raise ValidationFailed(errors)
-    family = episode.family
-    with transaction.atomic():
-        referral = Referral(
-            council_id=family.council_id, kind=ReferralKind.STEP_UP, family=family, episode=episode,
-            **_requester_from(actor), family_details=_members_text(family), concerns=concerns.strip(),
-            tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
-            consent_sought=consent_sought,
-            consent_not_sought_reason="" if consent_sought else consent_not_sought_reason.strip(),
-        )
-        _save_with_reference(referral)
-        referral.episode = cases.episode_transition(actor=actor, episode=episode, transition="step_up_sent",
-                                                    note=referral.reference)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
-                     detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought})
-        disclosure_record(
-            actor=actor, family=family, kind=DisclosureKind.STEP_UP_BUNDLE,
-            what="Multi-agency referral with the latest assessment, plan, Team Around the Family minutes and "
-                 "genogram",
-            recipient=family.council.contact("mash_email") or "Multi-Agency Safeguarding Hub (MASH)",
-            purpose="Step up: ask MASH for a statutory response",
-            basis=("With the family's consent" if consent_sought
-                   else "Safeguarding (public task): consent not sought; the reason is recorded on the referral"),
-            obj=referral)
-    return referral

@@ -1,5 +1,6 @@
-"""Where Early Help meets statutory services: a social worker stepping a family down from a Child in Need plan to
-Early Help, and a practitioner's same-day contact with MASH when a child may be at immediate risk."""
+"""Where Early Help meets statutory services: the lead professional stepping a family up to MASH, a social worker
+stepping a family down from a Child in Need plan to Early Help, and a practitioner's same-day contact with MASH when
+a child may be at immediate risk."""
 
 
 from datetime import date, datetime, timedelta
@@ -11,26 +12,66 @@ from hearth.access import policy
 from hearth.access.models import InvolvedAs
 from hearth.cases import review_dates
 from hearth.cases import services as cases
-from hearth.cases.models import EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
+from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people.models import Family
-from hearth.referrals.models import (
-    ContactMethod,
-    Decision,
-    ImmediateRiskContact,
-    StepDown,
-)
-from hearth.referrals.services import valid_lead
+from hearth.referrals import services
+from hearth.referrals.models import ContactMethod, ImmediateRiskContact, Referral, ReferralKind, StepDown
+from hearth.sharing.models import DisclosureKind
+from hearth.sharing.services import disclosure_record
 
-REFERENCE_PREFIX = "RFS"
-REFERENCE_ATTEMPTS = 5
-# Decisions after which a stepped-up family returns to Early Help; the others start social work.
-RETURN_TO_EARLY_HELP = (Decision.ADVICE, Decision.CONSENT_FIRST, Decision.EARLY_HELP_PLAN)
 EARLY_HELP_LEVELS = (1, 2, 3)
 # How far ahead of the server's clock a recorded contact time may be (clocks on phones and PCs drift).
 CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Step up
+
+
+def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: bool | None,
+                     consent_not_sought_reason: str = "", tried_already: str = "", hoped_for: str = "") -> Referral:
+    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents."""
+    if not policy.can_manage_episode(actor, episode):
+        raise NotPermitted("Only the lead professional, the locality's coordinator or the lead's manager can step "
+                           "a family up to MASH.", object_type="cases.episode", object_id=episode.pk)
+    errors = {}
+    if not (concerns or "").strip():
+        errors["concerns"] = "Describe why you are referring the family to MASH"
+    if consent_sought is None:
+        errors["consent_sought"] = "Say whether you sought the family's consent to this referral"
+    elif not consent_sought and not (consent_not_sought_reason or "").strip():
+        errors["consent_not_sought_reason"] = ("Say why consent was not sought, for example that seeking it would "
+                                               "increase the risk to the child")
+    if errors:
+        raise ValidationFailed(errors)
+    family = episode.family
+    with transaction.atomic():
+        referral = Referral(
+            council_id=family.council_id, kind=ReferralKind.STEP_UP, family=family, episode=episode,
+            **services.requester_from(actor), family_details=services.members_text(family),
+            concerns=concerns.strip(),
+            tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
+            consent_sought=consent_sought,
+            consent_not_sought_reason="" if consent_sought else consent_not_sought_reason.strip(),
+        )
+        services.save_with_reference(referral)
+        referral.episode = cases.episode_transition(actor=actor, episode=episode, transition="step_up_sent",
+                                                    note=referral.reference)
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
+                     detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought})
+        disclosure_record(
+            actor=actor, family=family, kind=DisclosureKind.STEP_UP_BUNDLE,
+            what="Multi-agency referral with the latest assessment, plan, Team Around the Family minutes and "
+                 "genogram",
+            recipient=family.council.contact("mash_email") or "Multi-Agency Safeguarding Hub (MASH)",
+            purpose="Step up: ask MASH for a statutory response",
+            basis=("With the family's consent" if consent_sought
+                   else "Safeguarding (public task): consent not sought; the reason is recorded on the referral"),
+            obj=referral)
+    return referral
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -51,7 +92,7 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
     errors = {}
     if new_lead is None:
         errors["new_lead"] = "Choose the new lead professional"
-    elif not valid_lead(new_lead, family.council_id):
+    elif not services.valid_lead(new_lead, family.council_id):
         errors["new_lead"] = "Choose an active practitioner in this council"
     if level not in EARLY_HELP_LEVELS:
         errors["level"] = "Choose a level from 1 to 3: a family stepping down returns to Early Help"

@@ -253,7 +253,7 @@ def step_up_view(request, episode_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusal_on(form) as attempt:
-            referral = services.referral_step_up(
+            referral = statutory.referral_step_up(
                 actor=request.user, episode=episode, concerns=data["concerns"],
                 tried_already=data["tried_already"], hoped_for=data["hoped_for"],
                 consent_sought=data["consent_sought"],

@@ -13,7 +13,6 @@ from hearth.cases import services as cases
 from hearth.demo.history import build_long_history
 from hearth.families import services as people
 from hearth.people.models import Sex
-from hearth.referrals import services as referrals
 from hearth.referrals import statutory
 from hearth.referrals.models import ContactMethod, StepDown
 
@@ -50,7 +49,7 @@ def rich_episode(council, practitioner, other_practitioner):
     Contribution.objects.create(assessment=draft, author=other_practitioner, agency_name="Health visiting",
                                 invited_by=practitioner, status=ContributionStatus.SUBMITTED,
                                 facts="Seen at home", submitted_at=timezone.now())
-    referrals.referral_step_up(actor=practitioner, episode=episode, concerns="Bruising seen at school",
+    statutory.referral_step_up(actor=practitioner, episode=episode, concerns="Bruising seen at school",
                                consent_sought=True)
     StepDown.objects.create(family=episode.family, episode=episode, social_worker=other_practitioner,
                             new_lead=practitioner, level=3, cin_plan_ended_on=today - timedelta(days=365 * 5),

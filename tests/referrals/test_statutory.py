@@ -29,7 +29,7 @@ from tests.referrals.factories import screening
 
 @pytest.mark.django_db
 def test_a_step_up_sends_the_family_to_mash_and_records_the_bundle_disclosure(practitioner, family, child, episode):
-    r = services.referral_step_up(actor=practitioner, episode=episode, concerns="Bruising seen twice this month.",
+    r = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="Bruising seen twice this month.",
                                   consent_sought=False,
                                   consent_not_sought_reason="Seeking consent would increase the risk to Max.")
     episode.refresh_from_db()
@@ -45,7 +45,7 @@ def test_a_step_up_sends_the_family_to_mash_and_records_the_bundle_disclosure(pr
 @pytest.mark.django_db
 def test_a_step_up_without_consent_needs_the_reason(practitioner, episode):
     with pytest.raises(ValidationFailed) as caught:
-        services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=False)
+        statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=False)
     assert set(caught.value.errors) == {"consent_not_sought_reason"}
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.ASSESSMENT
@@ -55,14 +55,14 @@ def test_a_step_up_without_consent_needs_the_reason(practitioner, episode):
 def test_only_the_lead_professional_or_their_oversight_can_step_up(other_practitioner, involve, family, episode):
     involve(family, other_practitioner)
     with pytest.raises(NotPermitted):
-        services.referral_step_up(actor=other_practitioner, episode=episode, concerns="x", consent_sought=True)
+        statutory.referral_step_up(actor=other_practitioner, episode=episode, concerns="x", consent_sought=True)
 
 
 @pytest.mark.django_db
 def test_a_family_already_waiting_for_mash_cannot_be_stepped_up_again(practitioner, episode):
-    services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     with pytest.raises(TransitionRefused):
-        services.referral_step_up(actor=practitioner, episode=episode, concerns="again", consent_sought=True)
+        statutory.referral_step_up(actor=practitioner, episode=episode, concerns="again", consent_sought=True)
     assert Referral.objects.count() == 1
 
 
@@ -75,7 +75,7 @@ def test_a_family_already_waiting_for_mash_cannot_be_stepped_up_again(practition
     (Decision.EMERGENCY, 4, EpisodeStatus.SOCIAL_WORK),
 ])
 def test_mash_decision_on_a_step_up_moves_the_episode(screener, practitioner, episode, decision, level, status):
-    referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     services.referral_decide(actor=screener, referral=referral, version=1, screening=screening(
         decision=decision, level=level, named_lead=practitioner))
     episode.refresh_from_db()
@@ -94,7 +94,7 @@ def test_an_early_help_plan_after_a_step_up_returns_to_the_plan_with_the_named_l
     StatusChange.objects.create(episode=episode, transition="plan_agreed", from_status="assessment", to_status="plan")
     episode.status = EpisodeStatus.PLAN
     episode.save()
-    referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     services.referral_decide(actor=screener, referral=referral, version=1, screening=screening(
         decision=Decision.EARLY_HELP_PLAN, level=3, named_lead=new_lead))
     episode.refresh_from_db()

@@ -50,7 +50,7 @@ def test_the_step_up_form_is_filled_in_from_the_latest_assessment_and_sends_the_
 
 @pytest.mark.django_db
 def test_mash_screens_a_step_up_on_the_same_page(client_for, practitioner, screener, episode):
-    referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     response = client_for(screener).post(reverse("referrals:screen", args=[referral.pk]), screening_form(
         referral, level="4", decision="social_work_assessment", outcome_message="A social worker will assess."))
     assert response.status_code == 302
@@ -66,7 +66,7 @@ def test_only_the_lead_can_open_the_step_up_page(client_for, other_practitioner,
 
 @pytest.mark.django_db
 def test_the_screener_downloads_the_bundle_as_a_pdf_named_by_the_referral(client_for, practitioner, screener, episode):
-    referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     response = client_for(screener).get(reverse("documents:step_up_bundle", args=[referral.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -77,7 +77,7 @@ def test_the_screener_downloads_the_bundle_as_a_pdf_named_by_the_referral(client
 @pytest.mark.django_db
 def test_the_bundle_is_refused_to_a_practitioner_not_leading_the_episode(client_for, practitioner, other_practitioner,
                                                                          involve, family, episode):
-    referral = services.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
     involve(family, other_practitioner)
     response = client_for(other_practitioner).get(reverse("documents:step_up_bundle", args=[referral.pk]))
     assert response.status_code == 403
@@ -197,7 +197,7 @@ def test_the_episode_panel_uses_the_same_number_of_queries_whatever_the_history(
     fresh = Episode.objects.select_related("family").get(pk=episode.pk)
     small, _ = _count_panel(practitioner, fresh)
     for n in range(3):
-        referral = services.referral_step_up(actor=practitioner, episode=episode, concerns=f"c{n}",
+        referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns=f"c{n}",
                                              consent_sought=True)
         services.referral_decide(actor=screener, referral=referral, version=1,
                                  screening=screening(level_reasons="r", outcome_message="m"))
