@@ -16,10 +16,22 @@ def assert_headings_in_order(pdf):
     assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False)), levels
 
 
+def checked_copy(data: bytes, title: str):
+    """The copy read back, once it is checked to be accessible, titled `title`, with its headings in order."""
+    pdf = read_pdf(data)
+    assert_accessible(pdf, title)
+    assert_headings_in_order(pdf)
+    return pdf
+
+
+def assert_says(text: str, *phrases: str) -> None:
+    missing = [phrase for phrase in phrases if phrase not in text]
+    assert not missing, f"Not in the copy: {missing}"
+
+
 def test_the_assessment_copy_has_every_part_in_plain_english(journey, practitioner):
-    pdf = read_pdf(copies.assessment_pdf(practitioner, journey.assessment))
-    text = pdf.text
-    assert_accessible(pdf, "Early Help Assessment (EHA): The Testfamily family")
+    text = checked_copy(copies.assessment_pdf(practitioner, journey.assessment),
+                        "Early Help Assessment (EHA): The Testfamily family").text
     assert "This is a copy of your family's Early Help Assessment" in text
     # The family, with dates of birth.
     for name, born in [("Jo Testfamily", "14 February 1988"), ("Lee Testfamily", "1 July 1985"),
@@ -34,17 +46,20 @@ def test_the_assessment_copy_has_every_part_in_plain_english(journey, practition
                   "Views and opinions"]:
         assert words in text, words
     # Scores at the assessment: agreed and the family's own.
-    assert "Physical health 4 3" in text
-    assert "Family routine 2 Same" in text
-    # Each child's view with how it was heard.
-    assert "How we heard their view: Three Houses." in text
-    assert "I like playing football with Dad." in text
-    assert "How we heard their view: Wizards and Fairies." in text
-    assert "My wish is for Mummy to smile more." in text
-    # Each professional's view with author and agency.
-    assert "Olu Other, Health visiting" in text
-    assert "The family would benefit from a parenting group." in text
-    assert "Pat Practitioner, Hill School completed this assessment on 3 March 2025." in text
+    assert_says(
+        text,
+        "Physical health 4 3",
+        "Family routine 2 Same",
+        # Each child's view with how it was heard.
+        "How we heard their view: Three Houses.",
+        "I like playing football with Dad.",
+        "How we heard their view: Wizards and Fairies.",
+        "My wish is for Mummy to smile more.",
+        # Each professional's view with author and agency.
+        "Olu Other, Health visiting",
+        "The family would benefit from a parenting group.",
+        "Pat Practitioner, Hill School completed this assessment on 3 March 2025.",
+    )
 
 
 def test_the_assessment_copy_is_structured_with_headings_in_order_tables_and_embedded_fonts(journey, practitioner):
@@ -69,63 +84,69 @@ def test_a_family_copy_never_prints_a_withheld_address_even_for_a_role_that_may_
 
 
 def test_the_plan_copy_names_the_lead_the_actions_the_review_and_the_latest_meeting(journey, practitioner):
-    pdf = read_pdf(copies.plan_pdf(practitioner, journey.episode))
+    pdf = checked_copy(copies.plan_pdf(practitioner, journey.episode), "Early Help plan: The Testfamily family")
     text = pdf.text
-    assert_accessible(pdf, "Early Help plan: The Testfamily family")
-    assert_headings_in_order(pdf)
-    assert "This is a copy of your family's Early Help plan." in text
-    assert "Pat Practitioner, Family support worker, Hill School" in text
-    assert "Phone: 01865 000111" in text and "Email: hill.school@example.test" in text
-    assert "Outcome 1: Education and learning" in text
-    assert "Max goes to school every day." in text
-    assert "Walk Max to school each morning Jo Testfamily 31 March 2025 In progress" in text
-    assert "Book Jo a place on the parenting group Pat Practitioner, Hill School 4 April 2025 Not started" in text
-    assert "next be reviewed by 21 April 2025" in text
-    # The latest Team Around the Family meeting.
-    assert "Hill School meeting room" in text
-    assert "Jo Testfamily (family)" in text
-    assert "Apologies Olu Other, Health visiting" in text
-    assert "Max wants to walk to school with his friend." in text
-    assert "The team agreed the plan below." in text
+    assert_says(
+        text,
+        "This is a copy of your family's Early Help plan.",
+        "Pat Practitioner, Family support worker, Hill School",
+        "Phone: 01865 000111",
+        "Email: hill.school@example.test",
+        "Outcome 1: Education and learning",
+        "Max goes to school every day.",
+        "Walk Max to school each morning Jo Testfamily 31 March 2025 In progress",
+        "Book Jo a place on the parenting group Pat Practitioner, Hill School 4 April 2025 Not started",
+        "next be reviewed by 21 April 2025",
+        # The latest Team Around the Family meeting.
+        "Hill School meeting room",
+        "Jo Testfamily (family)",
+        "Apologies Olu Other, Health visiting",
+        "Max wants to walk to school with his friend.",
+        "The team agreed the plan below.",
+    )
 
 
 def test_the_review_copy_compares_new_scores_with_the_first_ones(journey, practitioner):
-    pdf = read_pdf(copies.review_pdf(practitioner, journey.review))
+    pdf = checked_copy(copies.review_pdf(practitioner, journey.review),
+                       "Review of your plan on 14 April 2025: The Testfamily family")
     text = pdf.text
-    assert_accessible(pdf, "Review of your plan on 14 April 2025: The Testfamily family")
-    assert_headings_in_order(pdf)
-    assert "Continue the plan." in text
-    assert "The next review will be by 26 May 2025." in text
-    assert "Max has been at school every day for three weeks." in text
-    assert "Jo says mornings feel calmer." in text
-    assert "Max goes to school every day. Partly met Attendance is up to 92 percent." in text
-    assert "Physical health 4 7 Up 3" in text
-    assert "Family routine 2 2 No change" in text
-    assert "Home and money 3 5 Up 2" in text
+    assert_says(
+        text,
+        "Continue the plan.",
+        "The next review will be by 26 May 2025.",
+        "Max has been at school every day for three weeks.",
+        "Jo says mornings feel calmer.",
+        "Max goes to school every day. Partly met Attendance is up to 92 percent.",
+        "Physical health 4 7 Up 3",
+        "Family routine 2 2 No change",
+        "Home and money 3 5 Up 2",
+    )
     # The outcome star, as a figure with its title as alternative text, beside the table.
     assert "/Figure" in struct_types(pdf)
 
 
 def test_the_step_up_bundle_has_the_referral_and_every_document_in_one_pdf(journey, practitioner):
-    pdf = read_pdf(copies.step_up_bundle_pdf(practitioner, journey.referral))
+    pdf = checked_copy(copies.step_up_bundle_pdf(practitioner, journey.referral),
+                       "Step-up referral to MASH EH-TEST-1: The Testfamily family")
     text = pdf.text
-    assert_accessible(pdf, "Step-up referral to MASH EH-TEST-1: The Testfamily family")
-    assert_headings_in_order(pdf)
     # The referral.
-    assert "EH-TEST-1" in text
-    assert "Pat Practitioner, Hill School" in text
-    assert "Ruby said she is frightened when Lee shouts." in text
-    assert "Parenting group and school support." in text
-    assert "The family's consent was not sought." in text
-    assert "Asking Lee would increase the risk to Ruby." in text
-    assert "Critical (level 4)" in text
-    # The assessment, the plan, the latest meeting and the genogram with its text alternative.
-    assert "Jo and the children moved to Banbury last spring." in text
-    assert "I like playing football with Dad." in text
-    assert "Walk Max to school each morning" in text
-    assert "The team agreed the plan below." in text
-    assert "Jo Testfamily is the mother of Max Testfamily" in text
-    assert "Lee Testfamily is the father of Ruby Testfamily" in text
+    assert_says(
+        text,
+        "EH-TEST-1",
+        "Pat Practitioner, Hill School",
+        "Ruby said she is frightened when Lee shouts.",
+        "Parenting group and school support.",
+        "The family's consent was not sought.",
+        "Asking Lee would increase the risk to Ruby.",
+        "Critical (level 4)",
+        # The assessment, the plan, the latest meeting and the genogram with its text alternative.
+        "Jo and the children moved to Banbury last spring.",
+        "I like playing football with Dad.",
+        "Walk Max to school each morning",
+        "The team agreed the plan below.",
+        "Jo Testfamily is the mother of Max Testfamily",
+        "Lee Testfamily is the father of Ruby Testfamily",
+    )
     assert "/Figure" in struct_types(pdf)
     # A practitioner may not see the withheld address, so it is not printed.
     assert "12 Hidden Lane" not in text
@@ -138,14 +159,16 @@ def test_mash_screeners_of_the_council_get_the_bundle_with_a_withheld_address(jo
 
 
 def test_the_chronology_lists_significant_notes_across_the_family_in_date_order(journey, practitioner):
-    pdf = read_pdf(copies.chronology_pdf(practitioner, journey.family))
+    pdf = checked_copy(copies.chronology_pdf(practitioner, journey.family), "Chronology: The Testfamily family")
     text = pdf.text
-    assert_accessible(pdf, "Chronology: The Testfamily family")
-    assert_headings_in_order(pdf)
     assert "School raised attendance concerns" in text and "First home visit with Jo" in text
     assert text.index("School raised attendance concerns") < text.index("First home visit with Jo")
-    assert "Discussion with another professional" in text and "Home visit" in text
-    assert "Olu Other, Health visiting" in text
+    assert_says(
+        text,
+        "Discussion with another professional",
+        "Home visit",
+        "Olu Other, Health visiting",
+    )
     assert "Routine call to book a visit" not in text
 
 
