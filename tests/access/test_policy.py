@@ -8,14 +8,13 @@ from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.families import selectors, services
-from hearth.people.models import Sex
 from hearth.people.search import SearchQuery
+from tests.factories import ParentFactory
 
 
 @pytest.fixture
-def person(practitioner, family):
-    return services.person_create(actor=practitioner, family=family, role="parent_pr",
-                                  data={"given_name": "Rosa", "family_name": "Canary", "sex": Sex.FEMALE})
+def person(family):
+    return ParentFactory(family=family, given_name="Rosa", family_name="Canary", date_of_birth=None)
 
 
 @pytest.mark.django_db

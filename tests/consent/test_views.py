@@ -14,6 +14,7 @@ from hearth.consent import services
 from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, ShareConsent
 from hearth.core import profiles
 from hearth.families import services as people
+from tests.assertions import assert_says
 from tests.factories import ShareConsentFactory
 
 TODAY = timezone.localdate
@@ -71,10 +72,8 @@ def test_consent_without_a_giver_and_written_without_a_reference_shows_both_erro
         client_for, practitioner, family, parent):
     page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/new",
                                          _consent_post(parent, given_by=None, form_reference="")).content.decode())
-    assert "There is a problem" in page
-    assert "Choose who gave their consent" in page
-    assert "Enter the reference of the signed form" in page
-    assert 'href="#id_given_by"' in page
+    assert_says(page, "There is a problem", "Choose who gave their consent", "Enter the reference of the signed form",
+                'href="#id_given_by"')
     assert not ShareConsent.objects.exists()
 
 

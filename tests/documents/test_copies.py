@@ -5,6 +5,7 @@ from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
 from hearth.governance.models import AuditAction, AuditEvent
+from tests.assertions import assert_says
 from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +25,6 @@ def checked_copy(data: bytes, title: str):
     return pdf
 
 
-def assert_says(text: str, *phrases: str) -> None:
-    missing = [phrase for phrase in phrases if phrase not in text]
-    assert not missing, f"Not in the copy: {missing}"
-
-
 def test_the_assessment_copy_has_every_part_in_plain_english(journey, practitioner):
     text = checked_copy(copies.assessment_pdf(practitioner, journey.assessment),
                         "Early Help Assessment (EHA): The Testfamily family").text
@@ -46,20 +42,13 @@ def test_the_assessment_copy_has_every_part_in_plain_english(journey, practition
                   "Views and opinions"]:
         assert words in text, words
     # Scores at the assessment: agreed and the family's own.
-    assert_says(
-        text,
-        "Physical health 4 3",
-        "Family routine 2 Same",
-        # Each child's view with how it was heard.
-        "How we heard their view: Three Houses.",
-        "I like playing football with Dad.",
-        "How we heard their view: Wizards and Fairies.",
-        "My wish is for Mummy to smile more.",
-        # Each professional's view with author and agency.
-        "Olu Other, Health visiting",
-        "The family would benefit from a parenting group.",
-        "Pat Practitioner, Hill School completed this assessment on 3 March 2025.",
-    )
+    assert_says(text, "Physical health 4 3", "Family routine 2 Same",
+                # Each child's view with how it was heard.
+                "How we heard their view: Three Houses.", "I like playing football with Dad.",
+                "How we heard their view: Wizards and Fairies.", "My wish is for Mummy to smile more.",
+                # Each professional's view with author and agency.
+                "Olu Other, Health visiting", "The family would benefit from a parenting group.",
+                "Pat Practitioner, Hill School completed this assessment on 3 March 2025.")
 
 
 def test_the_assessment_copy_is_structured_with_headings_in_order_tables_and_embedded_fonts(journey, practitioner):
@@ -86,41 +75,25 @@ def test_a_family_copy_never_prints_a_withheld_address_even_for_a_role_that_may_
 def test_the_plan_copy_names_the_lead_the_actions_the_review_and_the_latest_meeting(journey, practitioner):
     pdf = checked_copy(copies.plan_pdf(practitioner, journey.episode), "Early Help plan: The Testfamily family")
     text = pdf.text
-    assert_says(
-        text,
-        "This is a copy of your family's Early Help plan.",
-        "Pat Practitioner, Family support worker, Hill School",
-        "Phone: 01865 000111",
-        "Email: hill.school@example.test",
-        "Outcome 1: Education and learning",
-        "Max goes to school every day.",
-        "Walk Max to school each morning Jo Testfamily 31 March 2025 In progress",
-        "Book Jo a place on the parenting group Pat Practitioner, Hill School 4 April 2025 Not started",
-        "next be reviewed by 21 April 2025",
-        # The latest Team Around the Family meeting.
-        "Hill School meeting room",
-        "Jo Testfamily (family)",
-        "Apologies Olu Other, Health visiting",
-        "Max wants to walk to school with his friend.",
-        "The team agreed the plan below.",
-    )
+    assert_says(text, "This is a copy of your family's Early Help plan.",
+                "Pat Practitioner, Family support worker, Hill School", "Phone: 01865 000111",
+                "Email: hill.school@example.test", "Outcome 1: Education and learning", "Max goes to school every day.",
+                "Walk Max to school each morning Jo Testfamily 31 March 2025 In progress",
+                "Book Jo a place on the parenting group Pat Practitioner, Hill School 4 April 2025 Not started",
+                "next be reviewed by 21 April 2025",
+                # The latest Team Around the Family meeting.
+                "Hill School meeting room", "Jo Testfamily (family)", "Apologies Olu Other, Health visiting",
+                "Max wants to walk to school with his friend.", "The team agreed the plan below.")
 
 
 def test_the_review_copy_compares_new_scores_with_the_first_ones(journey, practitioner):
     pdf = checked_copy(copies.review_pdf(practitioner, journey.review),
                        "Review of your plan on 14 April 2025: The Testfamily family")
     text = pdf.text
-    assert_says(
-        text,
-        "Continue the plan.",
-        "The next review will be by 26 May 2025.",
-        "Max has been at school every day for three weeks.",
-        "Jo says mornings feel calmer.",
-        "Max goes to school every day. Partly met Attendance is up to 92 percent.",
-        "Physical health 4 7 Up 3",
-        "Family routine 2 2 No change",
-        "Home and money 3 5 Up 2",
-    )
+    assert_says(text, "Continue the plan.", "The next review will be by 26 May 2025.",
+                "Max has been at school every day for three weeks.", "Jo says mornings feel calmer.",
+                "Max goes to school every day. Partly met Attendance is up to 92 percent.", "Physical health 4 7 Up 3",
+                "Family routine 2 2 No change", "Home and money 3 5 Up 2")
     # The outcome star, as a figure with its title as alternative text, beside the table.
     assert "/Figure" in struct_types(pdf)
 
@@ -130,23 +103,13 @@ def test_the_step_up_bundle_has_the_referral_and_every_document_in_one_pdf(journ
                        "Step-up referral to MASH EH-TEST-1: The Testfamily family")
     text = pdf.text
     # The referral.
-    assert_says(
-        text,
-        "EH-TEST-1",
-        "Pat Practitioner, Hill School",
-        "Ruby said she is frightened when Lee shouts.",
-        "Parenting group and school support.",
-        "The family's consent was not sought.",
-        "Asking Lee would increase the risk to Ruby.",
-        "Critical (level 4)",
-        # The assessment, the plan, the latest meeting and the genogram with its text alternative.
-        "Jo and the children moved to Banbury last spring.",
-        "I like playing football with Dad.",
-        "Walk Max to school each morning",
-        "The team agreed the plan below.",
-        "Jo Testfamily is the mother of Max Testfamily",
-        "Lee Testfamily is the father of Ruby Testfamily",
-    )
+    assert_says(text, "EH-TEST-1", "Pat Practitioner, Hill School", "Ruby said she is frightened when Lee shouts.",
+                "Parenting group and school support.", "The family's consent was not sought.",
+                "Asking Lee would increase the risk to Ruby.", "Critical (level 4)",
+                # The assessment, the plan, the latest meeting and the genogram with its text alternative.
+                "Jo and the children moved to Banbury last spring.", "I like playing football with Dad.",
+                "Walk Max to school each morning", "The team agreed the plan below.",
+                "Jo Testfamily is the mother of Max Testfamily", "Lee Testfamily is the father of Ruby Testfamily")
     assert "/Figure" in struct_types(pdf)
     # A practitioner may not see the withheld address, so it is not printed.
     assert "12 Hidden Lane" not in text
@@ -163,12 +126,7 @@ def test_the_chronology_lists_significant_notes_across_the_family_in_date_order(
     text = pdf.text
     assert "School raised attendance concerns" in text and "First home visit with Jo" in text
     assert text.index("School raised attendance concerns") < text.index("First home visit with Jo")
-    assert_says(
-        text,
-        "Discussion with another professional",
-        "Home visit",
-        "Olu Other, Health visiting",
-    )
+    assert_says(text, "Discussion with another professional", "Home visit", "Olu Other, Health visiting")
     assert "Routine call to book a visit" not in text
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import Role
 from hearth.outcomes.models import Reading, ReadingContext
+from tests.assertions import assert_says
 
 
 def _days_ago(n):
@@ -31,12 +32,11 @@ def test_the_outcomes_page_shows_the_scores_a_reader_needs(client_for, practitio
     response = client_for(practitioner).get(reverse("outcomes:episode", kwargs={"episode_id": episode.pk}))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Family routine: up 3 points, from 3 to 6" in html
-    assert "Home and money: down 1 point, from 3 to 2" in html
-    assert "Physical health: up 1 point, from 3 to 4" in html
-    assert "Overall: up 10 points across 10 areas, an average of 1.0 points per area" in html
-    # The data table beside the star chart, as a reader sees it.
-    assert "Outcome scores: first and latest, by area" in html
+    assert_says(html, "Family routine: up 3 points, from 3 to 6", "Home and money: down 1 point, from 3 to 2",
+                "Physical health: up 1 point, from 3 to 4",
+                "Overall: up 10 points across 10 areas, an average of 1.0 points per area",
+                # The data table beside the star chart, as a reader sees it.
+                "Outcome scores: first and latest, by area")
     assert ('<th scope="row" class="govuk-table__header">Family routine</th>\n'
             '      <td class="govuk-table__cell govuk-table__cell--numeric">3</td>\n'
             '      <td class="govuk-table__cell govuk-table__cell--numeric">6</td>\n'
@@ -86,11 +86,9 @@ def test_a_score_that_is_not_a_number_is_shown_as_an_error_and_the_input_is_kept
     response = client_for(practitioner).post(url, _form(areas, score_family_routine="abc", score_home_and_money="11"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "There is a problem" in html
-    assert "The score for Family routine must be a whole number from 1 to 10" in html
-    assert "The score for Home and money must be a whole number from 1 to 10" in html
-    assert 'href="#id_score_family_routine"' in html
-    assert 'value="abc"' in html
+    assert_says(html, "There is a problem", "The score for Family routine must be a whole number from 1 to 10",
+                "The score for Home and money must be a whole number from 1 to 10", 'href="#id_score_family_routine"',
+                'value="abc"')
     assert not Reading.objects.exists()
 
 

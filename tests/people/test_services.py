@@ -4,12 +4,12 @@ from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services
 from hearth.people import genogram
 from hearth.people.models import Address, RelationshipKind, Sex
+from tests.factories import ParentFactory
 
 
 @pytest.fixture
-def jo(practitioner, family):
-    return services.person_create(actor=practitioner, family=family, role="parent_pr",
-                                  data={"given_name": "Jo", "family_name": "Bloggs", "sex": Sex.FEMALE})
+def jo(family):
+    return ParentFactory(family=family, family_name="Bloggs", date_of_birth=None)
 
 
 @pytest.mark.django_db

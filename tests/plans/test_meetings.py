@@ -17,6 +17,7 @@ from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFa
 from hearth.plans import meetings, services
 from hearth.plans.models import ChildMeetingView, Invitation, Meeting, MeetingKind, MeetingStatus
 from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.assertions import assert_says
 from tests.plans.conftest import attended, in_days, plan_with_one_action, record_meeting
 
 pytestmark = pytest.mark.django_db
@@ -232,12 +233,11 @@ def test_notes_go_to_every_invited_address_with_one_disclosure_each(meeting_toda
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [practitioner.email, other_practitioner.email, parent.email])
     body = mail.outbox[0].body
-    assert "Attended:\n- Pat Practitioner, Hill School\n- Family member\n- Family member" in body
-    assert "Sent apologies:\n- Olu Other, Health visiting" in body
-    assert "A child or young person aged 13: their views:\nFootball please" in body
-    assert "We agreed a morning routine." in body
-    assert "Morning routine chart (who: Pat Practitioner, Hill School; by" in body
-    assert f"Next review: {in_days(42).day} {in_days(42):%B %Y}" in body
+    assert_says(body, "Attended:\n- Pat Practitioner, Hill School\n- Family member\n- Family member",
+                "Sent apologies:\n- Olu Other, Health visiting",
+                "A child or young person aged 13: their views:\nFootball please", "We agreed a morning routine.",
+                "Morning routine chart (who: Pat Practitioner, Hill School; by",
+                f"Next review: {in_days(42).day} {in_days(42):%B %Y}")
     assert "Jo Testfamily" not in body
     disclosures = Disclosure.objects.filter(kind=DisclosureKind.TAF_NOTES)
     assert sorted(d.recipient for d in disclosures) == sorted(m.to[0] for m in mail.outbox)
