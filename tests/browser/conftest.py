@@ -8,6 +8,7 @@ Without chromium the tests skip, unless HEARTH_REQUIRE_BROWSER is set (CI), when
 """
 
 import contextlib
+import datetime
 import os
 import shutil
 import time
@@ -20,7 +21,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
+from hearth.cases import notes as case_notes
+from hearth.cases import services as case_services
 from hearth.core import profiles
+from hearth.families import services as people_services
+from hearth.people.models import Sex
+from hearth.sharing.services import disclosure_record
 
 CHROMIUM = os.environ.get("HEARTH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -215,6 +221,44 @@ def practitioner(make_user) -> User:
                      kind=AgencyKind.EARLY_HELP_TEAM)
 
 
+@pytest.fixture
+def dpo(make_user) -> User:
+    """The council's data protection officer."""
+    return make_user("dana.dee@example.test", "Dana Dee", "Information governance", roles=(Role.DPO,))
+
+
+@pytest.fixture
+def testwood(practitioner, council):
+    """Jo Testwood's family, as a practitioner recorded it, whose assessment went to the family's surgery."""
+    family = people_services.family_create(actor=practitioner, name="The Testwood family")
+    mum = people_services.person_create(actor=practitioner, family=family, role="parent_pr", data={
+        "given_name": "Jo", "family_name": "Testwood", "sex": Sex.FEMALE, "date_of_birth": datetime.date(1988, 2, 14)})
+    surgery, _ = Agency.objects.get_or_create(council=council, name="Bridge Surgery", defaults={
+        "kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
+    disclosure_record(actor=practitioner, family=family, kind="assessment_copy", what="The assessment",
+                      recipient="Dr Shah", recipient_agency=surgery, purpose="Planning support",
+                      basis="Consent to share")
+    return {"family": family, "mum": mum}
+
+
+WITHHELD = "Neighbour Quillby said the children were left alone overnight"
+KEPT = "Talked with Jo about the morning routine"
+
+
+@pytest.fixture
+def record(testwood, practitioner):
+    """The Testwood family with a child too, an open episode and two case notes, one of them (`WITHHELD`)
+    repeating what a neighbour said."""
+    family = testwood["family"]
+    child = people_services.person_create(actor=practitioner, family=family, role="child", data={
+        "given_name": "Max", "family_name": "Testwood", "sex": Sex.MALE, "date_of_birth": datetime.date(2018, 5, 1)})
+    case_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
+    for note_type, body in (("home_visit", KEPT), ("phone", WITHHELD)):
+        case_notes.note_add(actor=practitioner, family=family, note_type=note_type, summary="Talked",
+                            occurred_on=timezone.localdate(), body=body)
+    return {**testwood, "child": child}
+
+
 _last_step: dict[str, int] = {}
 
 
@@ -232,16 +276,23 @@ def totp_code(secret: str) -> str:
     return totp.now()
 
 
-def sign_in(page, axe, user: User, password: str = PASSWORD) -> None:
-    """Sign in through the real pages: email and password, then the security code."""
+def enter_password(page, axe, email: str, password: str = PASSWORD) -> None:
+    """The sign-in page, checked with axe: the email address and password are sent."""
     from playwright.sync_api import expect
 
     page.goto("/sign-in")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     axe(page)
-    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(page, axe, user: User, password: str = PASSWORD) -> None:
+    """Sign in through the real pages: email and password, then the security code."""
+    from playwright.sync_api import expect
+
+    enter_password(page, axe, user.email, password)
     expect(page.get_by_role("heading", level=1, name="Enter your security code")).to_be_visible()
     axe(page)
     page.get_by_label("Security code").fill(totp_code(user.totp_secret))

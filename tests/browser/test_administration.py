@@ -6,27 +6,20 @@ from playwright.sync_api import expect
 from hearth.accounts.models import Role, User
 
 from .conftest import sign_in
+from .pages import arrive, refused
 
 pytestmark = pytest.mark.browser
-
-
-def heading(page, text):
-    return page.get_by_role("heading", level=1, name=text)
 
 
 def test_administrator_adds_a_user_and_an_agency_and_edits_the_profile(page, axe, make_user):
     admin = make_user("sam.admin@example.test", "Sam Admin", "Council IT", roles=(Role.SYSADMIN,))
     sign_in(page, axe, admin)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Administration").click()
-    expect(heading(page, "Users")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Users")
 
     page.get_by_role("link", name="Add a user").click()
-    expect(heading(page, "Add a user")).to_be_visible()
-    axe(page)
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_contain_text("Choose at least one role")
-    axe(page)
+    arrive(page, axe, "Add a user")
+    refused(page, axe, "Save", "Choose at least one role")
     page.get_by_label("Email address").fill("new.worker@example.test")
     page.get_by_label("Full name").fill("Nia Worker")
     page.get_by_label("Agency").select_option(label="Council IT")
@@ -37,15 +30,12 @@ def test_administrator_adds_a_user_and_an_agency_and_edits_the_profile(page, axe
     assert User.objects.get(email="new.worker@example.test").role_set == {Role.PRACTITIONER}
 
     page.get_by_role("link", name="Nia Worker").click()
-    expect(heading(page, "Edit Nia Worker")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Edit Nia Worker")
 
     page.goto("/admin/agencies")
-    expect(heading(page, "Agencies")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Agencies")
     page.get_by_role("link", name="Add an agency").click()
-    expect(heading(page, "Add an agency")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Add an agency")
     page.get_by_label("Name").fill("Cherwell Youth Club")
     page.get_by_label("Youth service").check()
     page.get_by_role("button", name="Save").click()

@@ -16,6 +16,7 @@ from hearth.families.services import AddressInput
 from hearth.people.models import Sex
 
 from .conftest import sign_in
+from .pages import arrive, heading
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +26,9 @@ CHILD = "Child or young person"
 MATCHES_HEADING = re.compile(r"^(No existing records match|\d+ possible match(es)?)$")
 
 
-def heading(page, text):
-    return page.get_by_role("heading", level=1, name=text)
-
-
 def search(page, axe, given_name: str, family_name: str, *, expected=MATCHES_HEADING) -> None:
     """On a 'Check whether they already have a record' page: search and wait for the answer."""
-    expect(heading(page, "Check whether they already have a record")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Check whether they already have a record")
     page.get_by_label("Given name").fill(given_name)
     page.get_by_label("Family name").fill(family_name)
     page.get_by_role("button", name="Check for existing records").click()
@@ -69,8 +65,7 @@ def add_member(page, axe, family, given_name, family_name, *, role, dob, sex):
     expect(page.locator(".govuk-caption-l")).to_have_text("Add a person")
     search(page, axe, given_name, family_name)
     page.get_by_role("link", name="Create a new person record").click()
-    expect(heading(page, f"Add a person to {family}")).to_be_visible()
-    axe(page)
+    arrive(page, axe, f"Add a person to {family}")
     expect(page.get_by_label("Given name")).to_have_value(given_name)
     expect(page.get_by_label("Family name", exact=True)).to_have_value(family_name)
     fill_person(page, role_group="Their role in the family", role=role, dob=dob, sex=sex)
@@ -82,8 +77,7 @@ def add_member(page, axe, family, given_name, family_name, *, role, dob, sex):
 
 def record_relationship(page, axe, family, from_name, kind, to_name):
     page.get_by_role("link", name="Record a relationship").click()
-    expect(heading(page, "Record a relationship")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Record a relationship")
     page.get_by_label("Person", exact=True).select_option(label=from_name)
     page.get_by_label("is the", exact=True).select_option(label=kind)
     page.get_by_label("of", exact=True).select_option(label=to_name)
@@ -99,8 +93,7 @@ def start_family(page, axe, given_name: str, family_name: str) -> None:
     search(page, axe, given_name, family_name, expected="No existing records match")
     expect(page.get_by_text("Nobody matches these details, so you can create a new record.")).to_be_visible()
     page.get_by_role("link", name="Create a new person record").click()
-    expect(heading(page, "Start a new family record")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Start a new family record")
 
 
 def test_new_family_form_keeps_the_family_name_apart_from_the_person_family_name(page, axe, practitioner):
@@ -111,8 +104,7 @@ def test_new_family_form_keeps_the_family_name_apart_from_the_person_family_name
     page.get_by_label("Name of the family").fill("The Brightwater-Hale family")
     fill_person(page, role_group=NEW_FAMILY_ROLE, role=PARENT, dob=datetime.date(1988, 6, 14), sex="Female")
     page.get_by_role("button", name="Save").click()
-    expect(heading(page, "The Brightwater-Hale family")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "The Brightwater-Hale family")
     expect(page.locator("#members")).to_contain_text("Joanne Brightwater")
 
 

@@ -11,12 +11,9 @@ from hearth.families.services import AddressInput
 from hearth.people.models import Sex
 
 from .conftest import sign_in
+from .pages import arrive, heading, refused
 
 pytestmark = pytest.mark.browser
-
-
-def heading(page, text):
-    return page.get_by_role("heading", level=1, name=text)
 
 
 def test_search_person_pages_account_information_errors_and_sign_out(page, axe, practitioner, make_user):
@@ -35,8 +32,7 @@ def test_search_person_pages_account_information_errors_and_sign_out(page, axe, 
 
     # Search people: a typo still finds her.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Search people").click()
-    expect(heading(page, "Search people")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Search people")
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter a name, date of birth, NHS number or postcode to search for")
@@ -53,17 +49,12 @@ def test_search_person_pages_account_information_errors_and_sign_out(page, axe, 
     expect(page.locator("#addresses")).to_contain_text("7 Cowley Road, Oxford, OX4 1HP")
     axe(page)
     page.get_by_role("link", name="Change details").click()
-    expect(heading(page, "Change Ada Okonkwo's details")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Change Ada Okonkwo's details")
     page.go_back()
-    expect(heading(page, "Ada Okonkwo")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Ada Okonkwo")
     page.get_by_role("link", name="Add a previous or other name").click()
-    expect(heading(page, "Add a name")).to_be_visible()
-    axe(page)
-    page.get_by_role("button", name="Save").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the kind of name")
-    axe(page)
+    arrive(page, axe, "Add a name")
+    refused(page, axe, "Save", "Choose the kind of name")
     page.get_by_label("Previous name").check()
     page.get_by_label("Family name").fill("Adeyemi")
     page.get_by_role("button", name="Save").click()
@@ -71,8 +62,7 @@ def test_search_person_pages_account_information_errors_and_sign_out(page, axe, 
     expect(page.locator("#names li")).to_have_text(["Ada Okonkwo (current name)", "Adeyemi (previous name)"])
     axe(page)
     page.get_by_role("link", name="Record a new address").click()
-    expect(heading(page, "Record a new address")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Record a new address")
 
     # Account, and the information pages in the footer.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
@@ -80,11 +70,9 @@ def test_search_person_pages_account_information_errors_and_sign_out(page, axe, 
     expect(page.locator(".govuk-summary-list")).to_contain_text("Set up")
     axe(page)
     page.get_by_role("contentinfo").get_by_role("link", name="Accessibility").click()
-    expect(heading(page, "Accessibility statement")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Accessibility statement")
     page.get_by_role("contentinfo").get_by_role("link", name="How we use information").click()
-    expect(heading(page, "How we use information")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "How we use information")
 
     # A family she does not work with, and a page that does not exist.
     response = page.goto(f"/families/{other_family.pk}")
@@ -94,17 +82,14 @@ def test_search_person_pages_account_information_errors_and_sign_out(page, axe, 
     axe(page)
     response = page.goto("/no-such-page")
     assert response.status == 404
-    expect(heading(page, "Page not found")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Page not found")
 
     # Sign out.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign out").click()
-    expect(heading(page, "Sign out")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Sign out")
     page.get_by_role("main").get_by_role("button", name="Sign out").click()
     expect(heading(page, "Sign in")).to_be_visible()
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     axe(page)
     page.goto("/")
-    expect(heading(page, "Sign in")).to_be_visible()
-    axe(page)
+    arrive(page, axe, "Sign in")

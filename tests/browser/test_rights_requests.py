@@ -1,7 +1,6 @@
 """Requests to erase and to restrict, applied by the data protection officer through the pages; the practitioner
 sees the restriction on the family record. Every page is checked with axe."""
 
-import datetime
 import re
 
 import pytest
@@ -9,34 +8,12 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hearth.accounts.models import Agency, AgencyKind, Role
-from hearth.families import services as people_services
-from hearth.people.models import Person, Sex
-from hearth.sharing.services import disclosure_record
+from hearth.people.models import Person
 
 from .conftest import sign_in
-from .test_governance import arrive, click, data_protection_home, fill_date, refused, row, sign_out
+from .pages import arrive, click, data_protection_home, fill_date, find_jo_testwood, refused, row, sign_out
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def dpo(make_user):
-    return make_user("dana.dee@example.test", "Dana Dee", "Information governance", roles=(Role.DPO,))
-
-
-@pytest.fixture
-def record(practitioner, council):
-    """Jo Testwood's family, whose assessment went to the family's surgery."""
-    family = people_services.family_create(actor=practitioner, name="The Testwood family")
-    mum = people_services.person_create(actor=practitioner, family=family, role="parent_pr", data={
-        "given_name": "Jo", "family_name": "Testwood", "sex": Sex.FEMALE, "date_of_birth": datetime.date(1988, 2, 14)})
-    surgery, _ = Agency.objects.get_or_create(council=council, name="Bridge Surgery", defaults={
-        "kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
-    disclosure_record(actor=practitioner, family=family, kind="assessment_copy", what="The assessment",
-                      recipient="Dr Shah", recipient_agency=surgery, purpose="Planning support",
-                      basis="Consent to share")
-    return {"family": family, "mum": mum}
 
 
 def log_request(page, axe, kind: str, asked: str) -> None:
@@ -46,11 +23,7 @@ def log_request(page, axe, kind: str, asked: str) -> None:
     arrive(page, axe, "Requests to correct, erase or restrict")
     click(page, "Log a request")
     arrive(page, axe, "Find the person the request is about")
-    page.get_by_label("Given name", exact=True).fill("Jo")
-    page.get_by_label("Family name", exact=True).fill("Testwood")
-    click(page, "Search", "button")
-    axe(page)
-    click(page, "Log a request for Jo Testwood")
+    find_jo_testwood(page, axe, "#people-found caption", "Log a request for Jo Testwood")
     arrive(page, axe, "Log a request to correct, erase or restrict")
     page.get_by_label(kind).check()
     page.get_by_label("What they ask").fill(asked)
@@ -64,8 +37,8 @@ def log_request(page, axe, kind: str, asked: str) -> None:
     arrive(page, axe, kind, "has been recorded")
 
 
-def test_an_accepted_erasure_is_applied_listed_without_values_and_told_to_recipients(page, axe, dpo, record):
-    mum = record["mum"]
+def test_an_accepted_erasure_is_applied_listed_without_values_and_told_to_recipients(page, axe, dpo, testwood):
+    mum = testwood["mum"]
     people_phone = "07700 900321"
     Person.objects.filter(pk=mum.pk).update(phone=people_phone)
     mail.outbox.clear()
@@ -95,8 +68,8 @@ def test_an_accepted_erasure_is_applied_listed_without_values_and_told_to_recipi
     assert "Please erase the copies you hold" in mail.outbox[0].body and "Testwood" not in mail.outbox[0].body
 
 
-def test_a_restriction_shows_on_the_family_record_until_it_is_lifted(page, axe, dpo, record, practitioner):
-    family = record["family"]
+def test_a_restriction_shows_on_the_family_record_until_it_is_lifted(page, axe, dpo, testwood, practitioner):
+    family = testwood["family"]
     sign_in(page, axe, dpo)
     log_request(page, axe, "Restriction (stop using their information for now)",
                 "Stop using the school's report until it is checked")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from hearth.accounts import services as account_services
 from hearth.accounts.models import Agency, AgencyKind, Role, User
 
-from .conftest import PASSWORD, sign_in, totp_code
+from .conftest import PASSWORD, enter_password, sign_in, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +46,7 @@ def test_sign_in_with_password_and_security_code_lands_on_my_families(page, axe,
 
 
 def test_a_wrong_security_code_shows_the_error_summary_linked_to_the_field(page, axe, practitioner):
-    page.goto("/sign-in")
-    axe(page)
-    page.get_by_label("Email address").fill(practitioner.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    enter_password(page, axe, practitioner.email)
     expect(page.get_by_role("heading", level=1, name="Enter your security code")).to_be_visible()
     axe(page)
 
@@ -87,11 +83,7 @@ def test_first_sign_in_sets_up_the_authenticator_app_and_shows_recovery_codes(pa
                                         agency=agency, roles=[Role.PRACTITIONER], password=PASSWORD)
     assert not user.has_totp
 
-    page.goto("/sign-in")
-    axe(page)
-    page.get_by_label("Email address").fill("nia.new@example.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    enter_password(page, axe, "nia.new@example.test")
 
     expect(page.get_by_role("heading", level=1, name="Set up two-factor authentication")).to_be_visible()
     axe(page)
