@@ -67,6 +67,20 @@ def _rebound(form_class, post, version: int, **kwargs):
     return form
 
 
+def _save_merging(request, form, save) -> tuple[bool, forms.Form, object]:
+    """Run `save()`, showing a refusal on the form. When someone else saved the text first (`EditConflict`), the
+    user's own text comes back on a form at the version now saved, beside theirs, so that nothing typed is lost.
+    Returns whether it saved, the form to show, and the other person's saved version (or None)."""
+    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+        save()
+    if isinstance(attempt.error, services.EditConflict):
+        theirs = attempt.error.current
+        form = _rebound(type(form), request.POST, theirs.version)
+        form.add_error(None, attempt.error.message)
+        return False, form, theirs
+    return attempt.ok, form, None
+
+
 class _FormGroup:
     """Lets the error summary list the errors of several forms on one page."""
 
@@ -122,19 +136,11 @@ def section_view(request, assessment_id: int, key: str):
                        initial={"facts": section.facts, "opinions": section.opinions, "version": section.version})
     theirs = None
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.section_save(actor=request.user, section=section, version=form.cleaned_data["version"],
-                                      facts=form.cleaned_data["facts"], opinions=form.cleaned_data["opinions"])
-        except services.EditConflict as exc:
-            theirs = exc.current
-            form = _rebound(SectionForm, request.POST, exc.current.version)
-            form.add_error(None, exc.message)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        data = form.cleaned_data
+        saved, form, theirs = _save_merging(request, form, lambda: services.section_save(
+            actor=request.user, section=section, version=data["version"], facts=data["facts"],
+            opinions=data["opinions"]))
+        if saved:
             messages.success(request, f"'{section.get_key_display()}' has been saved.")
             return redirect(_assessment_url(assessment, f"section-{key}"))
     return render(request, "assessments/section_edit.html", {
@@ -156,20 +162,10 @@ def child_view_view(request, assessment_id: int, child_view_id: int):
     theirs = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.child_view_save(actor=request.user, child_view=view, version=data["version"],
-                                         method=data["method"], in_their_words=data["in_their_words"],
-                                         worker_reflection=data["worker_reflection"])
-        except services.EditConflict as exc:
-            theirs = exc.current
-            form = _rebound(ChildViewForm, request.POST, exc.current.version)
-            form.add_error(None, exc.message)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        saved, form, theirs = _save_merging(request, form, lambda: services.child_view_save(
+            actor=request.user, child_view=view, version=data["version"], method=data["method"],
+            in_their_words=data["in_their_words"], worker_reflection=data["worker_reflection"]))
+        if saved:
             messages.success(request, f"{view.child.full_name}'s view has been saved.")
             return redirect(_assessment_url(assessment, f"child-{view.pk}"))
     return render(request, "assessments/child_view_edit.html", {
@@ -234,19 +230,10 @@ def contribution_view(request, assessment_id: int, contribution_id: int):
     if form is not None and request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.contribution_save(actor=request.user, contribution=contribution, version=data["version"],
-                                           facts=data["facts"], opinions=data["opinions"], submit=submit)
-        except services.EditConflict as exc:
-            theirs = exc.current
-            form = _rebound(ContributionForm, request.POST, exc.current.version)
-            form.add_error(None, exc.message)
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        saved, form, theirs = _save_merging(request, form, lambda: services.contribution_save(
+            actor=request.user, contribution=contribution, version=data["version"], facts=data["facts"],
+            opinions=data["opinions"], submit=submit))
+        if saved:
             if submit:
                 messages.success(request, "Your professional view has been sent. It is now part of the assessment.")
                 if policy.can_view_family(request.user, assessment.family):
