@@ -17,7 +17,7 @@ sealer would have (`governance.summary.rebuild`, then VACUUM ANALYZE as autovacu
 sealed by the real sealer (timed) and 300 more are left unsealed, as the report would find them between two rounds
 of the sealer.
 
-Timed, each in a transaction as in a request (rolled back after): `dpo.audit_review.unusual_access` (all four
+Timed, each in a transaction as in a request (rolled back after): `dpo.unusual_access.unusual_access` (all four
 reports) for the demo data protection officer (every user of the council) and the demo manager (their team), over 7
 and 92 days, several times each, with the machine's load average (1 minute) read beside each run. The results are
 printed as Markdown and written into docs/performance.md as the section "Unusual-access report over 10 million audit
@@ -288,11 +288,11 @@ def fill(rows: int, days: int, staff: int) -> dict:
 def _timed_report(user, params) -> tuple[float, dict]:
     from django.db import transaction
 
-    from hearth.dpo import audit_review
+    from hearth.dpo import unusual_access
 
     with transaction.atomic():
         started = time.perf_counter()
-        report = audit_review.unusual_access(user, params)
+        report = unusual_access.unusual_access(user, params)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
     return elapsed, report
@@ -301,14 +301,14 @@ def _timed_report(user, params) -> tuple[float, dict]:
 def _parts(user, params) -> dict[str, float]:
     from django.db import transaction
 
-    from hearth.dpo import audit_review
+    from hearth.dpo import bursts, unusual_access
 
     out = {}
     with transaction.atomic():
-        for name, call in (("many_records", audit_review.many_records),
-                           ("colleagues", audit_review.colleagues_records),
-                           ("surnames", audit_review.shared_surname_records),
-                           ("break_glass", audit_review.break_glass_uses)):
+        for name, call in (("many_records", bursts.many_records),
+                           ("colleagues", unusual_access.colleagues_records),
+                           ("surnames", unusual_access.shared_surname_records),
+                           ("break_glass", unusual_access.break_glass_uses)):
             started = time.perf_counter()
             call(user, params)
             out[name] = round((time.perf_counter() - started) * 1000)
@@ -322,7 +322,7 @@ def time_report(runs: int) -> dict:
 
     from hearth.access import policy
     from hearth.accounts.models import User
-    from hearth.dpo import audit_review
+    from hearth.dpo import looks
 
     today = timezone.localdate()
     cells = []
@@ -330,7 +330,7 @@ def time_report(runs: int) -> dict:
         user = User.objects.get(email=email)
         reviewed = User.objects.filter(policy.access_reviewed_users(user)).count()
         for days in (7, 92):
-            params = audit_review.UnusualParams(date_from=today - timedelta(days=days - 1), date_to=today)
+            params = looks.UnusualParams(date_from=today - timedelta(days=days - 1), date_to=today)
             _timed_report(user, params)  # warm-up
             times, loads = [], []
             for _ in range(runs):
@@ -408,7 +408,7 @@ def section(r: dict) -> list[str]:
     lines += [
         "",
         f"Median and slowest of {r['cells'][0]['runs']} runs after one untimed run, each a call of "
-        "`dpo.audit_review.unusual_access` in a transaction as in a request (its own audit row included); the four "
+        "`dpo.unusual_access.unusual_access` in a transaction as in a request (its own audit row included); the four "
         "columns after the load average time each report once on its own. Rows found are after the reports' "
         "limit of 2,000 rows each.",
         "",

@@ -53,6 +53,8 @@ HEARTH_APPS = [
     "documents",
     "subject_access",
     "retention",
+    "breaches",
+    "rights",
     "dpo",
     "web",
     "home",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("hearth.sharing.urls")),
     path("", include("hearth.subject_access.urls")),
     path("", include("hearth.retention.urls")),
+    path("", include("hearth.breaches.urls")),
+    path("", include("hearth.rights.urls")),
     path("", include("hearth.dpo.urls")),
 ]
 

@@ -7,12 +7,12 @@ from django.db.models import Q, QuerySet
 from hearth.accounts.models import Role
 from hearth.people.models import Family, Person
 
-# Information governance (hearth.subject_access, hearth.dpo, hearth.retention): the data protection officer's work
-# crosses the family policy by design. The DPO of a council may find any person of the council to log a subject
-# access request or a request to correct, erase or restrict, compile everything held about a person for a subject
-# access release, correct or erase a person's details when such a request is accepted, and read the audit log (not
-# the record) of any family or person of the council. Those apps audit every such look. Managers may see the
-# unusual-access report for the members of their own teams.
+# Information governance (hearth.subject_access, hearth.rights, hearth.breaches, hearth.dpo, hearth.retention): the
+# data protection officer's work crosses the family policy by design. The DPO of a council may find any person of
+# the council to log a subject access request or a request to correct, erase or restrict, compile everything held
+# about a person for a subject access release, correct or erase a person's details when such a request is accepted,
+# and read the audit log (not the record) of any family or person of the council. Those apps audit every such look.
+# Managers may see the unusual-access report for the members of their own teams.
 
 
 def can_do_governance(user, council=None) -> bool:

@@ -64,6 +64,9 @@ OBJECTS = {
     "sharing.transparency": "what the family is shown about sharing",
     "access.breakglass": "break-glass access",
     ACCESS_REVIEW: "who has accessed the record (as data protection officer)",
+    "rights.rightsrequest": "a request to correct, erase or restrict",
+    "breaches.incident": "the breach log",
+    # The same, as the audit log named them before the models moved out of the dpo app (decision record 0010).
     "dpo.rightsrequest": "a request to correct, erase or restrict",
     "dpo.incident": "the breach log",
     "page": "a page",

@@ -1,37 +1,18 @@
-"""Every read of the breach log and of requests to correct, erase or restrict, scoped by `hearth.access.policy`
-and audited (the audit review and unusual-access reports are in `hearth.dpo.audit_review`).
+"""The data protection officer's start page: where the breach log and the requests to correct, erase or restrict
+stand (the audit review and unusual-access reports are `hearth.dpo.audit_review` and `hearth.dpo.unusual_access`).
 
-The DPO's pages cross the family policy by design (see `governance.can_do_governance`): the rights request pages show
-the person the request is about. Each look is itself recorded in the audit log. Every function loads what it
-returns in a fixed number of queries.
+The DPO's pages cross the family policy by design (see `governance.can_do_governance`); each look at a record is
+itself recorded in the audit log.
 """
 
-import hashlib
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from django.db.models import (
-    Q,
-)
 from django.utils import timezone
 
 from hearth.access import governance
-from hearth.assessments.models import ChildView
-from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
-from hearth.core import identifiers
+from hearth.breaches import selectors as breaches
 from hearth.core.errors import NotPermitted
-from hearth.dpo.models import Incident, RectificationChange, Restriction, RightsRequest
-from hearth.families import display
-from hearth.families import services as people_services
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
-from hearth.people import holds
-from hearth.people.models import FamilyMember, NameKind, Person
-from hearth.plans.models import Action, ChildMeetingView, Invitation
-from hearth.sharing.models import Decision, Disclosure, DisclosureKind
-
-SEARCH_LIMIT = 50
+from hearth.rights import selectors as rights
 
 
 def require_governance(user) -> None:
@@ -39,234 +20,9 @@ def require_governance(user) -> None:
         raise NotPermitted("Only the council's data protection officer can see this page.", object_type="dpo")
 
 
-def _council_id(user) -> int:
-    return user.agency.council_id
-
-
 def home_summary(user, *, now: datetime | None = None) -> dict:
     """Counts for the DPO's start page: open incidents and their clocks, requests waiting (two queries)."""
     require_governance(user)
     now = now or timezone.now()
-    open_incidents = list(Incident.objects.filter(council_id=_council_id(user), status="open")
-                          .only("discovered_at", "decision", "decided_at", "reported_at"))
-    clocks = [i.clock(now) for i in open_incidents]
-    waiting = list(RightsRequest.objects.filter(council_id=_council_id(user), applied_at__isnull=True)
-                   .exclude(decision="refused").only("received_on"))
-    today = timezone.localdate(now)
-    return {
-        "open_incidents": len(open_incidents), "overdue_incidents": sum(1 for c in clocks if c.overdue),
-        "running_incidents": sum(1 for c in clocks if c.running),
-        "waiting_requests": len(waiting), "overdue_requests": sum(1 for r in waiting if r.due_on < today),
-    }
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The breach log
-
-
-def incidents_dashboard(user, *, now: datetime | None = None) -> dict:
-    """The council's incidents with their 72-hour clocks: open ones first, the most urgent first (one query)."""
-    require_governance(user)
-    now = now or timezone.now()
-    incidents = list(Incident.objects.filter(council_id=_council_id(user)).select_related("decided_by"))
-    rows = [(i, i.clock(now)) for i in incidents]
-    open_rows = sorted([r for r in rows if r[0].is_open], key=lambda r: (not r[1].running, r[1].deadline))
-    closed_rows = [r for r in rows if not r[0].is_open]
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.incident",
-                 detail={"incidents": len(incidents)})
-    return {
-        "open": open_rows, "closed": closed_rows, "now": now,
-        "overdue": sum(1 for _, c in open_rows if c.overdue),
-        "due_soon": sum(1 for _, c in open_rows if c.running and not c.overdue and c.remaining <= timedelta(hours=24)),
-    }
-
-
-def incident_detail(user, incident_id: int, *, audited: bool = True) -> Incident:
-    """One incident of the user's council, with who was told and the numbers of the families involved."""
-    require_governance(user)
-    incident = (Incident.objects.filter(council_id=_council_id(user), pk=incident_id)
-                .select_related("created_by", "decided_by").prefetch_related("notices__recorded_by").first())
-    if incident is None:
-        raise NotPermitted(object_type="dpo.incident", object_id=incident_id)
-    incident.family_ids = sorted(incident.families.values_list("pk", flat=True))
-    if audited:
-        audit.record(actor=user, action=AuditAction.VIEW, obj=incident)
-    return incident
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Requests to correct, erase or restrict
-
-
-def requests_list(user) -> list[RightsRequest]:
-    """The council's requests, newest first, with the person each is about (one query)."""
-    require_governance(user)
-    requests = list(RightsRequest.objects.filter(council_id=_council_id(user)).select_related("person"))
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.rightsrequest",
-                 detail={"requests": [r.pk for r in requests][:500]})
-    return requests
-
-
-def request_detail(user, request_id: int, *, audited: bool = True) -> RightsRequest:
-    require_governance(user)
-    rights_request = (RightsRequest.objects.filter(council_id=_council_id(user), pk=request_id)
-                      .select_related("person", "council", "decided_by", "applied_by", "created_by").first())
-    if rights_request is None:
-        raise NotPermitted(object_type="dpo.rightsrequest", object_id=request_id)
-    rights_request.change_log = list(RectificationChange.objects.filter(request=rights_request)
-                                     .select_related("changed_by"))
-    rights_request.restriction_record = Restriction.objects.filter(request=rights_request).first()
-    if audited:
-        audit.record(actor=user, action=AuditAction.VIEW, obj=rights_request, person_id=rights_request.person_id)
-    return rights_request
-
-
-def restrictions_in_force(*, family_id: int | None = None, person_id: int | None = None) -> list[Restriction]:
-    """Restrictions in force on a person, or on any member of a family, for the banner on pages the caller may
-    already see. One query."""
-    found = Restriction.objects.filter(lifted_at__isnull=True).select_related("person")
-    if person_id is not None:
-        found = found.filter(person_id=person_id)
-    if family_id is not None:
-        found = found.filter(person__in=FamilyMember.objects.filter(family_id=family_id).values("person_id"))
-    return list(found.order_by("started_at", "pk"))
-
-
-@dataclass
-class Erasable:
-    """What an erasure could remove from a person's record, as (value, label) choices, and how many other records
-    refer to the person (kept by an erasure of the whole record, with "Erased person" in place of the name)."""
-
-    details: list[tuple[str, str]]
-    names: list[tuple[int, str]]
-    addresses: list[tuple[int, str]]
-    mentions: list[tuple[str, int]]
-    blockers: list[str]
-
-
-def erasable(rights_request: RightsRequest) -> Erasable:
-    """For the erasure page of a request its caller has read with `request_detail`."""
-    person = rights_request.person
-    details = [(k, f"{display.field_label(k)}: {display.show_value(k, getattr(person, k))}")
-               for k in people_services.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
-    names = [(n.pk, f"{n.get_kind_display()}: {n.given_name} {n.family_name}".strip())
-             for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]
-    addresses = [(a.pk, f"{'Current' if a.to_date is None else 'Previous'} address: {a.line_1}, {a.town}, "
-                        f"{a.postcode}") for a in person.addresses.order_by("pk")]
-    mentions = [
-        ("Children's views in assessments", ChildView.objects.filter(child=person).count()),
-        ("Children's views at meetings", ChildMeetingView.objects.filter(child=person).count()),
-        ("Meeting invitations", Invitation.objects.filter(person=person).count()),
-        ("Plan actions they own", Action.objects.filter(owner_person=person).count()),
-        ("Agreements, consents and lawful bases",
-         Agreement.objects.filter(given_by=person).count() + ShareConsent.objects.filter(person=person).count()
-         + LawfulBasis.objects.filter(person=person).count()),
-        ("Entries in the information-sharing register", Disclosure.objects.filter(person=person).count()),
-    ]
-    return Erasable(details=details, names=names, addresses=addresses, mentions=[m for m in mentions if m[1]],
-                    blockers=holds.reasons(holds.Use.ERASE, person=person))
-
-
-@dataclass
-class PersonFound:
-    person: Person
-    family_ids: list[int]
-
-
-def find_people(user, *, given_name: str = "", family_name: str = "", date_of_birth: date | None = None,
-                person_id: int | None = None) -> list[PersonFound]:
-    """People of the council matching what the DPO knows about the requester (two queries, at most 50 people).
-    Audited as a search, with the number of results only."""
-    require_governance(user)
-    people = governance.governance_people(user)
-    if person_id:
-        people = people.filter(pk=person_id)
-    if given_name.strip():
-        people = people.filter(Q(given_name__icontains=given_name.strip())
-                               | Q(names__given_name__icontains=given_name.strip()))
-    if family_name.strip():
-        people = people.filter(Q(family_name__icontains=family_name.strip())
-                               | Q(names__family_name__icontains=family_name.strip()))
-    if date_of_birth:
-        people = people.filter(date_of_birth=date_of_birth)
-    found = list(people.distinct().order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT])
-    families = defaultdict(list)
-    for person_pk, family_pk in FamilyMember.objects.filter(person__in=[p.pk for p in found]).values_list(
-            "person_id", "family_id").order_by("family_id"):
-        families[person_pk].append(family_pk)
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="dpo.person_search",
-                 detail={"results": len(found)})
-    return [PersonFound(p, families[p.pk]) for p in found]
-
-
-def person_for_request(user, person_id: int | None) -> Person:
-    require_governance(user)
-    person = governance.governance_people(user).filter(pk=person_id).first() if person_id else None
-    if person is None:
-        raise NotPermitted(object_type="people.person", object_id=person_id or "")
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.rightsrequest", person_id=person.pk,
-                 detail={"new_request": True})
-    return person
-
-
-@dataclass
-class Recipient:
-    """Someone the person's information was shared with: an agency, or the person or address written down."""
-
-    key: str
-    name: str
-    recipient_text: str
-    agency: object = None
-    email: str = ""
-    family_ids: set[int] = field(default_factory=set)
-    dates: list[date] = field(default_factory=list)
-    count: int = 0
-    told: list[str] = field(default_factory=list)
-
-
-def _recipient_key(entry: Disclosure) -> str:
-    if entry.recipient_agency_id:
-        return f"agency-{entry.recipient_agency_id}"
-    return "to-" + hashlib.sha256(entry.recipient.strip().lower().encode()).hexdigest()[:16]
-
-
-# Copies given to the person or the family themselves, and notices of other requests, are not recipients to tell.
-NOT_RECIPIENTS = (DisclosureKind.TRANSPARENCY_COPY, DisclosureKind.SUBJECT_ACCESS, DisclosureKind.RIGHTS_NOTICE)
-
-
-def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
-    """The recipients of the person's information, from the information-sharing register: entries about the person,
-    and entries about a whole family they belong to (belonged to, once the request is applied: an erasure may end the
-    membership), that were shared (before the request was applied, once it is).
-    Copies given to the person or the family themselves are left out. Notices of this request already recorded are
-    listed against each recipient (`told`). Two queries."""
-    person_id = rights_request.person_id
-    families = (Q(family_id__in=rights_request.family_ids) if rights_request.applied_at is not None
-                else Q(family_id__in=FamilyMember.objects.filter(person_id=person_id).values("family_id")))
-    about = Q(person_id=person_id) | (Q(person__isnull=True) & families)
-    this = Q(object_type="dpo.rightsrequest", object_id=str(rights_request.pk))
-    entries = (Disclosure.objects.filter(about, decision=Decision.SHARED)
-               .exclude(Q(kind__in=NOT_RECIPIENTS) & ~this)
-               .select_related("recipient_agency").order_by("occurred_on", "pk"))
-    if rights_request.applied_at is not None:
-        entries = entries.filter(Q(disclosed_at__lte=rights_request.applied_at) | this)
-    recipients: dict[str, Recipient] = {}
-    for entry in entries:
-        key = _recipient_key(entry)
-        agency = entry.recipient_agency
-        recipient = recipients.get(key)
-        if recipient is None:
-            recipient = recipients[key] = Recipient(
-                key=key, name=agency.name if agency else entry.recipient,
-                recipient_text=agency.name if agency else entry.recipient, agency=agency,
-                email=agency.email if agency and agency.email else "")
-        if entry.object_type == "dpo.rightsrequest" and entry.object_id == str(rights_request.pk):
-            recipient.told.append(f"{entry.occurred_on:%-d %B %Y}: {entry.what}")
-            continue
-        if not recipient.email and identifiers.is_email(entry.recipient.strip()):
-            recipient.email = entry.recipient.strip()
-        recipient.family_ids.add(entry.family_id)
-        if entry.occurred_on not in recipient.dates:
-            recipient.dates.append(entry.occurred_on)
-        recipient.count += 1
-    return sorted((r for r in recipients.values() if r.count), key=lambda r: r.name.lower())
+    return {**breaches.open_incidents_summary(user, now=now),
+            **rights.waiting_summary(user, today=timezone.localdate(now))}

@@ -5,5 +5,5 @@ The family page's slots, top to bottom: `alerts` (banners above the heading), `s
 
 from hearth.core.hooks import Hook
 
-family_page = Hook("panels on the family page", expects=("cases", "consent", "sharing", "dpo"))
-person_page = Hook("panels on the person page", expects=("dpo",))
+family_page = Hook("panels on the family page", expects=("cases", "consent", "sharing", "rights"))
+person_page = Hook("panels on the person page", expects=("rights",))

@@ -1,7 +1,7 @@
 """What stops a person's or a family's record from being changed, shared, erased or disposed of, and why: the one
 place that answers it, for families (changing a person), sharing, rights requests, retention and subject access.
 
-The facts belong to higher apps: a restriction in force and a rights request still to answer (`dpo`), an open
+The facts belong to higher apps: a restriction in force and a rights request still to answer (`rights`), an open
 subject access request (`subject_access`), a legal hold (`retention`). Each registers a `Source` with `sources` in
 its `AppConfig.ready()`, saying which uses it stops, why (in plain English, for a person or a family), and, for
 disposal, which of a council's families it holds."""
@@ -39,7 +39,7 @@ class Source:
     held_families: Callable[[int, list[int]], set[int]]
 
 
-sources = Hook("what holds a person's or a family's records", expects=("dpo", "retention", "subject_access"))
+sources = Hook("what holds a person's or a family's records", expects=("rights", "retention", "subject_access"))
 
 
 def _scope(person, family) -> Scope:

@@ -22,12 +22,12 @@ from hearth.access import governance
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.core.models import Council
-from hearth.dpo.models import Restriction, RightsRequest
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember, Person
 from hearth.retention import collector, rules
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold, RunStatus
+from hearth.rights.models import Restriction, RightsRequest
 from hearth.subject_access.models import SarStatus, SubjectAccessRequest
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ def test_the_family_page_has_each_apps_panels_in_their_slots():
     by_slot = {}
     for panel in family_panels.family_page.items():
         by_slot.setdefault(panel.slot, []).append(panel.template)
-    assert by_slot == {"alerts": ["cases/_risk_banner.html", "dpo/_restriction_banner.html"],
+    assert by_slot == {"alerts": ["cases/_risk_banner.html", "rights/_restriction_banner.html"],
                        "summary": ["consent/_family_panel.html"], "work": ["cases/_family_panel.html"],
                        "records": ["sharing/_family_panel.html"]}
 

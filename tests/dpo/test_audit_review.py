@@ -19,6 +19,8 @@ from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
 from hearth.dpo import audit_review, unusual_access
+from hearth.dpo.bursts import many_records
+from hearth.dpo.looks import UnusualParams
 from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance import summary as view_summary
@@ -130,6 +132,13 @@ def test_what_a_user_accessed_is_listed_with_links_to_the_records(dpo, practitio
     assert reverse("dpo:access_family", args=[family.pk]) in page
 
 
+def test_requests_and_incidents_are_described_by_their_labels_before_and_after_leaving_the_dpo_app():
+    for label in ("rights.rightsrequest", "dpo.rightsrequest"):
+        assert audit_review.describe_object(label) == "a request to correct, erase or restrict"
+    for label in ("breaches.incident", "dpo.incident"):
+        assert audit_review.describe_object(label) == "the breach log"
+
+
 def test_looking_at_an_access_log_is_itself_audited(dpo, family, client_for):
     client_for(dpo).get(reverse("dpo:access_family", args=[family.pk]), REMOTE_ADDR="10.5.5.5")
     event = AuditEvent.objects.get(actor=dpo, object_type=audit_review.ACCESS_REVIEW)
@@ -177,7 +186,7 @@ def test_many_records_in_a_short_time_is_reported(sealing, dpo, practitioner, ot
         view(practitioner, family=f, at=start + datetime.timedelta(seconds=20 * i))
     for i, f in enumerate(families[:20]):  # 20 families: not more than 20
         view(other_practitioner, family=f, at=start + datetime.timedelta(seconds=20 * i))
-    bursts, truncated = unusual_access.many_records(dpo, unusual_access.UnusualParams())
+    bursts, truncated = many_records(dpo, UnusualParams())
     assert [(b.user, b.peak) for b in bursts] == [(practitioner, 21)] and not truncated
     page = client_for(dpo).get(reverse("dpo:unusual_access")).content.decode()
     assert "more than 20 in 10 minutes" in page
@@ -203,7 +212,7 @@ def test_repeated_looks_at_the_same_family_are_not_many_records(sealing, dpo, pr
     start = timezone.now() - datetime.timedelta(hours=1)
     for i in range(40):
         view(practitioner, family=family, at=start + datetime.timedelta(seconds=5 * i))
-    assert unusual_access.many_records(dpo, unusual_access.UnusualParams())[0] == []
+    assert many_records(dpo, UnusualParams())[0] == []
 
 
 def test_a_colleagues_record_is_reported_by_name_or_email(sealing, dpo, practitioner, other_practitioner, council):
@@ -214,7 +223,7 @@ def test_a_colleagues_record_is_reported_by_name_or_email(sealing, dpo, practiti
     for f in (by_name, by_email, neither):
         view(practitioner, family=f)
     view(other_practitioner, family=by_name)  # their own record
-    rows = unusual_access.colleagues_records(dpo, unusual_access.UnusualParams())
+    rows = unusual_access.colleagues_records(dpo, UnusualParams())
     found = {(r.user.email, r.family_id): r for r in rows}
     assert set(found) == {(practitioner.email, by_name.pk), (practitioner.email, by_email.pk),
                           (other_practitioner.email, by_name.pk)}
@@ -231,7 +240,7 @@ def test_a_shared_family_name_is_reported_including_previous_names(sealing, dpo,
     _member(different, "Cat", "Smith")
     for f in (same, previously, different):
         view(practitioner, family=f)
-    rows = unusual_access.shared_surname_records(dpo, unusual_access.UnusualParams())
+    rows = unusual_access.shared_surname_records(dpo, UnusualParams())
     assert {r.family_id for r in rows} == {same.pk, previously.pk}
     page = client_for(dpo).get(reverse("dpo:unusual_access")).content.decode()
     surnames = page.split('id="surnames"')[1].split("</table>")[0]
@@ -252,9 +261,9 @@ def test_old_activity_outside_the_period_is_left_out(sealing, dpo, practitioner,
     start = timezone.now() - datetime.timedelta(days=30)
     for i, f in enumerate(families):
         view(practitioner, family=f, at=start + datetime.timedelta(seconds=10 * i))
-    assert unusual_access.many_records(dpo, unusual_access.UnusualParams())[0] == []
-    period = unusual_access.UnusualParams(date_from=timezone.localdate(start), date_to=timezone.localdate())
-    assert len(unusual_access.many_records(dpo, period)[0]) == 1
+    assert many_records(dpo, UnusualParams())[0] == []
+    period = UnusualParams(date_from=timezone.localdate(start), date_to=timezone.localdate())
+    assert len(many_records(dpo, period)[0]) == 1
 
 
 def test_a_manager_sees_the_report_for_their_own_team_only(sealing, make, team, council, client_for):
@@ -365,9 +374,9 @@ def test_many_records_agrees_with_counting_every_window_directly_over_sealed_and
     ids = [u.pk for u in users]
     for records, minutes in ((2, 10), (3, 30), (5, 60), (8, 180), (12, 1440)):
         for date_from in (None, today - datetime.timedelta(days=1)):
-            params = unusual_access.UnusualParams(records=records, minutes=minutes, date_from=date_from,
-                                                date_to=date_from and today)
-            bursts, truncated = unusual_access.many_records(dpo, params)
+            params = UnusualParams(records=records, minutes=minutes, date_from=date_from,
+                                   date_to=date_from and today)
+            bursts, truncated = many_records(dpo, params)
             found = sorted((b.user.pk, b.started, b.ended, b.peak) for b in bursts)
             assert found == _counted_directly(params, ids) and not truncated, (records, minutes, date_from)
 
@@ -387,13 +396,13 @@ def test_a_colleagues_record_is_counted_once_over_sealed_and_unsealed_looks_and_
         view(practitioner, family=record, at=now - datetime.timedelta(hours=hours_ago))
     unsealed = AuditEvent.objects.filter(seq__isnull=True, family_id=record.pk).count()
     assert unsealed == 2
-    params = unusual_access.UnusualParams(date_from=timezone.localdate() - datetime.timedelta(days=5))
+    params = UnusualParams(date_from=timezone.localdate() - datetime.timedelta(days=5))
     (row,) = unusual_access.colleagues_records(dpo, params)
     assert (row.count, row.first, row.last) == (6, now - datetime.timedelta(days=3, hours=1),
                                                 now - datetime.timedelta(hours=3))
     for zone in ("America/New_York", "Asia/Kolkata"):
         with timezone.override(zone):
-            params = unusual_access.UnusualParams(date_from=timezone.localdate() - datetime.timedelta(days=5))
+            params = UnusualParams(date_from=timezone.localdate() - datetime.timedelta(days=5))
             start, end = params.period()
             expected = AuditEvent.objects.filter(family_id=record.pk, actor=practitioner, at__gte=start,
                                                  at__lt=end).count()
@@ -414,7 +423,7 @@ def test_a_sealed_look_is_matched_as_the_record_was_when_it_was_sealed(dpo, prac
     person.save()
     _member(joined, "Olu", "Other")
     view(practitioner, family=joined)
-    rows = {r.family_id: r for r in unusual_access.colleagues_records(dpo, unusual_access.UnusualParams())}
+    rows = {r.family_id: r for r in unusual_access.colleagues_records(dpo, UnusualParams())}
     assert rows[renamed.pk].whose == [unusual_access.NO_LONGER_MATCHES] and rows[renamed.pk].count == 1
     assert rows[joined.pk].whose == ["Olu Other"] and rows[joined.pk].count == 1
 
@@ -431,8 +440,8 @@ def test_a_busy_day_without_a_burst_is_passed_over_and_a_burst_on_another_day_is
     for i in range(25):
         view(practitioner, family=Family(pk=2000 + i), at=burst + datetime.timedelta(seconds=12 * i))
     audit.seal_pending()
-    params = unusual_access.UnusualParams()
-    bursts, _ = unusual_access.many_records(dpo, params)
+    params = UnusualParams()
+    bursts, _ = many_records(dpo, params)
     assert [(b.started, b.peak) for b in bursts] == [(burst, 25)]
     assert sorted((b.user.pk, b.started, b.ended, b.peak) for b in bursts) == _counted_directly(
         params, [practitioner.pk])

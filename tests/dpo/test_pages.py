@@ -1,5 +1,6 @@
-"""Every page of the data protection officer's tools answers the DPO, and only the DPO (the unusual-access report
-also answers managers); and the policy functions they rest on."""
+"""Every page of the data protection officer's tools (the workbench and audit review, the breach log, requests to
+correct, erase or restrict) answers the DPO, and only the DPO (the unusual-access report also answers managers); and
+the policy functions they rest on."""
 
 import datetime
 
@@ -9,8 +10,10 @@ from django.utils import timezone
 
 from hearth.access import governance
 from hearth.accounts.models import Role, User
-from hearth.dpo import rights, services
-from hearth.dpo.models import DataKind, IcoDecision, RequestDecision, RequestKind
+from hearth.breaches import services
+from hearth.breaches.models import DataKind, IcoDecision
+from hearth.rights import services as rights
+from hearth.rights.models import RequestDecision, RequestKind
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +34,15 @@ def records(dpo, mum, family):
 
 
 PAGES = [
-    ("dpo:home", ()), ("dpo:incidents", ()), ("dpo:incident_new", ()), ("dpo:incident", ("incident_id",)),
-    ("dpo:incident_edit", ("incident_id",)), ("dpo:incident_decide", ("incident_id",)),
-    ("dpo:incident_report", ("incident_id",)), ("dpo:incident_notice_new", ("incident_id",)),
-    ("dpo:incident_close", ("incident_id",)), ("dpo:requests", ()), ("dpo:request_find", ()),
-    ("dpo:request", ("rights_request_id",)), ("dpo:request_decide", ("rights_request_id",)),
-    ("dpo:request_apply", ("rights_request_id",)), ("dpo:request_erase", ("rights_request_id",)),
-    ("dpo:request_restrict", ("rights_request_id",)), ("dpo:restriction_lift", ("rights_request_id",)),
-    ("dpo:request_recipients", ("rights_request_id",)), ("dpo:access_family", ("family_id",)),
+    ("dpo:home", ()), ("breaches:incidents", ()), ("breaches:incident_new", ()),
+    ("breaches:incident", ("incident_id",)), ("breaches:incident_edit", ("incident_id",)),
+    ("breaches:incident_decide", ("incident_id",)),
+    ("breaches:incident_report", ("incident_id",)), ("breaches:incident_notice_new", ("incident_id",)),
+    ("breaches:incident_close", ("incident_id",)), ("rights:requests", ()), ("rights:request_find", ()),
+    ("rights:request", ("rights_request_id",)), ("rights:request_decide", ("rights_request_id",)),
+    ("rights:request_apply", ("rights_request_id",)), ("rights:request_erase", ("rights_request_id",)),
+    ("rights:request_restrict", ("rights_request_id",)), ("rights:restriction_lift", ("rights_request_id",)),
+    ("rights:request_recipients", ("rights_request_id",)), ("dpo:access_family", ("family_id",)),
     ("dpo:access_person", ("person_id",)), ("dpo:unusual_access", ()), ("dpo:audit_verify", ()),
 ]
 
@@ -51,12 +55,12 @@ def test_every_page_answers_the_dpo(dpo, records, client_for):
     client = client_for(dpo)
     for name, keys in PAGES:
         response = client.get(_url(name, keys, records))
-        if name == "dpo:restriction_lift":  # no restriction is in force: back to the request, which says so
-            assert response.status_code == 302 and response.url == _url("dpo:request", keys, records)
+        if name == "rights:restriction_lift":  # no restriction is in force: back to the request, which says so
+            assert response.status_code == 302 and response.url == _url("rights:request", keys, records)
             continue
         assert response.status_code == 200, name
         assert "<h1" in response.content.decode(), name
-    assert client.get(f"{reverse('dpo:request_new')}?person={records['person_id']}").status_code == 200
+    assert client.get(f"{reverse('rights:request_new')}?person={records['person_id']}").status_code == 200
     assert client.get(reverse("dpo:access_user", args=[dpo.pk])).status_code == 200
 
 

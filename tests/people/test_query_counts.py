@@ -87,7 +87,7 @@ def _fill(family, lead, other, mash, dpo):
         NotSoughtDecision,
         ShareConsent,
     )
-    from hearth.dpo.models import RequestDecision, RequestKind, Restriction, RightsRequest
+    from hearth.rights.models import RequestDecision, RequestKind, Restriction, RightsRequest
     from hearth.sharing.models import Disclosure
 
     today = timezone.localdate()

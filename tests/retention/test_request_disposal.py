@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from hearth.core.dates import add_years
-from hearth.dpo.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
 from hearth.people import holds
 from hearth.people.models import Family, Person
 from hearth.retention import rules, services
+from hearth.rights.models import RectificationChange, RequestDecision, RequestKind, Restriction, RightsRequest
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, due_date
 from tests.retention.helpers import person, rich_family
 

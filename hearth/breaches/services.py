@@ -1,0 +1,262 @@
+"""Every write of the breach log.
+
+Each function checks `hearth.access.governance.can_do_governance` (the DPO of the council), validates (raising
+ValidationFailed with plain-English messages), saves with optimistic concurrency where a record is edited, and
+records an audit event. `now` may be passed for tests; it defaults to the current time.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from hearth.access import governance
+from hearth.breaches.models import (
+    DataKind,
+    IcoDecision,
+    Incident,
+    IncidentNotice,
+    IncidentStatus,
+    NoticeAudience,
+)
+from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.governance import audit
+from hearth.governance.models import AuditAction
+
+CLOSED = "This incident is closed and can no longer be changed"
+CHANGED_ELSEWHERE = ("Someone else changed this {what} while you were working on it. Your changes have not been "
+                     "saved: check the latest details and make your changes again.")
+
+
+def now_or(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def require_governance(actor, council_id: int, *, object_type: str, object_id="") -> None:
+    if not governance.can_do_governance(actor, council_id):
+        raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
+                           object_id=object_id)
+
+
+def bump(model, obj, version: int, what: str, **fields) -> None:
+    """Save `fields` if nobody saved since `version`; otherwise Conflict, with nothing saved."""
+    updated = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1, **fields)
+    if not updated:
+        raise Conflict(CHANGED_ELSEWHERE.format(what=what))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.version = version + 1
+
+
+@dataclass
+class IncidentInput:
+    summary: str = ""
+    what_happened: str = ""
+    discovered_at: datetime.datetime | None = None
+    occurred_at: datetime.datetime | None = None
+    people_affected: str = ""
+    family_ids: list[int] = field(default_factory=list)
+    data_kinds: list[str] = field(default_factory=list)
+    data_kinds_other: str = ""
+    people_count: int | None = None
+    people_count_estimated: bool = False
+    containment: str = ""
+
+
+def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
+    errors: dict[str, str] = {}
+    summary, what = (data.summary or "").strip(), (data.what_happened or "").strip()
+    if not summary:
+        errors["summary"] = "Give the incident a short title, like 'Assessment emailed to the wrong school'"
+    elif len(summary) > 200:
+        errors["summary"] = "Give a title of 200 characters or fewer"
+    if not what:
+        errors["what_happened"] = "Say what happened"
+    if data.discovered_at is None:
+        errors["discovered_at"] = "Enter the date and time the breach was discovered"
+    elif data.discovered_at > now:
+        errors["discovered_at"] = "The time it was discovered must be now or in the past"
+    if data.occurred_at is not None:
+        if data.occurred_at > now:
+            errors["occurred_at"] = "The time it happened must be now or in the past"
+        elif data.discovered_at is not None and data.occurred_at > data.discovered_at:
+            errors["occurred_at"] = "The time it happened must be before the time it was discovered"
+    kinds = list(dict.fromkeys(data.data_kinds or []))
+    other = (data.data_kinds_other or "").strip()
+    if not kinds:
+        errors["data_kinds"] = "Choose the kinds of information involved"
+    elif any(k not in DataKind.values for k in kinds):
+        errors["data_kinds"] = "Choose the kinds of information from the list"
+    elif DataKind.OTHER in kinds and not other:
+        errors["data_kinds_other"] = "Say what other kind of information was involved"
+    if len(other) > 200:
+        errors["data_kinds_other"] = "Describe the other information in 200 characters or fewer"
+    if data.people_count is not None and data.people_count < 0:
+        errors["people_count"] = "The number of people must be 0 or more"
+    family_ids = sorted(set(data.family_ids or []))
+    if family_ids:
+        found = set(governance.governance_families(actor).filter(pk__in=family_ids).values_list("pk", flat=True))
+        missing = [str(i) for i in family_ids if i not in found]
+        if missing:
+            errors["family_ids"] = f"There is no family record {', '.join(missing)} in your council: check the numbers"
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "summary": summary, "what_happened": what, "discovered_at": data.discovered_at,
+        "occurred_at": data.occurred_at, "people_affected": (data.people_affected or "").strip(),
+        "data_kinds": [k for k in DataKind.values if k in kinds],
+        "data_kinds_other": other if DataKind.OTHER in kinds else "",
+        "people_count": data.people_count, "people_count_estimated": bool(data.people_count_estimated),
+        "containment": (data.containment or "").strip(), "family_ids": family_ids,
+    }
+
+
+@transaction.atomic
+def incident_record(*, actor, data: IncidentInput, now: datetime.datetime | None = None) -> Incident:
+    """Start the breach log entry for an incident. The 72-hour clock runs from `discovered_at`."""
+    require_governance(actor, actor.agency.council_id, object_type="breaches.incident")
+    cleaned = _clean_incident(actor, data, now_or(now))
+    family_ids = cleaned.pop("family_ids")
+    incident = Incident.objects.create(council_id=actor.agency.council_id, created_by=actor, created_at=now_or(now),
+                                       **cleaned)
+    incident.families.set(family_ids)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=incident, detail={"families": family_ids})
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, actor, incident: Incident, version: int, data: IncidentInput,
+                    now: datetime.datetime | None = None) -> Incident:
+    """Change what is known about an incident (what happened, whose information, containment)."""
+    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    cleaned = _clean_incident(actor, data, now_or(now))
+    family_ids = cleaned.pop("family_ids")
+    if incident.decided_at is not None and cleaned["discovered_at"] != incident.discovered_at:
+        raise ValidationFailed({"discovered_at": "The decision on reporting has been made, so the time of discovery "
+                                                 "can no longer be changed"})
+    bump(Incident, incident, version, "incident", **cleaned)
+    incident.families.set(family_ids)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"families": family_ids})
+    return incident
+
+
+@transaction.atomic
+def incident_decide(*, actor, incident: Incident, version: int, decision: str, reason: str, delay_reason: str = "",
+                    now: datetime.datetime | None = None) -> Incident:
+    """Decide whether to report the incident to the Information Commissioner, and why. A decision made after the
+    72 hours is recorded, with the reason for the delay. It may be changed until the report is made."""
+    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = now_or(now)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    if incident.reported_at is not None:
+        raise Conflict("The incident has been reported to the Information Commissioner: the decision can no longer "
+                       "be changed")
+    reason, delay_reason = (reason or "").strip(), (delay_reason or "").strip()
+    errors = {}
+    if decision not in IcoDecision.values:
+        errors["decision"] = "Choose whether to report the incident to the Information Commissioner"
+    if not reason:
+        errors["reason"] = ("Say why it must be reported" if decision == IcoDecision.REPORT
+                            else "Say why it does not need to be reported")
+    late = now > incident.deadline
+    if late and not delay_reason:
+        errors["delay_reason"] = "The 72 hours have passed: say why the decision was not made in time"
+    if errors:
+        raise ValidationFailed(errors)
+    bump(Incident, incident, version, "incident", decision=decision, decision_reason=reason,
+          decision_delay_reason=delay_reason if late else "", decided_at=now, decided_by=actor)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident,
+                 detail={"ico_decision": decision, "late": late})
+    return incident
+
+
+@transaction.atomic
+def incident_report(*, actor, incident: Incident, version: int, reported_at: datetime.datetime | None,
+                    ico_reference: str, delay_reason: str = "", now: datetime.datetime | None = None) -> Incident:
+    """Record the report made to the Information Commissioner: when, and the reference they gave. A report made
+    after the 72 hours needs the reasons for the delay (UK GDPR Article 33(1))."""
+    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = now_or(now)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    if incident.decision != IcoDecision.REPORT:
+        raise ValidationFailed({"decision": "Record the decision to report the incident before recording the report"})
+    ico_reference, delay_reason = (ico_reference or "").strip(), (delay_reason or "").strip()
+    errors = {}
+    if reported_at is None:
+        errors["reported_at"] = "Enter the date and time the incident was reported"
+    elif reported_at > now:
+        errors["reported_at"] = "The time it was reported must be now or in the past"
+    elif reported_at < incident.discovered_at:
+        errors["reported_at"] = "The time it was reported must be after the time it was discovered"
+    if not ico_reference:
+        errors["ico_reference"] = "Enter the reference the Information Commissioner's Office gave"
+    elif len(ico_reference) > 100:
+        errors["ico_reference"] = "Enter a reference of 100 characters or fewer"
+    late = reported_at is not None and reported_at > incident.deadline
+    if late and not delay_reason:
+        errors["delay_reason"] = "It was reported after the 72 hours: give the reasons for the delay"
+    if errors:
+        raise ValidationFailed(errors)
+    bump(Incident, incident, version, "incident", reported_at=reported_at, ico_reference=ico_reference,
+          report_delay_reason=delay_reason if late else "")
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"reported_to_ico": True, "late": late})
+    return incident
+
+
+@transaction.atomic
+def incident_notice_record(*, actor, incident: Incident, audience: str, who: str, told_at: datetime.datetime | None,
+                           how: str = "", now: datetime.datetime | None = None) -> IncidentNotice:
+    """Record who was told about the incident (the people whose information it was, a partner agency), when and
+    how."""
+    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = now_or(now)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    who, how = (who or "").strip(), (how or "").strip()
+    errors = {}
+    if audience not in NoticeAudience.values:
+        errors["audience"] = "Choose who was told"
+    if not who:
+        errors["who"] = "Say who was told, like 'the 3 families' or 'Hill School'"
+    elif len(who) > 300:
+        errors["who"] = "Say who was told in 300 characters or fewer"
+    if told_at is None:
+        errors["told_at"] = "Enter the date and time they were told"
+    elif told_at > now:
+        errors["told_at"] = "The time they were told must be now or in the past"
+    elif told_at < incident.discovered_at:
+        errors["told_at"] = "The time they were told must be after the time the breach was discovered"
+    if errors:
+        raise ValidationFailed(errors)
+    notice = IncidentNotice.objects.create(incident=incident, audience=audience, who=who, told_at=told_at, how=how,
+                                           recorded_by=actor, recorded_at=now)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"notice": notice.pk,
+                                                                              "audience": audience})
+    return notice
+
+
+@transaction.atomic
+def incident_close(*, actor, incident: Incident, version: int, lessons: str,
+                   now: datetime.datetime | None = None) -> Incident:
+    """Close an incident once the decision on reporting (and any report) is recorded, with what was learned."""
+    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    lessons = (lessons or "").strip()
+    errors = {}
+    if not incident.decision:
+        errors["decision"] = "Record the decision on reporting to the Information Commissioner before closing"
+    elif incident.decision == IcoDecision.REPORT and incident.reported_at is None:
+        errors["decision"] = "Record the report to the Information Commissioner before closing"
+    if not lessons:
+        errors["lessons"] = "Say what was learned and what will change"
+    if errors:
+        raise ValidationFailed(errors)
+    bump(Incident, incident, version, "incident", status=IncidentStatus.CLOSED, closed_at=now_or(now), lessons=lessons)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"closed": True})
+    return incident
