@@ -11,11 +11,10 @@ certificate that names no one. Audit rows are never deleted; each batch adds one
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from hearth.access import governance
@@ -24,11 +23,9 @@ from hearth.core.locking import locked
 from hearth.core.models import Council
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
-from hearth.people.models import Family, FamilyMember, Person
-from hearth.retention import collector, rules
+from hearth.people.models import Family
+from hearth.retention import collector, rules, sweep
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold, RunStatus
-from hearth.rights.models import Restriction, RightsRequest
-from hearth.subject_access.models import SarStatus, SubjectAccessRequest
 
 logger = logging.getLogger(__name__)
 
@@ -128,137 +125,21 @@ def legal_hold_lift(*, actor, hold: LegalHold, reason: str, version: int | None 
 # Walking the council's families
 
 
-@dataclass
-class Totals:
-    """What a dry run forecasts, or what a run deleted. Counts only."""
-
-    states: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.STATES, 0))
-    governs: dict[str, int] = field(default_factory=dict)
-    records: dict[str, int] = field(default_factory=dict)
-    people_disposed: int = 0
-    people_kept: int = 0
-    last_family_id: int = 0
-    batches: int = 0
-
-    @classmethod
-    def from_json(cls, data: dict | None) -> "Totals":
-        data = data or {}
-        totals = cls()
-        totals.states.update((data.get("families") or {}).get("by_state") or {})
-        totals.governs.update(data.get("governs") or {})
-        totals.records.update(data.get("records") or {})
-        people = data.get("people") or {}
-        totals.people_disposed, totals.people_kept = people.get("disposed", 0), people.get("kept", 0)
-        totals.last_family_id, totals.batches = data.get("last_family_id", 0), data.get("batches", 0)
-        return totals
-
-    def add(self, verdicts: Iterable[rules.Verdict], part: "Part") -> None:
-        tally = rules.Tally(states=self.states, governs=self.governs)
-        tally.add(verdicts)
-        for key, n in part.records.items():
-            self.records[key] = self.records.get(key, 0) + n
-        self.people_disposed += part.people
-        self.people_kept += part.people_kept
-
-    def by_record_type(self) -> dict[str, int]:
-        grouped: dict[str, int] = {}
-        for model_label, n in self.records.items():
-            kind = rules.record_type_of(model_label)
-            grouped[kind] = grouped.get(kind, 0) + n
-        return grouped
-
-    def as_json(self) -> dict:
-        return {
-            "families": {"by_state": dict(self.states), "total": sum(self.states.values()),
-                         "disposed": self.states.get(rules.DUE, 0), "held": self.states.get(rules.HELD, 0)},
-            "governs": dict(self.governs),
-            "people": {"disposed": self.people_disposed, "kept": self.people_kept},
-            "records": dict(sorted(self.records.items())),
-            "by_record_type": self.by_record_type(),
-            "last_family_id": self.last_family_id,
-            "batches": self.batches,
-        }
-
-
-@dataclass
-class Part:
-    records: dict[str, int]
-    people: int
-    people_kept: int
-
-
-def _dispose(council: Council, rule_list: list[rules.Rule], as_of: date, due: list[int], *, apply: bool) -> Part:
-    """Find everything of these due families and the members who go with them; delete it, or only count it."""
-    if not due:
-        return Part({}, 0, 0)
-    rows = collector.collect({Family: set(due)})
-    other_families = collector.families_of(_member_ids(due), excluding=due)
-    earlier = sorted(f for f in other_families if f < due[0])
-    # Families disposed of before this batch in the same walk: in a run they are already gone; in a dry run
-    # they are still there, and their members must not be counted as kept because of them.
-    gone = {pk for pk, v in rules.judge_families(council, rule_list, earlier, as_of=as_of).items()
-            if v.state == rules.DUE} if earlier else set()
-    # In a dry run, the rows of those earlier families are still there: they do not keep anyone, and were
-    # counted with their own batch. (In a run, `gone` is empty.)
-    previous = collector.collect({Family: gone}) if gone else {}
-    people, kept = collector.disposable_people(due, gone_elsewhere=gone, covered=[rows, previous])
-    if people:
-        collector.collect({Person: people}, found=rows)
-        for model, ids in previous.items():
-            if model in rows:
-                rows[model] -= ids
-    records = collector.delete(rows) if apply else collector.count(rows)
-    return Part(records, len(people), kept)
-
-
-def _dispose_requests(council: Council, rule_list: list[rules.Rule], as_of: date, *, apply: bool) -> Part:
-    """The council's data protection requests answered long enough ago under its `data_protection_requests` rule,
-    with what hangs off them, and the people kept only for them who belong to no family; delete, or count."""
-    rule = rules.rule_for(rule_list, rules.DATA_PROTECTION)
-    if rule is None:
-        return Part({}, 0, 0)
-    answered_by = rules.add_years(as_of, -rule.years) + timedelta(days=1)  # answered before this day: due
-    start = timezone.make_aware(datetime.combine(answered_by, time.min))
-    sars = set(SubjectAccessRequest.objects.filter(council=council).exclude(status=SarStatus.OPEN)
-               .filter(Q(released_at__lt=start) | Q(released_at__isnull=True, closed_at__lt=start))
-               .values_list("pk", flat=True))
-    in_force = Restriction.objects.filter(lifted_at__isnull=True).values("request_id")
-    lifted_late = Restriction.objects.filter(lifted_at__gte=start).values("request_id")
-    requests = set(RightsRequest.objects.filter(council=council)
-                   .filter(Q(decision="refused", decided_at__lt=start) | Q(applied_at__lt=start))
-                   .exclude(pk__in=in_force).exclude(pk__in=lifted_late).values_list("pk", flat=True))
-    if not sars and not requests:
-        return Part({}, 0, 0)
-    rows = collector.collect({SubjectAccessRequest: sars, RightsRequest: requests})
-    about = (set(SubjectAccessRequest.objects.filter(pk__in=sars).values_list("subject_id", flat=True))
-             | set(RightsRequest.objects.filter(pk__in=requests).values_list("person_id", flat=True)))
-    people = collector.unattached(about)
-    people -= collector.still_referred(people, [rows])
-    if people:
-        collector.collect({Person: people}, found=rows)
-    records = collector.delete(rows) if apply else collector.count(rows)
-    return Part(records, len(people), 0)
-
-
-def _member_ids(family_ids: list[int]) -> set[int]:
-    return set(FamilyMember.objects.filter(family_id__in=family_ids).values_list("person_id", flat=True))
-
-
-def _walk(council: Council, rule_list: list[rules.Rule], as_of: date, *, totals: Totals, batch: int,
-          progress: Progress, on_batch: Callable | None = None) -> Totals:
+def _walk(council: Council, rule_list: list[rules.Rule], as_of: date, *, totals: sweep.Totals, batch: int,
+          progress: Progress, on_batch: Callable | None = None) -> sweep.Totals:
     """Judge every family of the council, a chunk at a time. With `on_batch`, each chunk is disposed of in its
     own transaction (judged again inside it); without, it is only counted."""
     for chunk in rules.family_id_chunks(council, batch, after=totals.last_family_id):
         if on_batch is None:
             verdicts = rules.judge_families(council, rule_list, chunk, as_of=as_of)
             due = sorted(pk for pk, v in verdicts.items() if v.state == rules.DUE)
-            totals.add(verdicts.values(), _dispose(council, rule_list, as_of, due, apply=False))
+            totals.add(verdicts.values(), sweep.dispose_families(council, rule_list, as_of, due, apply=False))
         else:
             with transaction.atomic():
                 _lock_council(council)
                 verdicts = rules.judge_families(council, rule_list, chunk, as_of=as_of)
                 due = sorted(pk for pk, v in verdicts.items() if v.state == rules.DUE)
-                part = _dispose(council, rule_list, as_of, due, apply=True)
+                part = sweep.dispose_families(council, rule_list, as_of, due, apply=True)
                 totals.add(verdicts.values(), part)
                 totals.last_family_id = chunk[-1]  # a resumed run starts after the last committed batch
                 totals.batches += 1
@@ -289,8 +170,8 @@ def disposal_prepare(*, actor, council: Council | None = None, as_of: date | Non
     rule_list = rules.council_rules(council)
     if not any(r.applied_by_disposal for r in rule_list):
         raise DisposalRefused("Your council's profile has no retention rules that disposal can apply.")
-    totals = _walk(council, rule_list, as_of, totals=Totals(), batch=batch, progress=progress)
-    totals.add((), _dispose_requests(council, rule_list, as_of, apply=False))
+    totals = _walk(council, rule_list, as_of, totals=sweep.Totals(), batch=batch, progress=progress)
+    totals.add((), sweep.dispose_requests(council, rule_list, as_of, apply=False))
     counts = totals.as_json()
     counts.pop("last_family_id", None)
     counts.pop("batches", None)
@@ -374,9 +255,9 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
     council = _require_manager(actor, run.council)
     run = _claim(actor, run, resume=resume, version=version)
     rule_list = rules.rules_from(run.rules)
-    totals = Totals.from_json(run.results)
+    totals = sweep.Totals.from_json(run.results)
 
-    def on_batch(due: list[int], part: Part, running: Totals) -> None:
+    def on_batch(due: list[int], part: sweep.Part, running: sweep.Totals) -> None:
         DisposalRun.objects.filter(pk=run.pk).update(results=running.as_json())
         if due:
             audit.record(actor=actor, action=AuditAction.ADMIN, obj=run,
@@ -386,7 +267,7 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
     _walk(council, rule_list, run.as_of, totals=totals, batch=batch, progress=progress, on_batch=on_batch)
     with transaction.atomic():
         _lock_council(council)
-        part = _dispose_requests(council, rule_list, run.as_of, apply=True)
+        part = sweep.dispose_requests(council, rule_list, run.as_of, apply=True)
         totals.add((), part)
         if part.records:
             audit.record(actor=actor, action=AuditAction.ADMIN, obj=run,
@@ -394,7 +275,7 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
     return _complete(actor, run, totals, rule_list)
 
 
-def _certificate_lines(totals: Totals, rule_list: list[rules.Rule], as_of: date) -> list[dict]:
+def _certificate_lines(totals: sweep.Totals, rule_list: list[rules.Rule], as_of: date) -> list[dict]:
     by_type = totals.by_record_type()
     with_family = f"With the family, once every rule for its records was due by {as_of:%-d %B %Y}"
     lines = [
@@ -417,7 +298,7 @@ def _certificate_lines(totals: Totals, rule_list: list[rules.Rule], as_of: date)
 
 
 @transaction.atomic
-def _complete(actor, run: DisposalRun, totals: Totals, rule_list: list[rules.Rule]) -> DisposalCertificate:
+def _complete(actor, run: DisposalRun, totals: sweep.Totals, rule_list: list[rules.Rule]) -> DisposalCertificate:
     fresh = DisposalRun.objects.select_for_update().get(pk=run.pk)
     now = timezone.now()
     results = totals.as_json()

@@ -19,7 +19,7 @@ from hearth.outcomes.models import Score
 from hearth.people.models import Address, Family, FamilyMember, Person, PersonName, Relationship
 from hearth.plans.models import Action, Invitation, Meeting
 from hearth.referrals.models import Referral, ReferralStatus
-from hearth.retention import collector, services
+from hearth.retention import collector, services, sweep
 from hearth.retention.models import DisposalCertificate, RunStatus
 from hearth.retention.rules import add_years
 from hearth.sharing.models import Disclosure
@@ -279,7 +279,7 @@ def test_audit_rows_about_disposed_families_remain_and_the_chain_still_verifies(
 def test_a_stopped_run_resumes_after_its_last_committed_batch(world, dpo, second_dpo, today, monkeypatch):
     run = services.disposal_approve(actor=second_dpo, run=services.disposal_prepare(actor=dpo, as_of=today))
     calls = []
-    real = services._dispose
+    real = sweep.dispose_families
 
     def failing(*args, **kwargs):
         if kwargs.get("apply") and args[3] and not calls:
@@ -289,14 +289,14 @@ def test_a_stopped_run_resumes_after_its_last_committed_batch(world, dpo, second
             raise RuntimeError("the machine stopped")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_dispose", failing)
+    monkeypatch.setattr(sweep, "dispose_families", failing)
     with pytest.raises(RuntimeError):
         services.disposal_run(actor=dpo, run=run, batch=1)
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and run.results["batches"] == 1
     with pytest.raises(services.DisposalRefused, match="already running"):
         services.disposal_run(actor=dpo, run=run)
-    monkeypatch.setattr(services, "_dispose", real)
+    monkeypatch.setattr(sweep, "dispose_families", real)
     certificate = services.disposal_run(actor=dpo, run=run, resume=True, batch=1)
     assert certificate.totals["families"] == 2
     assert not Family.objects.filter(pk__in=[world["families"]["before"].pk, world["families"]["on"].pk]).exists()
