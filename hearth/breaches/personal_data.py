@@ -8,7 +8,8 @@ ABOUT_BREACHES = ("The council's log of data breaches, which names families by t
 RECORDS = [
     # An incident outlives the families it involved: only its links to them go with the families' records.
     Record("breaches.incident", "the breach log", "The breach log", retention="family_record", erasure=Erasure.KEPT,
-           not_in_sar=ABOUT_BREACHES),
+           not_in_sar=ABOUT_BREACHES, formerly=("dpo.incident",)),
     Record("breaches.incidentnotice", "someone told of a data breach", "Who was told of data breaches",
-           retention="family_record", erasure=Erasure.KEPT, not_in_sar=ABOUT_BREACHES),
+           retention="family_record", erasure=Erasure.KEPT, not_in_sar=ABOUT_BREACHES,
+           formerly=("dpo.incidentnotice",)),
 ]

@@ -24,6 +24,7 @@ from enum import Enum
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 from hearth.core.hooks import Hook
 
@@ -48,14 +49,26 @@ class Record:
     sar_section: str = ""  # the key of the subject access bundle's section that holds it
     not_in_sar: str = ""  # why it is in no section, when it is not
     copies: tuple[str, ...] = ()  # the kinds of copy that include it
+    formerly: tuple[str, ...] = ()  # labels the model had before it moved app, which older audit rows still name
 
     def __post_init__(self):
         if bool(self.sar_section) == bool(self.not_in_sar):
             raise ImproperlyConfigured(f"{self.model}: name its subject access section, or say why it is in none")
 
     @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.model, *self.formerly)
+
+    @property
     def model_class(self):
         return apps.get_model(self.model)
+
+    def rows_about(self, person):
+        """This record's rows that refer to the person, by any of its references to a person."""
+        refers = Q()
+        for name in self.person_fields():
+            refers |= Q(**{name: person})
+        return self.model_class.objects.filter(refers)
 
     def person_fields(self) -> list[str]:
         """The fields by which this record refers to a person directly."""
@@ -86,7 +99,8 @@ def records() -> list[Record]:
 
 
 def record_for(model_label: str) -> Record | None:
-    return next((r for r in register.items() if r.model == model_label), None)
+    """The record a label names: its model's label, or one it had before it moved app."""
+    return next((r for r in register.items() if model_label in r.labels), None)
 
 
 def in_section(key: str) -> list[Record]:
@@ -99,3 +113,17 @@ def in_copy(kind: str) -> list[Record]:
 
 def with_erasure(erasure: Erasure) -> list[Record]:
     return [r for r in register.items() if r.erasure is erasure]
+
+
+ERASURE_WORDS = {Erasure.PLACEHOLDER: "placeholder", Erasure.ERASED: "erased", Erasure.CHECKED: "kept, counted",
+                 Erasure.KEPT: "kept"}
+
+
+def as_markdown() -> str:
+    """The register as a Markdown table, for the data protection officer and docs/architecture.md."""
+    rows = ["| record | model | retention | subject access section | erasure | copies |", "|---|---|---|---|---|---|"]
+    for r in sorted(records(), key=lambda r: r.model):
+        section = r.sar_section or f"none: {r.not_in_sar}"
+        rows.append(f"| {r.many} | `{r.model}` | {r.retention} | {section} | {ERASURE_WORDS[r.erasure]} | "
+                    f"{', '.join(r.copies)} |")
+    return "\n".join(rows) + "\n"

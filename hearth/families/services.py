@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hearth.access import governance, policy
@@ -241,10 +240,7 @@ def _erase_with_person(person: Person) -> None:
     """Delete every record that the register of personal data says goes with the whole person (`Erasure.ERASED`:
     their names, addresses, relationships and family memberships)."""
     for record in personal_data.with_erasure(Erasure.ERASED):
-        refers = Q()
-        for name in record.person_fields():
-            refers |= Q(**{name: person})
-        record.model_class.objects.filter(refers).delete()
+        record.rows_about(person).delete()
 
 
 @transaction.atomic

@@ -14,25 +14,26 @@ from datetime import date
 from django.db.models import Q
 
 from hearth.access import governance
-from hearth.assessments.models import ChildView
-from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
-from hearth.core import identifiers
+from hearth.core import identifiers, personal_data
 from hearth.core.errors import NotPermitted
+from hearth.core.personal_data import Erasure
 from hearth.families import display
 from hearth.families import services as people_services
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 from hearth.people import holds
 from hearth.people.models import FamilyMember, NameKind, Person
-from hearth.plans.models import Action, ChildMeetingView, Invitation
 from hearth.rights.models import RectificationChange, Restriction, RightsRequest
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 
 SEARCH_LIMIT = 50
-# The label the information-sharing register and the audit log name a request by (its model's label), and the one
-# they named it by before the model moved out of the `dpo` app (decision record 0010): entries written then keep it.
+# The label the information-sharing register and the audit log name a request by (its model's label). Entries
+# written before the model moved out of the `dpo` app keep the label it had then (`Record.formerly`).
 REQUEST_LABEL = "rights.rightsrequest"
-REQUEST_LABELS = (REQUEST_LABEL, "dpo.rightsrequest")
+
+
+def _request_labels() -> tuple[str, ...]:
+    return personal_data.record_for(REQUEST_LABEL).labels
 
 
 def require_governance(user) -> None:
@@ -107,16 +108,8 @@ def erasable(rights_request: RightsRequest) -> Erasable:
              for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]
     addresses = [(a.pk, f"{'Current' if a.to_date is None else 'Previous'} address: {a.line_1}, {a.town}, "
                         f"{a.postcode}") for a in person.addresses.order_by("pk")]
-    mentions = [
-        ("Children's views in assessments", ChildView.objects.filter(child=person).count()),
-        ("Children's views at meetings", ChildMeetingView.objects.filter(child=person).count()),
-        ("Meeting invitations", Invitation.objects.filter(person=person).count()),
-        ("Plan actions they own", Action.objects.filter(owner_person=person).count()),
-        ("Agreements, consents and lawful bases",
-         Agreement.objects.filter(given_by=person).count() + ShareConsent.objects.filter(person=person).count()
-         + LawfulBasis.objects.filter(person=person).count()),
-        ("Entries in the information-sharing register", Disclosure.objects.filter(person=person).count()),
-    ]
+    # Records kept on erasure that refer to the person: the officer checks their free text by hand.
+    mentions = [(r.many, r.rows_about(person).count()) for r in personal_data.with_erasure(Erasure.CHECKED)]
     return Erasable(details=details, names=names, addresses=addresses, mentions=[m for m in mentions if m[1]],
                     blockers=holds.reasons(holds.Use.ERASE, person=person))
 
@@ -198,7 +191,7 @@ def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
     families = (Q(family_id__in=rights_request.family_ids) if rights_request.applied_at is not None
                 else Q(family_id__in=FamilyMember.objects.filter(person_id=person_id).values("family_id")))
     about = Q(person_id=person_id) | (Q(person__isnull=True) & families)
-    this = Q(object_type__in=REQUEST_LABELS, object_id=str(rights_request.pk))
+    this = Q(object_type__in=_request_labels(), object_id=str(rights_request.pk))
     entries = (Disclosure.objects.filter(about, decision=Decision.SHARED)
                .exclude(Q(kind__in=NOT_RECIPIENTS) & ~this)
                .select_related("recipient_agency").order_by("occurred_on", "pk"))
@@ -214,7 +207,7 @@ def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
                 key=key, name=agency.name if agency else entry.recipient,
                 recipient_text=agency.name if agency else entry.recipient, agency=agency,
                 email=agency.email if agency and agency.email else "")
-        if entry.object_type in REQUEST_LABELS and entry.object_id == str(rights_request.pk):
+        if entry.object_type in _request_labels() and entry.object_id == str(rights_request.pk):
             recipient.told.append(f"{entry.occurred_on:%-d %B %Y}: {entry.what}")
             continue
         if not recipient.email and identifiers.is_email(entry.recipient.strip()):

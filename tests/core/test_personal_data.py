@@ -2,9 +2,14 @@
 declaration names (a retention record type, a subject access section, a kind of copy) is something the app that
 reads it knows."""
 
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 
 from hearth.core import personal_data
 from hearth.core.personal_data import Erasure, Record
@@ -88,3 +93,18 @@ def test_what_goes_with_a_whole_person_refers_to_them():
     assert {r.model for r in erased} == {"people.personname", "people.address", "people.relationship",
                                          "people.familymember"}
     assert all(r.person_fields() for r in erased)
+
+
+def test_the_register_in_the_architecture_document_is_the_register_in_the_code():
+    """docs/architecture.md shows the register as `hearth personal-data` prints it; regenerate it after a change."""
+    out = StringIO()
+    call_command("personal_data", stdout=out)
+    assert out.getvalue() == personal_data.as_markdown()
+    assert personal_data.as_markdown() in (Path(settings.BASE_DIR) / "docs" / "architecture.md").read_text()
+
+
+def test_a_record_is_found_by_the_label_it_had_before_it_moved_app():
+    """Audit rows and register entries written before the breach log and rights requests left `dpo` keep its labels;
+    the subject access history still names them."""
+    assert personal_data.record_for("dpo.rightsrequest").model == "rights.rightsrequest"
+    assert personal_data.record_for("dpo.incident").model == "breaches.incident"

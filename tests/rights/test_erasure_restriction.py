@@ -19,6 +19,7 @@ from hearth.rights.models import RectificationChange, RequestDecision, RequestKi
 from hearth.sharing import services as sharing
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 from hearth.subject_access import services as sar_services
+from tests.factories import ShareConsentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +260,18 @@ def test_the_erasure_page_lists_what_can_be_erased_and_needs_confirmation(dpo, d
     page = client.get(reverse("rights:request", args=[rq.pk])).content.decode()
     assert "What was erased" in page and "Phone number" in page and "07700 900555" not in page
     assert Person.objects.get(pk=dad.pk).phone == ""
+
+
+def test_the_erasure_page_counts_the_records_that_stay_and_refer_to_the_person(dpo, dad, child, family,
+                                                                              practitioner, client_for):
+    """What stays is what the register of personal data marks as kept and counted (`Erasure.CHECKED`)."""
+    ShareConsentFactory(family=family, actor=practitioner, person=child, given_by=dad)
+    ShareConsentFactory(family=family, actor=practitioner, person=dad)
+    rq = _accepted(dpo, dad, RequestKind.ERASURE)
+    page = client_for(dpo).get(reverse("rights:request_erase", args=[rq.pk])).content.decode()
+    assert "Other records that refer to Sam Quillfeather" in page
+    assert "<li>Consents to share information: 2</li>" in page
+    assert "Children&#39;s views in assessments" not in page  # none refer to him
 
 
 def test_the_restriction_pages_restrict_and_lift(dpo, dad, client_for):
