@@ -5,6 +5,7 @@ The family policy itself is `hearth.access.policy`."""
 from django.db.models import Q, QuerySet
 
 from hearth.accounts.models import Role
+from hearth.core.errors import NotPermitted
 from hearth.people.models import Family, Person
 
 # Information governance (hearth.subject_access, hearth.rights, hearth.breaches, hearth.dpo, hearth.retention): the
@@ -21,6 +22,14 @@ def can_do_governance(user, council=None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.has_role(Role.DPO):
         return False
     return council is None or getattr(council, "pk", council) == user.agency.council_id
+
+
+def require_officer(actor, council_id: int, *, object_type: str, object_id="") -> None:
+    """A write of the council's information-governance work (the breach log, rights requests): its data protection
+    officer only; anyone else is refused (NotPermitted, which the audit log records)."""
+    if not can_do_governance(actor, council_id):
+        raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
+                           object_id=object_id)
 
 
 def governance_people(user) -> QuerySet[Person]:

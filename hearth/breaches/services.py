@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from hearth.access import governance
 from hearth.breaches.models import (
@@ -20,34 +19,13 @@ from hearth.breaches.models import (
     IncidentStatus,
     NoticeAudience,
 )
-from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core import dates
+from hearth.core.errors import Conflict, ValidationFailed
+from hearth.core.locking import update_if_unchanged
 from hearth.governance import audit
 from hearth.governance.models import AuditAction
 
 CLOSED = "This incident is closed and can no longer be changed"
-CHANGED_ELSEWHERE = ("Someone else changed this {what} while you were working on it. Your changes have not been "
-                     "saved: check the latest details and make your changes again.")
-
-
-def now_or(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
-
-
-def require_governance(actor, council_id: int, *, object_type: str, object_id="") -> None:
-    if not governance.can_do_governance(actor, council_id):
-        raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
-                           object_id=object_id)
-
-
-def bump(model, obj, version: int, what: str, **fields) -> None:
-    """Save `fields` if nobody saved since `version`; otherwise Conflict, with nothing saved."""
-    updated = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1, **fields)
-    if not updated:
-        raise Conflict(CHANGED_ELSEWHERE.format(what=what))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version = version + 1
-
 
 @dataclass
 class IncidentInput:
@@ -115,11 +93,11 @@ def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
 @transaction.atomic
 def incident_record(*, actor, data: IncidentInput, now: datetime.datetime | None = None) -> Incident:
     """Start the breach log entry for an incident. The 72-hour clock runs from `discovered_at`."""
-    require_governance(actor, actor.agency.council_id, object_type="breaches.incident")
-    cleaned = _clean_incident(actor, data, now_or(now))
+    governance.require_officer(actor, actor.agency.council_id, object_type="breaches.incident")
+    cleaned = _clean_incident(actor, data, dates.now_or(now))
     family_ids = cleaned.pop("family_ids")
-    incident = Incident.objects.create(council_id=actor.agency.council_id, created_by=actor, created_at=now_or(now),
-                                       **cleaned)
+    incident = Incident.objects.create(council_id=actor.agency.council_id, created_by=actor,
+                                       created_at=dates.now_or(now), **cleaned)
     incident.families.set(family_ids)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=incident, detail={"families": family_ids})
     return incident
@@ -129,15 +107,15 @@ def incident_record(*, actor, data: IncidentInput, now: datetime.datetime | None
 def incident_update(*, actor, incident: Incident, version: int, data: IncidentInput,
                     now: datetime.datetime | None = None) -> Incident:
     """Change what is known about an incident (what happened, whose information, containment)."""
-    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
     if not incident.is_open:
         raise Conflict(CLOSED)
-    cleaned = _clean_incident(actor, data, now_or(now))
+    cleaned = _clean_incident(actor, data, dates.now_or(now))
     family_ids = cleaned.pop("family_ids")
     if incident.decided_at is not None and cleaned["discovered_at"] != incident.discovered_at:
         raise ValidationFailed({"discovered_at": "The decision on reporting has been made, so the time of discovery "
                                                  "can no longer be changed"})
-    bump(Incident, incident, version, "incident", **cleaned)
+    update_if_unchanged(incident, version, what="incident", **cleaned)
     incident.families.set(family_ids)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"families": family_ids})
     return incident
@@ -148,8 +126,8 @@ def incident_decide(*, actor, incident: Incident, version: int, decision: str, r
                     now: datetime.datetime | None = None) -> Incident:
     """Decide whether to report the incident to the Information Commissioner, and why. A decision made after the
     72 hours is recorded, with the reason for the delay. It may be changed until the report is made."""
-    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
-    now = now_or(now)
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = dates.now_or(now)
     if not incident.is_open:
         raise Conflict(CLOSED)
     if incident.reported_at is not None:
@@ -167,8 +145,8 @@ def incident_decide(*, actor, incident: Incident, version: int, decision: str, r
         errors["delay_reason"] = "The 72 hours have passed: say why the decision was not made in time"
     if errors:
         raise ValidationFailed(errors)
-    bump(Incident, incident, version, "incident", decision=decision, decision_reason=reason,
-          decision_delay_reason=delay_reason if late else "", decided_at=now, decided_by=actor)
+    update_if_unchanged(incident, version, what="incident", decision=decision, decision_reason=reason,
+                        decision_delay_reason=delay_reason if late else "", decided_at=now, decided_by=actor)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident,
                  detail={"ico_decision": decision, "late": late})
     return incident
@@ -179,8 +157,8 @@ def incident_report(*, actor, incident: Incident, version: int, reported_at: dat
                     ico_reference: str, delay_reason: str = "", now: datetime.datetime | None = None) -> Incident:
     """Record the report made to the Information Commissioner: when, and the reference they gave. A report made
     after the 72 hours needs the reasons for the delay (UK GDPR Article 33(1))."""
-    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
-    now = now_or(now)
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = dates.now_or(now)
     if not incident.is_open:
         raise Conflict(CLOSED)
     if incident.decision != IcoDecision.REPORT:
@@ -202,8 +180,8 @@ def incident_report(*, actor, incident: Incident, version: int, reported_at: dat
         errors["delay_reason"] = "It was reported after the 72 hours: give the reasons for the delay"
     if errors:
         raise ValidationFailed(errors)
-    bump(Incident, incident, version, "incident", reported_at=reported_at, ico_reference=ico_reference,
-          report_delay_reason=delay_reason if late else "")
+    update_if_unchanged(incident, version, what="incident", reported_at=reported_at, ico_reference=ico_reference,
+                        report_delay_reason=delay_reason if late else "")
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"reported_to_ico": True, "late": late})
     return incident
 
@@ -213,8 +191,8 @@ def incident_notice_record(*, actor, incident: Incident, audience: str, who: str
                            how: str = "", now: datetime.datetime | None = None) -> IncidentNotice:
     """Record who was told about the incident (the people whose information it was, a partner agency), when and
     how."""
-    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
-    now = now_or(now)
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = dates.now_or(now)
     if not incident.is_open:
         raise Conflict(CLOSED)
     who, how = (who or "").strip(), (how or "").strip()
@@ -244,7 +222,7 @@ def incident_notice_record(*, actor, incident: Incident, audience: str, who: str
 def incident_close(*, actor, incident: Incident, version: int, lessons: str,
                    now: datetime.datetime | None = None) -> Incident:
     """Close an incident once the decision on reporting (and any report) is recorded, with what was learned."""
-    require_governance(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
     if not incident.is_open:
         raise Conflict(CLOSED)
     lessons = (lessons or "").strip()
@@ -257,6 +235,7 @@ def incident_close(*, actor, incident: Incident, version: int, lessons: str,
         errors["lessons"] = "Say what was learned and what will change"
     if errors:
         raise ValidationFailed(errors)
-    bump(Incident, incident, version, "incident", status=IncidentStatus.CLOSED, closed_at=now_or(now), lessons=lessons)
+    update_if_unchanged(incident, version, what="incident", status=IncidentStatus.CLOSED,
+                        closed_at=dates.now_or(now), lessons=lessons)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"closed": True})
     return incident

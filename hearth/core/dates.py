@@ -1,7 +1,9 @@
 """Dates and ages, computed one way everywhere (a person's age, a date some years on, 29 February)."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 ADULT_AGE = 18
 
@@ -26,3 +28,8 @@ def age_on(date_of_birth: date | None, on: date) -> int | None:
 def born_after_for_under(age: int, on: date) -> date:
     """People born after this day are under `age` on `on`."""
     return add_years(on, -age)
+
+
+def now_or(now: datetime | None) -> datetime:
+    """`now` if given (a test or a replayed action), else the current time."""
+    return now or timezone.now()

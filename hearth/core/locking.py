@@ -16,3 +16,18 @@ def locked(rows: QuerySet, pk, *, version: int | None = None, what: str = "this 
     if version is not None and fresh.version != version:
         raise Conflict(conflict or CHANGED.format(what=what))
     return fresh
+
+
+CHANGED_UNSAVED = ("Someone else changed this {what} while you were working on it. Your changes have not been saved: "
+                   "check the latest details and make your changes again.")
+
+
+def update_if_unchanged(obj: Model, version: int, *, what: str, **fields) -> None:
+    """Save `fields` on `obj` if nobody has saved it since `version` (the version the user's form was built from),
+    moving its version on; otherwise `Conflict` naming `what`, and nothing is saved. `obj` is updated to match."""
+    updated = type(obj).objects.filter(pk=obj.pk, version=version).update(version=version + 1, **fields)
+    if not updated:
+        raise Conflict(CHANGED_UNSAVED.format(what=what))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.version = version + 1

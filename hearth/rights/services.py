@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import governance
-from hearth.core import notify
+from hearth.core import dates, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.locking import update_if_unchanged
 from hearth.families import display
 from hearth.families import services as people_services
 from hearth.governance import audit
@@ -49,32 +50,9 @@ NOTICE_PURPOSE = ("To tell a recipient of information that it has been corrected
 NOTICE_BASIS = ("UK GDPR Article 19: everyone the information was shared with must be told of a correction, an "
                 "erasure or a restriction")
 RESTRICTED_USE = "the use of the person's information"
-CHANGED_ELSEWHERE = ("Someone else changed this {what} while you were working on it. Your changes have not been "
-                     "saved: check the latest details and make your changes again.")
-
-
-def now_or(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
-
-
-def require_governance(actor, council_id: int, *, object_type: str, object_id="") -> None:
-    if not governance.can_do_governance(actor, council_id):
-        raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
-                           object_id=object_id)
-
-
-def bump(model, obj, version: int, what: str, **fields) -> None:
-    """Save `fields` if nobody saved since `version`; otherwise Conflict, with nothing saved."""
-    updated = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1, **fields)
-    if not updated:
-        raise Conflict(CHANGED_ELSEWHERE.format(what=what))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version = version + 1
-
 
 def _require_request(actor, rights_request: RightsRequest) -> None:
-    require_governance(actor, rights_request.council_id, object_type="rights.rightsrequest",
+    governance.require_officer(actor, rights_request.council_id, object_type="rights.rightsrequest",
                        object_id=rights_request.pk)
 
 
@@ -101,8 +79,8 @@ def _families_of(person: Person) -> list[int]:
 def request_record(*, actor, person: Person | None, kind: str, asked: str, received_on: datetime.date | None,
                    now: datetime.datetime | None = None) -> RightsRequest:
     """Log a request for rectification, erasure or restriction from (or for) a person of the council."""
-    require_governance(actor, actor.agency.council_id, object_type="rights.rightsrequest")
-    now = now_or(now)
+    governance.require_officer(actor, actor.agency.council_id, object_type="rights.rightsrequest")
+    now = dates.now_or(now)
     asked = (asked or "").strip()
     errors = {}
     if person is None or not governance.governance_people(actor).filter(pk=person.pk).exists():
@@ -144,8 +122,8 @@ def request_decide(*, actor, rights_request: RightsRequest, version: int, decisi
         errors["reason"] = "Say why the request is refused: the person will be told"
     if errors:
         raise ValidationFailed(errors)
-    bump(RightsRequest, rights_request, version, "request", decision=decision, decision_reason=reason,
-         decided_at=now_or(now), decided_by=actor)
+    update_if_unchanged(rights_request, version, what="request", decision=decision, decision_reason=reason,
+                        decided_at=dates.now_or(now), decided_by=actor)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=rights_request.person_id,
                  detail={"decision": decision})
     return rights_request
@@ -162,7 +140,7 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
     The person is saved by `hearth.families.services.person_correct`, the people app's write for the data protection
     officer's route to a person (`governance.can_rectify_person`)."""
     person = _require_accepted(actor, rights_request, RequestKind.RECTIFICATION, "changes the person's details")
-    now = now_or(now)
+    now = dates.now_or(now)
     changed = people_services.person_correct(actor=actor, person=person, version=person_version, data=data,
                                              rectification_id=rights_request.pk)
     changes = RectificationChange.objects.bulk_create([
@@ -171,8 +149,9 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
                             changed_by=actor)
         for k, (before, after) in changed.items()
     ])
-    bump(RightsRequest, rights_request, version, "request", applied_at=now, applied_by=actor,
-         family_ids=_families_of(person), applied_note="Corrected: " + ", ".join(c.label.lower() for c in changes))
+    update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
+                        family_ids=_families_of(person),
+                        applied_note="Corrected: " + ", ".join(c.label.lower() for c in changes))
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "fields": list(changed)})
     return changes
@@ -200,7 +179,7 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
     blockers = erasure_blockers(person)
     if blockers:
         raise ValidationFailed({"details": blockers[0]})
-    now = now_or(now)
+    now = dates.now_or(now)
     family_ids = _families_of(person)
     erased = people_services.person_erase(actor=actor, person=person, version=person_version, details=list(details),
                                           name_ids=list(name_ids), address_ids=list(address_ids), whole=whole,
@@ -211,8 +190,8 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
     ])
     note = (note or "").strip()
     applied = "Erased: " + ", ".join(label[0].lower() + label[1:] for label in erased)
-    bump(RightsRequest, rights_request, version, "request", applied_at=now, applied_by=actor, family_ids=family_ids,
-         applied_note=f"{applied}\n\n{note}" if note else applied)
+    update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
+                        family_ids=family_ids, applied_note=f"{applied}\n\n{note}" if note else applied)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "whole": whole})
     return erased
@@ -239,11 +218,11 @@ def restriction_apply(*, actor, rights_request: RightsRequest, version: int, wha
         raise ValidationFailed({"what": "Say what is restricted and why, as practitioners will read it"})
     if active_restriction(person.pk) is not None:
         raise Conflict("The use of this person's information is already restricted")
-    now = now_or(now)
+    now = dates.now_or(now)
     restriction = Restriction.objects.create(request=rights_request, person=person, what=what, started_at=now,
                                              started_by=actor)
-    bump(RightsRequest, rights_request, version, "request", applied_at=now, applied_by=actor,
-         family_ids=_families_of(person), applied_note=f"Restricted: {what}")
+    update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
+                        family_ids=_families_of(person), applied_note=f"Restricted: {what}")
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "restriction": restriction.pk})
     return restriction
@@ -267,7 +246,7 @@ def restriction_lift(*, actor, restriction: Restriction, reason: str, person_tol
         errors["person_told"] = "Say how and when the person was told it would be lifted: they must be told first"
     if errors:
         raise ValidationFailed(errors)
-    now = now_or(now)
+    now = dates.now_or(now)
     Restriction.objects.filter(pk=locked.pk).update(lifted_at=now, lifted_by=actor, lifted_reason=reason,
                                                     person_told=person_told)
     restriction.refresh_from_db()
