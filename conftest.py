@@ -190,7 +190,7 @@ def _audit_triggers_allow_test_flush(request):
 
     from django.db import connection
 
-    triggers = import_module("hearth.governance.migrations.0002_append_only_triggers")
+    triggers = import_module("hearth.audit.migrations.0002_append_only_triggers")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             for sql in triggers.SQLITE_REVERSE + triggers.SQLITE:

@@ -105,8 +105,8 @@ def fill(rows: int, days: int, staff: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from hearth.governance import sealer, summary
-    from hearth.governance.models import AuditChainHead
+    from hearth.audit import sealer, summary
+    from hearth.audit.models import AuditChainHead
 
     started = time.perf_counter()
     staff_ids = _staff(staff)

@@ -196,8 +196,8 @@ def setup(seed: int) -> dict:
 def check() -> dict:
     from django.db import connection
 
+    from hearth.audit.models import AuditAction, AuditEvent
     from hearth.core.models import Council
-    from hearth.governance.models import AuditAction, AuditEvent
     from hearth.people.models import Family, Person
     from hearth.retention.models import DisposalCertificate, DisposalRun
 

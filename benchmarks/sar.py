@@ -83,7 +83,7 @@ def _audit_rows(family, people, users, years: int, count: int, seed: int = 11) -
 
     from django.utils import timezone
 
-    from hearth.governance.models import AuditAction, AuditEvent
+    from hearth.audit.models import AuditAction, AuditEvent
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -118,9 +118,9 @@ def worker(args) -> None:
     from django.utils import timezone
 
     from hearth.accounts.models import Role, User
+    from hearth.audit.models import AuditEvent
     from hearth.core.models import Council
     from hearth.demo.history import build_long_history
-    from hearth.governance.models import AuditEvent
     from hearth.subject_access import compile as compiler
     from hearth.subject_access import services
 

@@ -8,7 +8,7 @@ all work. `hearth serve` runs gunicorn.
 import os
 import sys
 
-from hearth.governance.beside_server import start_beside_server
+from hearth.audit.beside_server import start_beside_server
 
 ALIASES = {"check-deploy": "check", "verify-audit": "audit_verify"}
 

@@ -43,7 +43,7 @@ HEARTH_APPS = [
     "consent",
     "access",
     "families",
-    "governance",
+    "audit",
     "cases",
     "referrals",
     "assessments",
@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "hearth.governance.middleware.AuditContextMiddleware",
+    "hearth.audit.middleware.AuditContextMiddleware",
     "hearth.access.middleware.DomainErrorMiddleware",
 ]
 # Opt-in, for benchmarks: each response says how long it took and how much of that was SQL (hearth/core/timing.py).

@@ -1,10 +1,10 @@
 from django.shortcuts import render
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
+from hearth.audit.trail import AuditUnavailable
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.audit import AuditUnavailable
-from hearth.governance.models import AuditAction
 
 
 class DomainErrorMiddleware:
@@ -25,7 +25,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, NotPermitted):
             # The request's transaction has rolled back by now, so this row commits on its own.
-            audit.record(actor=request.user, action=AuditAction.DENIED, object_type=exception.object_type or "page",
+            trail.record(actor=request.user, action=AuditAction.DENIED, object_type=exception.object_type or "page",
                          object_id=exception.object_id or request.path[:40])
             return render(request, "web/error.html", {
                 "title": "You do not have access to this record",

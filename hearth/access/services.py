@@ -19,10 +19,10 @@ from django.utils import timezone
 from hearth.access import grants, policy
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family
 
 DEFAULT_MINUTES = 240
@@ -86,7 +86,7 @@ def break_glass_open(*, actor, family: Family, reason: str) -> BreakGlass:
     break_glass = BreakGlass.objects.create(family=family, user=actor, reason=reason, started_at=now,
                                             expires_at=now + timedelta(minutes=break_glass_minutes()))
     grants.refresh_family(family)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=break_glass, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=break_glass, family_id=family.pk,
                  detail={"break_glass": True})
     _alert(break_glass)
     return break_glass
@@ -151,7 +151,7 @@ def break_glass_review(*, actor, break_glass: BreakGlass, note: str) -> BreakGla
     current.reviewed_at = timezone.now()
     current.review_note = note
     current.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=current, family_id=current.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=current, family_id=current.family_id,
                  detail={"break_glass_review": True})
     return current
 
@@ -197,7 +197,7 @@ def break_glass_uses_for_review(user) -> QuerySet[BreakGlass]:
 
 def record_reviews_viewed(user, uses: list[BreakGlass]) -> None:
     """The reasons can name people: looking at the list is audited."""
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="access.breakglass",
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="access.breakglass",
                  detail={"break_glass_reviews": [u.pk for u in uses]})
 
 
@@ -206,6 +206,6 @@ def break_glass_for_review(user, break_glass_id: int) -> BreakGlass:
     use = break_glass_uses_for_review(user).filter(pk=break_glass_id).first()
     if use is None:
         raise NotPermitted(object_type="access.breakglass", object_id=break_glass_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=use, family_id=use.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=use, family_id=use.family_id,
                  detail={"break_glass_review": True})
     return use

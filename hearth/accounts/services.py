@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from hearth.accounts import events
 from hearth.accounts.models import Agency, RecoveryCode, Role, Team, User, UserRole
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 RECOVERY_CODE_COUNT = 10
 
@@ -43,14 +43,14 @@ def check_password(*, email: str, password: str) -> PasswordResult:
     if user is None:
         # Same work as a real check, so response time does not reveal which emails exist.
         make_password(password)
-        audit.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="accounts.user")
+        trail.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="accounts.user")
         return PasswordResult(user=None)
     if user.is_locked():
-        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"locked": True})
+        trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"locked": True})
         return PasswordResult(user=None, locked=True)
     if not user.check_password(password):
         _register_failure(user)
-        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "password"})
+        trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "password"})
         return PasswordResult(user=None, locked=user.is_locked())
     exempt = settings.DEMO_MODE and user.mfa_exempt_in_demo
     return PasswordResult(user=user, needs_enrolment=not user.has_totp and not exempt, mfa_required=not exempt)
@@ -84,10 +84,10 @@ def verify_second_factor(*, user: User, code: str) -> bool:
             recovery.save(update_fields=["used_at"])
             user.failed_login_count = 0
             user.save(update_fields=["failed_login_count"])
-            audit.record(actor=user, action=AuditAction.LOGIN, obj=user, detail={"recovery_code_used": True})
+            trail.record(actor=user, action=AuditAction.LOGIN, obj=user, detail={"recovery_code_used": True})
             return True
     _register_failure(user)
-    audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "second_factor"})
+    trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "second_factor"})
     return False
 
 
@@ -109,7 +109,7 @@ def enrol_totp(*, user: User, secret: str, code: str) -> list[str]:
     user.totp_confirmed_at = timezone.now()
     user.totp_last_step = int(timezone.now().timestamp() // 30)
     user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
-    audit.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={"two_factor": "enrolled"})
+    trail.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={"two_factor": "enrolled"})
     return regenerate_recovery_codes(user=user)
 
 
@@ -122,11 +122,11 @@ def regenerate_recovery_codes(*, user: User) -> list[str]:
 
 
 def record_login(user: User) -> None:
-    audit.record(actor=user, action=AuditAction.LOGIN, obj=user)
+    trail.record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 
 def record_logout(user: User) -> None:
-    audit.record(actor=user, action=AuditAction.LOGOUT, obj=user)
+    trail.record(actor=user, action=AuditAction.LOGOUT, obj=user)
 
 
 # Administration (system administrators only).
@@ -164,7 +164,7 @@ def user_create(*, actor, email: str, full_name: str, agency: Agency, roles: lis
         user.set_unusable_password()
     user.save()
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"created": True, "roles": sorted(roles)})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"created": True, "roles": sorted(roles)})
     return user
 
 
@@ -192,7 +192,7 @@ def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: lis
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in set(roles) - existing])
     user.__dict__.pop("_role_cache", None)
     events.user_changed.call(user=user)  # team, agency and roles decide what the stored grants give
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
     return user
 
 
@@ -202,7 +202,7 @@ def user_unlock(*, actor, user: User) -> None:
     user.locked_until = None
     user.failed_login_count = 0
     user.save(update_fields=["locked_until", "failed_login_count"])
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"unlocked": True})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"unlocked": True})
 
 
 @transaction.atomic
@@ -212,7 +212,7 @@ def user_reset_two_factor(*, actor, user: User) -> None:
     user.totp_secret, user.totp_confirmed_at = "", None
     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
     user.recovery_codes.all().delete()
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"two_factor": "reset"})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"two_factor": "reset"})
 
 
 @transaction.atomic
@@ -223,5 +223,5 @@ def agency_create(*, actor, council, name: str, kind: str, email: str = "", phon
     if Agency.objects.filter(council=council, name__iexact=name.strip()).exists():
         raise ValidationFailed({"name": "An agency with this name already exists"})
     agency = Agency.objects.create(council=council, name=name.strip(), kind=kind, email=email, phone=phone)
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=agency, detail={"created": True})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=agency, detail={"created": True})
     return agency

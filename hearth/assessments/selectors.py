@@ -16,11 +16,11 @@ from hearth.assessments.models import (
     Section,
     SectionKey,
 )
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode
 from hearth.core import dates
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading
 from hearth.people.models import FamilyMember, MemberRole
 
@@ -129,7 +129,7 @@ def assessment_detail(user, assessment_id: int) -> Assessment:
         have = {v.child_id for v in assessment.child_view_list}
         assessment.missing_children = [c for c in family_children(assessment.family) if c.pk not in have]
     assessment.my_contribution = next((c for c in assessment.contribution_list if c.author_id == user.pk), None)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=assessment, family_id=assessment.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=assessment, family_id=assessment.family_id,
                  detail={"number": assessment.number})
     return assessment
 
@@ -155,7 +155,7 @@ def section_for_edit(user, assessment_id: int, key: str) -> Section:
     )
     if section is None:
         raise NotPermitted(object_type="assessments.assessment", object_id=assessment_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=section, family_id=section.assessment.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=section, family_id=section.assessment.family_id,
                  detail={"assessment": assessment_id, "section": key})
     return section
 
@@ -170,7 +170,7 @@ def child_view_for_edit(user, assessment_id: int, child_view_id: int) -> ChildVi
     )
     if view is None:
         raise NotPermitted(object_type="assessments.childview", object_id=child_view_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=view, family_id=view.assessment.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=view, family_id=view.assessment.family_id,
                  person_id=view.child_id, detail={"assessment": assessment_id})
     return view
 
@@ -184,7 +184,7 @@ def contribution_detail(user, assessment_id: int, contribution_id: int) -> Contr
     )
     if contribution is None:
         raise NotPermitted(object_type="assessments.contribution", object_id=contribution_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=contribution, family_id=contribution.assessment.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=contribution, family_id=contribution.assessment.family_id,
                  detail={"assessment": assessment_id})
     return contribution
 
@@ -272,7 +272,7 @@ def latest_completed(user, episode) -> Assessment | None:
     reading = latest_reading(assessment)
     assessment.latest_reading = reading
     assessment.score_rows = score_rows(assessment.family.council, reading)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=assessment, family_id=assessment.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=assessment, family_id=assessment.family_id,
                  detail={"number": assessment.number})
     return assessment
 

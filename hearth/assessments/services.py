@@ -25,11 +25,11 @@ from hearth.assessments.models import (
     SectionKey,
     ViewMethod,
 )
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import services as cases_services
 from hearth.core import notify
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes import services as outcome_services
 
 LOCKED_MESSAGE = "This assessment is completed. Start a new version to make changes."
@@ -140,7 +140,7 @@ def assessment_start(*, actor, episode) -> Assessment:
     Section.objects.bulk_create([Section(assessment=assessment, key=key) for key in SectionKey.values])
     children = selectors.family_children(family)
     ChildView.objects.bulk_create([ChildView(assessment=assessment, child=child) for child in children])
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=assessment, family_id=family.pk,
                  detail={"number": 1, "episode": episode.pk})
     return assessment
 
@@ -158,7 +158,7 @@ def child_views_add_missing(*, actor, assessment: Assessment) -> int:
                 ChildView.objects.bulk_create([ChildView(assessment=assessment, child=c) for c in missing])
         except IntegrityError as exc:
             raise Conflict("Someone else has just added these children's views. Reload the assessment.") from exc
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
                      detail={"child_views_added": [c.pk for c in missing]})
     return len(missing)
 
@@ -181,7 +181,7 @@ def section_save(*, actor, section: Section, version: int, facts: str, opinions:
             raise AssessmentLocked()
         raise EditConflict(SECTION_CONFLICT_MESSAGE, current=current)
     section.refresh_from_db()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=section, family_id=assessment.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=section, family_id=assessment.family_id,
                  detail={"assessment": assessment.pk, "section": section.key})
     return section
 
@@ -209,7 +209,7 @@ def child_view_save(*, actor, child_view: ChildView, version: int, method: str, 
             raise AssessmentLocked()
         raise EditConflict(CHILD_VIEW_CONFLICT_MESSAGE, current=current)
     child_view.refresh_from_db()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=child_view, family_id=assessment.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=child_view, family_id=assessment.family_id,
                  person_id=child_view.child_id, detail={"assessment": assessment.pk})
     return child_view
 
@@ -270,7 +270,7 @@ def contribution_invite(*, actor, assessment: Assessment, invitee, request_note:
                 {"invitee": f"{invitee.full_name} has already been asked to contribute to this assessment"}
             ) from exc
     cases_services.involve(actor=actor, family=family, user=invitee, relationship=InvolvedAs.CONTRIBUTOR)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=contribution, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=contribution, family_id=family.pk,
                  detail={"assessment": assessment.pk, "invitee": invitee.pk})
     _notify(invitee, INVITATION_SUBJECT, INVITATION_BODY)
     return contribution
@@ -311,7 +311,7 @@ def contribution_save(*, actor, contribution: Contribution, version: int, facts:
         raise EditConflict(CONTRIBUTION_CONFLICT_MESSAGE, current=current)
     was_submitted = contribution.status == ContributionStatus.SUBMITTED
     contribution.refresh_from_db()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=contribution, family_id=assessment.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=contribution, family_id=assessment.family_id,
                  detail={"assessment": assessment.pk, "submitted": bool(submit)})
     if submit and not was_submitted:
         _notify(contribution.invited_by, "A professional view has been added to an Early Help Assessment",
@@ -331,7 +331,7 @@ def contribution_decline(*, actor, contribution: Contribution) -> Contribution:
     if not updated:
         raise AssessmentRefused("You have already sent or declined this request, so it cannot be declined now.")
     contribution.refresh_from_db()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=contribution, family_id=assessment.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=contribution, family_id=assessment.family_id,
                  detail={"assessment": assessment.pk, "declined": True})
     _notify(contribution.invited_by, "A request for a professional view was declined",
             "A practitioner you asked for their view on an Early Help Assessment has declined.\n\n"
@@ -389,7 +389,7 @@ def assessment_complete(*, actor, assessment: Assessment) -> Assessment:
     assessment.completed_by = actor
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["status", "completed_by", "completed_at"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
                  detail={"completed": True, "number": assessment.number})
     # If the Team Around the Family has already met and set out the plan, completing the assessment may be
     # the last thing the plan was waiting for.
@@ -436,6 +436,6 @@ def assessment_new_version(*, actor, assessment: Assessment) -> Assessment:
                      facts=c.facts, opinions=c.opinions, submitted_at=c.submitted_at)
         for c in assessment.contributions.filter(status=ContributionStatus.SUBMITTED)
     ])
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=new, family_id=new.family_id,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=new, family_id=new.family_id,
                  detail={"number": new.number, "previous": assessment.pk})
     return new

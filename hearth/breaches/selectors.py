@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.breaches.models import Incident
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 
 def require_governance(user) -> None:
@@ -39,7 +39,7 @@ def incidents_dashboard(user, *, now: datetime | None = None) -> dict:
     rows = [(i, i.clock(now)) for i in incidents]
     open_rows = sorted([r for r in rows if r[0].is_open], key=lambda r: (not r[1].running, r[1].deadline))
     closed_rows = [r for r in rows if not r[0].is_open]
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="breaches.incident",
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="breaches.incident",
                  detail={"incidents": len(incidents)})
     return {
         "open": open_rows, "closed": closed_rows, "now": now,
@@ -57,6 +57,6 @@ def incident_detail(user, incident_id: int, *, audited: bool = True) -> Incident
         raise NotPermitted(object_type="breaches.incident", object_id=incident_id)
     incident.family_ids = sorted(incident.families.values_list("pk", flat=True))
     if audited:
-        audit.record(actor=user, action=AuditAction.VIEW, obj=incident)
+        trail.record(actor=user, action=AuditAction.VIEW, obj=incident)
     return incident
 

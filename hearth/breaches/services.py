@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.breaches.models import (
     DataKind,
     IcoDecision,
@@ -22,8 +24,6 @@ from hearth.breaches.models import (
 from hearth.core import dates
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.locking import update_if_unchanged
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 CLOSED = "This incident is closed and can no longer be changed"
 
@@ -99,7 +99,7 @@ def incident_record(*, actor, data: IncidentInput, now: datetime.datetime | None
     incident = Incident.objects.create(council_id=actor.agency.council_id, created_by=actor,
                                        created_at=dates.now_or(now), **cleaned)
     incident.families.set(family_ids)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=incident, detail={"families": family_ids})
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=incident, detail={"families": family_ids})
     return incident
 
 
@@ -117,7 +117,7 @@ def incident_update(*, actor, incident: Incident, version: int, data: IncidentIn
                                                  "can no longer be changed"})
     update_if_unchanged(incident, version, what="incident", **cleaned)
     incident.families.set(family_ids)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"families": family_ids})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"families": family_ids})
     return incident
 
 
@@ -147,7 +147,7 @@ def incident_decide(*, actor, incident: Incident, version: int, decision: str, r
         raise ValidationFailed(errors)
     update_if_unchanged(incident, version, what="incident", decision=decision, decision_reason=reason,
                         decision_delay_reason=delay_reason if late else "", decided_at=now, decided_by=actor)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident,
                  detail={"ico_decision": decision, "late": late})
     return incident
 
@@ -182,7 +182,7 @@ def incident_report(*, actor, incident: Incident, version: int, reported_at: dat
         raise ValidationFailed(errors)
     update_if_unchanged(incident, version, what="incident", reported_at=reported_at, ico_reference=ico_reference,
                         report_delay_reason=delay_reason if late else "")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"reported_to_ico": True, "late": late})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"reported_to_ico": True, "late": late})
     return incident
 
 
@@ -213,7 +213,7 @@ def incident_notice_record(*, actor, incident: Incident, audience: str, who: str
         raise ValidationFailed(errors)
     notice = IncidentNotice.objects.create(incident=incident, audience=audience, who=who, told_at=told_at, how=how,
                                            recorded_by=actor, recorded_at=now)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"notice": notice.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"notice": notice.pk,
                                                                               "audience": audience})
     return notice
 
@@ -237,5 +237,5 @@ def incident_close(*, actor, incident: Incident, version: int, lessons: str,
         raise ValidationFailed(errors)
     update_if_unchanged(incident, version, what="incident", status=IncidentStatus.CLOSED,
                         closed_at=dates.now_or(now), lessons=lessons)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"closed": True})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"closed": True})
     return incident

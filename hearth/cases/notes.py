@@ -7,11 +7,11 @@ from datetime import date
 from django.utils import timezone
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import CaseNote, NoteType
 from hearth.cases.services import open_episode_for
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 
 def note_add(*, actor, family, note_type: str, occurred_on: date | None, summary: str, body: str = "",
@@ -33,7 +33,7 @@ def note_add(*, actor, family, note_type: str, occurred_on: date | None, summary
     note = CaseNote.objects.create(family=family, episode=open_episode_for(family), note_type=note_type,
                                    occurred_on=occurred_on, summary=summary.strip(), body=body.strip(),
                                    significant=significant, author=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=note, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=note, family_id=family.pk)
     return note
 
 
@@ -58,6 +58,6 @@ def note_update(*, actor, note: CaseNote, version: int, summary: str, body: str,
     if not updated:
         raise Conflict("This note was changed by someone else since you opened it. Your text is below: "
                        "copy it, then reload the note.")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=note, family_id=note.family_id)
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=note, family_id=note.family_id)
     note.refresh_from_db()
     return note

@@ -18,6 +18,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import (
     CaseNote,
     Episode,
@@ -29,8 +31,6 @@ from hearth.cases.models import (
     StatusChange,
 )
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family
 
 RECENT_NOTES = 10
@@ -141,7 +141,7 @@ def episode_detail(user, episode_id: int) -> Episode:
         .annotate(total=Window(Count("pk")))[:RECENT_NOTES]
     )
     episode.note_count = episode.recent_notes[0].total if episode.recent_notes else 0
-    audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id)
     return episode
 
 
@@ -226,6 +226,6 @@ def chronology(user, family: Family) -> list[ChronologyEntry]:
                                        f"{lead.user.full_name} ({lead.user.agency.name}) became lead professional",
                                        lead.note, "", False))
     entries.sort(key=lambda e: (e.on, not e.significant_note))
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"view": "chronology"})
     return entries

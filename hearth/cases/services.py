@@ -10,6 +10,8 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import journey, review_dates
 from hearth.cases.models import (
     Episode,
@@ -25,8 +27,6 @@ from hearth.cases.models import (
 )
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 S = EpisodeStatus
 OPEN_STATUSES = (S.ASSESSMENT, S.PLAN, S.STEPPED_UP, S.SOCIAL_WORK)
@@ -97,7 +97,7 @@ def involve(*, actor, family, user, relationship: str) -> None:
 def end_involvement(*, actor, family, user, relationship: str) -> None:
     """End a practitioner's involvement (for example a contributor who declined): access ends with it."""
     _end_involvement(family=family, user=user, relationship=relationship)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
                  detail={"involvement_ended": relationship, "user": user.pk})
 
 
@@ -153,7 +153,7 @@ def episode_open_as_step(*, actor, family, reason: str, level: int, lead=None,
     if lead is not None:
         LeadAssignment.objects.create(episode=episode, user=lead, assigned_by=actor, started_at=now)
         _set_involvement(family=family, user=lead, relationship=InvolvedAs.LEAD_PROFESSIONAL, actor=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=episode, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=episode, family_id=family.pk,
                  detail={"level": level, "origin": origin})
     return episode
 
@@ -206,7 +206,7 @@ def episode_transition_as_step(*, actor, episode: Episode, transition: str, note
         episode.status = target
         episode.version += 1
         episode.save(update_fields=["status", "version", "updated_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"transition": transition})
     return episode
 
@@ -238,7 +238,7 @@ def episode_change_level_as_step(*, actor, episode: Episode, level: int, reasons
         episode.level = level
         episode.version += 1
         episode.save(update_fields=["level", "version", "updated_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"level": level})
     return episode
 
@@ -282,7 +282,7 @@ def episode_assign_lead_as_step(*, actor, episode: Episode, user, note: str = ""
         _assign_lead(actor=actor, episode=episode, user=user, note=note)
         episode.version += 1
         episode.save(update_fields=["lead_professional", "version", "updated_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"lead_professional": user.pk})
     return episode
 
@@ -306,7 +306,7 @@ def handover_plan(*, actor, episode: Episode, to_user, planned_for: date, notes:
             raise Conflict("A handover is already planned. Complete or cancel it first.")
         handover = Handover.objects.create(episode=episode, from_user=episode.lead_professional, to_user=to_user,
                                            planned_for=planned_for, notes=notes.strip(), recorded_by=actor)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=handover, family_id=episode.family_id)
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=handover, family_id=episode.family_id)
     return handover
 
 
@@ -323,7 +323,7 @@ def handover_complete(*, actor, handover: Handover) -> Episode:
         handover.save(update_fields=["status", "completed_at"])
         episode.version += 1
         episode.save(update_fields=["lead_professional", "version", "updated_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=handover, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=handover, family_id=episode.family_id,
                      detail={"completed": True})
     return episode
 
@@ -336,7 +336,7 @@ def handover_cancel(*, actor, handover: Handover) -> Handover:
             raise TransitionRefused("This handover is no longer planned.")
         handover.status = HandoverStatus.CANCELLED
         handover.save(update_fields=["status"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=handover, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=handover, family_id=episode.family_id,
                      detail={"cancelled": True})
     return handover
 
@@ -440,7 +440,7 @@ def episode_close(*, actor, episode: Episode, closure: Closure) -> Episode:
         episode.save()
         Handover.objects.filter(episode=episode, status=HandoverStatus.PLANNED).update(
             status=HandoverStatus.CANCELLED)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"transition": "closed", "reason": closure.reason})
         journey.episode_closed.call(actor=actor, episode=episode, closure=closure, open_work=open_work)
     return episode

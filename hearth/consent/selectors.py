@@ -17,6 +17,8 @@ from django.utils import timezone
 from hearth.access import coverage, policy
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import LevelChange
 from hearth.consent.models import (
     Agreement,
@@ -28,8 +30,6 @@ from hearth.consent.models import (
 from hearth.consent.services import PURPOSES
 from hearth.core.errors import NotPermitted
 from hearth.core.models import ConsentModel
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember
 
 PURPOSE_LABELS = {
@@ -362,7 +362,7 @@ def family_consent(user, family_id: int) -> dict:
         consent.purpose_list = purpose_labels(consent, family.council)
         consent.covers, consent.excluded = scope_summary(consent)
         consent.review_overdue = bool(consent.is_active and consent.review_by and consent.review_by < today)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk, detail={"page": "consent"})
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk, detail={"page": "consent"})
     return {
         "family": family,
         "council": family.council,
@@ -386,7 +386,7 @@ def family_for_consent_form(user, family_id: int) -> Family:
     family = _visible_family(user, family_id)
     family.current_members = list(FamilyMember.objects.filter(family=family, left_on__isnull=True)
                                   .select_related("person").order_by("role", "person__date_of_birth", "person__pk"))
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"page": "consent form"})
     return family
 

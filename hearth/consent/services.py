@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from hearth.access import grants, policy
 from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.consent.models import (
     Agreement,
     BasisKind,
@@ -19,8 +21,6 @@ from hearth.consent.models import (
     ShareConsent,
 )
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import FamilyMember
 
 PURPOSES = ("for_assessment_planning", "for_named_partners", "for_council_storage", "for_supporting_families")
@@ -58,7 +58,7 @@ def agreement_record(*, actor, family, given_by, giver_kind: str, given_on: date
         raise ValidationFailed(errors)
     agreement = Agreement.objects.create(family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
                                          method=method, form_reference=form_reference.strip(), recorded_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=agreement, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=agreement, family_id=family.pk)
     return agreement
 
 
@@ -83,7 +83,7 @@ def agreement_withdraw(*, actor, agreement: Agreement, withdrawn_on: date | None
         withdrawn_on=withdrawn_on, withdrawn_how=how.strip(), version=agreement.version + 1)
     if not updated:
         raise Conflict("This agreement has already been withdrawn.")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=agreement, family_id=agreement.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=agreement, family_id=agreement.family_id,
                  detail={"withdrawn": True})
     agreement.refresh_from_db()
     return agreement
@@ -125,7 +125,7 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
         + [ConsentScope(consent=consent, agency=a, excluded=True) for a in excluded_agencies]
         + [ConsentScope(consent=consent, agency_kind=k, excluded=True) for k in excluded_kinds])
     grants.refresh_family(family)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=consent, family_id=family.pk, person_id=person.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=consent, family_id=family.pk, person_id=person.pk)
     return consent
 
 
@@ -138,7 +138,7 @@ def share_consent_withdraw(*, actor, consent: ShareConsent, withdrawn_on: date |
     if not updated:
         raise Conflict("This consent has already been withdrawn.")
     grants.refresh_family(consent.family_id)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=consent, family_id=consent.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=consent, family_id=consent.family_id,
                  person_id=consent.person_id, detail={"withdrawn": True})
     consent.refresh_from_db()
     return consent
@@ -165,7 +165,7 @@ def lawful_basis_record(*, actor, family, kind: str, reason: str, agencies: list
     basis = LawfulBasis.objects.create(family=family, person=person, kind=kind, reason=reason.strip(),
                                        all_agencies=all_agencies, decided_by=actor, ends_on=ends_on)
     basis.agencies.set(agencies)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=basis, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=basis, family_id=family.pk)
     return basis
 
 
@@ -183,7 +183,7 @@ def lawful_basis_confirm(*, actor, basis: LawfulBasis) -> LawfulBasis:
     if not updated:
         raise Conflict("This lawful basis has already been confirmed.")
     grants.refresh_family(basis.family_id)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=basis, family_id=basis.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=basis, family_id=basis.family_id,
                  detail={"confirmed": True})
     basis.refresh_from_db()
     return basis
@@ -195,7 +195,7 @@ def not_sought_record(*, actor, family, reason: str) -> NotSoughtDecision:
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "Say why seeking consent would increase the risk to the child"})
     decision = NotSoughtDecision.objects.create(family=family, reason=reason.strip(), decided_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=decision, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=decision, family_id=family.pk)
     return decision
 
 
@@ -218,6 +218,6 @@ def research_opt_out_record(*, actor, family, person, given_by, giver_kind: str,
         family=family, person=person, given_by=given_by, giver_kind=giver_kind, given_on=given_on, method=method,
         form_reference=form_reference.strip(), research_opt_out=True, recorded_by=actor,
         **{p: False for p in PURPOSES})
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=record, family_id=family.pk, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=record, family_id=family.pk, person_id=person.pk,
                  detail={"research_opt_out": True})
     return record

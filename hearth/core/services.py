@@ -2,11 +2,11 @@
 
 from django.db import transaction
 
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.core.locking import locked
 from hearth.core.models import Council
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 
 EDITABLE_CONTACTS = (
     "mash_phone",
@@ -32,5 +32,5 @@ def council_update_profile(*, actor, council: Council, version: int, service_nam
     fresh.contacts = {**fresh.contacts, **{k: (contacts.get(k) or "").strip() for k in EDITABLE_CONTACTS}}
     fresh.version += 1
     fresh.save()
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"profile_version": fresh.version})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"profile_version": fresh.version})
     return fresh

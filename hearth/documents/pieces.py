@@ -8,9 +8,9 @@ from datetime import date
 from django.utils import timezone
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading
 from hearth.people.models import Address, Family, FamilyMember, MemberRole
 
@@ -23,7 +23,7 @@ def require_view(user, family: Family, obj) -> None:
 
 
 def export(user, obj, family: Family, document: str) -> None:
-    audit.record(actor=user, action=AuditAction.EXPORT, obj=obj, family_id=family.pk, detail={"document": document})
+    trail.record(actor=user, action=AuditAction.EXPORT, obj=obj, family_id=family.pk, detail={"document": document})
 
 
 def may_print_address(user, person, *, for_family: bool) -> bool:

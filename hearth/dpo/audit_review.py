@@ -24,15 +24,15 @@ from django.utils import timezone
 from hearth.access import governance
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
-from hearth.core.errors import NotPermitted
-from hearth.dpo.selectors import require_governance
-from hearth.governance import audit
-from hearth.governance.models import (
+from hearth.audit import trail
+from hearth.audit.models import (
     ACCESS_REVIEW,
     AuditAction,
     AuditChainHead,
     AuditEvent,
 )
+from hearth.core.errors import NotPermitted
+from hearth.dpo.selectors import require_governance
 from hearth.people.models import Family, FamilyMember
 
 PAGE_SIZE = 50
@@ -222,7 +222,7 @@ def access_log(user, *, family_id: int | None = None, person_id: int | None = No
     for event in page_obj.object_list:
         event.description = describe(event)
     accessors = _accessors(events, family_ids) if subject["kind"] != "user" else []
-    audit.record(actor=user, action=AuditAction.VIEW, object_type=ACCESS_REVIEW,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type=ACCESS_REVIEW,
                  object_id=subject["id"], family_id=family_id, person_id=person_id,
                  detail={"access_review": subject["kind"], **({"user": user_id} if user_id else {}), **dates.detail()})
     return {"subject": subject, "page": page_obj, "accessors": accessors, "dates": dates}
@@ -234,7 +234,7 @@ def access_log(user, *, family_id: int | None = None, person_id: int | None = No
 
 @dataclass
 class ChainCheck:
-    result: audit.VerifyResult
+    result: trail.VerifyResult
     broken: AuditEvent | None
     unsealed: int
     head_seq: int
@@ -245,12 +245,12 @@ class ChainCheck:
 
 
 def audit_chain_check(user) -> ChainCheck:
-    """Walk the audit log's hash chain (`hearth.governance.audit.verify_chain`, as `audit_verify` does) and name the
+    """Walk the audit log's hash chain (`hearth.audit.trail.verify_chain`, as `audit_verify` does) and name the
     first row that does not match. Rows not yet sealed are counted, not checked: the sealer beside the web server
     (`hearth audit-seal --every 5`) seals them within seconds, and `audit_verify` seals them before it checks. The
     check itself is recorded."""
     require_governance(user)
-    result = audit.verify_chain()
+    result = trail.verify_chain()
     broken = None
     if result.first_broken_id and result.first_broken_id > 0:
         broken = AuditEvent.objects.select_related("actor__agency").filter(pk=result.first_broken_id).first()
@@ -259,6 +259,6 @@ def audit_chain_check(user) -> ChainCheck:
     head = AuditChainHead.objects.filter(pk=1).first()
     check = ChainCheck(result=result, broken=broken, unsealed=AuditEvent.objects.filter(seq__isnull=True).count(),
                        head_seq=head.last_seq if head else 0)
-    audit.record(actor=user, action=AuditAction.ADMIN, object_type="governance.auditchain",
+    trail.record(actor=user, action=AuditAction.ADMIN, object_type="governance.auditchain",
                  detail={"verified": result.checked, "first_broken_id": result.first_broken_id})
     return check

@@ -22,6 +22,8 @@ from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, 
 from django.db.models.expressions import RawSQL
 
 from hearth.accounts.models import User
+from hearth.audit import summary as view_summary
+from hearth.audit.models import AuditEvent, RecordViewDay, ViewerDay
 from hearth.dpo.looks import (
     REPORT_ROW_LIMIT,
     UnusualParams,
@@ -32,8 +34,6 @@ from hearth.dpo.looks import (
     record_views,
     reviewed,
 )
-from hearth.governance import summary as view_summary
-from hearth.governance.models import AuditEvent, RecordViewDay, ViewerDay
 
 MAX_READS = 1000  # time ranges read from the audit log by "many records", before they are merged per user
 

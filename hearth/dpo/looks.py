@@ -8,7 +8,7 @@ itself only for what the summary cannot answer: rows not yet sealed (a partial i
 either end of the period, and, for "many records in a short time", the minutes around a possible burst. So their
 cost depends on the period and the users reviewed, not on the size of the log (decision record 0004).
 
-ACCESS_REVIEW (governance.models) is the object type of the DPO's own look at an access log: left out of the
+ACCESS_REVIEW (audit.models) is the object type of the DPO's own look at an access log: left out of the
 unusual-access reports, where a DPO reviewing logs would otherwise show up as someone opening many records.
 """
 
@@ -24,9 +24,9 @@ from django.utils.dateparse import parse_datetime
 
 from hearth.access import governance
 from hearth.accounts.models import User
+from hearth.audit import summary as view_summary
+from hearth.audit.models import AuditEvent, RecordViewDay
 from hearth.dpo.audit_review import DateRange
-from hearth.governance import summary as view_summary
-from hearth.governance.models import AuditEvent, RecordViewDay
 
 REPORT_ROW_LIMIT = 2000
 DEFAULT_RECORDS, DEFAULT_MINUTES, DEFAULT_DAYS = 20, 10, 7

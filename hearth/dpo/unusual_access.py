@@ -12,12 +12,12 @@ from django.db.models.functions import Lower, Trim
 from hearth.access import governance, policy
 from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import User
+from hearth.audit import summary as view_summary
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.dpo import bursts
 from hearth.dpo.looks import REPORT_ROW_LIMIT, UnusualParams, grouped, no_jit
-from hearth.governance import audit
-from hearth.governance import summary as view_summary
-from hearth.governance.models import AuditAction
 from hearth.people.models import FamilyMember, PersonName
 
 NO_LONGER_MATCHES = "no longer in the record"  # a look matched when sealed; the record has changed since
@@ -180,7 +180,7 @@ def unusual_access(user, params: UnusualParams) -> dict:
         "start": params.period()[0], "end": params.period()[1] - timedelta(microseconds=1),
         "is_dpo": governance.can_do_governance(user),
     }
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="dpo.unusual_access",
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="dpo.unusual_access",
                  detail={"records": params.records, "minutes": params.minutes,
                          "bursts": len(found), "colleagues": len(report["colleagues"]),
                          "surnames": len(report["surnames"]), "break_glass": len(report["break_glass"])})

@@ -22,10 +22,10 @@ from django.db.models.functions import Coalesce
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Address, Family, FamilyMember, Person, Relationship
 from hearth.people.search import Ranked, SearchQuery, rank_people
 
@@ -85,7 +85,7 @@ def family_detail(user, family_id: int) -> Family:
             address if address and (show_withheld or not member.person.address_withheld) else None
         )
         member.person.address_hidden = bool(address and member.person.address_withheld and not show_withheld)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"members": person_ids})
     return family
 
@@ -110,7 +110,7 @@ def person_detail(user, person_id: int) -> Person:
     if person is None:
         raise NotPermitted(object_type="people.person", object_id=person_id)
     person.address_hidden = person.address_withheld and not policy.can_see_withheld_address(user)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk)
     return person
 
 
@@ -156,7 +156,7 @@ def search_people(user, query: SearchQuery) -> list[Match]:
         if match.person.address_withheld and not show_withheld:
             match.person.current_addresses = []
             match.person.address_hidden = True
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
+    trail.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
                  detail={"results": [m.person.pk for m in matches]})
     return matches
 
@@ -197,7 +197,7 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
         if not match.person.visible_memberships:
             match.visible = False
             match.lead_professional = leads.get(match.person.pk)
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
+    trail.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
                  detail={"find_before_create": True, "results": [m.person.pk for m in matches],
                          "not_visible": hidden_ids})
     return matches

@@ -9,12 +9,12 @@ from django.utils import timezone
 from hearth.access import governance, policy
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core import identifiers, personal_data
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.personal_data import Erasure
 from hearth.families import display
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people import holds, matching
 from hearth.people.models import (
     SYMMETRIC_KINDS,
@@ -161,7 +161,7 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
     if address_fields:
         Address.objects.create(person=person, **address_fields)
     FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, family_id=family.pk)
     return person
 
 
@@ -189,7 +189,7 @@ def _save_person_changes(*, actor, person: Person, version: int, data: dict, det
     person.refresh_from_db()
     if {"given_name", "family_name"} & set(changed):
         _refresh_current_name(person)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk,
                  detail={"fields": changed, **(detail or {})})
     return {k: (before[k], getattr(person, k)) for k in changed}
 
@@ -285,7 +285,7 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
     person.refresh_from_db()
     if whole:
         _refresh_current_name(person)
-    audit.record(actor=actor, action=AuditAction.DELETE if whole else AuditAction.UPDATE, obj=person,
+    trail.record(actor=actor, action=AuditAction.DELETE if whole else AuditAction.UPDATE, obj=person,
                  person_id=person.pk, detail={"erasure": erasure_id, "whole": whole, "fields": sorted(fields)})
     return erased
 
@@ -301,7 +301,7 @@ def person_add_name(*, actor, person: Person, kind: str, given_name: str, family
         raise ValidationFailed({"family_name": "Enter a given name or a family name"})
     name = _index_name(person, kind, given_name.strip(), family_name.strip())
     name.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"added": kind})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"added": kind})
     return name
 
 
@@ -317,7 +317,7 @@ def person_move_address(*, actor, person: Person, address: AddressInput) -> Addr
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
     person.addresses.filter(to_date__isnull=True).update(to_date=moved_on)
     new = Address.objects.create(person=person, **fields)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"address": new.pk})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"address": new.pk})
     return new
 
 
@@ -336,7 +336,7 @@ def family_create(*, actor, name: str, locality=None) -> Family:
         locality = actor.team.locality
     family = Family.objects.create(council=council, name=name, locality=locality, created_by=actor)
     access_services.involvement_start(actor=actor, family=family, user=actor, relationship=InvolvedAs.TAF_MEMBER)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=family, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=family, family_id=family.pk)
     return family
 
 
@@ -348,7 +348,7 @@ def family_add_member(*, actor, family: Family, person: Person, role: str) -> Fa
     if FamilyMember.objects.filter(family=family, person=person).exists():
         raise ValidationFailed({"person": f"{person.full_name} is already a member of this family"})
     member = FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk, person_id=person.pk,
                  detail={"member_added": person.pk})
     return member
 
@@ -370,6 +370,6 @@ def relationship_add(*, actor, family: Family, from_person: Person, to_person: P
     rel = Relationship.objects.create(
         from_person=from_person, to_person=to_person, kind=kind, description=description.strip()
     )
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk,
                  detail={"relationship_added": rel.pk})
     return rel

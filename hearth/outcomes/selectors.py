@@ -7,10 +7,10 @@ from datetime import date
 from django.db.models import FilteredRelation
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes import charts
 from hearth.outcomes.models import Reading
 
@@ -193,7 +193,7 @@ def episode_outcomes(user, episode) -> dict:
         {"taken_on": row.taken_on, "area": names.get(code, code), "score": row.scores.get(code), "family_score": fs}
         for row in rows for code, fs in row.family_scores.items()
     ]
-    audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
                  detail={"view": "outcomes", "readings": len(rows)})
     return result
 

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import Conflict, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading, ReadingContext, Score
 
 SCORE_MIN = 1
@@ -95,6 +95,6 @@ def reading_record(*, actor, episode, taken_on: date, scores: dict[str, tuple[in
         Score(reading=reading, area=area["code"], score=cleaned[area["code"]][0], family_score=cleaned[area["code"]][1])
         for area in areas
     ])
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=reading, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=reading, family_id=family.pk,
                  detail={"episode": episode.pk, "context": context})
     return reading

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import notify
 from hearth.core.errors import DomainError, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import MemberRole
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
@@ -88,7 +88,7 @@ def meeting_schedule(*, actor, episode: Episode, kind: str, scheduled_for: datet
         for user in users:
             if user.pk not in already:
                 cases.involve(actor=actor, family=family, user=user, relationship=InvolvedAs.TAF_MEMBER)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=meeting, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=meeting, family_id=family.pk,
                      detail={"kind": kind, "practitioners": [u.pk for u in users],
                              "family_members": [p.pk for p in people]})
         _send_invitations(actor=actor, meeting=meeting, users=users, people=people)
@@ -230,7 +230,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
                 actor=actor, episode=episode, user=agreed_lead,
                 note=f"Agreed at the {kind_phrase(meeting)} on {local.day} {local:%B %Y}")
         cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=next_review_on)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=meeting, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=meeting, family_id=family.pk,
                      detail={"recorded": True, "lead_changed": lead_changes})
         result = MeetingRecorded(meeting=meeting)
         if meeting.kind == MeetingKind.INITIAL and episode.status == EpisodeStatus.ASSESSMENT:
@@ -329,6 +329,6 @@ def notes_send(*, actor, meeting: Meeting) -> int:
             sent += 1
         meeting.notes_sent_at = timezone.now()
         Meeting.objects.filter(pk=meeting.pk).update(notes_sent_at=meeting.notes_sent_at)
-        audit.record(actor=actor, action=AuditAction.DISCLOSE, obj=meeting, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.DISCLOSE, obj=meeting, family_id=family.pk,
                      detail={"notes_sent_to": sent})
     return sent

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import policy
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, LevelSource
 from hearth.core.errors import ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes.services import reading_record
 from hearth.plans.models import (
     Meeting,
@@ -125,6 +125,6 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
                                                  reasons=level_reasons, source=LevelSource.REVIEW)
         if keep_review_date:
             cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=keep_review_date)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=review, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=review, family_id=family.pk,
                      detail={"decision": decision, "new_level": review.new_level, "achieved": met})
     return review

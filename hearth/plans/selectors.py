@@ -11,12 +11,12 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access.models import Involvement
 from hearth.accounts.models import Agency, Role
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.outcomes.models import Reading
 from hearth.people.models import MemberRole
 from hearth.plans.models import (
@@ -81,7 +81,7 @@ def meeting_detail(user, meeting_id: int) -> Meeting:
                .filter(pk=meeting_id).first())
     if meeting is None:
         raise NotPermitted(object_type="plans.meeting", object_id=meeting_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=meeting, family_id=meeting.episode.family_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=meeting, family_id=meeting.episode.family_id)
     return meeting
 
 
@@ -116,7 +116,7 @@ def schedule_choices(user, episode: Episode) -> dict:
         if m.role in (MemberRole.PARENT_WITH_PR, MemberRole.PARENT_WITHOUT_PR) or (
                 m.role == MemberRole.CHILD and m.age is not None and m.age >= YOUNG_PERSON_AGE):
             preselected.append(m.person_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"view": "meeting_invitees"})
     return {"involved": involved, "others": others, "members": members, "preselected_members": preselected}
 
@@ -147,7 +147,7 @@ def owner_choices(user, episode: Episode) -> dict:
     agencies = list(Agency.objects.filter(council=family.council, is_active=True).order_by("name"))
     members = _members(family)
     outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN))
-    audit.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"view": "action_owners"})
     return {"practitioners": involved + others, "agencies": agencies, "members": members, "outcomes": outcomes}
 
@@ -163,7 +163,7 @@ def plan_detail(user, episode: Episode) -> dict:
     areas = {a["code"]: a["name"] for a in episode.family.council.outcome_areas or []}
     for o in outcomes:
         o.area_name = areas.get(o.area, "")
-    audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
                  detail={"view": "plan"})
     return {"episode": episode, "outcomes": outcomes, "unlinked_actions": unlinked,
             "open_outcomes": [o for o in outcomes if o.status == OutcomeStatus.OPEN],
@@ -184,7 +184,7 @@ def review_choices(user, episode: Episode) -> dict:
     outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).order_by("pk"))
     meetings = list(Meeting.objects.filter(episode=episode, kind=MeetingKind.REVIEW, review__isnull=True)
                     .exclude(status=MeetingStatus.CANCELLED).order_by("-scheduled_for"))
-    audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
                  detail={"view": "review_form"})
     return {"outcomes": outcomes, "meetings": meetings}
 
@@ -222,7 +222,7 @@ def review_detail(user, review_id: int) -> dict:
     review = _reviews(user).filter(pk=review_id).first()
     if review is None:
         raise NotPermitted(object_type="plans.review", object_id=review_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=review, family_id=review.episode.family_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=review, family_id=review.episode.family_id)
     return _review_bundle(review)
 
 
@@ -232,7 +232,7 @@ def review_for_print(user, review: Review) -> dict:
     fresh = _reviews(user).filter(pk=review.pk).first()
     if fresh is None:
         raise NotPermitted(object_type="plans.review", object_id=review.pk)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=fresh, family_id=fresh.episode.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=fresh, family_id=fresh.episode.family_id,
                  detail={"view": "print"})
     return _review_bundle(fresh)
 
@@ -259,7 +259,7 @@ def plan_for_print(user, episode: Episode) -> dict:
                                 Prefetch("child_views", queryset=ChildMeetingView.objects.select_related("child")
                                          .order_by("child__date_of_birth", "pk")))
               .order_by("-scheduled_for", "-pk").first())
-    audit.record(actor=user, action=AuditAction.VIEW, obj=fresh, family_id=fresh.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=fresh, family_id=fresh.family_id,
                  detail={"view": "plan_print"})
     return {"episode": fresh, "family": fresh.family, "council": fresh.family.council, "outcomes": outcomes,
             "actions": all_actions, "unlinked_actions": [a for a in all_actions if a.outcome_id is None],
@@ -353,7 +353,7 @@ def due_work(user, *, limit: int = DUE_WORK_LIMIT, reviews_after: str | None = N
     for a in actions.items:
         a.is_overdue = a.due_on < today
     if reviews.items or actions.items:
-        audit.record(actor=user, action=AuditAction.VIEW, object_type="plans.due_work", object_id=user.pk,
+        trail.record(actor=user, action=AuditAction.VIEW, object_type="plans.due_work", object_id=user.pk,
                      detail={"episodes": [e.pk for e in reviews.items], "actions": [a.pk for a in actions.items]})
     return {
         "today": today, "horizon": horizon, "limit": limit,

@@ -14,13 +14,13 @@ from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, User, UserRole
 from hearth.assessments.models import AssessmentStatus
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import dates
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.locking import locked
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import FamilyMember, Person
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
@@ -128,7 +128,7 @@ def outcome_add(*, actor, episode: Episode, description: str, area: str = "", me
         raise ValidationFailed(errors)
     outcome = PlanOutcome.objects.create(episode=episode, description=description, area=area, meeting=meeting,
                                          created_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=outcome, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=outcome, family_id=family.pk)
     agree_plan_if_ready(actor=actor, episode=episode)
     return outcome
 
@@ -171,7 +171,7 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
                                                                  ended_at__isnull=True).exists():
         # A practitioner given an action is part of the team around the family (and so can see it).
         cases.involve(actor=actor, family=family, user=owner_user, relationship=InvolvedAs.TAF_MEMBER)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=action, family_id=family.pk)
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=action, family_id=family.pk)
     agree_plan_if_ready(actor=actor, episode=episode)
     return action
 
@@ -189,7 +189,7 @@ def action_update_status(*, actor, action: Action, version: int, status: str, no
     if not updated:
         raise Conflict("Someone else changed this action while you were working on it. Your note is still in "
                        "the form: check the action's current status, then try again.")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=action, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=action, family_id=family.pk,
                  detail={"status": status})
     action.refresh_from_db()
     return action

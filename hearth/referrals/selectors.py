@@ -9,13 +9,13 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.accounts.models import Role, User
 from hearth.assessments.models import Assessment, SectionKey
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode
 from hearth.cases.services import TRANSITIONS, open_episode_for
 from hearth.core.errors import NotPermitted
 from hearth.core.models import Council
 from hearth.families import selectors as people_selectors
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember
 from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, ReferralStatus, StepDown
 
@@ -82,7 +82,7 @@ def referral_detail(user, referral_id: int) -> Referral:
     )
     if referral is None:
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id)
     return referral
 
 
@@ -96,7 +96,7 @@ def referral_for_bundle(user, referral_id: int) -> Referral:
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
     if not policy.can_have_step_up_bundle(user, referral):
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id,
                  detail={"bundle": True})
     return referral
 
@@ -146,7 +146,7 @@ def mash_contacts(user, family: Family) -> list[ImmediateRiskContact]:
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     contacts = list(ImmediateRiskContact.objects.filter(family=family).select_related("recorded_by")
                     .order_by("-contacted_at", "-pk")[:CONTACTS_LIMIT])
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="referrals.immediateriskcontact",
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="referrals.immediateriskcontact",
                  family_id=family.pk, detail={"contacts": [c.pk for c in contacts]})
     return contacts
 
@@ -168,7 +168,7 @@ def step_up_context(user, episode_id: int) -> tuple[Episode, dict]:
         concerns = "\n\n".join(part for part in (needs.facts.strip(),
                                                  f"Opinion: {needs.opinions.strip()}" if needs.opinions.strip() else "")
                                if part)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
                  detail={"step_up_form": True, "members": [m.person_id for m in members]})
     return episode, {
         "members": members,

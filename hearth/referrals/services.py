@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, LevelSource
 from hearth.core import identifiers, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.families import services as people
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember, MemberRole
 from hearth.referrals.models import (
     AgreementMethod,
@@ -182,7 +182,7 @@ def referral_request_create(*, actor, family: Family, concerns: str, family_agre
         agreement_given_by=(agreement_given_by or "").strip() if family_agrees else "",
     )
     save_with_reference(referral)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
                  detail={"kind": ReferralKind.REQUEST})
     return referral
 
@@ -250,7 +250,7 @@ def referral_public_create(*, council, request: PublicRequest) -> Referral:
         agreement_given_by=name,
     )
     save_with_reference(referral)
-    audit.record(actor=None, action=AuditAction.CREATE, obj=referral,
+    trail.record(actor=None, action=AuditAction.CREATE, obj=referral,
                  detail={"kind": ReferralKind.REQUEST, "requester_kind": request.requester_kind, "public": True})
     return referral
 
@@ -302,7 +302,7 @@ def referral_link_family(*, actor, referral: Referral, version: int, family: Fam
         fresh.family = family
         fresh.version += 1
         fresh.save(update_fields=["family", "version"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=family.pk,
                      detail={"linked_family": family.pk, "new_family": new_family is not None})
     return fresh
 
@@ -413,7 +413,7 @@ def referral_decide(*, actor, referral: Referral, version: int, screening: Scree
         fresh.outcome_told_how = told_how
         fresh.version += 1
         fresh.save()
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=fresh.family_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=fresh.family_id,
                      detail={"decision": screening.decision, "level": screening.level})
         if fresh.family_id:
             cases.involve(actor=actor, family=fresh.family, user=actor, relationship=InvolvedAs.MASH)

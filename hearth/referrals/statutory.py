@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.access.models import InvolvedAs
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus, LevelSource
 from hearth.core.errors import NotPermitted, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family
 from hearth.referrals import services
 from hearth.referrals.models import ContactMethod, ImmediateRiskContact, Referral, ReferralKind, StepDown
@@ -60,7 +60,7 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
         services.save_with_reference(referral)
         referral.episode = cases.episode_transition(actor=actor, episode=episode, transition="step_up_sent",
                                                     note=referral.reference)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
                      detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought})
         disclosure_record(
             actor=actor, family=family, kind=DisclosureKind.STEP_UP_BUNDLE,
@@ -121,7 +121,7 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
             cin_plan=cin_plan.strip(), handover_meeting_on=handover_meeting_on)
         cases.involve(actor=actor, family=family, user=new_lead, relationship=InvolvedAs.LEAD_PROFESSIONAL)
         cases.involve(actor=actor, family=family, user=actor, relationship=InvolvedAs.SOCIAL_WORK)
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=step_down, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=step_down, family_id=family.pk,
                      detail={"episode": episode.pk, "level": level})
     return step_down
 
@@ -151,6 +151,6 @@ def mash_contact_record(*, actor, family: Family, contacted_at: datetime | None,
         family=family, contacted_at=contacted_at, method=method, spoke_to=(spoke_to or "").strip(),
         concern=concern.strip(), advice=(advice or "").strip(), mash_reference=(mash_reference or "").strip(),
         recorded_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=contact, family_id=family.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=contact, family_id=family.pk,
                  detail={"method": method})
     return contact

@@ -11,9 +11,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from hearth.audit.middleware import client_ip
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import SearchForm
-from hearth.governance.middleware import client_ip
 from hearth.people.search import SearchQuery
 from hearth.referrals import selectors, services, statutory
 from hearth.referrals.forms import (

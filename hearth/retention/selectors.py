@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.retention import rules
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold
 
@@ -50,7 +50,7 @@ def hold_detail(user, hold_id: int) -> tuple[LegalHold, list[int], int]:
     families = hold.families.order_by("pk").values_list("pk", flat=True)
     shown = list(families[:HOLD_FAMILIES_SHOWN])
     total = families.count() if len(shown) == HOLD_FAMILIES_SHOWN else len(shown)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=hold, detail={"families": total})
+    trail.record(actor=user, action=AuditAction.VIEW, obj=hold, detail={"families": total})
     return hold, shown, total
 
 

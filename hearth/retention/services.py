@@ -18,11 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.core.models import Council
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family
 from hearth.retention import collector, rules, sweep
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold, RunStatus
@@ -98,7 +98,7 @@ def legal_hold_place(*, actor, name: str, reason: str, all_families: bool = Fals
         through = LegalHold.families.through
         for chunk in collector.chunks(ids):
             through.objects.bulk_create([through(legalhold_id=hold.pk, family_id=i) for i in chunk])
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=hold,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=hold,
                  detail={"all_families": all_families, "families": len(ids)})
     return hold
 
@@ -117,7 +117,7 @@ def legal_hold_lift(*, actor, hold: LegalHold, reason: str, version: int | None 
     fresh.lifted_by, fresh.lifted_at, fresh.lift_reason = actor, timezone.now(), reason
     fresh.version += 1
     fresh.save(update_fields=["lifted_by", "lifted_at", "lift_reason", "version"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, detail={"lifted": True})
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, detail={"lifted": True})
     return fresh
 
 
@@ -178,7 +178,7 @@ def disposal_prepare(*, actor, council: Council | None = None, as_of: date | Non
     with transaction.atomic():
         run = DisposalRun.objects.create(council=council, as_of=as_of, rules=[r.as_dict() for r in rule_list],
                                          counts=counts, prepared_by=actor)
-        audit.record(actor=actor, action=AuditAction.ADMIN, obj=run, detail=_summary(counts, step="prepared"))
+        trail.record(actor=actor, action=AuditAction.ADMIN, obj=run, detail=_summary(counts, step="prepared"))
     return run
 
 
@@ -206,7 +206,7 @@ def disposal_approve(*, actor, run: DisposalRun, version: int | None = None) -> 
     fresh.status, fresh.approved_by, fresh.approved_at = RunStatus.APPROVED, actor, timezone.now()
     fresh.version += 1
     fresh.save(update_fields=["status", "approved_by", "approved_at", "version"])
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "approved"})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "approved"})
     return fresh
 
 
@@ -220,7 +220,7 @@ def disposal_cancel(*, actor, run: DisposalRun, version: int | None = None) -> D
     fresh.status, fresh.cancelled_by, fresh.cancelled_at = RunStatus.CANCELLED, actor, timezone.now()
     fresh.version += 1
     fresh.save(update_fields=["status", "cancelled_by", "cancelled_at", "version"])
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "cancelled"})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "cancelled"})
     return fresh
 
 
@@ -242,7 +242,7 @@ def _claim(actor, run: DisposalRun, *, resume: bool, version: int | None) -> Dis
         fresh.results = {}
         fresh.version += 1
         fresh.save(update_fields=["status", "run_by", "started_at", "results", "version"])
-        audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "started"})
+        trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "started"})
         return fresh
 
 
@@ -260,7 +260,7 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
     def on_batch(due: list[int], part: sweep.Part, running: sweep.Totals) -> None:
         DisposalRun.objects.filter(pk=run.pk).update(results=running.as_json())
         if due:
-            audit.record(actor=actor, action=AuditAction.ADMIN, obj=run,
+            trail.record(actor=actor, action=AuditAction.ADMIN, obj=run,
                          detail={"step": "batch", "batch": running.batches, "families": len(due),
                                  "people": part.people, "records": sum(part.records.values())})
 
@@ -270,7 +270,7 @@ def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume:
         part = sweep.dispose_requests(council, rule_list, run.as_of, apply=True)
         totals.add((), part)
         if part.records:
-            audit.record(actor=actor, action=AuditAction.ADMIN, obj=run,
+            trail.record(actor=actor, action=AuditAction.ADMIN, obj=run,
                          detail={"step": "requests", "people": part.people, "records": sum(part.records.values())})
     return _complete(actor, run, totals, rule_list)
 
@@ -316,7 +316,7 @@ def _complete(actor, run: DisposalRun, totals: sweep.Totals, rule_list: list[rul
         approved_by_name=fresh.approved_by.full_name, approved_at=fresh.approved_at,
         run_by_name=actor.full_name, started_at=fresh.started_at, completed_at=now,
     )
-    audit.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail=_summary(results, step="completed"))
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail=_summary(results, step="completed"))
     return certificate
 
 

@@ -14,13 +14,13 @@ from datetime import date
 from django.db.models import Q
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core import identifiers, personal_data
 from hearth.core.errors import NotPermitted
 from hearth.core.personal_data import Erasure
 from hearth.families import display
 from hearth.families import services as people_services
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people import holds
 from hearth.people.models import FamilyMember, NameKind, Person
 from hearth.rights.models import RectificationChange, Restriction, RightsRequest
@@ -57,7 +57,7 @@ def requests_list(user) -> list[RightsRequest]:
     """The council's requests, newest first, with the person each is about (one query)."""
     require_governance(user)
     requests = list(RightsRequest.objects.filter(council_id=_council_id(user)).select_related("person"))
-    audit.record(actor=user, action=AuditAction.VIEW, object_type=REQUEST_LABEL,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type=REQUEST_LABEL,
                  detail={"requests": [r.pk for r in requests][:500]})
     return requests
 
@@ -72,7 +72,7 @@ def request_detail(user, request_id: int, *, audited: bool = True) -> RightsRequ
                                      .select_related("changed_by"))
     rights_request.restriction_record = Restriction.objects.filter(request=rights_request).first()
     if audited:
-        audit.record(actor=user, action=AuditAction.VIEW, obj=rights_request, person_id=rights_request.person_id)
+        trail.record(actor=user, action=AuditAction.VIEW, obj=rights_request, person_id=rights_request.person_id)
     return rights_request
 
 
@@ -141,7 +141,7 @@ def find_people(user, *, given_name: str = "", family_name: str = "", date_of_bi
     for person_pk, family_pk in FamilyMember.objects.filter(person__in=[p.pk for p in found]).values_list(
             "person_id", "family_id").order_by("family_id"):
         families[person_pk].append(family_pk)
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="rights.person_search",
+    trail.record(actor=user, action=AuditAction.SEARCH, object_type="rights.person_search",
                  detail={"results": len(found)})
     return [PersonFound(p, families[p.pk]) for p in found]
 
@@ -151,7 +151,7 @@ def person_for_request(user, person_id: int | None) -> Person:
     person = governance.governance_people(user).filter(pk=person_id).first() if person_id else None
     if person is None:
         raise NotPermitted(object_type="people.person", object_id=person_id or "")
-    audit.record(actor=user, action=AuditAction.VIEW, object_type=REQUEST_LABEL, person_id=person.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type=REQUEST_LABEL, person_id=person.pk,
                  detail={"new_request": True})
     return person
 

@@ -21,13 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core import dates, notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import update_if_unchanged
 from hearth.families import display
 from hearth.families import services as people_services
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people import holds
 from hearth.people.models import Family, FamilyMember, Person
 from hearth.rights import selectors
@@ -100,7 +100,7 @@ def request_record(*, actor, person: Person | None, kind: str, asked: str, recei
     rights_request = RightsRequest.objects.create(council_id=actor.agency.council_id, person=person, kind=kind,
                                                   asked=asked, received_on=received_on, created_by=actor,
                                                   created_at=now)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=rights_request, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=rights_request, person_id=person.pk,
                  detail={"kind": kind})
     return rights_request
 
@@ -124,7 +124,7 @@ def request_decide(*, actor, rights_request: RightsRequest, version: int, decisi
         raise ValidationFailed(errors)
     update_if_unchanged(rights_request, version, what="request", decision=decision, decision_reason=reason,
                         decided_at=dates.now_or(now), decided_by=actor)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=rights_request.person_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=rights_request.person_id,
                  detail={"decision": decision})
     return rights_request
 
@@ -152,7 +152,7 @@ def rectification_apply(*, actor, rights_request: RightsRequest, version: int, p
     update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
                         family_ids=_families_of(person),
                         applied_note="Corrected: " + ", ".join(c.label.lower() for c in changes))
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "fields": list(changed)})
     return changes
 
@@ -192,7 +192,7 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
     applied = "Erased: " + ", ".join(label[0].lower() + label[1:] for label in erased)
     update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
                         family_ids=family_ids, applied_note=f"{applied}\n\n{note}" if note else applied)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "whole": whole})
     return erased
 
@@ -223,7 +223,7 @@ def restriction_apply(*, actor, rights_request: RightsRequest, version: int, wha
                                              started_by=actor)
     update_if_unchanged(rights_request, version, what="request", applied_at=now, applied_by=actor,
                         family_ids=_families_of(person), applied_note=f"Restricted: {what}")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=person.pk,
                  detail={"applied": True, "restriction": restriction.pk})
     return restriction
 
@@ -250,7 +250,7 @@ def restriction_lift(*, actor, restriction: Restriction, reason: str, person_tol
     Restriction.objects.filter(pk=locked.pk).update(lifted_at=now, lifted_by=actor, lifted_reason=reason,
                                                     person_told=person_told)
     restriction.refresh_from_db()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=restriction.person_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=rights_request, person_id=restriction.person_id,
                  detail={"restriction": restriction.pk, "lifted": True})
     return restriction
 

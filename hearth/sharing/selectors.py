@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from hearth.access import policy
 from hearth.accounts.models import Agency
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.consent.models import LawfulBasis, ShareConsent
 from hearth.core.errors import NotPermitted
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import Family, FamilyMember, Person
 from hearth.sharing.models import Decision, Disclosure
 
@@ -79,7 +79,7 @@ def family_register(user, family: Family, filters: RegisterFilter | None = None)
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     filters = filters or RegisterFilter()
     entries = list(filters.apply(_entries().filter(family=family)))
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="sharing.register", object_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="sharing.register", object_id=family.pk,
                  family_id=family.pk, detail={"entries": len(entries), "filters": filters.detail()})
     return entries
 
@@ -100,7 +100,7 @@ def person_register(user, person: Person, filters: RegisterFilter | None = None)
                     .distinct().order_by("name", "pk"))
     about = Q(person=person) | Q(person__isnull=True)
     entries = list(filters.apply(_entries().filter(about, family__in=[f.pk for f in families])))
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="sharing.register", object_id=person.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="sharing.register", object_id=person.pk,
                  person_id=person.pk, detail={"entries": len(entries), "filters": filters.detail()})
     return PersonRegister(person=person, families=families, entries=entries)
 
@@ -152,7 +152,7 @@ def transparency(user, family: Family) -> Transparency:
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     shared = list(_entries().filter(family=family, decision=Decision.SHARED))
     entries = [e for e in shared if not e.unsafe_to_disclose]
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="sharing.transparency", object_id=family.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="sharing.transparency", object_id=family.pk,
                  family_id=family.pk, detail={"entries": len(entries), "hidden": len(shared) - len(entries)})
     return Transparency(family=family, entries=entries, hidden=len(shared) - len(entries))
 

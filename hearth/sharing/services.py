@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from hearth.access import coverage, policy
 from hearth.accounts.models import Agency
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.consent.models import LawfulBasis, ShareConsent
 from hearth.core import notify
 from hearth.core.errors import DomainError, ValidationFailed
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people import holds
 from hearth.people.models import FamilyMember
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
@@ -112,7 +112,7 @@ def _create(*, actor, family, kind: str, what: str, recipient: str, purpose: str
         object_id=str(obj.pk) if obj is not None else "", disclosed_by=actor, disclosed_at=now,
         occurred_on=occurred_on or timezone.localdate(now))
     action = AuditAction.DISCLOSE if decision == Decision.SHARED and origin == Origin.AUTOMATIC else AuditAction.CREATE
-    audit.record(actor=actor, action=action, obj=entry, family_id=family.pk,
+    trail.record(actor=actor, action=action, obj=entry, family_id=family.pk,
                  person_id=person.pk if person else None,
                  detail={"kind": kind, "decision": decision, "origin": origin})
     return entry
@@ -243,7 +243,7 @@ def entry_set_unsafe(*, actor, entry: Disclosure, unsafe: bool, reason: str = ""
     entry.unsafe_to_disclose, entry.unsafe_reason = unsafe, reason if unsafe else ""
     Disclosure.objects.filter(pk=entry.pk).update(unsafe_to_disclose=entry.unsafe_to_disclose,
                                                   unsafe_reason=entry.unsafe_reason)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=entry, family_id=entry.family_id,
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=entry, family_id=entry.family_id,
                  person_id=entry.person_id, detail={"unsafe_to_disclose": unsafe})
     return entry
 
@@ -258,7 +258,7 @@ def register_export_record(*, actor, families, rows: int, person=None) -> list[D
     """A CSV export of the register: an EXPORT in the audit log and an entry in the register of each family in it."""
     entries = []
     for family in families:
-        audit.record(actor=actor, action=AuditAction.EXPORT, obj=family, family_id=family.pk,
+        trail.record(actor=actor, action=AuditAction.EXPORT, obj=family, family_id=family.pk,
                      person_id=person.pk if person else None, detail={"document": "sharing_register", "rows": rows})
         entries.append(disclosure_record(
             actor=actor, family=family, kind=DisclosureKind.REGISTER_EXPORT, person=person,

@@ -8,8 +8,8 @@ document says that any were left out. Recording who the copy was given to is the
 
 from django.utils import timezone
 
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.people.models import Family
 from hearth.sharing import selectors
 from hearth.web.pdf import render_pdf
@@ -20,7 +20,7 @@ TITLE = "What we have shared about your family, with whom and why"
 def transparency_pdf(user, family: Family) -> bytes:
     """A tagged PDF for the family. Checks the access policy (NotPermitted) and records an EXPORT."""
     shown = selectors.transparency(user, family)
-    audit.record(actor=user, action=AuditAction.EXPORT, obj=family, family_id=family.pk,
+    trail.record(actor=user, action=AuditAction.EXPORT, obj=family, family_id=family.pk,
                  detail={"document": "sharing_for_family", "entries": len(shown.entries)})
     context = {"family": family, "council": family.council, "entries": shown.entries,
                "printed_on": timezone.localdate(), "printed_by": user}

@@ -12,10 +12,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.families.selectors import Match
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people import search
 from hearth.people.models import Address, FamilyMember, Person
 from hearth.people.search import SearchQuery
@@ -64,7 +64,7 @@ def dashboard(user) -> Dashboard:
     mine = _requests().filter(council_id=council_id)
     open_requests = list(mine.filter(status=SarStatus.OPEN).order_by("due_on", "received_on", "pk"))
     recent = list(mine.exclude(status=SarStatus.OPEN).order_by("-released_at", "-closed_at", "-pk")[:RECENT])
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="subject_access.dashboard",
+    trail.record(actor=user, action=AuditAction.VIEW, object_type="subject_access.dashboard",
                  detail={"requests": [r.pk for r in open_requests + recent]})
     return Dashboard(today=timezone.localdate(), open=open_requests, recent=recent)
 
@@ -74,7 +74,7 @@ def sar_detail(user, sar_id: int) -> SubjectAccessRequest:
     sar = _requests().filter(pk=sar_id).first()
     if sar is None or not governance.can_do_governance(user, sar.council_id):
         raise NotPermitted(object_type="subject_access.subjectaccessrequest", object_id=sar_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=sar, person_id=sar.subject_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=sar, person_id=sar.subject_id)
     return sar
 
 
@@ -84,9 +84,9 @@ def workbench(user, sar: SubjectAccessRequest) -> Bundle:
     _require_dpo(user, sar.council_id)
     bundle = compiler.compile_bundle(sar)
     detail = {"subject_access": sar.pk, "items": bundle.item_count}
-    audit.record(actor=user, action=AuditAction.VIEW, obj=sar.subject, person_id=sar.subject_id, detail=detail)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=sar.subject, person_id=sar.subject_id, detail=detail)
     for family_id in bundle.family_ids:
-        audit.record(actor=user, action=AuditAction.VIEW, object_type="people.family", object_id=family_id,
+        trail.record(actor=user, action=AuditAction.VIEW, object_type="people.family", object_id=family_id,
                      family_id=family_id, person_id=sar.subject_id, detail={"subject_access": sar.pk})
     return bundle
 
@@ -123,7 +123,7 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
         person = people[m.pk]
         person.visible_memberships = list(person.memberships.all())
         matches.append(Match(person=person, score=m.score, reasons=m.reasons))
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
+    trail.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
                  detail={"purpose": "subject_access", "results": [m.person.pk for m in matches]})
     return matches
 
@@ -139,6 +139,6 @@ def subject_for_request(user, person_id: int) -> Person:
               .first())
     if person is None:
         raise NotPermitted(object_type="people.person", object_id=person_id)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
+    trail.record(actor=user, action=AuditAction.VIEW, obj=person, person_id=person.pk,
                  detail={"purpose": "subject_access"})
     return person

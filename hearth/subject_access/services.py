@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import governance
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.models import FamilyMember
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
@@ -118,7 +118,7 @@ def sar_create(*, actor, subject, requester_name: str, requester_relationship: s
     sar.save()
     sar.reference = _reference(sar)
     SubjectAccessRequest.objects.filter(pk=sar.pk).update(reference=sar.reference)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=sar, person_id=subject.pk,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=sar, person_id=subject.pk,
                  detail={"received_on": received_on.isoformat(), "due_on": sar.due_on.isoformat()})
     return sar
 
@@ -150,7 +150,7 @@ def sar_update(*, actor, sar: SubjectAccessRequest, version: int, changes: dict)
             setattr(sar, k, values[k])
         sar.version += 1
         sar.save()
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
                      detail={"changed": changed})
     return sar
 
@@ -176,7 +176,7 @@ def sar_verify(*, actor, sar: SubjectAccessRequest, version: int, method: str, n
         sar.verified_by, sar.verified_at = actor, timezone.now()
         sar.version += 1
         sar.save()
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
                      detail={"verified": method})
     return sar
 
@@ -211,7 +211,7 @@ def sar_extend(*, actor, sar: SubjectAccessRequest, version: int, months: int | 
         sar.extended_by, sar.extended_at = actor, timezone.now()
         sar.version += 1
         sar.save()
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
                      detail={"extension_months": months, "due_on": new_due.isoformat()})
     return sar
 
@@ -234,7 +234,7 @@ def sar_close(*, actor, sar: SubjectAccessRequest, version: int, outcome: str, r
         sar.closed_by, sar.closed_at = actor, timezone.now()
         sar.version += 1
         sar.save()
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
                      detail={"status": outcome})
     return sar
 
@@ -273,7 +273,7 @@ def withholding_add(*, actor, sar: SubjectAccessRequest, item_key: str, reason: 
                                                      withheld_by=actor)
     except IntegrityError as exc:
         raise Conflict("This is already withheld.") from exc
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=withholding, person_id=sar.subject_id,
+    trail.record(actor=actor, action=AuditAction.CREATE, obj=withholding, person_id=sar.subject_id,
                  detail={"sar": sar.pk, "item": item_key, "reason": reason})
     return withholding
 
@@ -287,7 +287,7 @@ def withholding_remove(*, actor, sar: SubjectAccessRequest, withholding: Withhol
     with transaction.atomic():
         _require_open(_lock(sar, None))
         withholding.delete()
-    audit.record(actor=actor, action=AuditAction.DELETE, object_type="subject_access.withholding", object_id=pk,
+    trail.record(actor=actor, action=AuditAction.DELETE, object_type="subject_access.withholding", object_id=pk,
                  person_id=sar.subject_id, detail={"sar": sar.pk, "item": key})
 
 
@@ -327,7 +327,7 @@ def sar_release(*, actor, sar: SubjectAccessRequest, version: int) -> ReleasedBu
                 recipient=_recipient(sar), obj=sar, basis=RELEASE_BASIS,
                 purpose=f"A copy of the information held about {sar.subject.full_name}, in answer to subject "
                         f"access request {sar.reference}")
-        audit.record(actor=actor, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
+        trail.record(actor=actor, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
                      detail={"document": "subject_access_bundle", "items": released.items,
                              "withheld": released.withheld, "families": [f.pk for f in families]})
     return released

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.families.forms import SearchForm
-from hearth.governance import audit
-from hearth.governance.models import AuditAction
 from hearth.people.search import SearchQuery
 from hearth.subject_access import selectors, services
 from hearth.subject_access.forms import (
@@ -222,7 +222,7 @@ def _download(request, sar_id: int, kind: str):
     if bundle is None:
         raise NotPermitted("This request has not been released, so there is nothing to download.",
                            object_type="subject_access.subjectaccessrequest", object_id=sar.pk)
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
+    trail.record(actor=request.user, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
                  detail={"document": f"subject_access_{kind}", "sha256": getattr(bundle, f"{kind}_sha256")})
     stem = f"subject-access-{sar.reference}"
     if kind == "pdf":

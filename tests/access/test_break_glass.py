@@ -15,9 +15,9 @@ import hearth.urls as root_urls
 from hearth.access import grants, policy, services
 from hearth.access.models import BreakGlass, Grant, InvolvedAs, Route
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people_services
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Family, Sex
 
 # Until hearth/urls.py includes hearth.access.urls, these tests serve it themselves.

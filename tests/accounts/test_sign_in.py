@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from hearth.accounts import services
 from hearth.accounts.models import Role
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 
 PASSWORD = "correct horse battery staple"
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from hearth.assessments import services
 from hearth.assessments.models import Assessment, AssessmentStatus, ContributionStatus, SectionKey, ViewMethod
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases import services as cases_services
 from hearth.cases.models import EpisodeStatus
 from hearth.core.errors import Conflict, ValidationFailed
-from hearth.governance.models import AuditAction, AuditEvent
 from tests.assessments.conftest import close, invite
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from conftest import cover
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import selectors, services
 from hearth.assessments.models import SectionKey, ViewMethod
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases.models import Episode
 from hearth.core.errors import NotPermitted
-from hearth.governance.models import AuditAction, AuditEvent
 from tests.assessments.conftest import invite
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.utils import timezone
 from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import services
 from hearth.assessments.models import Assessment, AssessmentStatus, SectionKey
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases import services as cases_services
 from hearth.core.errors import Conflict, NotPermitted
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import FamilyMember
 from tests.assessments.conftest import close
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.breaches import services
 from hearth.breaches.models import DataKind, IcoDecision, Incident, IncidentStatus, NoticeAudience, deadline_for
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
-from hearth.governance.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -2,9 +2,9 @@ import pytest
 
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
-from hearth.governance.models import AuditAction, AuditEvent
 from tests.assertions import assert_says
 from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.sharing.models import Disclosure
 
 pytestmark = pytest.mark.django_db

@@ -18,13 +18,13 @@ from django.utils import timezone
 from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import Role
+from hearth.audit import summary as view_summary
+from hearth.audit import trail
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.dpo import audit_review, unusual_access
 from hearth.dpo.bursts import many_records
 from hearth.dpo.looks import UnusualParams
 from hearth.families import services as people_services
-from hearth.governance import audit
-from hearth.governance import summary as view_summary
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Family, FamilyMember, Person
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def view(user, *, family=None, person=None, at=None, ip="10.0.0.1", object_type=
         object_id=str((family or person).pk), family_id=family.pk if family else None,
         person_id=person.pk if person else None)
     if SEALING["seal"]:
-        audit.seal_pending()
+        trail.seal_pending()
     return event
 
 
@@ -295,7 +295,7 @@ def test_looking_at_the_report_is_audited_and_the_dpos_own_reviews_do_not_count(
     for f in families:
         client.get(reverse("dpo:access_family", args=[f.pk]))
     if SEALING["seal"]:
-        audit.seal_pending()
+        trail.seal_pending()
     page = client.get(reverse("dpo:unusual_access")).content.decode()
     assert "Dee Dpo" not in page.split('id="many-records"')[1].split("</table>")[0]
     assert AuditEvent.objects.filter(actor=dpo, object_type="dpo.unusual_access").count() == 1
@@ -370,7 +370,7 @@ def test_many_records_agrees_with_counting_every_window_directly_over_sealed_and
         AuditEvent.objects.create(actor=user, action=AuditAction.VIEW, at=at, object_type="people.family",
                                   object_id="1", family_id=family_id, person_id=person_id)
         if i + 1 == sealed_part:
-            audit.seal_pending()
+            trail.seal_pending()
     ids = [u.pk for u in users]
     for records, minutes in ((2, 10), (3, 30), (5, 60), (8, 180), (12, 1440)):
         for date_from in (None, today - datetime.timedelta(days=1)):
@@ -391,7 +391,7 @@ def test_a_colleagues_record_is_counted_once_over_sealed_and_unsealed_looks_and_
     now = timezone.now()
     for days_ago in (3, 2, 2, 1):
         view(practitioner, family=record, at=now - datetime.timedelta(days=days_ago, hours=1))
-    audit.seal_pending()
+    trail.seal_pending()
     for hours_ago in (5, 3):
         view(practitioner, family=record, at=now - datetime.timedelta(hours=hours_ago))
     unsealed = AuditEvent.objects.filter(seq__isnull=True, family_id=record.pk).count()
@@ -418,7 +418,7 @@ def test_a_sealed_look_is_matched_as_the_record_was_when_it_was_sealed(dpo, prac
     person = _member(renamed, "Olu", "Other")  # other_practitioner's name
     view(practitioner, family=renamed)
     view(practitioner, family=joined, at=timezone.now() - datetime.timedelta(days=1))
-    audit.seal_pending()
+    trail.seal_pending()
     person.given_name = "Oluwaseun"
     person.save()
     _member(joined, "Olu", "Other")
@@ -439,7 +439,7 @@ def test_a_busy_day_without_a_burst_is_passed_over_and_a_burst_on_another_day_is
     burst = morning + datetime.timedelta(days=1, hours=3)
     for i in range(25):
         view(practitioner, family=Family(pk=2000 + i), at=burst + datetime.timedelta(seconds=12 * i))
-    audit.seal_pending()
+    trail.seal_pending()
     params = UnusualParams()
     bursts, _ = many_records(dpo, params)
     assert [(b.started, b.peak) for b in bursts] == [(burst, 25)]

@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from hearth.governance import audit
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit import trail
+from hearth.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def _lift_triggers():
 
 @pytest.fixture
 def events(practitioner):
-    rows = [audit.record(actor=practitioner, action=AuditAction.VIEW, object_type="people.family", object_id=i,
+    rows = [trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="people.family", object_id=i,
                          family_id=i) for i in range(1, 6)]
-    audit.seal_pending()
+    trail.seal_pending()
     return rows
 
 

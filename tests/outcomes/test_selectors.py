@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import NotPermitted
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.outcomes import selectors
 
 

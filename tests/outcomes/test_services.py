@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import NotPermitted, ValidationFailed
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.outcomes import services
 from hearth.outcomes.forms import ScoresForm
 from hearth.outcomes.models import Reading, ReadingContext, Score

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.referrals.forms import start_token
 from hearth.referrals.models import Referral, ReferralStatus
 from tests.referrals.factories import public_form_data

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.access.models import InvolvedAs
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.referrals import services
 from hearth.referrals.models import Referral
 from tests.referrals.factories import public_request, screening

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from hearth.access.models import InvolvedAs, Involvement
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import FamilyMember
 from hearth.referrals import services
 from hearth.referrals.models import Referral, ReferralKind, ReferralStatus, RequesterKind

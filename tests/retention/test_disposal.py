@@ -10,11 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from hearth.assessments.models import SectionKey
+from hearth.audit.models import AuditAction, AuditEvent
+from hearth.audit.trail import verify_chain
 from hearth.cases.models import CaseNote, Episode
 from hearth.consent.models import Agreement, LawfulBasis, ShareConsent
 from hearth.core.errors import NotPermitted
-from hearth.governance.audit import verify_chain
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.outcomes.models import Score
 from hearth.people.models import Address, Family, FamilyMember, Person, PersonName, Relationship
 from hearth.plans.models import Action, Invitation, Meeting
@@ -270,7 +270,7 @@ def test_audit_rows_about_disposed_families_remain_and_the_chain_still_verifies(
     run = services.disposal_approve(actor=second_dpo, run=services.disposal_prepare(actor=dpo, as_of=today))
     services.disposal_run(actor=dpo, run=run)
     assert AuditEvent.objects.filter(family_id=before.pk).exists()
-    from hearth.governance.audit import seal_pending
+    from hearth.audit.trail import seal_pending
 
     seal_pending()
     assert verify_chain().ok

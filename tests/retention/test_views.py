@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.people.models import Family
 from hearth.retention import services
 from hearth.retention.models import DisposalRun, LegalHold, RunStatus

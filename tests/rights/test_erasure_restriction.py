@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.families import services as people_services
 from hearth.families.services import AddressInput
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName, Relationship
 from hearth.retention import services as retention_services
 from hearth.rights import selectors

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people_services
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Person, PersonName
 from hearth.rights import selectors
 from hearth.rights import services as rights

@@ -9,9 +9,9 @@ from django.utils import timezone
 from hearth.access import grants, policy
 from hearth.access.models import InvolvedAs
 from hearth.accounts.models import AgencyKind, Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.consent import services as consent_services
 from hearth.core.errors import NotPermitted, ValidationFailed
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.sharing import selectors, services
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
 from hearth.sharing.selectors import RegisterFilter

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import AgencyKind, Role
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.sharing import services
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
 from tests.documents.helpers import assert_accessible, read_pdf

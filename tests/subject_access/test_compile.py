@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.demo.history import build_long_history
 from hearth.families import services as people_services
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Sex
 from hearth.sharing.services import disclosure_record
 from hearth.subject_access import services

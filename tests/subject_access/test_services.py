@@ -10,8 +10,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.sharing.models import Disclosure, DisclosureKind
 from hearth.subject_access import services
 from hearth.subject_access.models import (

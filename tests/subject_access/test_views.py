@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from hearth.accounts.models import Role
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.subject_access import services
 from hearth.subject_access.forms import EditRequestForm, ExtendForm, NewRequestForm, VerifyForm
 from hearth.subject_access.models import SarStatus, SubjectAccessRequest, Withholding, due_date

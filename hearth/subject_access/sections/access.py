@@ -6,8 +6,8 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core import personal_data
-from hearth.governance.models import AuditAction, AuditEvent
 from hearth.people.models import Person
 from hearth.subject_access.bundle import Item, Section, SectionSource, Subject, day
 

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class GovernanceConfig(AppConfig):
-    name = "hearth.governance"
+    name = "hearth.audit"
     label = "governance"
-    verbose_name = "Information governance and audit"
+    verbose_name = "The audit log"

@@ -1,7 +1,7 @@
 """The sealer: chains committed audit rows into the hash chain in batches, away from the requests that wrote them
 (decision record 0004). `hearth audit-seal` runs it once; `hearth audit-seal --every 5` keeps running beside the
 web server (`hearth serve` starts it as a child process and stops it with the server) until a job worker takes it
-over (`hearth.governance.beside_server` starts it). Two sealers at once are safe: on PostgreSQL the second skips a
+over (`hearth.audit.beside_server` starts it). Two sealers at once are safe: on PostgreSQL the second skips a
 batch the first is sealing.
 
 Logs carry counts and error classes only, never the content of an audit row.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, close_old_connections, connection
 
-from hearth.governance import audit
+from hearth.audit import trail
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,11 @@ class Round:
     failed: bool = False
 
 
-def seal_round(batch: int = audit.DEFAULT_BATCH) -> Round:
+def seal_round(batch: int = trail.DEFAULT_BATCH) -> Round:
     """Seal everything pending now, a batch per transaction; stop early when another sealer holds the head."""
     sealed = 0
     while True:
-        done = audit.seal_batch(batch, wait=False)
+        done = trail.seal_batch(batch, wait=False)
         if done is None:
             return Round(sealed, skipped=True)
         sealed += done
@@ -39,7 +39,7 @@ def seal_round(batch: int = audit.DEFAULT_BATCH) -> Round:
             return Round(sealed, skipped=False)
 
 
-def run(*, every: float | None = None, batch: int = audit.DEFAULT_BATCH, exit_with_parent: bool = False,
+def run(*, every: float | None = None, batch: int = trail.DEFAULT_BATCH, exit_with_parent: bool = False,
         rounds: int | None = None) -> int:
     """Seal once (`every` None), or every `every` seconds until SIGTERM or SIGINT (or, with `exit_with_parent`,
     until the process that started this one has gone). Returns how many rows were sealed in all. A database error

@@ -4,8 +4,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from hearth.governance import audit
-from hearth.governance.models import AuditAction, AuditEvent
+from hearth.audit import trail
+from hearth.audit.models import AuditAction, AuditEvent
 
 
 @pytest.mark.django_db
@@ -28,9 +28,9 @@ def test_refused_access_is_audited(client_for, other_practitioner, family):
 @pytest.mark.django_db
 def test_when_the_audit_row_cannot_be_written_the_record_is_not_shown(client_for, practitioner, family, monkeypatch):
     def broken(*args, **kwargs):
-        raise audit.AuditUnavailable("down")
+        raise trail.AuditUnavailable("down")
 
-    monkeypatch.setattr("hearth.families.selectors.audit.record", broken)
+    monkeypatch.setattr("hearth.families.selectors.trail.record", broken)
     response = client_for(practitioner).get(reverse("families:family", args=[family.pk]))
     assert response.status_code == 503
     assert family.name not in response.content.decode()
@@ -38,7 +38,7 @@ def test_when_the_audit_row_cannot_be_written_the_record_is_not_shown(client_for
 
 @pytest.mark.django_db
 def test_audit_rows_cannot_be_changed_or_deleted_through_the_application(practitioner):
-    event = audit.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=1)
+    event = trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=1)
     with pytest.raises(PermissionError):
         event.save()
     with pytest.raises(PermissionError):
@@ -51,8 +51,8 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_application(practit
 
 @pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_changes_to_sealed_audit_rows(practitioner):
-    event = audit.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=1)
-    audit.seal_pending()
+    event = trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=1)
+    trail.seal_pending()
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE governance_auditevent SET action = 'search' WHERE id = %s", [event.pk])
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
@@ -71,9 +71,9 @@ def _drop_triggers():
 
 @pytest.mark.django_db
 def test_verify_command_names_the_first_tampered_row(practitioner):
-    events = [audit.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
+    events = [trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
               for i in range(5)]
-    audit.seal_pending()
+    trail.seal_pending()
     call_command("audit_verify")
     _drop_triggers()  # someone with direct database access edits a row
     with connection.cursor() as cursor:
@@ -84,9 +84,9 @@ def test_verify_command_names_the_first_tampered_row(practitioner):
 
 @pytest.mark.django_db
 def test_verify_command_notices_a_deleted_row(practitioner):
-    events = [audit.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
+    events = [trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
               for i in range(4)]
-    audit.seal_pending()
+    trail.seal_pending()
     _drop_triggers()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM governance_auditevent WHERE id = %s", [events[1].pk])

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from hearth.governance import audit
+from hearth.audit import trail
 
 
 def client_ip(request) -> str | None:
@@ -15,14 +15,14 @@ def client_ip(request) -> str | None:
 
 
 class AuditContextMiddleware:
-    """Makes the client address available to audit.record for the length of the request."""
+    """Makes the client address available to trail.record for the length of the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = audit.set_context(audit.RequestContext(ip_address=client_ip(request)))
+        token = trail.set_context(trail.RequestContext(ip_address=client_ip(request)))
         try:
             return self.get_response(request)
         finally:
-            audit.reset_context(token)
+            trail.reset_context(token)

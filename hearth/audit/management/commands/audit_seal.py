@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hearth.governance import audit, sealer
+from hearth.audit import sealer, trail
 
 
 class Command(BaseCommand):
@@ -10,8 +10,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--every", type=float, metavar="SECONDS",
                             help="keep running, sealing every SECONDS seconds, until stopped (SIGTERM or Ctrl-C)")
-        parser.add_argument("--batch", type=int, default=audit.DEFAULT_BATCH,
-                            help=f"rows sealed per transaction (default {audit.DEFAULT_BATCH})")
+        parser.add_argument("--batch", type=int, default=trail.DEFAULT_BATCH,
+                            help=f"rows sealed per transaction (default {trail.DEFAULT_BATCH})")
         parser.add_argument("--exit-with-parent", action="store_true",
                             help="with --every: stop when the process that started this one ends")
 

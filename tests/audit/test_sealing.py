@@ -13,13 +13,13 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from hearth.accounts.models import Role
+from hearth.audit import beside_server, sealer, summary, trail
+from hearth.audit.models import AuditAction, AuditChainHead, AuditEvent, RecordViewDay, ViewerDay
 from hearth.families import services as people_services
-from hearth.governance import audit, beside_server, sealer, summary
-from hearth.governance.models import AuditAction, AuditChainHead, AuditEvent, RecordViewDay, ViewerDay
 
 
 def _rows(user, n, **extra):
-    return [audit.record(actor=user, action=AuditAction.VIEW, object_type="people.family", object_id=i,
+    return [trail.record(actor=user, action=AuditAction.VIEW, object_type="people.family", object_id=i,
                          family_id=extra.get("family_id", i), person_id=extra.get("person_id"))
             for i in range(1, n + 1)]
 
@@ -78,11 +78,11 @@ def test_the_summary_counts_each_users_looks_at_each_record_per_day_and_equals_t
     _rows(practitioner, 3)
     _rows(practitioner, 2, family_id=1)
     _rows(practitioner, 2, family_id=None, person_id=5)
-    audit.record(actor=dpo, action=AuditAction.VIEW, object_type="dpo.access_review", object_id=1, family_id=1)
-    audit.record(actor=None, action=AuditAction.VIEW, object_type="people.family", object_id=1, family_id=1)
-    audit.record(actor=practitioner, action=AuditAction.SEARCH, object_type="people.person")
+    trail.record(actor=dpo, action=AuditAction.VIEW, object_type="dpo.access_review", object_id=1, family_id=1)
+    trail.record(actor=None, action=AuditAction.VIEW, object_type="people.family", object_id=1, family_id=1)
+    trail.record(actor=practitioner, action=AuditAction.SEARCH, object_type="people.person")
     assert not RecordViewDay.objects.exists()  # nothing is summarised before it is sealed
-    audit.seal_pending(batch=2)
+    trail.seal_pending(batch=2)
     rows = {(r.family_id, r.person_id): r.views for r in RecordViewDay.objects.filter(actor=practitioner)}
     assert rows == {(1, 0): 3, (2, 0): 1, (3, 0): 1, (0, 5): 2}
     assert not RecordViewDay.objects.filter(actor=dpo).exists()  # the DPO's access reviews are not looks
@@ -102,9 +102,9 @@ def test_the_summary_marks_looks_at_a_colleagues_record_and_at_a_record_with_the
                                   data={"given_name": "Ann", "family_name": "Practitioner", "sex": "female"})
     plain = people_services.family_create(actor=practitioner, name="A third family")
     for f in (family, named, plain):
-        audit.record(actor=practitioner, action=AuditAction.VIEW, obj=f, family_id=f.pk)
-    audit.record(actor=colleague, action=AuditAction.VIEW, obj=named, family_id=named.pk)
-    audit.seal_pending()
+        trail.record(actor=practitioner, action=AuditAction.VIEW, obj=f, family_id=f.pk)
+    trail.record(actor=colleague, action=AuditAction.VIEW, obj=named, family_id=named.pk)
+    trail.seal_pending()
     marks = {(r.actor_id, r.family_id): (r.colleague, r.same_surname) for r in RecordViewDay.objects.all()}
     assert marks == {(practitioner.pk, family.pk): (True, False), (practitioner.pk, named.pk): (False, True),
                      (practitioner.pk, plain.pk): (False, False), (colleague.pk, named.pk): (False, False)}
@@ -160,7 +160,7 @@ def _in_thread(target, *args):
 @pytest.mark.django_db(transaction=True)
 def test_a_second_sealer_skips_the_head_another_sealer_holds_instead_of_waiting(practitioner):
     _rows(practitioner, 3)
-    audit.seal_pending()
+    trail.seal_pending()
     _rows(practitioner, 2)
     held, release = threading.Event(), threading.Event()
 
@@ -173,13 +173,13 @@ def test_a_second_sealer_skips_the_head_another_sealer_holds_instead_of_waiting(
     thread, errors = _in_thread(hold_head)
     assert held.wait(10)
     started = time.monotonic()
-    assert audit.seal_batch(wait=False) is None
+    assert trail.seal_batch(wait=False) is None
     assert sealer.seal_round().skipped
     assert time.monotonic() - started < 2
     release.set()
     thread.join()
     assert not errors
-    assert audit.seal_batch(wait=False) == 2 and _chain_is_whole()
+    assert trail.seal_batch(wait=False) == 2 and _chain_is_whole()
 
 
 @pytest.mark.postgres
@@ -194,7 +194,7 @@ def test_two_sealers_at_once_while_requests_write_make_one_valid_chain_and_summa
 
     def seal():
         while not writing_done.is_set() or AuditEvent.objects.filter(seq__isnull=True).exists():
-            audit.seal_batch(7, wait=False)
+            trail.seal_batch(7, wait=False)
 
     writer, writer_errors = _in_thread(write)
     sealers = [_in_thread(seal) for _ in range(2)]
@@ -203,11 +203,11 @@ def test_two_sealers_at_once_while_requests_write_make_one_valid_chain_and_summa
     for thread, _ in sealers:
         thread.join(60)
     assert not writer_errors and not any(errors for _, errors in sealers)
-    audit.seal_pending()
+    trail.seal_pending()
     assert AuditEvent.objects.filter(seq__isnull=True).count() == 0
     assert AuditEvent.objects.filter(seq__isnull=False).count() >= 300
     assert _chain_is_whole()
-    assert audit.verify_chain().ok
+    assert trail.verify_chain().ok
     assert summary.differences() == []
 
 
@@ -226,12 +226,12 @@ def test_a_row_committed_after_rows_with_higher_ids_is_chained_after_them_and_ne
     thread, errors = _in_thread(long_transaction)
     assert inserted.wait(10)
     early = _rows(practitioner, 3)  # higher ids, committed first
-    assert audit.seal_pending() == 3
+    assert trail.seal_pending() == 3
     commit.set()
     thread.join()
     assert not errors
     assert late["event"].pk < early[0].pk
-    assert audit.seal_pending() == 1
+    assert trail.seal_pending() == 1
     chained = list(AuditEvent.objects.order_by("seq").values_list("id", flat=True))
     assert chained == [e.pk for e in early] + [late["event"].pk]
-    assert audit.verify_chain().ok and _chain_is_whole()
+    assert trail.verify_chain().ok and _chain_is_whole()

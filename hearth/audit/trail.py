@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from hearth.governance import summary
-from hearth.governance.models import AuditAction, AuditChainHead, AuditEvent
+from hearth.audit import summary
+from hearth.audit.models import AuditAction, AuditChainHead, AuditEvent
 
 
 class AuditUnavailable(Exception):

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from hearth.governance.models import ACCESS_REVIEW, AuditAction, AuditEvent, RecordViewDay, ViewerDay
+from hearth.audit.models import ACCESS_REVIEW, AuditAction, AuditEvent, RecordViewDay, ViewerDay
 
 Key = tuple[int, object, int, int]  # actor, day, family (0: none), person (0: none)
 BATCH = 2000

@@ -27,7 +27,7 @@ def restore_actor_index(apps, schema_editor):
 def summarise_sealed_rows(apps, schema_editor):
     """The summary of the rows sealed before this migration (none in a new database). On PostgreSQL in set-based
     SQL (`summary.rebuild`, as of this migration); elsewhere a batch at a time, with this point's models."""
-    from hearth.governance import summary
+    from hearth.audit import summary
 
     AuditEvent = apps.get_model("governance", "AuditEvent")
     if not AuditEvent.objects.filter(seq__isnull=False, action=VIEW).exists():

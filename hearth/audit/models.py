@@ -33,7 +33,7 @@ class AuditEvent(models.Model):
 
     `detail` holds identifiers and counts only, never personal data. Rows are written unsealed in the
     request's transaction and sealed into the hash chain in batches by `hearth audit-seal`
-    (governance.audit.seal_batch, decision record 0004); a database trigger refuses any change to a
+    (audit.trail.seal_batch, decision record 0004); a database trigger refuses any change to a
     sealed row and any delete.
     """
 
