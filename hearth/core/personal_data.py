@@ -92,15 +92,21 @@ def declare(app: str, records: Iterable[Record]) -> None:
         if any(entry.key == record.model for entry in register.entries):
             raise ImproperlyConfigured(f"{record.model} is declared in the register of personal data twice")
         register.register(app, record, key=record.model)
+    _by_label.clear()
 
 
 def records() -> list[Record]:
     return register.items()
 
 
+_by_label: dict[str, Record] = {}  # every label of every record, filled on first use after the apps are ready
+
+
 def record_for(model_label: str) -> Record | None:
     """The record a label names: its model's label, or one it had before it moved app."""
-    return next((r for r in register.items() if model_label in r.labels), None)
+    if not _by_label:
+        _by_label.update({label: r for r in register.items() for label in r.labels})
+    return _by_label.get(model_label)
 
 
 def in_section(key: str) -> list[Record]:
