@@ -24,11 +24,12 @@ def can_do_governance(user, council=None) -> bool:
     return council is None or getattr(council, "pk", council) == user.agency.council_id
 
 
-def require_officer(actor, council_id: int, *, object_type: str, object_id="") -> None:
-    """A write of the council's information-governance work (the breach log, rights requests): its data protection
-    officer only; anyone else is refused (NotPermitted, which the audit log records)."""
-    if not can_do_governance(actor, council_id):
-        raise NotPermitted("Only the council's data protection officer can do this.", object_type=object_type,
+def require_officer(user, council=None, *, object_type: str, object_id="", to: str = "do this") -> None:
+    """The council's information-governance work (its pages, the breach log, rights requests): its data protection
+    officer only (`can_do_governance`); anyone else is refused with NotPermitted, which the audit log records.
+    `to` says what was refused ("see this page")."""
+    if not can_do_governance(user, council):
+        raise NotPermitted(f"Only the council's data protection officer can {to}.", object_type=object_type,
                            object_id=object_id)
 
 

@@ -13,8 +13,7 @@ from hearth.core.errors import NotPermitted
 
 
 def require_governance(user) -> None:
-    if not governance.can_do_governance(user):
-        raise NotPermitted("Only the council's data protection officer can see this page.", object_type="breaches")
+    governance.require_officer(user, object_type="breaches", to="see this page")
 
 
 def _council_id(user) -> int:

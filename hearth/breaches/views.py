@@ -10,21 +10,13 @@ from django.utils import timezone
 
 from hearth.breaches import forms, selectors, services
 from hearth.breaches.models import DataKind
-from hearth.core.errors import NotPermitted
-from hearth.web.forms import refusal_on
+from hearth.web.forms import run_on_form
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 
 
 def _render(request, template: str, context: dict):
     return render(request, f"breaches/{template}", {"active": ACTIVE, **context})
-
-
-def _attempt(form, call) -> bool:
-    """Run a service (`refusal_on`); show a refusal on the form. NotPermitted is a 403 page."""
-    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-        call()
-    return attempt.ok
 
 
 def incidents_view(request):
@@ -50,7 +42,7 @@ def incident_new_view(request):
             created["incident"] = services.incident_record(actor=request.user,
                                                            data=_incident_input(form.cleaned_data))
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             incident = created["incident"]
             messages.success(request, f"Incident {incident.pk} has been logged. Decide whether to report it to the "
                                       "Information Commissioner within 72 hours of its discovery.")
@@ -93,7 +85,7 @@ def incident_edit_view(request, incident_id: int):
             services.incident_update(actor=request.user, incident=incident, version=form.cleaned_data["version"] or 0,
                                      data=_incident_input(form.cleaned_data))
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "The incident has been updated.")
             return redirect("breaches:incident", incident_id=incident.pk)
     return _render(request, "incident_form.html", {"form": form, "incident": incident, "other_kind": DataKind.OTHER,
@@ -112,7 +104,7 @@ def incident_decide_view(request, incident_id: int):
                                      decision=data["decision"], reason=data["reason"],
                                      delay_reason=data["delay_reason"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             late = " The decision was made after the 72 hours: the delay is recorded." if incident.decided_late else ""
             messages.success(request, f"The decision has been recorded.{late}")
             return redirect("breaches:incident", incident_id=incident.pk)
@@ -133,7 +125,7 @@ def incident_report_view(request, incident_id: int):
                                      reported_at=data.get("reported_at"), ico_reference=data["ico_reference"],
                                      delay_reason=data["delay_reason"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "The report to the Information Commissioner has been recorded.")
             return redirect("breaches:incident", incident_id=incident.pk)
     return _render(request, "incident_report.html", {
@@ -151,7 +143,7 @@ def incident_notice_new_view(request, incident_id: int):
             services.incident_notice_record(actor=request.user, incident=incident, audience=data["audience"],
                                             who=data["who"], told_at=data.get("told_at"), how=data["how"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "Who was told has been recorded.")
             return redirect("breaches:incident", incident_id=incident.pk)
     return _render(request, "incident_notice.html", {"form": form, "incident": incident,
@@ -166,7 +158,7 @@ def incident_close_view(request, incident_id: int):
             services.incident_close(actor=request.user, incident=incident, version=form.cleaned_data["version"],
                                     lessons=form.cleaned_data["lessons"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, f"Incident {incident.pk} has been closed.")
             return redirect("breaches:incident", incident_id=incident.pk)
     return _render(request, "incident_close.html", {"form": form, "incident": incident,

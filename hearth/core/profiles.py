@@ -73,7 +73,8 @@ def validate(council: dict, *, where: str) -> None:
         raise ProfileError(f"{where}: review_interval_weeks must be a whole number of weeks from 1 to 26")
     for rule in council["retention_rules"]:
         if rule.get("from") not in RETENTION_FROM or not isinstance(rule.get("years"), int):
-            raise ProfileError(f"{where}: each retention rule needs whole 'years' and 'from' in {sorted(RETENTION_FROM)}")
+            raise ProfileError(f"{where}: each retention rule needs whole 'years' and 'from' in "
+                               f"{sorted(RETENTION_FROM)}")
     if not council["localities"]:
         raise ProfileError(f"{where}: at least one locality is needed")
 

@@ -11,13 +11,11 @@ from django.utils import timezone
 
 from hearth.access import governance
 from hearth.breaches import selectors as breaches
-from hearth.core.errors import NotPermitted
 from hearth.rights import selectors as rights
 
 
 def require_governance(user) -> None:
-    if not governance.can_do_governance(user):
-        raise NotPermitted("Only the council's data protection officer can see this page.", object_type="dpo")
+    governance.require_officer(user, object_type="dpo", to="see this page")
 
 
 def home_summary(user, *, now: datetime | None = None) -> dict:

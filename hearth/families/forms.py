@@ -97,7 +97,8 @@ class NewFamilyForm(forms.Form):
                                   help_text="How the family will be listed, like 'the Smith family'",
                                   error_messages={"required": "Enter a name for the family"})
     role = forms.ChoiceField(label="This person's role in the family", choices=MemberRole.choices,
-                             widget=forms.RadioSelect, error_messages={"required": "Choose the person's role in the family"})
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the person's role in the family"})
     confirm_not_duplicate = forms.BooleanField(
         label="I have checked the possible matches and this is a different person", required=False)
 

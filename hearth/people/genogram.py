@@ -127,7 +127,8 @@ def build(members, relationships, today: date | None = None) -> tuple[str, list[
         elif n.sex == Sex.FEMALE:
             shape = f'<circle cx="{n.x:.0f}" cy="{n.y:.0f}" r="{SHAPE}"'
         else:
-            pts = f"{n.x:.0f},{n.y - SHAPE:.0f} {n.x + SHAPE:.0f},{n.y:.0f} {n.x:.0f},{n.y + SHAPE:.0f} {n.x - SHAPE:.0f},{n.y:.0f}"
+            pts = (f"{n.x:.0f},{n.y - SHAPE:.0f} {n.x + SHAPE:.0f},{n.y:.0f} "
+                   f"{n.x:.0f},{n.y + SHAPE:.0f} {n.x - SHAPE:.0f},{n.y:.0f}")
             shape = f'<polygon points="{pts}"'
         parts.append(f'{shape} fill="#ffffff" stroke="#0b0c0c" stroke-width="2"/>')
         parts.append(
@@ -147,7 +148,8 @@ def build(members, relationships, today: date | None = None) -> tuple[str, list[
     )
     by_id = {m.person.pk: m.person for m in members}
     text = [
-        f"{by_id[r.from_person_id].full_name} is the {r.get_kind_display().lower()} of {by_id[r.to_person_id].full_name}"
+        f"{by_id[r.from_person_id].full_name} is the {r.get_kind_display().lower()} of "
+        f"{by_id[r.to_person_id].full_name}"
         + (f" ({r.description})" if r.description else "")
         for r in rels
     ]

@@ -223,7 +223,8 @@ class Relationship(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["from_person", "to_person", "kind"], name="relationship_unique"),
-            models.CheckConstraint(condition=~models.Q(from_person=models.F("to_person")), name="relationship_not_self"),
+            models.CheckConstraint(condition=~models.Q(from_person=models.F("to_person")),
+                                   name="relationship_not_self"),
         ]
 
     def __str__(self) -> str:

@@ -81,9 +81,9 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
             errors["decision"] = ("Only the lead professional, the locality's Early Help coordinator or the lead's "
                                   "manager can change the level of need")
     needs_review_date = decision in (ReviewDecision.CONTINUE, ReviewDecision.STEP_DOWN)
-    if decision != ReviewDecision.CLOSE:
-        if problem := review_dates.date_problem(next_review_on, required=needs_review_date, today=today):
-            errors["next_review_on"] = problem
+    if decision != ReviewDecision.CLOSE and (
+            problem := review_dates.date_problem(next_review_on, required=needs_review_date, today=today)):
+        errors["next_review_on"] = problem
     if errors:
         raise ValidationFailed(errors)
     return open_outcomes

@@ -37,8 +37,7 @@ def _request_labels() -> tuple[str, ...]:
 
 
 def require_governance(user) -> None:
-    if not governance.can_do_governance(user):
-        raise NotPermitted("Only the council's data protection officer can see this page.", object_type="rights")
+    governance.require_officer(user, object_type="rights", to="see this page")
 
 
 def _council_id(user) -> int:

@@ -8,24 +8,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from hearth.core.errors import NotPermitted
 from hearth.families.services import PERSON_FIELDS
 from hearth.rights import forms, selectors, services
 from hearth.rights.models import RequestDecision, RequestKind
-from hearth.web.forms import refusal_on
+from hearth.web.forms import run_on_form
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 
 
 def _render(request, template: str, context: dict):
     return render(request, f"rights/{template}", {"active": ACTIVE, **context})
-
-
-def _attempt(form, call) -> bool:
-    """Run a service (`refusal_on`); show a refusal on the form. NotPermitted is a 403 page."""
-    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-        call()
-    return attempt.ok
 
 
 def requests_view(request):
@@ -60,7 +52,7 @@ def request_new_view(request):
             created["request"] = services.request_record(actor=request.user, person=person, kind=data["kind"],
                                                            asked=data["asked"], received_on=data["received_on"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             rights_request = created["request"]
             messages.success(request, f"Request {rights_request.pk} has been logged. The answer is due by "
                                       f"{rights_request.due_on:%-d %B %Y}.")
@@ -89,7 +81,7 @@ def request_decide_view(request, rights_request_id: int):
             services.request_decide(actor=request.user, rights_request=rights_request, version=data["version"],
                                     decision=data["decision"], reason=reason)
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, f"Your decision on request {rights_request.pk} has been recorded.")
             return redirect("rights:request", rights_request_id=rights_request.pk)
     return _render(request, "request_decide.html", {
@@ -113,7 +105,7 @@ def request_apply_view(request, rights_request_id: int):
                 person_version=data["version"],
                 data={k: v for k, v in data.items() if k not in ("version", "request_version")})
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "The person's details have been corrected and the old values kept. Now tell "
                                       "the people the information was shared with.")
             return redirect("rights:request", rights_request_id=rights_request.pk)
@@ -138,7 +130,7 @@ def request_erase_view(request, rights_request_id: int):
                                    details=[] if whole else data["details"], name_ids=[] if whole else data["names"],
                                    address_ids=[] if whole else data["addresses"], note=data["note"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "The information has been erased. Now tell the people it was shared with.")
             return redirect("rights:request", rights_request_id=rights_request.pk)
     return _render(request, "request_erase.html", {"form": form, "rq": rights_request, "found": found,
@@ -153,7 +145,7 @@ def request_restrict_view(request, rights_request_id: int):
             services.restriction_apply(actor=request.user, rights_request=rights_request,
                                        version=form.cleaned_data["version"], what=form.cleaned_data["what"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, f"The use of {rights_request.person.full_name}'s information is restricted. "
                                       "Now tell the people it was shared with.")
             return redirect("rights:request", rights_request_id=rights_request.pk)
@@ -174,7 +166,7 @@ def restriction_lift_view(request, rights_request_id: int):
             services.restriction_lift(actor=request.user, restriction=restriction,
                                       reason=form.cleaned_data["reason"], person_told=form.cleaned_data["person_told"])
 
-        if _attempt(form, call):
+        if run_on_form(form, call):
             messages.success(request, "The restriction has been lifted.")
             return redirect("rights:request", rights_request_id=rights_request.pk)
     return _render(request, "restriction_lift.html", {"form": form, "rq": rights_request,
@@ -195,14 +187,14 @@ def request_recipients_view(request, rights_request_id: int):
             messages.success(request, f"{len(told)} recipient{'s' if len(told) != 1 else ''} emailed. Each email is "
                                       "recorded in the information-sharing register.")
 
-        if _attempt(tell_form, call):
+        if run_on_form(tell_form, call):
             return redirect("rights:request_recipients", rights_request_id=rights_request.pk)
     if action == "told" and told_form.is_valid():
         def call():
             services.record_told(actor=request.user, rights_request=rights_request,
                                  key=told_form.cleaned_data["key"], how=told_form.cleaned_data["how"])
 
-        if _attempt(told_form, call):
+        if run_on_form(told_form, call):
             messages.success(request, "It has been recorded in the information-sharing register.")
             return redirect("rights:request_recipients", rights_request_id=rights_request.pk)
     return _render(request, "request_recipients.html", {

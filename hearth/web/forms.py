@@ -10,7 +10,7 @@ import datetime
 from django import forms
 from django.db import transaction
 
-from hearth.core.errors import DomainError, ValidationFailed
+from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 
 
 class GovDateWidget(forms.Widget):
@@ -226,3 +226,11 @@ class refusal_on:  # noqa: N801 - used as a statement, like `transaction.atomic`
         self.error = exc
         show_refusal(self.forms, exc, rename=self.rename)
         return True
+
+
+def run_on_form(form: forms.Form, call) -> bool:
+    """Run `call()` (a view's one call to a service) in `refusal_on(form)`, a refusal shown on the form, while
+    NotPermitted goes on up to the audited 403 page. Whether the call succeeded."""
+    with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+        call()
+    return attempt.ok

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hearth.audit import trail
 from hearth.audit.models import AuditAction, AuditEvent
+from tests.tampering import lift_audit_triggers
 
 
 @pytest.mark.django_db
@@ -59,23 +60,13 @@ def test_the_database_refuses_changes_to_sealed_audit_rows(practitioner):
         cursor.execute("DELETE FROM governance_auditevent WHERE id = %s", [event.pk])
 
 
-def _drop_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # As a database superuser could: triggers off for this transaction only.
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        else:
-            cursor.execute("DROP TRIGGER audit_no_update")
-            cursor.execute("DROP TRIGGER audit_no_delete")
-
-
 @pytest.mark.django_db
 def test_verify_command_names_the_first_tampered_row(practitioner):
     events = [trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
               for i in range(5)]
     trail.seal_pending()
     call_command("audit_verify")
-    _drop_triggers()  # someone with direct database access edits a row
+    lift_audit_triggers()  # someone with direct database access edits a row
     with connection.cursor() as cursor:
         cursor.execute("UPDATE governance_auditevent SET object_id = '99' WHERE id = %s", [events[2].pk])
     with pytest.raises(CommandError, match=f"row id {events[2].pk}"):
@@ -87,7 +78,7 @@ def test_verify_command_notices_a_deleted_row(practitioner):
     events = [trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test", object_id=i)
               for i in range(4)]
     trail.seal_pending()
-    _drop_triggers()
+    lift_audit_triggers()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM governance_auditevent WHERE id = %s", [events[1].pk])
     with pytest.raises(CommandError, match=f"row id {events[2].pk}"):

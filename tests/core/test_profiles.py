@@ -21,7 +21,8 @@ def test_the_five_seed_councils_load_with_their_own_wording():
     oxon = Council.objects.get(code="oxfordshire")
     assert {loc.name for loc in oxon.localities.all()} == {"LCSS North", "LCSS Central", "LCSS South"}
     assert Council.objects.get(code="cambridgeshire").consent_model == "public_task"
-    assert Council.objects.get(code="portsmouth").contact("referral_panel_email").startswith("earlysupportreferralpanel")
+    portsmouth = Council.objects.get(code="portsmouth")
+    assert portsmouth.contact("referral_panel_email").startswith("earlysupportreferralpanel")
     # Cambridgeshire and Peterborough share one service.
     assert (Council.objects.get(code="cambridgeshire").service_name
             == Council.objects.get(code="peterborough").service_name)

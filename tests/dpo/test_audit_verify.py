@@ -10,19 +10,9 @@ from django.urls import reverse
 
 from hearth.audit import trail
 from hearth.audit.models import AuditAction, AuditEvent
+from tests.tampering import lift_audit_triggers
 
 pytestmark = pytest.mark.django_db
-
-
-def _lift_triggers():
-    """For this test's transaction only (it is rolled back at the end of the test)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # As a database superuser could: triggers off for this transaction only.
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        else:
-            cursor.execute("DROP TRIGGER audit_no_update")
-            cursor.execute("DROP TRIGGER audit_no_delete")
 
 
 @pytest.fixture
@@ -45,7 +35,7 @@ def test_the_page_says_the_log_is_intact(dpo, events, client_for):
 
 def test_a_row_changed_in_the_database_is_named_by_the_page_and_by_the_command(dpo, events, client_for):
     tampered = events[2]
-    _lift_triggers()
+    lift_audit_triggers()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE governance_auditevent SET family_id = 999 WHERE id = %s", [tampered.pk])
     page = client_for(dpo).post(reverse("dpo:audit_verify")).content.decode()
@@ -60,7 +50,7 @@ def test_a_row_changed_in_the_database_is_named_by_the_page_and_by_the_command(d
 
 
 def test_a_removed_row_is_noticed_at_the_next_row(dpo, events, client_for):
-    _lift_triggers()
+    lift_audit_triggers()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM governance_auditevent WHERE id = %s", [events[1].pk])
     page = client_for(dpo).post(reverse("dpo:audit_verify")).content.decode()
