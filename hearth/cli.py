@@ -20,6 +20,8 @@ def serve(argv: list[str]) -> None:
     workers = os.environ.get("HEARTH_WORKERS", "3")
     sys.argv = ["gunicorn", "hearth.wsgi:application", "--bind", bind, "--workers", workers,
                 "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("HEARTH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                # JSON logs without query strings, and the metrics directory: hearth/web/gunicorn_conf.py.
+                "--config", "python:hearth.web.gunicorn_conf",
                 *argv]
     # Requests never seal the audit log: the sealer runs beside the server and ends with it (decision record 0004).
     sealer = start_beside_server()

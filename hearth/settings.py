@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, touching no database: the request id on every log line, and Hearth's own 503 page when the
+    # database cannot be reached anywhere inside (hearth/web/middleware.py).
+    "hearth.web.middleware.RequestIdMiddleware",
+    "hearth.web.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,16 +218,26 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hearth.api.errors.exception_handler",
 }
 
-# Logs carry identifiers and actions, never personal data.
+# Logs carry identifiers and actions, never personal data: JSON lines on stderr (and HEARTH_LOG_FILE when set),
+# every handler through the one formatter that leaves out exception messages and query strings (hearth/core/logs.py).
+LOG_HANDLERS = {"stderr": {"class": "hearth.core.logs.SafeStreamHandler", "formatter": "json"}}
+if os.environ.get("HEARTH_LOG_FILE"):
+    LOG_HANDLERS["file"] = {"class": "hearth.core.logs.SafeFileHandler", "formatter": "json",
+                            "filename": os.environ["HEARTH_LOG_FILE"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HEARTH_LOG_LEVEL", "INFO")},
+    "formatters": {"json": {"()": "hearth.core.logs.JsonFormatter"}},
+    "handlers": LOG_HANDLERS,
+    "root": {"handlers": list(LOG_HANDLERS), "level": os.environ.get("HEARTH_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (mail to admins, runserver's console) replaced by the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # SQL with its parameters, at DEBUG: never.
+        "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports its progress (and document titles) at INFO: keep it out of the logs.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -1,19 +1,32 @@
 """Health check, static information pages and error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from hearth.web.middleware import is_database_unavailable, unavailable_response
 
-@login_not_required
-def healthz_view(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query now."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+    except Exception:  # noqa: BLE001 - any failure means "not answering"
+        return False
+    return True
+
+
+@login_not_required
+@transaction.non_atomic_requests  # opening the request's transaction would fail first when the database is down
+def healthz_view(request):
+    """Liveness, for load balancers: 200 when the process runs and the database answers, 503 when it does not.
+    Readiness (the job worker and the queue too) is /readyz (hearth.ops)."""
+    if not database_answers():
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
@@ -46,6 +59,10 @@ def forbidden(request, exception=None):
 
 @login_not_required
 def server_error(request):
+    # Called while Django handles the error: when it is the database being unreachable, the usual error page
+    # (which reads the council and the session) would fail too.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable_response()
     return _error(request, 500, "Sorry, there is a problem with the service",
                   "Try again later. Nothing you saved before this page has been lost.")
 
