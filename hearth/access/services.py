@@ -21,8 +21,8 @@ from hearth.access.models import BreakGlass, Involvement
 from hearth.accounts.models import Role, User
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core import notify
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.outbox import services as outbox
 from hearth.people.models import Family
 
 DEFAULT_MINUTES = 240
@@ -129,8 +129,8 @@ def _alert(break_glass: BreakGlass) -> None:
         "A review is needed: check the reason given and record your review.\n"
         f"Sign in to {council.service_name} and go to {reverse('access:break_glass_reviews')}"
     )
-    notify.send_email(to=break_glass_alert_recipients(break_glass), subject="Break-glass access used: review needed",
-                      body=body)
+    outbox.send(to=break_glass_alert_recipients(break_glass), subject="Break-glass access used: review needed",
+                body=body, kind="break_glass.alert")
 
 
 def break_glass_review(*, actor, break_glass: BreakGlass, note: str) -> BreakGlass:

@@ -28,9 +28,9 @@ from hearth.assessments.models import (
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases import services as cases_services
-from hearth.core import notify
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes import services as outcome_services
+from hearth.outbox import services as outbox
 
 LOCKED_MESSAGE = "This assessment is completed. Start a new version to make changes."
 SECTION_CONFLICT_MESSAGE = (
@@ -219,7 +219,7 @@ def child_view_save(*, actor, child_view: ChildView, version: int, method: str, 
 
 def _notify(user, subject: str, body: str) -> None:
     if user is not None and user.email:
-        notify.send_email(to=[user.email], subject=subject, body=body)
+        outbox.send(to=user.email, subject=subject, body=body, kind="assessment.contribution")
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
-"""Starting the sealer (`hearth audit-seal --every N`) as a child process beside the web server, and stopping it
-with the server. Used by `hearth serve` in gunicorn's master process, before Django is set up, so this module
+"""Starting the sealer (`hearth audit-seal --every N`) and the job worker (`hearth worker`) as child processes
+beside the web server, and stopping them with the server. Used by `hearth serve` in gunicorn's master process, before Django is set up, so this module
 imports nothing from Django or Hearth."""
 
 import os
@@ -9,12 +9,18 @@ import sys
 DEFAULT_EVERY = 5.0
 
 
-class BesideServer:
-    """`hearth audit-seal --every N` as a child process of `hearth serve`, ended with the server."""
+def is_off(variable: str) -> bool:
+    return os.environ.get(variable, "").lower() in ("off", "0", "no", "false")
 
-    def __init__(self, every: float = DEFAULT_EVERY):
-        command = [sys.executable, "-m", "hearth.cli", "audit-seal", "--every", str(every), "--exit-with-parent"]
-        self.process = subprocess.Popen(command)  # noqa: S603 (our own command, no input)
+
+class BesideServer:
+    """A `hearth` command (`audit-seal --every N`, `worker`) as a child process of `hearth serve`, ended with the
+    server."""
+
+    def __init__(self, every: float = DEFAULT_EVERY, command: list[str] | None = None):
+        command = command or ["audit-seal", "--every", str(every)]
+        self.process = subprocess.Popen(  # noqa: S603 (our own command, no input)
+            [sys.executable, "-m", "hearth.cli", *command, "--exit-with-parent"])
         self.every = every
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -31,7 +37,15 @@ class BesideServer:
 def start_beside_server(every: float | None = None) -> BesideServer | None:
     """Start the sealer beside the web server, unless HEARTH_AUDIT_SEALER=off (a deployment that runs
     `hearth audit-seal --every N` as its own service). HEARTH_AUDIT_SEAL_EVERY sets the interval (5 seconds)."""
-    if os.environ.get("HEARTH_AUDIT_SEALER", "").lower() in ("off", "0", "no", "false"):
+    if is_off("HEARTH_AUDIT_SEALER"):
         return None
     return BesideServer(every if every is not None else float(os.environ.get("HEARTH_AUDIT_SEAL_EVERY",
                                                                              DEFAULT_EVERY)))
+
+
+def start_worker_beside_server() -> BesideServer | None:
+    """Start `hearth worker` beside the web server, unless HEARTH_WORKER=off (a deployment that runs workers as
+    their own service, docs/deploy.md)."""
+    if is_off("HEARTH_WORKER"):
+        return None
+    return BesideServer(command=["worker"])

@@ -15,8 +15,8 @@ from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus
-from hearth.core import notify
 from hearth.core.errors import DomainError, ValidationFailed
+from hearth.outbox import services as outbox
 from hearth.people.models import MemberRole
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
@@ -122,11 +122,11 @@ def _send_invitations(*, actor, meeting: Meeting, users: list, people: list) -> 
                 f"When: {_when(meeting)}\nWhere: {meeting.location}\n"
                 f"Family record number: {family.pk}\n\n"
                 f"Sign in to {council.service_name} to see the family's record and the plan.")
-        notify.send_email(to=[user.email], subject=subject, body=body)
-        disclosure_record(actor=actor, family=family, kind="taf_invitation",
-                          what="Invitation to a Team Around the Family meeting: when and where (no names)",
-                          recipient=user.email, recipient_agency=user.agency, purpose="Invite to the meeting",
-                          basis=basis(council, family_member=False), obj=meeting)
+        entry = disclosure_record(actor=actor, family=family, kind="taf_invitation",
+                                  what="Invitation to a Team Around the Family meeting: when and where (no names)",
+                                  recipient=user.email, recipient_agency=user.agency, purpose="Invite to the meeting",
+                                  basis=basis(council, family_member=False), obj=meeting, by_email=True)
+        outbox.send(to=user.email, subject=subject, body=body, kind="meeting.invitation", about=entry)
     for person in people:
         if not person.email:
             continue
@@ -134,11 +134,11 @@ def _send_invitations(*, actor, meeting: Meeting, users: list, people: list) -> 
                 f"When: {_when(meeting)}\nWhere: {meeting.location}\n\n"
                 "The people who work with your family will be there. You can bring someone to support you. "
                 "If you cannot come, please tell your lead professional.")
-        notify.send_email(to=[person.email], subject=subject, body=body)
-        disclosure_record(actor=actor, family=family, person=person, kind="taf_invitation",
+        entry = disclosure_record(actor=actor, family=family, person=person, kind="taf_invitation", by_email=True,
                           what="Invitation to a Team Around the Family meeting: when and where",
                           recipient=person.email, purpose="Invite to the meeting",
                           basis=basis(council, family_member=True), obj=meeting)
+        outbox.send(to=person.email, subject=subject, body=body, kind="meeting.invitation", about=entry)
 
 
 @dataclass
@@ -319,13 +319,13 @@ def notes_send(*, actor, meeting: Meeting) -> int:
             address = inv.user.email if inv.user_id else inv.person.email
             if not address:
                 continue
-            notify.send_email(to=[address], subject=subject, body=body)
-            disclosure_record(
+            entry = disclosure_record(by_email=True,
                 actor=actor, family=family, kind="taf_notes", person=inv.person if inv.person_id else None,
                 recipient_agency=inv.user.agency if inv.user_id else None, recipient=address,
                 what=f"Notes of the {kind_phrase(meeting)} on {local.day} {local:%B %Y}, with the plan",
                 purpose="Notes go to everyone invited to the meeting",
                 basis=basis(council, family_member=bool(inv.person_id)), obj=meeting)
+            outbox.send(to=address, subject=subject, body=body, kind="meeting.notes", about=entry)
             sent += 1
         meeting.notes_sent_at = timezone.now()
         Meeting.objects.filter(pk=meeting.pk).update(notes_sent_at=meeting.notes_sent_at)

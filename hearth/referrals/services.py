@@ -16,10 +16,11 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, LevelSource
-from hearth.core import identifiers, notify
+from hearth.core import identifiers
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.families import services as people
+from hearth.outbox import services as outbox
 from hearth.people.models import Family, FamilyMember, MemberRole
 from hearth.referrals.models import (
     AgreementMethod,
@@ -415,10 +416,11 @@ def referral_decide(*, actor, referral: Referral, version: int, screening: Scree
         fresh.save()
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=fresh.family_id,
                      detail={"decision": screening.decision, "level": screening.level})
+        entry = None
         if fresh.family_id:
             cases.involve(actor=actor, family=fresh.family, user=actor, relationship=InvolvedAs.MASH)
             if told_how:
-                disclosure_record(
+                entry = disclosure_record(by_email=told_how == "email",
                     actor=actor, family=fresh.family, kind=DisclosureKind.REFERRAL_OUTCOME,
                     what="The screening decision and the outcome message written for the person who asked",
                     recipient=f"{fresh.requester_name}, by {told_how}",
@@ -426,8 +428,8 @@ def referral_decide(*, actor, referral: Referral, version: int, screening: Scree
                     purpose="Tell the person who asked for support what will happen",
                     basis="Public task: responding to a request for support", obj=fresh)
         if told_how == "email":
-            notify.send_email(
-                to=[fresh.requester_email], subject=f"Your request for support: {fresh.reference}",
+            outbox.send(
+                to=fresh.requester_email, subject=f"Your request for support: {fresh.reference}",
                 body=f"{fresh.outcome_message}\n\nYour reference is {fresh.reference}.\n\n"
-                     f"{fresh.council.service_name}")
+                     f"{fresh.council.service_name}", kind="referral.outcome", about=entry)
     return fresh

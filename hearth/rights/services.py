@@ -23,11 +23,12 @@ from django.utils import timezone
 from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core import dates, notify
+from hearth.core import dates
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import update_if_unchanged
 from hearth.families import display
 from hearth.families import services as people_services
+from hearth.outbox import services as outbox
 from hearth.people import holds
 from hearth.people.models import Family, FamilyMember, Person
 from hearth.rights import selectors
@@ -344,8 +345,10 @@ def tell_recipients(*, actor, rights_request: RightsRequest, keys: list[str]) ->
     subject = f"{WORDS[rights_request.kind].subject} information shared with you by " \
               f"{rights_request.council.service_name}"
     for recipient in chosen:
-        notify.send_email(to=[recipient.email], subject=subject, body=_email_body(rights_request, recipient, labels))
-        _record_told(actor, rights_request, recipient, labels, how=f"by email to {recipient.email}")
+        entries = _record_told(actor, rights_request, recipient, labels, how=f"by email to {recipient.email}",
+                               by_email=True)
+        outbox.send(to=recipient.email, subject=subject, body=_email_body(rights_request, recipient, labels),
+                    kind="rights.notice", about=entries[0] if entries else None)
     return chosen
 
 
@@ -367,10 +370,11 @@ def record_told(*, actor, rights_request: RightsRequest, key: str, how: str) -> 
     _record_told(actor, rights_request, recipients[key], labels, how=how)
 
 
-def _record_told(actor, rights_request: RightsRequest, recipient, labels: list[str], *, how: str) -> None:
+def _record_told(actor, rights_request: RightsRequest, recipient, labels: list[str], *, how: str,
+                 by_email: bool = False) -> list:
     what = notice_what(rights_request, labels, how)
-    for family in Family.objects.filter(pk__in=sorted(recipient.family_ids)):
-        sharing_services.disclosure_record(
-            actor=actor, family=family, kind=DisclosureKind.RIGHTS_NOTICE, what=what,
-            recipient=recipient.recipient_text, recipient_agency=recipient.agency, purpose=NOTICE_PURPOSE,
-            basis=NOTICE_BASIS, person=rights_request.person, obj=rights_request)
+    return [sharing_services.disclosure_record(
+        actor=actor, family=family, kind=DisclosureKind.RIGHTS_NOTICE, what=what,
+        recipient=recipient.recipient_text, recipient_agency=recipient.agency, purpose=NOTICE_PURPOSE,
+        basis=NOTICE_BASIS, person=rights_request.person, obj=rights_request, by_email=by_email)
+        for family in Family.objects.filter(pk__in=sorted(recipient.family_ids))]

@@ -10,6 +10,7 @@ class SharingConfig(AppConfig):
         from hearth.core import personal_data
         from hearth.core.hooks import Panel
         from hearth.families import panels
+        from hearth.outbox import hooks as outbox_hooks
         from hearth.sharing import personal_data as sharing_records
         from hearth.sharing import selectors, services
 
@@ -17,3 +18,4 @@ class SharingConfig(AppConfig):
         panels.family_page.register("sharing", panel, order=10)
         journey.episode_closed.register("sharing", services.closure_notice, order=30)
         personal_data.declare("sharing", sharing_records.RECORDS)
+        outbox_hooks.SENT.register("sharing", services.delivery_reported)

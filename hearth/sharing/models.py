@@ -49,6 +49,15 @@ class Origin(models.TextChoices):
     BY_HAND = "by_hand", "Recorded by hand"
 
 
+class Delivery(models.TextChoices):
+    """For an entry sent by email: whether the email has really gone (the outbox sends after the action)."""
+
+    NOT_EMAILED = "", "Not sent by email"
+    WAITING = "waiting", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+
+
 class Disclosure(models.Model):
     """One entry of the information-sharing register. `disclosed_by` is who decided (or sent), `occurred_on` the
     date of the decision or share, `disclosed_at` when the entry was written."""
@@ -75,6 +84,8 @@ class Disclosure(models.Model):
     disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     disclosed_at = models.DateTimeField(default=timezone.now)
     occurred_on = models.DateField(default=timezone.localdate)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True, default=Delivery.NOT_EMAILED)
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-disclosed_at", "-pk"]

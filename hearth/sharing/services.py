@@ -20,11 +20,13 @@ from hearth.accounts.models import Agency
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.consent.models import LawfulBasis, ShareConsent
-from hearth.core import notify
 from hearth.core.errors import DomainError, ValidationFailed
+from hearth.outbox import services as outbox
 from hearth.people import holds
 from hearth.people.models import FamilyMember
-from hearth.sharing.models import Decision, Disclosure, DisclosureKind, Origin
+from hearth.outbox.models import Message
+from hearth.outbox.models import Status as MessageStatus
+from hearth.sharing.models import Decision, Delivery, Disclosure, DisclosureKind, Origin
 
 PUBLIC_TASK_TEXT = "Public task: the council delivers Early Help under its statutory duties (UK GDPR Article 6(1)(e))"
 
@@ -101,7 +103,7 @@ def _is_member(family, person) -> bool:
 def _create(*, actor, family, kind: str, what: str, recipient: str, purpose: str, basis: str, person=None,
             recipient_agency=None, obj=None, decision: str = Decision.SHARED, origin: str = Origin.AUTOMATIC,
             occurred_on: date | None = None, basis_consent=None, basis_lawful=None, not_shared_reason: str = "",
-            unsafe_reason: str = "") -> Disclosure:
+            unsafe_reason: str = "", by_email: bool = False) -> Disclosure:
     now = timezone.now()
     entry = Disclosure.objects.create(
         family=family, person=person, kind=kind, decision=decision, origin=origin, what=what,
@@ -110,7 +112,7 @@ def _create(*, actor, family, kind: str, what: str, recipient: str, purpose: str
         not_shared_reason=not_shared_reason, unsafe_to_disclose=bool(unsafe_reason), unsafe_reason=unsafe_reason,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "", disclosed_by=actor, disclosed_at=now,
-        occurred_on=occurred_on or timezone.localdate(now))
+        occurred_on=occurred_on or timezone.localdate(now), delivery=Delivery.WAITING if by_email else "")
     action = AuditAction.DISCLOSE if decision == Decision.SHARED and origin == Origin.AUTOMATIC else AuditAction.CREATE
     trail.record(actor=actor, action=action, obj=entry, family_id=family.pk,
                  person_id=person.pk if person else None,
@@ -119,12 +121,13 @@ def _create(*, actor, family, kind: str, what: str, recipient: str, purpose: str
 
 
 def disclosure_record(*, actor, family, kind: str, what: str, recipient: str, purpose: str, basis: str,
-                      person=None, recipient_agency=None, obj=None) -> Disclosure:
-    """Record information sent or handed over: an automatic entry, decision "shared"."""
+                      person=None, recipient_agency=None, obj=None, by_email: bool = False) -> Disclosure:
+    """Record information sent or handed over: an automatic entry, decision "shared". With `by_email`, the entry
+    waits for the outbox to report that the email has really gone (`delivery_reported`)."""
     if kind not in DisclosureKind.values:
         raise ValueError(f"Unknown disclosure kind {kind!r}")
     return _create(actor=actor, family=family, kind=kind, what=what, recipient=recipient, purpose=purpose,
-                   basis=basis, person=person, recipient_agency=recipient_agency, obj=obj)
+                   basis=basis, person=person, recipient_agency=recipient_agency, obj=obj, by_email=by_email)
 
 
 def share_decide(*, actor, family, agency, what: str, purpose: str, person=None) -> Disclosure:
@@ -287,9 +290,23 @@ def closure_notice(*, actor, episode, closure, open_work) -> None:
                   episode.end_reason)
     body = (f"Early Help episode {episode.pk} (family record {episode.family_id}) closed on "
             f"{episode.closed_on:%d %B %Y}.\nReason: {reason}\n\nSign in to Hearth to read the closure record.")
-    notify.send_email(to=recipients, subject="Early Help episode closed", body=body)
     if recipients:
-        disclosure_record(actor=actor, family=episode.family, kind="closure_notice",
-                          what="That the episode closed, its date and reason (no names)",
-                          recipient=", ".join(recipients), purpose="Notify the council's Early Help team",
-                          basis="Public task: oversight of Early Help", obj=episode)
+        entry = disclosure_record(actor=actor, family=episode.family, kind="closure_notice",
+                                  what="That the episode closed, its date and reason (no names)",
+                                  recipient=", ".join(recipients), purpose="Notify the council's Early Help team",
+                                  basis="Public task: oversight of Early Help", obj=episode, by_email=True)
+        outbox.send(to=recipients, subject="Early Help episode closed", body=body, kind="episode.closed",
+                    about=entry)
+
+
+def delivery_reported(message: Message) -> None:
+    """The outbox sent (or gave up on) an email written for a register entry: the entry says so once every email
+    for it has gone, or as soon as one cannot be sent."""
+    if message.about_type != Disclosure._meta.label_lower:
+        return
+    emails = Message.objects.filter(about_type=message.about_type, about_id=message.about_id)
+    entry = Disclosure.objects.filter(pk=message.about_id)
+    if emails.filter(status=MessageStatus.FAILED).exists():
+        entry.update(delivery=Delivery.FAILED)
+    elif not emails.exclude(status=MessageStatus.SENT).exists():
+        entry.update(delivery=Delivery.SENT, delivered_at=message.sent_at)

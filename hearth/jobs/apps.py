@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "hearth.jobs"
+    label = "jobs"
+    verbose_name = "Background jobs"
+
+    def ready(self):
+        # Retries and the scrubbing of failures hang off the queue library's signals.
+        from hearth.jobs import queue
+
+        queue.connect()

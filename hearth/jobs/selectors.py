@@ -1,0 +1,69 @@
+"""What the queue holds, for the administrator's page, readiness and the metrics. Counts and ages only."""
+
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from hearth.jobs import queue
+from hearth.jobs.models import Heartbeat, Progress
+
+
+def _waiting():
+    now = timezone.now()
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).filter(
+        Q(run_after__lte=now) | Q(run_after=get_date_max()))
+
+
+def waiting_count() -> int:
+    """Jobs due to run now and not yet claimed (retries waiting for their back-off are not counted)."""
+    return _waiting().count()
+
+
+def oldest_waiting_seconds() -> float | None:
+    """How long the job waiting longest has been due (since it was enqueued, or since its back-off ended), or None
+    when nothing waits."""
+    waiting = _waiting()
+    firsts = [waiting.filter(run_after=get_date_max()).aggregate(t=Min("enqueued_at"))["t"],
+              waiting.exclude(run_after=get_date_max()).aggregate(t=Min("run_after"))["t"]]
+    due = [t for t in firsts if t is not None]
+    return max((timezone.now() - min(due)).total_seconds(), 0.0) if due else None
+
+
+def retrying_count() -> int:
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__gt=timezone.now()).exclude(
+        run_after=get_date_max()).count()
+
+
+def running_count() -> int:
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
+
+
+def failed_count() -> int:
+    return DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
+
+
+def worker_last_seen_seconds() -> float | None:
+    """Seconds since any worker last beat, or None when no worker has."""
+    seen = Heartbeat.objects.aggregate(seen=Max("seen_at"))["seen"]
+    return None if seen is None else max((timezone.now() - seen).total_seconds(), 0.0)
+
+
+def failed_jobs(limit: int = 200) -> list[dict]:
+    rows = (DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at")
+            .only("id", "task_path", "worker_ids", "enqueued_at", "finished_at", "exception_class_path")[:limit])
+    return [{"id": str(row.id), "label": queue.kind_of(row.task_path).label, "attempts": len(row.worker_ids),
+             "enqueued_at": row.enqueued_at, "failed_at": row.finished_at,
+             "error": row.exception_class_path.rsplit(".", 1)[-1]} for row in rows]
+
+
+def job_for(user, task_id) -> dict | None:
+    """A long job's page, for the user who started it or an administrator."""
+    progress = Progress.objects.filter(task_id=task_id).first()
+    if progress is None or not (progress.owner_id == user.pk or user.is_administrator):
+        return None
+    row = DBTaskResult.objects.filter(pk=task_id).only("status", "worker_ids", "run_after", "finished_at").first()
+    status = row.status if row is not None else TaskResultStatus.SUCCESSFUL
+    return {"progress": progress, "status": status, "attempts": len(row.worker_ids) if row else 0,
+            "finished": status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED),
+            "failed": status == TaskResultStatus.FAILED}
