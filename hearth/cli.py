@@ -8,21 +8,25 @@ all work. `hearth serve` runs gunicorn.
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 from hearth.audit.beside_server import start_beside_server
+from hearth.core import owner_url, serving
 
 ALIASES = {"check-deploy": "check", "verify-audit": "audit_verify"}
 
 
 def serve(argv: list[str]) -> None:
+    from django.conf import settings
     from gunicorn.app.wsgiapp import run
 
-    bind = os.environ.get("HEARTH_BIND", "127.0.0.1:8000")
-    workers = os.environ.get("HEARTH_WORKERS", "3")
-    sys.argv = ["gunicorn", "hearth.wsgi:application", "--bind", bind, "--workers", workers,
-                "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("HEARTH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                # JSON logs without query strings, and the metrics directory: hearth/web/gunicorn_conf.py.
-                "--config", "python:hearth.web.gunicorn_conf",
-                *argv]
+    # Loading the settings here refuses an unsafe production configuration before any worker starts.
+    try:
+        gunicorn_argv = serving.gunicorn_argv(os.environ, settings.VAR_DIR)
+    except serving.ServeConfigError as exc:
+        sys.exit(f"hearth serve: {exc}")
+    # JSON logs without query strings, and the metrics directory: hearth/web/gunicorn_conf.py.
+    sys.argv = ["gunicorn", *gunicorn_argv, "--config", "python:hearth.web.gunicorn_conf", *argv]
     # Requests never seal the audit log: the sealer runs beside the server and ends with it (decision record 0004).
     sealer = start_beside_server()
     try:
@@ -41,13 +45,18 @@ def main() -> None:
               "audit-verify, check (add --deploy for production checks), and every Django command.")
         return
     command, rest = args[0], args[1:]
-    if command == "serve":
-        serve(rest)
-        return
-    command = ALIASES.get(command, command).replace("-", "_")
-    from django.core.management import execute_from_command_line
+    try:
+        if command == "serve":
+            serve(rest)
+            return
+        command = ALIASES.get(command, command).replace("-", "_")
+        owner_url.use_owner_for(command, os.environ)  # migrations, grants, backup and restore connect as the owner
+        from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hearth", command, *rest])
+        execute_from_command_line(["hearth", command, *rest])
+    except ImproperlyConfigured as exc:
+        # Production mode's refusals (hearth/core/production.py) and other settings errors: the message, no traceback.
+        sys.exit(f"hearth: {exc}")
 
 
 if __name__ == "__main__":

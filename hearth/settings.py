@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from hearth.core import production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HEARTH_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -16,10 +18,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+# HEARTH_ENV=production: refuse to start with an unsafe setting (hearth/core/production.py, checked at the end).
+PRODUCTION = production.mode(os.environ.get("HEARTH_ENV", ""))
+
+
 def _secret_key() -> str:
     """Use HEARTH_SECRET_KEY; otherwise keep a generated key under var/ so sessions survive restarts."""
     if key := os.environ.get("HEARTH_SECRET_KEY"):
         return key
+    if PRODUCTION:
+        return ""  # never a generated key in production: refused at the end of this module
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -164,6 +172,8 @@ if env_bool("HEARTH_BEHIND_PROXY"):
     USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("HEARTH_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HEARTH_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("HEARTH_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -252,3 +262,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# The audit chain's latest hash, written outside the database by `hearth audit-anchor` (hearth/audit/anchors.py).
+HEARTH_AUDIT_ANCHOR_FILE = Path(os.environ.get("HEARTH_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log"))
+HEARTH_AUDIT_ANCHOR_SYSLOG = env_bool("HEARTH_AUDIT_ANCHOR_SYSLOG")
+
+# Production mode refuses unsafe settings (listed with what to fix) instead of starting with them.
+if PRODUCTION:
+    production.refuse_unsafe(globals())
+    SILENCED_SYSTEM_CHECKS = production.silenced_checks(globals())
