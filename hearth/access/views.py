@@ -9,8 +9,10 @@ from hearth.access import policy, services
 from hearth.access.forms import BreakGlassForm, BreakGlassReviewForm
 from hearth.web.forms import refusal_on
 from hearth.web.jinja import uk_datetime
+from hearth.web.once import submit_once
 
 
+@submit_once
 def break_glass_open_view(request, family_id: int):
     """The user cannot see this family: nothing about it is loaded or shown except its id."""
     family = services.family_for_break_glass(request.user, family_id)

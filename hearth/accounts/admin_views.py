@@ -10,6 +10,7 @@ from hearth.accounts.forms import AgencyForm, UserForm
 from hearth.accounts.models import Agency, User
 from hearth.core import services as core_services
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 
 def _admin_only(view):
@@ -33,6 +34,7 @@ def user_list(request):
     return render(request, "accounts/admin/users.html", {"users": users, "title": "Users", "active": "admin"})
 
 
+@submit_once
 @_admin_only
 def user_new(request):
     form = UserForm(request.POST or None, council=request.user.council)
@@ -42,7 +44,8 @@ def user_new(request):
                                         ("email", "full_name", "agency", "roles", "team", "job_title")})
         if attempt.ok:
             messages.success(request, f"Account created for {user.full_name}. They set a password with "
-                                      "'Forgotten your password?' and set up two-factor authentication at first sign-in.")
+                                      "'Forgotten your password?' and set up two-factor authentication at first "
+                                      "sign-in.")
             return redirect("accounts:admin_users")
     return render(request, "accounts/admin/user_form.html", {"form": form, "title": "Add a user", "active": "admin"})
 
@@ -76,9 +79,11 @@ def user_edit(request, user_id: int):
 @_admin_only
 def agency_list(request):
     agencies = Agency.objects.filter(council=request.user.council).order_by("name")
-    return render(request, "accounts/admin/agencies.html", {"agencies": agencies, "title": "Agencies", "active": "admin"})
+    return render(request, "accounts/admin/agencies.html", {"agencies": agencies, "title": "Agencies",
+                                                            "active": "admin"})
 
 
+@submit_once
 @_admin_only
 def agency_new(request):
     form = AgencyForm(request.POST or None)
@@ -88,7 +93,8 @@ def agency_new(request):
         if attempt.ok:
             messages.success(request, "Agency added.")
             return redirect("accounts:admin_agencies")
-    return render(request, "accounts/admin/agency_form.html", {"form": form, "title": "Add an agency", "active": "admin"})
+    return render(request, "accounts/admin/agency_form.html", {"form": form, "title": "Add an agency",
+                                                               "active": "admin"})
 
 
 class CouncilProfileForm(forms.Form):

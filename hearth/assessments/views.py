@@ -25,6 +25,7 @@ from hearth.assessments.models import ContributionStatus, SectionKey
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.forms import ScoresForm
 from hearth.web.forms import GovDateField, apply_domain_error, refusal_on
+from hearth.web.once import submit_once
 
 # What each section is for (from the Early Help Assessment guidance), shown above its boxes.
 SECTION_HINTS = {
@@ -95,6 +96,7 @@ class _FormGroup:
 # --- start ------------------------------------------------------------------------------------------
 
 
+@submit_once
 def start_view(request, episode_id: int):
     episode = selectors.episode_for_start(request.user, episode_id)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
@@ -173,6 +175,7 @@ def child_view_view(request, assessment_id: int, child_view_id: int):
         "locked_message": services.LOCKED_MESSAGE, "title": f"{view.child.full_name}'s view"})
 
 
+@submit_once
 @require_POST
 def children_add_missing_view(request, assessment_id: int):
     assessment = selectors.assessment_for_action(request.user, assessment_id)
@@ -191,6 +194,7 @@ def children_add_missing_view(request, assessment_id: int):
 # --- professional views ------------------------------------------------------------------------------
 
 
+@submit_once
 def invite_view(request, assessment_id: int):
     assessment = selectors.assessment_for_action(request.user, assessment_id)
     _require_writer(request.user, assessment)
@@ -329,6 +333,7 @@ def complete_view(request, assessment_id: int):
         "title": "Complete the assessment"})
 
 
+@submit_once
 def new_version_view(request, assessment_id: int):
     assessment = selectors.assessment_for_action(request.user, assessment_id)
     _require_writer(request.user, assessment)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from hearth.breaches import forms, selectors, services
 from hearth.breaches.models import DataKind
 from hearth.web.forms import run_on_form
+from hearth.web.once import submit_once
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 
@@ -33,6 +34,7 @@ def _incident_input(data: dict) -> services.IncidentInput:
         people_count_estimated=data.get("people_count_estimated", False), containment=data.get("containment", ""))
 
 
+@submit_once
 def incident_new_view(request):
     selectors.require_governance(request.user)
     form = forms.IncidentForm(request.POST or None)
@@ -133,6 +135,7 @@ def incident_report_view(request, incident_id: int):
         "title": "Record the report to the Information Commissioner"})
 
 
+@submit_once
 def incident_notice_new_view(request, incident_id: int):
     incident = selectors.incident_detail(request.user, incident_id)
     form = forms.NoticeForm(request.POST or None)

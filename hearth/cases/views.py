@@ -12,12 +12,14 @@ from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.families import selectors as people_selectors
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 # Transitions a user may make directly from the episode page; the others follow from other actions
 # (a TAF meeting agreeing the plan, a step-up referral, MASH's decision).
 MANUAL_TRANSITIONS = ("social_work_concluded",)
 
 
+@submit_once
 def episode_start_view(request, family_id: int):
     family = people_selectors.family_detail(request.user, family_id)
     existing = services.open_episode_for(family)
@@ -152,6 +154,7 @@ def episode_close_view(request, episode_id: int):
         "title": "Close Early Help"})
 
 
+@submit_once
 def notes_view(request, family_id: int):
     family = people_selectors.family_detail(request.user, family_id)
     form = NoteForm(request.POST or None)

@@ -19,6 +19,7 @@ from hearth.consent.forms import (
 )
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 
 def family_consent_view(request, family_id: int):
@@ -48,6 +49,7 @@ def _save(request, form, family, write, success: str):
     return redirect("consent:family", family_id=family.pk)
 
 
+@submit_once
 def agreement_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
     form = AgreementForm(request.POST or None, members=family.current_members)
@@ -72,6 +74,7 @@ def _purpose_choices(council) -> list[tuple[str, str]]:
     return choices
 
 
+@submit_once
 def share_consent_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
     council = family.council
@@ -98,6 +101,7 @@ def share_consent_new_view(request, family_id: int):
         "form": form, "family": family, "council": council, "title": "Record consent to share information"})
 
 
+@submit_once
 def research_opt_out_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
     form = ResearchOptOutForm(request.POST or None, members=family.current_members)
@@ -144,6 +148,7 @@ def share_consent_withdraw_view(request, family_id: int, consent_id: int):
                 "record unless something else covers them.")
 
 
+@submit_once
 def lawful_basis_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
     agencies = selectors.council_agencies(family.council)
@@ -179,6 +184,7 @@ def lawful_basis_confirm_view(request, family_id: int, basis_id: int):
     return redirect("consent:family", family_id=family.pk)
 
 
+@submit_once
 def not_sought_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
     form = NotSoughtForm(request.POST or None)

@@ -64,3 +64,30 @@ class Locality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key, claimed by the request that first submits it (hearth.web.once, decision record 0013).
+
+    A repeat of the same submission (a double-click, a resubmitted page) finds the claim and is answered with the
+    first one's result: where it redirected, with the messages it showed and what it left in the session. Kept for a
+    day. `user_id` is the signed-in user's id, or empty for the public form (no foreign key: core sits below
+    accounts)."""
+
+    key = models.CharField(max_length=64)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    redirect_url = models.CharField(max_length=2000, blank=True)
+    messages = models.JSONField(default=list, blank=True)
+    session = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "key"], condition=models.Q(user_id__isnull=False),
+                                    name="submission_key_once_per_user"),
+            models.UniqueConstraint(fields=["key"], condition=models.Q(user_id__isnull=True),
+                                    name="submission_key_once_without_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"One-time form key {self.pk}"

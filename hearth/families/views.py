@@ -21,6 +21,7 @@ from hearth.families.services import AddressInput, person_create
 from hearth.people import genogram
 from hearth.people.search import SearchQuery
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 
@@ -96,6 +97,7 @@ def _possible_duplicates(request, person_form, extra_form):
     return strong
 
 
+@submit_once
 def family_new_view(request):
     """Create a family with its first member (after find-before-create)."""
     person_form = PersonForm(request.POST or None, initial=_initial_from_query(request), prefix=None)
@@ -122,6 +124,7 @@ def family_new_view(request):
     })
 
 
+@submit_once
 def member_new_view(request, family_id: int):
     family = selectors.family_detail(request.user, family_id)
     person_form = PersonForm(request.POST or None, initial=_initial_from_query(request))
@@ -145,6 +148,7 @@ def member_new_view(request, family_id: int):
     })
 
 
+@submit_once
 def member_add_existing_view(request, family_id: int, person_id: int):
     """Add a person found by search (and visible to the user) to this family."""
     family = selectors.family_detail(request.user, family_id)
@@ -184,6 +188,7 @@ def family_view(request, family_id: int):
     })
 
 
+@submit_once
 def relationship_new_view(request, family_id: int):
     family = selectors.family_detail(request.user, family_id)
     members = list(family.members.all())
@@ -224,6 +229,7 @@ def person_edit_view(request, person_id: int):
         "form": form, "person": person, "title": f"Change {person.full_name}'s details"})
 
 
+@submit_once
 def person_name_new_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     form = NameForm(request.POST or None)
@@ -236,6 +242,7 @@ def person_name_new_view(request, person_id: int):
     return render(request, "families/name_new.html", {"form": form, "person": person, "title": "Add a name"})
 
 
+@submit_once
 def person_address_new_view(request, person_id: int):
     person = selectors.person_detail(request.user, person_id)
     form = AddressForm(request.POST or None, required=True)

@@ -8,6 +8,7 @@ from hearth.outcomes import selectors, services
 from hearth.outcomes.forms import ReadingForm
 from hearth.outcomes.models import ReadingContext
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 
 def episode_outcomes_view(request, episode_id: int):
@@ -21,6 +22,7 @@ def episode_outcomes_view(request, episode_id: int):
     })
 
 
+@submit_once
 def reading_new_view(request, episode_id: int):
     """Record a standalone set of scores, for example at a check-in between reviews."""
     episode = selectors.episode_for_outcomes(request.user, episode_id)

@@ -18,6 +18,7 @@ from hearth.plans import meetings, reviews, selectors, services
 from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
 from hearth.plans.models import ReviewDecision
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 
 class _FormGroup:
@@ -38,6 +39,7 @@ def _context(episode, **extra) -> dict:
 # --- meetings ------------------------------------------------------------------------------------------------
 
 
+@submit_once
 def meeting_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
@@ -108,6 +110,7 @@ def meeting_record_view(request, meeting_id: int):
         episode, meeting=meeting, form=form, title="Record the meeting"))
 
 
+@submit_once
 @require_POST
 def meeting_send_view(request, meeting_id: int):
     meeting = selectors.meeting_for_update(request.user, meeting_id)
@@ -153,6 +156,7 @@ def _linked_meeting(request, episode):
     return None
 
 
+@submit_once
 def outcome_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
@@ -169,6 +173,7 @@ def outcome_new_view(request, episode_id: int):
         episode, form=form, title="Add an outcome to the plan"))
 
 
+@submit_once
 def action_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
@@ -213,6 +218,7 @@ def action_status_view(request, action_id: int):
 # --- reviews -------------------------------------------------------------------------------------------------
 
 
+@submit_once
 def review_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)

@@ -30,6 +30,7 @@ from hearth.referrals.forms import (
 )
 from hearth.referrals.models import Decision, ReferralKind, ReferralStatus
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 QUEUE_PAGE_SIZE = 50
 PUBLIC_SENT_KEY = "referrals_public_sent"
@@ -50,6 +51,7 @@ class _FormGroup:
 # A practitioner's request for support
 
 
+@submit_once
 def request_new_view(request, family_id: int):
     family = selectors.family_for_request(request.user, family_id)
     form = RequestForm(request.POST or None)
@@ -99,6 +101,7 @@ def _rate_hit(request) -> None:
         cache.set(key, 1, timeout=_rate_window())
 
 
+@submit_once
 @login_not_required
 def public_request_view(request, code: str | None = None):
     """A parent, carer or young person asks for support. No sign-in; protected from spam and abuse."""
@@ -247,6 +250,7 @@ def link_view(request, referral_id: int):
 # Step up and step down
 
 
+@submit_once
 def step_up_view(request, episode_id: int):
     episode, context = selectors.step_up_context(request.user, episode_id)
     form = StepUpForm(request.POST or None, initial={"concerns": context["concerns"]})
@@ -266,6 +270,7 @@ def step_up_view(request, episode_id: int):
         "title": f"Step up {episode.family.name} to MASH"})
 
 
+@submit_once
 def step_down_view(request, family_id: int):
     family = selectors.family_for_step_down(request.user, family_id)
     form = StepDownForm(family.council, selectors.lead_candidates(family.council), request.POST or None)
@@ -290,6 +295,7 @@ def step_down_view(request, family_id: int):
 # Immediate risk
 
 
+@submit_once
 def mash_contact_view(request, family_id: int):
     """The MASH number and same-day guidance, a short record of the contact, and the contacts so far."""
     family = people_selectors.family_detail(request.user, family_id)

@@ -10,6 +10,7 @@ from hearth.retention import selectors, services
 from hearth.retention.forms import SCOPE_ALL, ApproveForm, CancelForm, HoldForm, LiftForm, PrepareForm, RunForm
 from hearth.retention.models import RunStatus
 from hearth.web.forms import apply_domain_error, refusal_on
+from hearth.web.once import submit_once
 
 ACTIVE = "retention"
 
@@ -28,6 +29,7 @@ def holds_view(request):
     })
 
 
+@submit_once
 def hold_new_view(request):
     selectors.council_rules(request.user)  # the DPO only
     form = HoldForm(request.POST if request.method == "POST" else None)
@@ -69,6 +71,7 @@ def runs_view(request):
     })
 
 
+@submit_once
 @transaction.non_atomic_requests
 def run_new_view(request):
     """Prepare a disposal: a dry run over every family of the council (its own transactions)."""

@@ -12,6 +12,7 @@ from hearth.families.services import PERSON_FIELDS
 from hearth.rights import forms, selectors, services
 from hearth.rights.models import RequestDecision, RequestKind
 from hearth.web.forms import run_on_form
+from hearth.web.once import submit_once
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 
@@ -39,6 +40,7 @@ def request_find_view(request):
                                                   "title": "Find the person the request is about"})
 
 
+@submit_once
 def request_new_view(request):
     selectors.require_governance(request.user)
     person_id = request.GET.get("person", "")
@@ -173,6 +175,7 @@ def restriction_lift_view(request, rights_request_id: int):
                                                       "title": f"Lift the restriction of request {rights_request.pk}"})
 
 
+@submit_once
 def request_recipients_view(request, rights_request_id: int):
     rights_request = selectors.request_detail(request.user, rights_request_id)
     recipients = selectors.correction_recipients(rights_request)

@@ -17,6 +17,7 @@ from hearth.sharing import transparency as transparency_document
 from hearth.sharing.forms import EntryForm, FilterForm, ShareForm, UnsafeForm
 from hearth.sharing.models import Decision
 from hearth.web.forms import apply_domain_error, refusal_on
+from hearth.web.once import submit_once
 
 FILTER_FIELDS = ("decision", "origin", "kind", "agency", "date_from-day", "date_from-month", "date_from-year",
                  "date_to-day", "date_to-month", "date_to-year")
@@ -123,6 +124,7 @@ def person_csv_view(request, person_id: int):
 # Recording decisions
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def entry_new_view(request, family_id: int):
     """A decision to share or not to share, recorded by hand."""
@@ -142,6 +144,7 @@ def entry_new_view(request, family_id: int):
         "title": f"Record a decision to share or not to share: {family.name}"})
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def share_view(request, family_id: int):
     """Share with an agency: shared when consent or a lawful basis covers it; otherwise the refusal is recorded

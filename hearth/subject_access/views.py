@@ -27,6 +27,7 @@ from hearth.subject_access.forms import (
 )
 from hearth.subject_access.models import RequesterRelationship
 from hearth.web.forms import refusal_on
+from hearth.web.once import submit_once
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 
@@ -43,6 +44,7 @@ def dashboard_view(request):
         "board": board, "title": "Subject access requests", "active": "subject_access"})
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def new_view(request):
     """Find the subject among the council's people, then record the request."""
@@ -155,6 +157,7 @@ def close_view(request, sar_id: int):
                                           reason=d["reason"]))
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def withhold_view(request, sar_id: int):
     sar = selectors.sar_detail(request.user, sar_id)
@@ -199,6 +202,7 @@ def withholding_remove_view(request, sar_id: int, withholding_id: int):
     return redirect(_workbench_url(sar, anchor=_anchor(key)))
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def release_view(request, sar_id: int):
     sar = selectors.sar_detail(request.user, sar_id)

@@ -9,6 +9,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader,
 
 from hearth.core.identifiers import format_nhs_number, format_ni_number
 from hearth.web.forms import error_list, govuk_field
+from hearth.web.once import submit_once_field
 
 
 def url(viewname: str, /, *args, **kwargs) -> str:
@@ -47,6 +48,7 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         DEMO_MODE=settings.DEMO_MODE,
         today=_today,
+        submit_once_field=submit_once_field,
     )
     env.filters.update(
         uk_date=uk_date,
