@@ -60,14 +60,23 @@ def current_request_id() -> str | None:
     return ctx.request_id if ctx else None
 
 
-def _current_user_id(ctx: LogContext) -> int | None:
-    if ctx.user_id is not None:
-        return ctx.user_id
+def _user_id_of(request) -> int | None:
     # Only a user authentication has already loaded: a log line never runs a query (the database may be down).
-    user = getattr(ctx.request, "_cached_user", None) if ctx.request is not None else None
-    if user is not None and getattr(user, "is_authenticated", False):
+    user = getattr(request, "_cached_user", None) if request is not None else None
+    if user is not None and getattr(user, "is_authenticated", False) and isinstance(user.pk, int):
         return user.pk
     return None
+
+
+def _ids(record: logging.LogRecord) -> tuple[str | None, int | None]:
+    """The request id and user id for a line: bound to the context, or (for Django's lines about a response,
+    written after the middleware has finished) read from the request the line names."""
+    ctx = _context.get()
+    request = ctx.request if ctx is not None and ctx.request is not None else getattr(record, "request", None)
+    request_id = getattr(record, "request_id", None) or (ctx.request_id if ctx else None) \
+        or getattr(request, "request_id", None)
+    user_id = ctx.user_id if ctx is not None and ctx.user_id is not None else _user_id_of(request)
+    return (request_id if isinstance(request_id, str) else None), user_id
 
 
 def scrub(text: str) -> str:
@@ -115,14 +124,12 @@ class JsonFormatter(_BaseJsonFormatter):
         return stack_info  # frames only: no values
 
     def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
-        ctx = _context.get()
         log_data["time"] = datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(
             timespec="milliseconds")
         log_data["level"] = record.levelname
         log_data["logger"] = record.name
         log_data["message"] = scrub(record.message if isinstance(record.message, str) else str(record.message))
-        log_data["request_id"] = getattr(record, "request_id", None) or (ctx.request_id if ctx else None)
-        log_data["user_id"] = _current_user_id(ctx) if ctx else None
+        log_data["request_id"], log_data["user_id"] = _ids(record)
         for key in SAFE_EXTRAS:
             if key in record.__dict__:
                 value = record.__dict__[key]

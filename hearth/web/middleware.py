@@ -1,43 +1,46 @@
-"""The request id on every log line, and Hearth's own 503 page when the database cannot be reached.
+"""The outermost middleware: a request id on every log line, and Hearth's own page when the database is down."""
 
-NOTE: a stand-in. This module's first version (by the engineer working on logs and operations) was overwritten by
-mistake at 15:09 UTC on 5 December by the one-time form keys work; this re-creates what hearth/settings.py,
-hearth/web/views.py and hearth/core/logs.py use from it. Replace it with the original if you have it.
-"""
-
-import uuid
+import logging
+import secrets
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 
 from hearth.core import logs
+
+log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
+def request_id_from(request) -> str:
+    """The caller's X-Request-ID when it is a short safe token (a proxy's or load balancer's id), else a new one."""
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    return given if logs.SAFE_REQUEST_ID.match(given) else secrets.token_hex(16)
+
+
 class RequestIdMiddleware:
-    """Binds a request id (the client's X-Request-ID when it is a safe token, else a new one) and the request to
-    every log line, and returns the id in the response's X-Request-ID header."""
+    """Binds a request id (and, once authentication has loaded them, the signed-in user's numeric id) to every log
+    line written while the request is served, and sends the id back as X-Request-ID."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = given if logs.SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
-        request.request_id = request_id
-        token = logs.bind(request_id=request_id, request=request)
+        request.request_id = request_id_from(request)
+        token = logs.bind(request_id=request.request_id, request=request)
         try:
             response = self.get_response(request)
         finally:
             logs.unbind(token)
-        response[REQUEST_ID_HEADER] = request_id
+        response[REQUEST_ID_HEADER] = request.request_id
         return response
 
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    """Whether an exception (or one it was raised from) says the database cannot be reached."""
+    """Whether an exception (or one it was raised from or while handling) says the database cannot be reached or
+    the connection to it has gone, rather than that a statement was wrong."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -47,16 +50,28 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response() -> HttpResponse:
-    """The 503 page, rendered without the request: it reads nothing that needs the database."""
-    html = render_to_string("web/unavailable.html", {"title": "Sorry, the service is unavailable"})
+def unavailable_response(*, logged: bool = False) -> HttpResponse:
+    """"Sorry, the service is unavailable" (the GOV.UK pattern), status 503, rendered with no request: no session,
+    no signed-in user, no council and no context processor, so nothing reads the database. `logged`: the error has
+    been logged already (Django would otherwise log the 503 again)."""
+    html = get_template("web/unavailable.html").render({"title": "Sorry, the service is unavailable"})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    # The page has no script; the CSP middleware, further in, may not have run.
+    response["Content-Security-Policy"] = ("default-src 'self'; script-src 'none'; object-src 'none'; "
+                                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    response["X-Frame-Options"] = "DENY"
+    response["X-Content-Type-Options"] = "nosniff"
+    response._has_been_logged = logged
     return response
 
 
 class ServiceUnavailableMiddleware:
-    """Hearth's own 503 page when the database cannot be reached anywhere inside."""
+    """Outside every middleware that may read the database (sessions, authentication, the audit context): when the
+    database cannot be reached anywhere in the request, the user gets Hearth's own 503 page, not the web server's
+    bare "Internal Server Error". (`web.views.server_error` answers the same page when Django's error handling
+    meets the error first, as it does for an error in another middleware.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,9 +80,13 @@ class ServiceUnavailableMiddleware:
         try:
             return self.get_response(request)
         except Exception as exc:
-            if is_database_unavailable(exc):
-                return unavailable_response()
-            raise
+            if not is_database_unavailable(exc):
+                raise
+            log.error("Database unavailable: %s", type(exc).__name__, exc_info=True)
+            return unavailable_response(logged=True)
 
     def process_exception(self, request, exception):
-        return unavailable_response() if is_database_unavailable(exception) else None
+        if not is_database_unavailable(exception):
+            return None
+        log.error("Database unavailable: %s", type(exception).__name__, exc_info=exception)
+        return unavailable_response(logged=True)

@@ -27,7 +27,9 @@ def healthz_view(request):
     """Liveness, for load balancers: 200 when the process runs and the database answers, 503 when it does not.
     Readiness (the job worker and the queue too) is /readyz (hearth.ops)."""
     if not database_answers():
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response._has_been_logged = True  # asked every few seconds: not an error line each time
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

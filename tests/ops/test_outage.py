@@ -27,9 +27,9 @@ def test_a_signed_in_user_sees_hearths_page(client_for, practitioner):
     client.raise_request_exception = False
     assert client.get("/").status_code == 200
     with database_unreachable():
-        for url in ("/", "/search?given_name=Jo", "/families/1"):
+        for url in ("/", "/people/search?given_name=Jo", "/families/1"):
             _assert_hearths_page(client.get(url))
-        _assert_hearths_page(client.post("/search", {"given_name": "Jo"}))
+        _assert_hearths_page(client.post("/people/search", {"given_name": "Jo"}))
 
 
 @pytest.mark.django_db
