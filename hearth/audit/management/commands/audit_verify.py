@@ -14,19 +14,21 @@ class Command(BaseCommand):
     def handle(self, *args, anchors_file: str | None = None, **options):
         sealed = trail.seal_pending()
         result = trail.verify_chain()
-        if not result.ok:
-            raise CommandError(
-                f"Audit chain broken at row id {result.first_broken_id}: {result.reason} "
-                f"({result.checked} rows verified before it)"
-            )
-        self.stdout.write(f"Audit chain intact: {result.checked} rows verified ({sealed} newly sealed).")
-        if anchors_file is None:
-            return
-        try:
-            checked, failed = anchors.verify(anchors_file)
-        except OSError as exc:
-            raise CommandError(f"Cannot read the anchors file {anchors_file}: {exc.strerror}.") from exc
-        if failed:
-            raise CommandError(f"{len(failed)} of {checked} anchors in {anchors_file} no longer match the audit "
-                               "chain:\n" + "\n".join(f"- {mismatch.describe()}" for mismatch in failed))
-        self.stdout.write(f"Anchors match: {checked} anchors in {anchors_file} checked.")
+        failures = []
+        if result.ok:
+            self.stdout.write(f"Audit chain intact: {result.checked} rows verified ({sealed} newly sealed).")
+        else:
+            failures.append(f"Audit chain broken at row id {result.first_broken_id}: {result.reason} "
+                            f"({result.checked} rows verified before it)")
+        if anchors_file is not None:
+            try:
+                checked, failed = anchors.verify(anchors_file)
+            except OSError as exc:
+                raise CommandError(f"Cannot read the anchors file {anchors_file}: {exc.strerror}.") from exc
+            if failed:
+                failures.append(f"{len(failed)} of {checked} anchors in {anchors_file} no longer match the audit "
+                                "chain:\n" + "\n".join(f"- {mismatch.describe()}" for mismatch in failed))
+            else:
+                self.stdout.write(f"Anchors match: {checked} anchors in {anchors_file} checked.")
+        if failures:
+            raise CommandError("\n".join(failures))
