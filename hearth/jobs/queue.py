@@ -16,20 +16,22 @@ class and the stack: never its message, which may quote personal data.
 """
 
 import contextvars
+import hashlib
 import random
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks import task as library_task
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
-from hearth.jobs.models import Progress
+from hearth.jobs import access
+from hearth.jobs.models import Progress, ResultFile
 
 DEFAULT_RETRIES = 5
 DEFAULT_BACKOFF_SECONDS = 30.0
@@ -54,7 +56,12 @@ _progress_sink: contextvars.ContextVar[Callable | None] = contextvars.ContextVar
 
 
 class GiveUp(Exception):
-    """Raised by a job when trying again will not help: the job fails at once, for the administrator to see."""
+    """Raised by a job when trying again will not help: the job fails at once, for the administrator to see. Its
+    message is plain English written by Hearth, never personal data: the failed-jobs page shows it."""
+
+
+GIVE_UP = f"{GiveUp.__module__}.{GiveUp.__qualname__}"
+STOPPED_MID_JOB = "hearth.jobs.worker.WorkerStopped"
 
 
 def job(label: str, *, retries: int = DEFAULT_RETRIES, backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
@@ -93,11 +100,27 @@ def enqueue(task, *args, run_after=None, **kwargs) -> str:
     return str(task.enqueue(*args, **kwargs).id)
 
 
-def start(task, *args, owner, title: str, result_url: str = "", **kwargs) -> str:
-    """Queue a long job that has a page of its own (`jobs:job`) for `owner`, who can leave and come back."""
+def start(task, *args, owner, title: str, result_url: str = "", about: str = "", **kwargs) -> str:
+    """Queue a long job that has a page of its own (`jobs:job`) for `owner`, who can leave and come back. `about`
+    ("<app>:<what>:<id>") lets the app find the job again and say who else may see its page (hearth.jobs.access)."""
     task_id = enqueue(task, *args, **kwargs)
-    Progress.objects.create(task_id=task_id, owner=owner, title=title, result_url=result_url)
+    Progress.objects.create(task_id=task_id, owner=owner, title=title, result_url=result_url, about=about)
     return task_id
+
+
+def keep_file(data: bytes, *, filename: str, content_type: str) -> bool:
+    """Inside a long job: keep the file it made for the job's owner to download from the job's page, until it
+    expires (hearth.jobs.access.RESULT_KEEP). Kept once: a job run again keeps the first file. False outside a job
+    with a page."""
+    task_id = _current_task_id.get()
+    progress = Progress.objects.filter(task_id=task_id).first() if task_id else None
+    if progress is None or progress.owner_id is None:
+        return False
+    ResultFile.objects.get_or_create(task_id=task_id, defaults={
+        "owner_id": progress.owner_id, "about": progress.about, "filename": filename, "content_type": content_type,
+        "data": data, "sha256": hashlib.sha256(data).hexdigest(), "expires_at": timezone.now() + access.RESULT_KEEP})
+    Progress.objects.filter(task_id=task_id).update(result_url=reverse("jobs:download", kwargs={"task_id": task_id}))
+    return True
 
 
 def last_attempt() -> bool:
@@ -160,7 +183,7 @@ def safe_traceback(exc_class_path: str, text: str) -> str:
     """The stack of a failure without the exception's message (which may quote personal data)."""
     lines = text.rstrip("\n").splitlines()
     frames = [line for line in lines if line.startswith("  ")]
-    own = exc_class_path == f"{GiveUp.__module__}.{GiveUp.__qualname__}" and lines
+    own = exc_class_path == GIVE_UP and lines
     last = lines[-1] if own else f"{exc_class_path} (message not kept)"
     return "\n".join(["Traceback (most recent call last):", *frames, last])
 
@@ -175,7 +198,7 @@ def _after_attempt(sender, task_result, **kwargs):
     attempts = len(row.worker_ids)
     row.traceback = safe_traceback(row.exception_class_path, row.traceback)
     fields = ["traceback"]
-    if attempts <= kind.retries and row.exception_class_path != f"{GiveUp.__module__}.{GiveUp.__qualname__}":
+    if attempts <= kind.retries and row.exception_class_path != GIVE_UP:
         row.status, row.finished_at = TaskResultStatus.READY, None
         row.run_after = timezone.now() + backoff(kind, attempts)
         fields += ["status", "finished_at", "run_after"]

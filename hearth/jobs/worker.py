@@ -26,7 +26,6 @@ from hearth.jobs.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
-STOPPED_MID_JOB = "hearth.jobs.worker.WorkerStopped"
 
 
 def beat(worker_id: str, started_at) -> None:
@@ -50,7 +49,7 @@ def recover_stalled(now=None) -> int:
             recovered += stalled.update(status=TaskResultStatus.READY, run_after=now, started_at=None)
         else:
             recovered += stalled.update(status=TaskResultStatus.FAILED, finished_at=now,
-                                        exception_class_path=STOPPED_MID_JOB,
+                                        exception_class_path=queue.STOPPED_MID_JOB,
                                         traceback="The worker stopped during the last attempt.")
     if recovered:
         logger.warning("Put %s jobs of stopped workers back in the queue", recovered)

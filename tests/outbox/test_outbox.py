@@ -58,7 +58,7 @@ def test_with_the_mail_server_down_the_send_is_retried_with_back_off_and_then_sh
     assert row.status == TaskResultStatus.READY and row.run_after > row.enqueued_at  # waiting for its back-off
     assert REFUSAL not in row.traceback and "deliver" in row.traceback
 
-    for attempt in range(2, 10):  # eight retries after the first try
+    for _ in range(8):  # eight retries after the first try
         DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=row.enqueued_at)
         run_jobs()
     message.refresh_from_db()
@@ -82,3 +82,22 @@ def test_break_glass_commits_while_the_mail_server_is_down(client_for, make, fam
     run_jobs()
     message = Message.objects.get(kind="break_glass.alert")
     assert (message.status, message.attempts, message.to) == (Status.WAITING, 1, "dee.dpo@example.test")
+
+
+def test_the_register_entry_of_an_emailed_disclosure_shows_the_real_send(client_for, practitioner, family):
+    from hearth.sharing.models import Delivery, Disclosure
+    from hearth.sharing.services import disclosure_record
+
+    entry = disclosure_record(actor=practitioner, family=family, kind="closure_notice", what="That it closed",
+                              recipient="team@example.test", purpose="Oversight", basis="Public task",
+                              by_email=True)
+    outbox.send(to=["team@example.test", "locality@example.test"], subject="Closed", body="Closed",
+                kind="episode.closed", about=entry)
+    page = client_for(practitioner).get(f"/families/{family.pk}/sharing").content.decode()
+    assert "Email waiting to be sent" in page
+    run_jobs()
+    entry.refresh_from_db()
+    assert entry.delivery == Delivery.SENT and entry.delivered_at is not None
+    page = client_for(practitioner).get(f"/families/{family.pk}/sharing").content.decode()
+    assert "Emailed " in page and "Email waiting to be sent" not in page
+    assert Disclosure.objects.count() == 1
