@@ -7,10 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Councils and shared rules"
 
     def ready(self):
-        # The system check that every hook has its entries (hearth.core.hooks).
+        # The system checks that every hook has its entries (hearth.core.hooks) and that the bank-holiday list
+        # reaches far enough (hearth.core.working_days).
         from hearth.core import (
             hooks,  # noqa: F401
             personal_data,
+            working_days,  # noqa: F401
         )
 
         personal_data.declare("core", [personal_data.AUDIT_LOG])

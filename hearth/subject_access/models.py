@@ -3,10 +3,11 @@
 The council's data protection officer records the request, checks the requester's identity, compiles everything
 held about the subject (`compile.py`), withholds what must not go out (other people's information, information
 given by someone who has not agreed to its release) and releases a tagged PDF and a JSON export, free, within one
-calendar month of receipt (extendable once, by up to two further months, with a reason).
+calendar month of receipt (extendable once, by up to two further months, with a reason). The deadline is the ICO's
+rule, stated once in `hearth.core.working_days.sar_deadline`: the corresponding date next month (or that month's
+last day), moved to the next working day when it falls on a weekend or an English bank holiday.
 """
 
-import calendar
 from datetime import date
 
 from django.conf import settings
@@ -15,26 +16,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.core.models import Council
+from hearth.core.working_days import add_months, sar_deadline
 from hearth.people.models import Person
 
 DUE_DATE_MESSAGE = "The due date can only change by recording an extension"
 MAX_EXTENSION_MONTHS = 2
 
 
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` calendar months later, or that month's last day when it has none
-    (31 January + 1 month = 28 or 29 February)."""
-    year, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["add_months", "due_date"]
 
 
 def due_date(received: date, extension_months: int = 0) -> date:
     """When a subject access request must be answered: one calendar month from receipt, or, with an extension of
-    one or two further months, that many months more, counted the same way from the date of receipt."""
+    one or two further months, that many months more, counted the same way from the date of receipt; a deadline
+    on a weekend or an English bank holiday moves to the next working day (`working_days.sar_deadline`)."""
     if extension_months not in range(MAX_EXTENSION_MONTHS + 1):
         raise ValueError("An extension is one or two months")
-    return add_months(received, 1 + extension_months)
+    return sar_deadline(received, 1 + extension_months)
 
 
 class RequesterRelationship(models.TextChoices):
@@ -63,8 +61,9 @@ class SarStatus(models.TextChoices):
 class SubjectAccessRequest(models.Model):
     """One request for a copy of the information held about `subject`.
 
-    `due_on` is always `due_date(received_on, extension_months)`: it is set when the request is recorded and
-    changes only when an extension is recorded (`save` refuses anything else)."""
+    `due_on` is `due_date(received_on, extension_months)`: it is set when the request is recorded and changes only
+    when an extension is recorded (`save` refuses anything else). A request saved again with its dates unchanged
+    keeps the due date it was given, even if the bank-holiday list has since changed (a newly announced holiday)."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="subject_access_requests")
     reference = models.CharField(max_length=30)
@@ -119,9 +118,20 @@ class SubjectAccessRequest(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
-        if self.due_on != due_date(self.received_on, self.extension_months):
+        if (self._dates() != getattr(self, "_loaded_dates", None)
+                and self.due_on != due_date(self.received_on, self.extension_months)):
             raise ValueError(DUE_DATE_MESSAGE)
         super().save(*args, **kwargs)
+        self._loaded_dates = self._dates()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        sar = super().from_db(db, field_names, values)
+        sar._loaded_dates = sar._dates()
+        return sar
+
+    def _dates(self) -> tuple:
+        return (self.__dict__.get("received_on"), self.__dict__.get("due_on"), self.__dict__.get("extension_months"))
 
     @property
     def is_open(self) -> bool:
