@@ -185,7 +185,8 @@ def test_the_due_date_of_a_request_received_on_31_january_is_the_end_of_february
     assert sar.due_on == datetime.date(2024, 2, 29)
     extended = services.sar_extend(actor=dpo, sar=sar, version=sar.version, months=1, reason="Complex",
                                    today=datetime.date(2024, 2, 20))
-    assert extended.due_on == datetime.date(2024, 3, 31)
+    # 31 March 2024 is Easter Sunday and 1 April Easter Monday: the deadline is the next working day
+    assert extended.due_on == datetime.date(2024, 4, 2)
 
 
 # Identity --------------------------------------------------------------------------------------------------
