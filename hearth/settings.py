@@ -66,6 +66,7 @@ HEARTH_APPS = [
     "dpo",
     "web",
     "home",
+    "reminders",
     "demo",
 ]
 

@@ -61,7 +61,12 @@ class BreakGlass(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "family", "expires_at"], name="breakglass_active_idx")]
+        indexes = [
+            models.Index(fields=["user", "family", "expires_at"], name="breakglass_active_idx"),
+            # Uses waiting for review, oldest first (hearth.access.due).
+            models.Index(fields=["started_at"], condition=models.Q(reviewed_at__isnull=True),
+                         name="breakglass_unreviewed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Break-glass access {self.pk}"

@@ -1,6 +1,6 @@
 from django import forms
 
-from hearth.accounts.models import Agency, AgencyKind, Role, Team
+from hearth.accounts.models import Agency, AgencyKind, ReminderDelivery, Role, Team
 
 
 class LoginForm(forms.Form):
@@ -52,3 +52,12 @@ class AgencyForm(forms.Form):
                              error_messages={"required": "Choose the kind of agency"})
     email = forms.EmailField(label="Email address", required=False)
     phone = forms.CharField(label="Phone number", required=False, max_length=40)
+
+
+class ReminderDeliveryForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label="How do you want to get reminders?", choices=ReminderDelivery.choices, widget=forms.RadioSelect,
+        help_text="Reminders of reviews and actions due, consents to review and other work waiting for you. They "
+                  "give record numbers only, never a family member's name.",
+        error_messages={"required": "Choose how you want to get reminders",
+                        "invalid_choice": "Choose how you want to get reminders"})

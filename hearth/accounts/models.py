@@ -73,6 +73,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class ReminderDelivery(models.TextChoices):
+    DIGEST = "digest", "One email a day listing everything due"
+    IMMEDIATE = "immediate", "A separate email for each reminder, as soon as it is due"
+
+
 class User(AbstractBaseUser):
     """A person who signs in. Belongs to one agency; holds one or more roles."""
 
@@ -93,6 +98,9 @@ class User(AbstractBaseUser):
     mfa_exempt_in_demo = models.BooleanField(default=False)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # How reminders of due work reach the user (hearth.reminders): one daily digest, or each at once.
+    reminder_delivery = models.CharField(max_length=10, choices=ReminderDelivery.choices,
+                                         default=ReminderDelivery.DIGEST)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

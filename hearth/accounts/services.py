@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts import events
-from hearth.accounts.models import Agency, RecoveryCode, Role, Team, User, UserRole
+from hearth.accounts.models import Agency, RecoveryCode, ReminderDelivery, Role, Team, User, UserRole
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted, ValidationFailed
@@ -119,6 +119,17 @@ def regenerate_recovery_codes(*, user: User) -> list[str]:
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes])
     return codes
+
+
+def reminder_delivery_set(*, user: User, delivery: str) -> User:
+    """The user's own choice of how reminders of due work reach them (hearth.reminders)."""
+    if delivery not in ReminderDelivery.values:
+        raise ValidationFailed({"delivery": "Choose how you want to get reminders"})
+    if user.reminder_delivery != delivery:
+        User.objects.filter(pk=user.pk).update(reminder_delivery=delivery)
+        user.reminder_delivery = delivery
+        trail.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={"reminder_delivery": delivery})
+    return user
 
 
 def record_login(user: User) -> None:

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hearth.accounts import services
-from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm
+from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, ReminderDeliveryForm
 from hearth.accounts.middleware import renew
 from hearth.accounts.models import User
 
@@ -120,13 +120,24 @@ def recovery_codes_view(request):
 
 
 def security_view(request):
-    if request.method == "POST" and request.POST.get("action") == "regenerate":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "regenerate":
         request.session["new_recovery_codes"] = services.regenerate_recovery_codes(user=request.user)
         return redirect("accounts:recovery_codes")
+    status = 200
+    if action == "reminders":
+        form = ReminderDeliveryForm(request.POST)
+        if form.is_valid():
+            services.reminder_delivery_set(user=request.user, delivery=form.cleaned_data["delivery"])
+            messages.success(request, "Your choice of reminders has been saved.")
+            return redirect("accounts:security")
+        status = 400
+    else:
+        form = ReminderDeliveryForm(initial={"delivery": request.user.reminder_delivery})
     remaining = request.user.recovery_codes.filter(used_at__isnull=True).count()
     return render(request, "accounts/security.html", {
-        "title": "Your account", "active": "account", "remaining": remaining,
-    })
+        "title": "Your account", "active": "account", "remaining": remaining, "form": form,
+    }, status=status)
 
 
 def logout_confirm_view(request):

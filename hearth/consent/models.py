@@ -73,7 +73,12 @@ class ShareConsent(models.Model):
 
     class Meta:
         ordering = ["-given_on", "-pk"]
-        indexes = [models.Index(fields=["family", "withdrawn_on"], name="shareconsent_family_idx")]
+        indexes = [
+            models.Index(fields=["family", "withdrawn_on"], name="shareconsent_family_idx"),
+            # Active consents past their review-by date are found from here (hearth.consent.due).
+            models.Index(fields=["review_by"], condition=Q(withdrawn_on__isnull=True, review_by__isnull=False),
+                         name="shareconsent_review_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Consent to share of person {self.person_id} on {self.given_on}"
