@@ -29,7 +29,7 @@ from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 # "?" and everything after it up to a space or quote: the query string of a path or URL in a message.
-_QUERY = re.compile(r"\?[^\s\"'<>]*")
+_QUERY = re.compile(r"\?[^\s\"'<>]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Extra fields (logger.info(..., extra={...})) that may be written; anything else given as extra is left out.
