@@ -30,7 +30,7 @@ def hearth(env, *args, timeout=120, check=True):
 
 
 def shell(env, code: str) -> str:
-    return hearth(env, "shell", "-c", code).stdout.strip()
+    return hearth(env, "shell", "--no-imports", "-v0", "-c", code).stdout.strip()
 
 
 def test_the_worker_sends_what_was_written_to_the_outbox(site):
@@ -64,7 +64,8 @@ def test_a_job_whose_worker_is_killed_runs_again_and_does_its_work_once(site, tm
         if first.poll() is None:
             first.kill()
     assert marker.read_text().split() == ["started"]
-    status = "from django_tasks_db.models import DBTaskResult as R; print(R.objects.get(task_path__endswith='slow_once').status)"
+    status = ("from django_tasks_db.models import DBTaskResult as R; "
+              "print(R.objects.get(task_path__endswith='slow_once').status)")
     assert shell(env, status) == "RUNNING"
 
     time.sleep(2.5)  # the killed worker's heartbeat goes stale
