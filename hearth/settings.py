@@ -1,5 +1,6 @@
 """Hearth settings: one module, driven by environment variables (see docs/deploy.md)."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -52,6 +53,8 @@ HEARTH_APPS = [
     "access",
     "families",
     "audit",
+    "jobs",
+    "outbox",
     "cases",
     "referrals",
     "assessments",
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
     *[f"hearth.{app}" for app in HEARTH_APPS],
 ]
 
@@ -218,10 +223,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("HEARTH_FROM_EMAIL", "hearth@localhost")
 # GOV.UK Notify: when both are set, email goes through Notify instead of the backend above.
 HEARTH_NOTIFY_API_KEY = os.environ.get("HEARTH_NOTIFY_API_KEY", "")
 HEARTH_NOTIFY_TEMPLATE_ID = os.environ.get("HEARTH_NOTIFY_TEMPLATE_ID", "")
+# A template per kind of email (JSON: {"break_glass.alert": "<template id>", ...}); the one above otherwise.
+HEARTH_NOTIFY_TEMPLATES = json.loads(os.environ.get("HEARTH_NOTIFY_TEMPLATES", "{}"))
+HEARTH_NOTIFY_BASE_URL = os.environ.get("HEARTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# Emails sent are kept this many days with their address and words (for the administrator), then cleared.
+HEARTH_OUTBOX_KEEP_DAYS = int(os.environ.get("HEARTH_OUTBOX_KEEP_DAYS", "7"))
 # The public request-for-support form: at most this many requests per client address per window.
 # The count is kept in Django's cache: give several processes a shared cache (HEARTH_CACHE_URL).
 HEARTH_PUBLIC_REQUEST_LIMIT = int(os.environ.get("HEARTH_PUBLIC_REQUEST_LIMIT", "5"))
 HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS = int(os.environ.get("HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", "3600"))
+
+# Background jobs: a queue in the database, run by `hearth worker` (decision record 0012).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker beats this often; a job claimed by a worker silent for HEARTH_WORKER_STALE_SECONDS is run again.
+HEARTH_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HEARTH_WORKER_HEARTBEAT_SECONDS", "5"))
+HEARTH_WORKER_STALE_SECONDS = float(os.environ.get("HEARTH_WORKER_STALE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("hearth.breaches.urls")),
     path("", include("hearth.rights.urls")),
     path("", include("hearth.dpo.urls")),
+    path("", include("hearth.jobs.urls")),
 ]
 
 handler403 = "hearth.web.views.forbidden"

@@ -44,6 +44,11 @@ ROUTES: dict[str, str] = {
     "accounts:admin_agencies": ADMIN,
     "accounts:admin_agency_new": ADMIN,
     "accounts:admin_council": ADMIN,
+    # jobs
+    "jobs:failed": ADMIN,
+    "jobs:retry": ADMIN,
+    "jobs:discard": ADMIN,
+    "jobs:job": SIGNED_IN,
     # people
     "families:search": SIGNED_IN,
     "families:person": FAMILY,
