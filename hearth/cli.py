@@ -10,7 +10,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from hearth.audit.beside_server import start_beside_server
+from hearth.audit.beside_server import start_beside_server, start_worker_beside_server
 from hearth.core import owner_url, serving
 
 ALIASES = {"check-deploy": "check", "verify-audit": "audit_verify"}
@@ -29,11 +29,14 @@ def serve(argv: list[str]) -> None:
     sys.argv = ["gunicorn", *gunicorn_argv, "--config", "python:hearth.web.gunicorn_conf", *argv]
     # Requests never seal the audit log: the sealer runs beside the server and ends with it (decision record 0004).
     sealer = start_beside_server()
+    # Emails, reminders and long jobs run in `hearth worker`, started beside the server unless HEARTH_WORKER=off.
+    worker = start_worker_beside_server()
     try:
         run()
     finally:
-        if sealer is not None:
-            sealer.stop()
+        for child in (worker, sealer):
+            if child is not None:
+                child.stop()
 
 
 def main() -> None:

@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.template import loader
 
 from hearth.accounts.models import Agency, AgencyKind, ReminderDelivery, Role, Team
+from hearth.outbox import services as outbox
 
 
 class LoginForm(forms.Form):
@@ -52,6 +55,17 @@ class AgencyForm(forms.Form):
                              error_messages={"required": "Choose the kind of agency"})
     email = forms.EmailField(label="Email address", required=False)
     phone = forms.CharField(label="Phone number", required=False, max_length=40)
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email written to the outbox (sent by the worker, with retries) instead of
+    sent inside the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        outbox.send(to=to_email, subject=subject, body=body, kind="account.password_reset")
 
 
 class ReminderDeliveryForm(forms.Form):

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from hearth.accounts import admin_views, views
+from hearth.accounts.forms import OutboxPasswordResetForm
 
 app_name = "accounts"
 
@@ -23,6 +24,7 @@ urlpatterns = [
         "password-reset",
         _public(auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=OutboxPasswordResetForm,
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

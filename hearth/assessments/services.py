@@ -29,8 +29,8 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases import services as cases_services
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
-from hearth.outcomes import services as outcome_services
 from hearth.outbox import services as outbox
+from hearth.outcomes import services as outcome_services
 
 LOCKED_MESSAGE = "This assessment is completed. Start a new version to make changes."
 SECTION_CONFLICT_MESSAGE = (

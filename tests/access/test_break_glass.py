@@ -19,6 +19,7 @@ from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.families import services as people_services
 from hearth.people.models import Family, Sex
+from tests.queue import run_jobs
 
 # Until hearth/urls.py includes hearth.access.urls, these tests serve it themselves.
 urlpatterns = list(root_urls.urlpatterns)
@@ -161,6 +162,7 @@ def test_the_alert_goes_to_the_dpo_and_the_manager_without_the_family_name(counc
     council.contacts = {**council.contacts, "dpo_email": "dpo@council.example.test"}
     council.save()
     use = services.break_glass_open(actor=screener, family=Family.objects.get(pk=family.pk), reason=REASON)
+    run_jobs()
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted([dpo.email, manager.email, "dpo@council.example.test"])
     message = mail.outbox[0]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hearth.accounts import services
 from hearth.accounts.models import Role
 from hearth.audit.models import AuditAction, AuditEvent
+from tests.queue import run_jobs
 
 PASSWORD = "correct horse battery staple"
 
@@ -166,6 +167,8 @@ def test_password_reset_sends_an_email_with_a_working_link(client, practitioner,
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = client.post(reverse("accounts:password_reset"), {"email": practitioner.email})
     assert response["Location"] == reverse("accounts:password_reset_done")
+    assert mail.outbox == []  # written to the outbox; the worker sends it
+    run_jobs()
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
     path = link.split("testserver", 1)[1]

@@ -11,6 +11,7 @@ from hearth.assessments import services
 from hearth.assessments.models import Contribution, ContributionStatus
 from hearth.core.errors import NotPermitted, ValidationFailed
 from tests.assessments.conftest import invite
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def test_inviting_a_practitioner_of_another_agency_involves_them_and_emails_noth
     assert contribution.agency_name == "Oxfordshire Health Visiting"
     assert Involvement.objects.filter(family=family, user=health_visitor, relationship=InvolvedAs.CONTRIBUTOR,
                                       ended_at__isnull=True).exists()
+    run_jobs()
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["hana.visitor@example.test"]
@@ -82,6 +84,7 @@ def test_the_contributor_writes_and_sends_only_their_own_part(practitioner, asse
         services.contribution_save(actor=health_visitor, contribution=other, version=1, facts="x", opinions="")
     assert Contribution.objects.get(pk=saved.pk).facts == "Seen at clinic twice"
     # The person who asked is told a view has arrived (nothing personal in the email).
+    run_jobs()
     assert any(m.to == ["pat.practitioner@example.test"] and "Testfamily" not in m.body for m in mail.outbox)
 
 

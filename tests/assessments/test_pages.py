@@ -12,6 +12,7 @@ from hearth.accounts.models import AgencyKind, Role
 from hearth.assessments import selectors, services
 from hearth.assessments.models import Assessment, AssessmentStatus, ContributionStatus, SectionKey, ViewMethod
 from tests.assessments.conftest import invite
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,7 @@ def test_inviting_lists_only_other_agencies_and_sends_the_email(client_for, prac
     assert "Sam Same" not in body
     response = client.post(url, {"invitee": str(health_visitor.pk), "request_note": "Growth checks"})
     assert response.status_code == 302
+    run_jobs()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hana.visitor@example.test"]
     page = _page(client.get(_url("assessment", assessment_id=assessment.pk)))
     assert "Hana Visitor (Oxfordshire Health Visiting), asked" in page

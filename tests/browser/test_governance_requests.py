@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from hearth.subject_access import services as sar_services
+from tests.queue import run_jobs
 
 from .conftest import KEPT, WITHHELD, sign_in
 from .pages import arrive, click, data_protection_home, fill_date, find_jo_testwood, heading, refused, row
@@ -171,5 +172,6 @@ def test_rectification_request_accepted_corrected_and_recipients_told(page, axe,
     click(page, "Send the emails", "button")
     arrive(page, axe, "Tell the recipients of the corrected information", "1 recipient emailed.")
     expect(page.locator("#recipients")).to_contain_text("Told")
+    run_jobs()  # the worker sends what the pages wrote to the outbox
     assert [m.to for m in mail.outbox] == [["practice@bridge.example.test"]]
     assert "Testwood" not in mail.outbox[0].body and "1988" not in mail.outbox[0].body

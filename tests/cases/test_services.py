@@ -16,6 +16,7 @@ from hearth.cases.models import Episode, EpisodeStatus, HandoverStatus, LevelCha
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.plans.models import Action, ActionStatus
 from hearth.sharing.models import Disclosure
+from tests.queue import run_jobs
 
 S = EpisodeStatus
 
@@ -189,6 +190,7 @@ def test_closing_records_the_reason_comments_evaluation_and_tells_the_early_help
         evaluation="Having one person to call helped"))
     assert closed.status == S.CLOSED and closed.closed_on == timezone.localdate()
     assert closed.family_comments == "We feel much more settled"
+    run_jobs()
     assert [m.to for m in mail.outbox] == [["earlyhelp@council.example"]]
     assert "Testfamily" not in mail.outbox[0].body  # no names in the notice
     assert Disclosure.objects.filter(family=episode.family, kind="closure_notice").exists()

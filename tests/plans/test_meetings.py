@@ -19,6 +19,7 @@ from hearth.plans.models import ChildMeetingView, Invitation, Meeting, MeetingKi
 from hearth.sharing.models import Disclosure, DisclosureKind
 from tests.assertions import assert_says
 from tests.plans.conftest import attended, in_days, plan_with_one_action, record_meeting
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def test_scheduling_invites_practitioners_and_family_and_involves_practitioners(
 
 
 def test_scheduling_emails_invitations_without_naming_the_family(meeting_today, other_practitioner, parent):
+    run_jobs()
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([other_practitioner.email, "pat.practitioner@example.test", parent.email])
     invitations = Disclosure.objects.filter(object_type="plans.meeting", object_id=str(meeting_today.pk))
@@ -230,6 +232,7 @@ def test_notes_go_to_every_invited_address_with_one_disclosure_each(meeting_toda
     sent = meetings.notes_send(actor=practitioner, meeting=meeting)
     # The young person has no email address: three of the four invited get the notes.
     assert sent == 3
+    run_jobs()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [practitioner.email, other_practitioner.email, parent.email])
     body = mail.outbox[0].body

@@ -11,6 +11,7 @@ from hearth.cases.models import Episode
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
 from hearth.sharing.models import Disclosure
 from tests.plans.conftest import attended, in_days, plan_with_one_action, record_meeting
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,7 @@ def test_arranging_a_meeting_invites_and_involves_another_practitioner(
     assert "Hill School family room" in body and "2:30pm" in body
     assert "Olu Other" in body and "Sam Testfamily" in body
     assert Involvement.objects.filter(family=family, user=other_practitioner, ended_at__isnull=True).exists()
+    run_jobs()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([practitioner.email, other_practitioner.email,
                                                           parent.email])
     # The meeting is next week, so it cannot be recorded yet.
@@ -176,6 +178,7 @@ def test_sending_the_notes_emails_everyone_invited_and_records_disclosures(
     response = client.post(reverse("plans:meeting_send", args=[meeting_today.pk]))
     body = _text(_follow(client, response))
     assert "The notes have been emailed to 3 people." in body
+    run_jobs()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([practitioner.email, other_practitioner.email,
                                                           parent.email])
     assert Disclosure.objects.filter(kind="taf_notes").count() == 3

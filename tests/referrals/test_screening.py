@@ -11,6 +11,7 @@ from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.referrals import services
 from hearth.referrals.models import Decision, Referral, ReferralStatus
 from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.queue import run_jobs
 from tests.referrals.factories import screening
 
 # ---------------------------------------------------------------------------------------------------
@@ -37,6 +38,7 @@ def test_an_early_help_plan_decision_opens_an_episode_led_by_the_named_lead(scre
 def test_the_person_who_asked_is_emailed_the_outcome_and_the_disclosure_recorded(screener, family,
                                                                                  practitioner_request):
     r = services.referral_decide(actor=screener, referral=practitioner_request, version=1, screening=screening())
+    run_jobs()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [practitioner_request.requester_email]
     assert "parenting courses" in mail.outbox[0].body and r.reference in mail.outbox[0].subject
@@ -101,6 +103,7 @@ def test_an_early_help_plan_needs_the_request_linked_to_a_family(screener, new_l
 @pytest.mark.django_db
 def test_advice_on_an_unlinked_public_request_is_emailed_with_no_disclosure_to_record(screener, public_referral):
     r = services.referral_decide(actor=screener, referral=public_referral, version=1, screening=screening())
+    run_jobs()
     assert mail.outbox[0].to == ["jo.sample@example.test"]
     assert r.outcome_told_how == "email"
     assert not Disclosure.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from hearth.cases import services as cases
 from hearth.cases.models import EpisodeOrigin
 from hearth.referrals.models import Referral, ReferralStatus
+from tests.queue import run_jobs
 from tests.referrals.factories import screening_form
 
 # ---------------------------------------------------------------------------------------------------
@@ -35,6 +36,7 @@ def test_a_screener_decides_an_early_help_plan_and_the_episode_opens(client_for,
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.DECIDED
     assert referral.episode.lead_professional == new_lead and referral.episode.origin == EpisodeOrigin.REQUEST
+    run_jobs()
     assert mail.outbox[0].to == [referral.requester_email]
 
 

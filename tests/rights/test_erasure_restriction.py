@@ -20,6 +20,7 @@ from hearth.sharing import services as sharing
 from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 from hearth.subject_access import services as sar_services
 from tests.factories import ShareConsentFactory
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,7 @@ def test_recipients_of_an_erasure_are_told_what_to_do_without_names(dpo, dad, fa
     assert [r.name for r in recipients] == ["Bridge Surgery"]
     mail.outbox.clear()
     rights.tell_recipients(actor=dpo, rights_request=rq, keys=[recipients[0].key])
+    run_jobs()
     assert mail.outbox[0].subject.startswith("Erasure of information shared with you")
     body = mail.outbox[0].body
     assert "Please erase the copies you hold" in body and "Quillfeather" not in body and "Sam" not in body
@@ -233,6 +235,7 @@ def test_recipients_of_a_restriction_are_told_to_keep_but_not_use(dpo, dad, fami
     rights.restriction_apply(actor=dpo, rights_request=rq, version=rq.version, what="Accuracy being checked")
     mail.outbox.clear()
     rights.tell_recipients(actor=dpo, rights_request=rq, keys=[selectors.correction_recipients(rq)[0].key])
+    run_jobs()
     assert "do not use or share them" in mail.outbox[0].body
     assert Disclosure.objects.get(kind=DisclosureKind.RIGHTS_NOTICE).what.startswith(
         f"Restriction of the use of the person's information (request for restriction {rq.pk})")

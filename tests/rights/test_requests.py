@@ -18,6 +18,7 @@ from hearth.rights import services as rights
 from hearth.rights.models import RectificationChange, RequestDecision, RequestKind, RightsRequest
 from hearth.sharing import services as sharing
 from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -204,6 +205,7 @@ def test_the_recipients_are_told_by_email_and_each_notice_is_recorded(dpo, mum, 
     told = rights.tell_recipients(
         actor=dpo, rights_request=rq, keys=[recipients["Bridge Surgery"].key, recipients["youth@example.test"].key])
     assert len(told) == 2
+    run_jobs()
     assert sorted(m.to[0] for m in mail.outbox) == ["practice@bridge.example.test", "youth@example.test"]
     body = mail.outbox[0].body
     assert "date of birth" in body and "Jo" not in body and "Testfamily" not in body and "1988" not in body
@@ -301,6 +303,7 @@ def test_correcting_through_the_page_shows_before_and_after_and_lists_the_recipi
     key = next(r.key for r in selectors.correction_recipients(rq) if r.name == "Bridge Surgery")
     mail.outbox.clear()
     response = client.post(reverse("rights:request_recipients", args=[rq.pk]), {"action": "email", "recipients": [key]})
+    run_jobs()
     assert response.status_code == 302 and len(mail.outbox) == 1
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.queue import run_jobs
+
 from ..pages import arrive, heading, menu, sign_out, success
 from .common import FAMILY, OUTCOME_MESSAGE, PARENT, PARENT_EMAIL, PARENT_ROLE, sign_in_as
 
@@ -99,6 +101,7 @@ def screener_links_and_screens_the_request(page, axe, people, reference: str) ->
     # The parent is emailed the outcome. Under pytest-django the email backend keeps messages in
     # django.core.mail.outbox, and the live server runs in this process, so the test can read them.
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend", settings.EMAIL_BACKEND
+    run_jobs()  # the worker sends what the pages wrote to the outbox
     to_parent = [m for m in mail.outbox if PARENT_EMAIL in m.to]
     assert len(to_parent) == 1, [(m.to, m.subject) for m in mail.outbox]
     assert to_parent[0].subject == f"Your request for support: {reference}"
