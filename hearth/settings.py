@@ -68,6 +68,7 @@ HEARTH_APPS = [
     "rights",
     "dpo",
     "web",
+    "ops",
     "home",
     "reminders",
     "demo",
@@ -86,9 +87,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, touching no database: the request id on every log line, and Hearth's own 503 page when the
-    # database cannot be reached anywhere inside (hearth/web/middleware.py).
+    # Outermost, touching no database: the request id on every log line, the metrics, and Hearth's own 503 page
+    # when the database cannot be reached anywhere inside (hearth/web/middleware.py, hearth/ops/metrics.py).
     "hearth.web.middleware.RequestIdMiddleware",
+    "hearth.ops.metrics.MetricsMiddleware",
     "hearth.web.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -272,6 +274,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# /metrics answers a Prometheus scrape bearing this token (and any request from this machine); 404 otherwise.
+HEARTH_METRICS_TOKEN = os.environ.get("HEARTH_METRICS_TOKEN", "")
+# /readyz: not ready when no job worker has beaten for this long, or a job has waited this long.
+HEARTH_READY_WORKER_SECONDS = float(os.environ.get("HEARTH_READY_WORKER_SECONDS", "120"))
+HEARTH_READY_QUEUE_SECONDS = float(os.environ.get("HEARTH_READY_QUEUE_SECONDS", "600"))
 
 # A cache shared by every process (rate limits) when HEARTH_CACHE_URL names a Redis server.
 CACHES = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("hearth.home.urls")),
     path("", include("hearth.web.urls")),
+    path("", include("hearth.ops.urls")),
     path("", include("hearth.accounts.urls")),
     path("", include("hearth.families.urls")),
     path("", include("hearth.cases.urls")),

@@ -26,6 +26,9 @@ ROUTES: dict[str, str] = {
     "web:healthz": PUBLIC,
     "web:privacy": PUBLIC,
     "web:accessibility": PUBLIC,
+    # ops: readiness, and metrics (answered only to a scrape bearing the token or from this machine; 404 otherwise)
+    "ops:readyz": PUBLIC,
+    "ops:metrics": PUBLIC,
     # accounts
     "accounts:login": PUBLIC,
     "accounts:two_factor": PUBLIC,
