@@ -232,3 +232,37 @@ def test_messages_that_cannot_be_kept_after_the_note_is_saved_still_lead_to_the_
     assert response.status_code == 302
     assert CaseNote.objects.filter(family=family).count() == 1
     assert "Keeping the page's messages failed" in caplog.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A view outside the request's transaction (the disposal runs) claims its key in a transaction of its own
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_outside_the_request_transaction_also_runs_once(rf, council):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+    from django.http import HttpResponseRedirect
+
+    ran = []
+
+    @once.submit_once
+    def view(request):
+        ran.append(1)
+        if request.POST.get("fail"):
+            raise RuntimeError("the view failed")
+        return HttpResponseRedirect("/retention/runs/7")
+
+    def request(**data):
+        req = rf.post("/retention/runs/new", {once.FIELD: key, **data})
+        req.user, req.session = AnonymousUser(), DbSessionStore()
+        req._messages = FallbackStorage(req)
+        return req
+
+    key = once.new_key()
+    with pytest.raises(RuntimeError):
+        view(request(fail="yes"))
+    assert not SubmissionKey.objects.exists()  # a failed view leaves the key free
+    assert view(request())["Location"] == view(request())["Location"] == "/retention/runs/7"
+    assert len(ran) == 2  # the failed one and the first success; the repeat did not run the view
