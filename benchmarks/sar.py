@@ -12,8 +12,9 @@ rows of its audit log written directly with `bulk_create` (people looking at and
 the five years). The demo data protection officer records a request about the family's first member and checks
 the requester's identity (through the services), then the three steps of a release are timed, each inside a
 transaction, `--runs` times: compiling the bundle (`compile_bundle` and removing what is withheld), rendering the
-tagged PDF (`render_pdf`), and the JSON export. The results are printed as Markdown and written into
-docs/performance.md as the section "Subject access bundle".
+tagged PDF (`render_pdf`), and the JSON export; then, `--runs` times, a new request released through the service
+and its bundle prepared by the job in the real worker (`HearthWorker(batch=True)`). The results are printed as
+Markdown and written into docs/performance.md as the section "Subject access bundle".
 """
 
 import argparse
@@ -38,10 +39,12 @@ DPO = "dpo@demo.hearth.test"
 RUNS = 5
 HISTORY = {"years": 5, "reviews": 30, "notes": 200, "members": 10}
 AUDIT_ROWS = 5000
-TARGET_S = 10
+TARGET_S = 5
 DATA_RE_PREFIX = "<!-- sar-bench-data "
 STEPS = ("Compile the bundle (compile_bundle, withheld items removed)", "Render the tagged PDF (render_pdf)",
          "Export the JSON", "All three")
+JOB_STEPS = ("Release (the request: record the decision, queue the job)",
+             "Prepare the bundle as a job (the worker: compile, PDF, JSON, keep, register and audit)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +164,7 @@ def worker(args) -> None:
         for step, seconds in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
             times[step].append(seconds)
         sizes = {"pdf_kb": round(len(pdf) / 1024), "json_kb": round(len(data.encode()) / 1024)}
+    job_times = _job_runs(args.runs, subject, dpo)
     import io
 
     from pypdf import PdfReader
@@ -181,9 +185,38 @@ def worker(args) -> None:
         "access_lines": len(access.items), "pages": pages, **sizes,
         "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "steps": [{"step": step, "median_s": round(statistics.median(v), 2), "max_s": round(max(v), 2)}
-                  for step, v in times.items()],
+                  for step, v in {**times, **job_times}.items()],
     }
     print(json.dumps(out))
+
+
+def _job_runs(runs: int, subject, dpo) -> dict[str, list[float]]:
+    """Each run: a new verified request about the same subject released through the service (as the release page
+    does), then the queue run by the real worker (`hearth worker --batch`) until the bundle is kept."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hearth.jobs.worker import HearthWorker
+    from hearth.subject_access import services
+    from hearth.subject_access.models import ReleasedBundle
+
+    times = {step: [] for step in JOB_STEPS}
+    for _ in range(runs):
+        with transaction.atomic():
+            sar = services.sar_create(actor=dpo, subject=subject, requester_name=subject.full_name,
+                                      requester_relationship="self", received_on=timezone.localdate())
+            sar = services.sar_verify(actor=dpo, sar=sar, version=sar.version, method="photo_id")
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            services.sar_release(actor=dpo, sar=sar, version=sar.version)
+        t1 = time.perf_counter()
+        HearthWorker(batch=True, schedules_on=False, interval=0).run()
+        t2 = time.perf_counter()
+        if not ReleasedBundle.objects.filter(sar=sar).exists():
+            raise SystemExit("The worker did not prepare the bundle")
+        for step, seconds in zip(JOB_STEPS, (t1 - t0, t2 - t1), strict=True):
+            times[step].append(seconds)
+    return times
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,14 +250,16 @@ def section(results: dict[str, dict]) -> list[str]:
     lines.append("")
     for db in dbs:
         r = results[db]
-        total = next(s for s in r["steps"] if s["step"] == STEPS[-1])
+        job = next((s for s in r["steps"] if s["step"] == JOB_STEPS[-1]), None)
+        total = job or next(s for s in r["steps"] if s["step"] == STEPS[-1])
         ok = total["max_s"] < TARGET_S
         m = r["machine"]
         lines += [
             f"### {DB_LABELS[db]}",
             "",
-            f"Target: compiling, printing and exporting the bundle in under {TARGET_S} s. Slowest of {r['runs']} runs: "
-            f"{total['max_s']:.2f} s; the target is {'met' if ok else '**missed**'}.",
+            (f"Target: the bundle compiled and rendered as a job, through the queue and the worker, in under "
+             f"{TARGET_S} s. " if job else "Target (then): under 10 s in-process. ")
+            + f"Slowest of {r['runs']} runs: {total['max_s']:.2f} s; the target is {'met' if ok else '**missed**'}.",
             "",
             *table(r),
             "",
@@ -243,9 +278,12 @@ def section(results: dict[str, dict]) -> list[str]:
         "outcome scores, 200 case notes, 10 members) in a fresh database with the demo council, with 5,000 rows of "
         "its audit log added directly with `bulk_create`, as visits of one to eight rows by the council's "
         "practitioners, coordinator and manager spread over the five years; the request is about the family's "
-        "first member, recorded and verified by the demo data protection officer through the services. Each run is "
-        "one transaction, in one process, after one untimed run that counts the queries. The machine is shared, so "
-        "the load average is given with each measurement.",
+        "first member, recorded and verified by the demo data protection officer through the services. The first "
+        "four steps are timed in one process, each run one transaction, after one untimed run that counts the "
+        "queries (where the time goes). The last two are what a release costs now: a new verified request each run, "
+        "released through `services.sar_release` (the release page's transaction), then the queue run by the real "
+        "worker (`HearthWorker(batch=True)`, as `hearth worker --batch`) until the bundle is kept. The machine is "
+        "shared, so the load average is given with each measurement.",
         "",
         "```",
         ".venv/bin/python -m benchmarks.sar                  # SQLite",

@@ -52,6 +52,7 @@ ROUTES: dict[str, str] = {
     "jobs:retry": ADMIN,
     "jobs:discard": ADMIN,
     "jobs:job": SIGNED_IN,
+    "jobs:download": SIGNED_IN,
     # people
     "families:search": SIGNED_IN,
     "families:person": FAMILY,
@@ -157,6 +158,7 @@ ROUTES: dict[str, str] = {
     "subject_access:withhold": GOVERNANCE,
     "subject_access:withholding_remove": GOVERNANCE,
     "subject_access:release": GOVERNANCE,
+    "subject_access:prepare_again": GOVERNANCE,
     "subject_access:bundle_pdf": GOVERNANCE,
     "subject_access:bundle_json": GOVERNANCE,
     # retention (the data protection officer's work)

@@ -5,7 +5,7 @@ recorded as a disclosure, so the family's record shows what has been shared and 
 """
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +15,7 @@ from hearth.assessments.models import Assessment
 from hearth.cases.models import Episode
 from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
-from hearth.documents import copies, pieces
+from hearth.documents import copies, pieces, tasks
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import RecipientForm
 from hearth.people.models import Family
@@ -105,8 +105,12 @@ def chronology_pdf_view(request, family_id: int):
     return pdf_response(copies.chronology_pdf(request.user, family), _filename("chronology", family))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def step_up_bundle_view(request, referral_id: int):
-    """The step-up bundle as one PDF, for the people screening the referral (`referrals.selectors`)."""
+    """The step-up bundle as one PDF, for the people screening the referral (`referrals.selectors`): asked for
+    here, made by a job (`tasks.step_up_bundle`) and downloaded from the job's page by the person who asked."""
     referral = referral_selectors.referral_for_bundle(request.user, referral_id)
-    return pdf_response(copies.step_up_bundle_pdf(request.user, referral), f"{referral.reference}.pdf")
+    if request.method == "POST":
+        return redirect("jobs:job", task_id=tasks.start(request.user, referral))
+    return render(request, "documents/step_up_request.html", {
+        "referral": referral, "title": f"The family's documents for {referral.reference}"})

@@ -8,6 +8,7 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         # Retries and the scrubbing of failures hang off the queue library's signals.
-        from hearth.jobs import queue
+        from hearth.jobs import queue, schedules, tasks
 
         queue.connect()
+        schedules.every("jobs.clear_expired_files", tasks.clear_expired_files, minutes=60)

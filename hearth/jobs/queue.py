@@ -108,6 +108,12 @@ def start(task, *args, owner, title: str, result_url: str = "", about: str = "",
     return task_id
 
 
+def kept_already() -> bool:
+    """Inside a long job: whether an earlier attempt of this job kept its file already (so it is done)."""
+    task_id = _current_task_id.get()
+    return task_id is not None and ResultFile.objects.filter(task_id=task_id).exists()
+
+
 def keep_file(data: bytes, *, filename: str, content_type: str) -> bool:
     """Inside a long job: keep the file it made for the job's owner to download from the job's page, until it
     expires (hearth.jobs.access.RESULT_KEEP). Kept once: a job run again keeps the first file. False outside a job

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from hearth.jobs import queue
-from hearth.jobs.models import Heartbeat, Progress
+from hearth.jobs import access, queue
+from hearth.jobs.models import Heartbeat, Progress, ResultFile
 
 
 def _waiting():
@@ -51,19 +51,57 @@ def worker_last_seen_seconds() -> float | None:
 
 def failed_jobs(limit: int = 200) -> list[dict]:
     rows = (DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at")
-            .only("id", "task_path", "worker_ids", "enqueued_at", "finished_at", "exception_class_path")[:limit])
+            .only("id", "task_path", "worker_ids", "enqueued_at", "finished_at", "exception_class_path",
+                  "traceback")[:limit])
     return [{"id": str(row.id), "label": queue.kind_of(row.task_path).label, "attempts": len(row.worker_ids),
-             "enqueued_at": row.enqueued_at, "failed_at": row.finished_at,
-             "error": row.exception_class_path.rsplit(".", 1)[-1]} for row in rows]
+             "enqueued_at": row.enqueued_at, "failed_at": row.finished_at, "error": _why(row)} for row in rows]
+
+
+def _why(row) -> str:
+    """A job's own reason for giving up (plain English, written by Hearth), or the kind of error."""
+    if row.exception_class_path == queue.GIVE_UP:
+        return row.traceback.rstrip().splitlines()[-1].split(": ", 1)[-1]
+    if row.exception_class_path == queue.STOPPED_MID_JOB:
+        return "The worker stopped while running it"
+    return f"Unexpected error ({row.exception_class_path.rsplit('.', 1)[-1]})"
+
+
+def _state(progress: Progress) -> dict:
+    row = (DBTaskResult.objects.filter(pk=progress.task_id)
+           .only("status", "worker_ids", "run_after", "finished_at").first())
+    status = row.status if row is not None else TaskResultStatus.SUCCESSFUL
+    return {"progress": progress, "task_id": str(progress.task_id), "status": status,
+            "attempts": len(row.worker_ids) if row else 0,
+            "finished": status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED),
+            "failed": status == TaskResultStatus.FAILED}
 
 
 def job_for(user, task_id) -> dict | None:
-    """A long job's page, for the user who started it or an administrator."""
+    """A long job's page, for the user who started it, an administrator, or whoever the app it works for allows
+    (hearth.jobs.access). A file it made is offered to its owner alone."""
     progress = Progress.objects.filter(task_id=task_id).first()
-    if progress is None or not (progress.owner_id == user.pk or user.is_administrator):
+    if progress is None or not access.may_view(user, progress):
         return None
-    row = DBTaskResult.objects.filter(pk=task_id).only("status", "worker_ids", "run_after", "finished_at").first()
-    status = row.status if row is not None else TaskResultStatus.SUCCESSFUL
-    return {"progress": progress, "status": status, "attempts": len(row.worker_ids) if row else 0,
-            "finished": status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED),
-            "failed": status == TaskResultStatus.FAILED}
+    job = _state(progress)
+    has_file = (ResultFile.objects.filter(task_id=task_id, expires_at__gt=timezone.now())
+                .only("task_id", "filename", "expires_at"))
+    job["own"] = progress.owner_id == user.pk
+    job["file"] = has_file.first() if job["own"] else None
+    job["expired"] = job["own"] and job["finished"] and not job["failed"] and job["file"] is None and (
+        progress.result_url.endswith("/download"))
+    return job
+
+
+def latest_about(about: str) -> dict | None:
+    """The latest long job about this thing ("<app>:<what>:<id>"), with its state, or None. For the app's own page,
+    which has already checked who is looking."""
+    progress = Progress.objects.filter(about=about).order_by("-created_at").first()
+    return _state(progress) if progress is not None else None
+
+
+def result_file(user, task_id) -> ResultFile | None:
+    """The file a job made, for its owner while unexpired and while the app that made it allows them."""
+    result = ResultFile.objects.filter(task_id=task_id, expires_at__gt=timezone.now()).first()
+    if result is None or not access.may_download(user, result):
+        return None
+    return result

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -41,3 +41,14 @@ def job_page(request, task_id):
     if job is None:
         raise Http404
     return render(request, "jobs/job.html", {"title": job["progress"].title, "job": job})
+
+
+def download(request, task_id):
+    """The file a job made, for the person who started it (the app that made it records the download)."""
+    result = selectors.result_file(request.user, task_id)
+    if result is None:
+        raise Http404
+    response = HttpResponse(bytes(result.data), content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -46,6 +46,7 @@ class LegalHold(models.Model):
 
 
 class RunStatus(models.TextChoices):
+    COUNTING = "counting", "Counting what is due"
     PREPARED = "prepared", "Prepared: waiting for approval"
     APPROVED = "approved", "Approved: waiting to run"
     RUNNING = "running", "Running"

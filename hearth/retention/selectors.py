@@ -12,6 +12,7 @@ from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
+from hearth.jobs import selectors as job_selectors
 from hearth.retention import rules
 from hearth.retention.models import DisposalCertificate, DisposalRun, LegalHold
 
@@ -65,6 +66,18 @@ def run_detail(user, run_id: int) -> DisposalRun:
     if run is None:
         raise NotPermitted(object_type="retention.disposalrun", object_id=run_id)
     return run
+
+
+def run_job(user, run: DisposalRun) -> dict | None:
+    """The latest job counting or running this disposal, with how far it has got (its page is `jobs:job`)."""
+    _council(user)
+    return job_selectors.latest_about(f"retention:run:{run.pk}")
+
+
+def may_see_job(user, about: str) -> bool:
+    """The council's data protection officers may see the page of a job counting or running its disposal."""
+    run = DisposalRun.objects.filter(pk=int(about.rsplit(":", 1)[-1])).select_related("council").first()
+    return run is not None and governance.can_manage_retention(user, run.council)
 
 
 def certificate(user, run_id: int) -> DisposalCertificate:

@@ -39,7 +39,8 @@ class DisposalRefused(DomainError):
     """A disposal cannot be prepared, approved or run as asked; the message says why."""
 
 
-Progress = Callable[[int], None] | None
+# Told after each chunk of families: how many it held, and the totals so far (counts only).
+Progress = Callable[[int, sweep.Totals], None] | None
 
 
 def _require_manager(actor, council: Council | None = None) -> Council:
@@ -147,7 +148,7 @@ def _walk(council: Council, rule_list: list[rules.Rule], as_of: date, *, totals:
         if on_batch is None:
             totals.last_family_id = chunk[-1]
         if progress:
-            progress(len(chunk))
+            progress(len(chunk), totals)
     return totals
 
 
@@ -156,30 +157,62 @@ def family_count(council: Council) -> int:
     return Family.objects.filter(council=council).count()
 
 
+def family_count_after(council: Council, after: int) -> int:
+    """How many families a walk resumed after family `after` still has to go through."""
+    return Family.objects.filter(council=council, pk__gt=after).count()
+
+
 # -----------------------------------------------------------------------------------------------------------------
 # Disposal runs
 
 
-def disposal_prepare(*, actor, council: Council | None = None, as_of: date | None = None, progress: Progress = None,
-                     batch: int = BATCH) -> DisposalRun:
-    """A dry run: what is due on `as_of` (today if not given) under the council's rules, counted by rule, and
-    how many families legal holds keep back. Nothing is deleted. A date in the future is allowed, to see what
-    will fall due, but such a run cannot be run before that date."""
+def disposal_start_count(*, actor, council: Council | None = None, as_of: date | None = None) -> DisposalRun:
+    """Begin a dry run: a disposal counting what is due on `as_of` (today if not given) under the council's rules
+    as they are now. `disposal_count` (the job `tasks.count_due`) does the counting. A date in the future is
+    allowed, to see what will fall due, but such a run cannot be run before that date."""
     council = _require_manager(actor, council)
     as_of = as_of or timezone.localdate()
     rule_list = rules.council_rules(council)
     if not any(r.applied_by_disposal for r in rule_list):
         raise DisposalRefused("Your council's profile has no retention rules that disposal can apply.")
-    totals = _walk(council, rule_list, as_of, totals=sweep.Totals(), batch=batch, progress=progress)
-    totals.add((), sweep.dispose_requests(council, rule_list, as_of, apply=False))
+    with transaction.atomic():
+        run = DisposalRun.objects.create(council=council, as_of=as_of, rules=[r.as_dict() for r in rule_list],
+                                         status=RunStatus.COUNTING, prepared_by=actor)
+        trail.record(actor=actor, action=AuditAction.ADMIN, obj=run, detail={"step": "counting"})
+    return run
+
+
+def disposal_count(run: DisposalRun, *, progress: Progress = None, batch: int = BATCH) -> DisposalRun:
+    """The dry run itself: what is due under the run's rules, counted by rule, and how many families legal holds keep
+    back. Nothing is deleted. Counting again from the start is harmless, so a stopped count simply starts over; the
+    counts are kept once, when the run is still counting."""
+    run = DisposalRun.objects.select_related("council", "prepared_by").get(pk=run.pk)
+    if run.status != RunStatus.COUNTING:
+        return run
+    rule_list = rules.rules_from(run.rules)
+    totals = _walk(run.council, rule_list, run.as_of, totals=sweep.Totals(), batch=batch, progress=progress)
+    totals.add((), sweep.dispose_requests(run.council, rule_list, run.as_of, apply=False))
     counts = totals.as_json()
     counts.pop("last_family_id", None)
     counts.pop("batches", None)
     with transaction.atomic():
-        run = DisposalRun.objects.create(council=council, as_of=as_of, rules=[r.as_dict() for r in rule_list],
-                                         counts=counts, prepared_by=actor)
-        trail.record(actor=actor, action=AuditAction.ADMIN, obj=run, detail=_summary(counts, step="prepared"))
-    return run
+        fresh = DisposalRun.objects.select_for_update().get(pk=run.pk)
+        if fresh.status != RunStatus.COUNTING:
+            return fresh  # cancelled while counting, or counted already by an earlier attempt
+        fresh.counts, fresh.status, fresh.prepared_at = counts, RunStatus.PREPARED, timezone.now()
+        fresh.version = F("version") + 1
+        fresh.save(update_fields=["counts", "status", "prepared_at", "version"])
+        trail.record(actor=fresh.prepared_by, action=AuditAction.ADMIN, obj=fresh,
+                     detail=_summary(counts, step="prepared"))
+    fresh.refresh_from_db()
+    return fresh
+
+
+def disposal_prepare(*, actor, council: Council | None = None, as_of: date | None = None, progress: Progress = None,
+                     batch: int = BATCH) -> DisposalRun:
+    """Begin a dry run and count, in this process."""
+    run = disposal_start_count(actor=actor, council=council, as_of=as_of)
+    return disposal_count(run, progress=progress, batch=batch)
 
 
 def _summary(counts: dict, *, step: str) -> dict:
@@ -215,7 +248,7 @@ def disposal_cancel(*, actor, run: DisposalRun, version: int | None = None) -> D
     """Cancel a disposal that has not started."""
     _require_manager(actor, run.council)
     fresh = _locked_run(run, version)
-    if fresh.status not in (RunStatus.PREPARED, RunStatus.APPROVED):
+    if fresh.status not in (RunStatus.COUNTING, RunStatus.PREPARED, RunStatus.APPROVED):
         raise DisposalRefused(f"This disposal cannot be cancelled: it is {fresh.get_status_display().lower()}.")
     fresh.status, fresh.cancelled_by, fresh.cancelled_at = RunStatus.CANCELLED, actor, timezone.now()
     fresh.version += 1
@@ -244,6 +277,13 @@ def _claim(actor, run: DisposalRun, *, resume: bool, version: int | None) -> Dis
         fresh.save(update_fields=["status", "run_by", "started_at", "results", "version"])
         trail.record(actor=actor, action=AuditAction.ADMIN, obj=fresh, detail={"step": "started"})
         return fresh
+
+
+def disposal_start(*, actor, run: DisposalRun, version: int | None = None, resume: bool = False) -> DisposalRun:
+    """Mark an approved disposal running, by the actor, now (with `resume`, one running already is left as it is);
+    the job `tasks.dispose` then runs it (`disposal_run(resume=True)`)."""
+    _require_manager(actor, run.council)
+    return _claim(actor, run, resume=resume, version=version)
 
 
 def disposal_run(*, actor, run: DisposalRun, version: int | None = None, resume: bool = False,
@@ -320,17 +360,21 @@ def _complete(actor, run: DisposalRun, totals: sweep.Totals, rule_list: list[rul
     return certificate
 
 
-def run_due_disposals(*, progress_for: Callable[[DisposalRun], Progress] | None = None) -> list[DisposalCertificate]:
-    """The scheduled job: run every approved disposal whose as-of date has come, on the authority of the person
-    who approved it. Run it nightly from cron (`hearth disposal --run-due`); a disposal that cannot run (its
-    approver no longer a data protection officer, say) is logged and left approved."""
+def due_runs() -> list[DisposalRun]:
+    """The approved disposals whose as-of date has come, oldest approval first."""
+    return list(DisposalRun.objects.filter(status=RunStatus.APPROVED, as_of__lte=timezone.localdate())
+                .select_related("approved_by__agency", "council").order_by("approved_at", "pk"))
+
+
+def run_due_disposals() -> list[DisposalCertificate]:
+    """Run, in this process, every approved disposal whose as-of date has come, on the authority of the person who
+    approved it; a disposal that cannot run (its approver no longer a data protection officer, say) is logged and
+    left approved. The worker's nightly schedule (`tasks.run_due`) and `hearth disposal --run-due` do the same
+    through the jobs, with their progress shown."""
     certificates = []
-    waiting = (DisposalRun.objects.filter(status=RunStatus.APPROVED, as_of__lte=timezone.localdate())
-               .select_related("approved_by", "council").order_by("approved_at", "pk"))
-    for run in list(waiting):
+    for run in due_runs():
         try:
-            certificates.append(disposal_run(actor=run.approved_by, run=run,
-                                             progress=progress_for(run) if progress_for else None))
+            certificates.append(disposal_run(actor=run.approved_by, run=run))
         except DomainError as exc:
             logger.warning("Disposal run %s was not run: %s", run.pk, exc.message)
     return certificates

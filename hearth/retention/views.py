@@ -1,15 +1,13 @@
 """The data protection officer's retention pages: the rules, legal holds, and disposal runs."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hearth.core.errors import DomainError
-from hearth.retention import selectors, services
+from hearth.retention import selectors, services, tasks
 from hearth.retention.forms import SCOPE_ALL, ApproveForm, CancelForm, HoldForm, LiftForm, PrepareForm, RunForm
 from hearth.retention.models import RunStatus
-from hearth.web.forms import apply_domain_error, refusal_on
+from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
 
 ACTIVE = "retention"
@@ -72,19 +70,17 @@ def runs_view(request):
 
 
 @submit_once
-@transaction.non_atomic_requests
 def run_new_view(request):
-    """Prepare a disposal: a dry run over every family of the council (its own transactions)."""
+    """Prepare a disposal: the dry run over every family of the council runs as a job, with its own page."""
     selectors.council_rules(request.user)  # the DPO only
     form = PrepareForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            run = services.disposal_prepare(actor=request.user, as_of=form.cleaned_data["as_of"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Disposal {run.reference} has been prepared. Nothing has been deleted. "
-                                      "Another data protection officer must approve it before it can run.")
+        with refusal_on(form) as attempt:
+            run, _ = tasks.begin_count(actor=request.user, as_of=form.cleaned_data["as_of"])
+        if attempt.ok:
+            messages.success(request, f"Disposal {run.reference} is counting what is due. Nothing will be "
+                                      "deleted. You can leave this page and come back: the counts appear here "
+                                      "when they are ready.")
             return redirect("retention:run", run_id=run.pk)
     return render(request, "retention/run_new.html", {
         "form": form, "title": "Prepare a disposal", "active": ACTIVE, "section": "runs",
@@ -94,7 +90,8 @@ def run_new_view(request):
 def _run_page(request, run, *, approve_form=None, run_form=None, cancel_form=None, status=200):
     initial = {"version": run.version}
     return render(request, "retention/run.html", {
-        "run": run, "rule_rows": selectors.rule_rows(run), "states": selectors.state_rows(run.counts),
+        "run": run, "job": selectors.run_job(request.user, run), "rule_rows": selectors.rule_rows(run),
+        "states": selectors.state_rows(run.counts),
         "result_states": selectors.state_rows(run.results) if run.results else None,
         "approve_form": approve_form or ApproveForm(initial=initial),
         "run_form": run_form or RunForm(initial=initial), "cancel_form": cancel_form or CancelForm(initial=initial),
@@ -122,20 +119,18 @@ def run_approve_view(request, run_id: int):
     return _run_page(request, run, approve_form=form)
 
 
-@transaction.non_atomic_requests
 @require_POST
 def run_start_view(request, run_id: int):
-    """Run an approved disposal now: each batch commits on its own."""
+    """Run an approved disposal now: it runs as a job (each batch commits on its own), with its own page."""
     run = selectors.run_detail(request.user, run_id)
     form = RunForm(request.POST)
     if form.is_valid():
-        try:
-            services.disposal_run(actor=request.user, run=run, version=form.cleaned_data["version"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Disposal {run.reference} is complete. Its certificate is below.")
-            return redirect("retention:certificate", run_id=run.pk)
+        with refusal_on(form) as attempt:
+            tasks.begin_run(actor=request.user, run=run, version=form.cleaned_data["version"])
+        if attempt.ok:
+            messages.success(request, f"Disposal {run.reference} is running. You can leave this page and come "
+                                      "back: its certificate appears here when it has finished.")
+            return redirect("retention:run", run_id=run.pk)
     return _run_page(request, selectors.run_detail(request.user, run_id), run_form=form)
 
 

@@ -13,6 +13,7 @@ This module does not check access or write the audit log: `selectors.workbench` 
 """
 
 import json
+from collections.abc import Callable
 
 from django.core import checks
 from django.db.models import Prefetch
@@ -75,14 +76,20 @@ def _apply(sections: list[Section], withholdings: list[Withholding]) -> None:
                 f.withheld = by_key.get(f.key)
 
 
-def compile_bundle(sar, *, withholdings: list[Withholding] | None = None) -> Bundle:
+def compile_bundle(sar, *, withholdings: list[Withholding] | None = None,
+                   progress: Callable[[int, str], None] | None = None) -> Bundle:
     """Everything held about the request's subject, with each withheld item and field marked (not yet removed:
-    see `Bundle.for_release`). A fixed number of queries, whatever the size of the history."""
+    see `Bundle.for_release`). A fixed number of queries, whatever the size of the history. `progress(done, title)`
+    is told as each section is built."""
     compiled_at = timezone.now()
     subject = _subject(sar)
     if withholdings is None:
         withholdings = list(Withholding.objects.filter(sar=sar).select_related("withheld_by"))
-    sections = [source.build(subject) for source in SECTIONS]
+    sections = []
+    for source in SECTIONS:
+        sections.append(source.build(subject))
+        if progress is not None:
+            progress(len(sections), sections[-1].title)
     _apply(sections, withholdings)
     return Bundle(sar=sar, subject=subject.person, council=sar.council, compiled_at=compiled_at, sections=sections,
                   withholdings=withholdings, family_ids=subject.family_ids)

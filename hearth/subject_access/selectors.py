@@ -16,10 +16,12 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.families.selectors import Match
+from hearth.jobs import selectors as job_selectors
 from hearth.people import search
 from hearth.people.models import Address, FamilyMember, Person
 from hearth.people.search import SearchQuery
 from hearth.subject_access import compile as compiler
+from hearth.subject_access import tasks
 from hearth.subject_access.bundle import Bundle
 from hearth.subject_access.models import ReleasedBundle, SarStatus, SubjectAccessRequest, Withholding
 
@@ -102,6 +104,33 @@ def withholding_for(user, sar: SubjectAccessRequest, withholding_id: int) -> Wit
 def released_bundle(user, sar: SubjectAccessRequest) -> ReleasedBundle | None:
     _require_dpo(user, sar.council_id)
     return ReleasedBundle.objects.filter(sar=sar).first()
+
+
+@dataclass
+class Release:
+    """A released request's bundle: ready to download, or being prepared by a job (or failed), with its page."""
+
+    ready: bool
+    job: dict | None
+
+    @property
+    def failed(self) -> bool:
+        return not self.ready and self.job is not None and self.job["failed"]
+
+
+def release_state(user, sar: SubjectAccessRequest) -> Release | None:
+    """For a released request: whether its bundle is kept, and the latest job preparing it. None otherwise."""
+    _require_dpo(user, sar.council_id)
+    if sar.status != SarStatus.RELEASED:
+        return None
+    ready = ReleasedBundle.objects.filter(sar=sar).exists()
+    return Release(ready=ready, job=None if ready else job_selectors.latest_about(tasks.about(sar.pk)))
+
+
+def may_see_job(user, about: str) -> bool:
+    """Another data protection officer of the request's council may see the page of the job preparing it."""
+    sar = SubjectAccessRequest.objects.filter(pk=int(about.rsplit(":", 1)[-1])).only("council_id").first()
+    return sar is not None and governance.can_do_governance(user, sar.council_id)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ The due date is `due_date(received_on, extension_months)`, set when the request 
 extension is recorded (`sar_extend`), once, by one or two months, and never earlier.
 """
 
-import hashlib
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.access import governance
@@ -17,10 +17,10 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
-from hearth.people.models import FamilyMember
-from hearth.sharing.models import DisclosureKind
-from hearth.sharing.services import disclosure_record
+from hearth.jobs import queue
+from hearth.jobs import selectors as job_selectors
 from hearth.subject_access import compile as compiler
+from hearth.subject_access import tasks
 from hearth.subject_access.bundle import Bundle
 from hearth.subject_access.models import (
     DUE_DATE_MESSAGE,
@@ -39,8 +39,6 @@ __all__ = ["due_date", "add_months"]
 
 NOT_VERIFIED = "The requester's identity has not been verified"
 NOT_OPEN = "This request is no longer open, so it cannot be changed"
-RELEASE_WHAT = "Subject access release"
-RELEASE_BASIS = "The right of access (UK GDPR Article 15 and the Data Protection Act 2018)"
 EDITABLE = ("requester_name", "requester_relationship", "on_behalf_of", "requester_contact")
 ADULT_AGE = 18
 
@@ -295,39 +293,42 @@ def withholding_remove(*, actor, sar: SubjectAccessRequest, withholding: Withhol
 # Release
 
 
-def _recipient(sar: SubjectAccessRequest) -> str:
-    return f"{sar.requester_name} ({sar.get_requester_relationship_display().lower()})"[:300]
-
-
-def sar_release(*, actor, sar: SubjectAccessRequest, version: int) -> ReleasedBundle:
-    """Release the bundle: compile everything held, remove what is withheld, make the tagged PDF and the JSON export
-    and keep them, mark the request released, record the release in each of the subject's families' information-
-    sharing registers and an EXPORT in the audit log. Refused while the requester's identity is unverified."""
+def sar_release(*, actor, sar: SubjectAccessRequest, version: int) -> str:
+    """Release the bundle: mark the request released (by the actor, now) and queue the job that compiles everything
+    held, removes what is withheld, makes and keeps the tagged PDF and the JSON export, and records the release in
+    each of the subject's families' information-sharing registers and an EXPORT in the audit log
+    (`tasks.prepare_bundle`). Refused while the requester's identity is unverified. Returns the job's id: its page
+    shows how far it has got."""
     _require_dpo(actor, sar.council_id)
     with transaction.atomic():
         sar = _lock(sar, version)
         _require_open(sar)
         if not sar.is_verified:
             raise ValidationFailed({"verification": NOT_VERIFIED})
-        bundle = compiler.compile_bundle(sar).for_release()
-        pdf = compiler.bundle_pdf(bundle, printed_by=actor)
-        data = compiler.bundle_json(bundle)
-        released = ReleasedBundle.objects.create(
-            sar=sar, pdf=pdf, json=data, items=bundle.item_count, withheld=len(bundle.withholdings),
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(), json_sha256=hashlib.sha256(data.encode()).hexdigest(),
-            released_at=bundle.compiled_at)
-        sar.status, sar.released_at, sar.released_by = SarStatus.RELEASED, bundle.compiled_at, actor
+        sar.status, sar.released_at, sar.released_by = SarStatus.RELEASED, timezone.now(), actor
         sar.version += 1
         sar.save()
-        families = [m.family for m in FamilyMember.objects.filter(person_id=sar.subject_id)
-                    .select_related("family").order_by("family_id")]
-        for family in families:
-            disclosure_record(
-                actor=actor, family=family, kind=DisclosureKind.SUBJECT_ACCESS, what=RELEASE_WHAT, person=sar.subject,
-                recipient=_recipient(sar), obj=sar, basis=RELEASE_BASIS,
-                purpose=f"A copy of the information held about {sar.subject.full_name}, in answer to subject "
-                        f"access request {sar.reference}")
-        trail.record(actor=actor, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
-                     detail={"document": "subject_access_bundle", "items": released.items,
-                             "withheld": released.withheld, "families": [f.pk for f in families]})
-    return released
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"status": SarStatus.RELEASED})
+        return _prepare(actor, sar)
+
+
+def _prepare(actor, sar: SubjectAccessRequest) -> str:
+    return queue.start(tasks.prepare_bundle, sar.pk, owner=actor, about=tasks.about(sar.pk),
+                       title=f"Prepare the bundle for subject access request {sar.reference}",
+                       result_url=reverse("subject_access:workbench", kwargs={"sar_id": sar.pk}))
+
+
+def sar_prepare_again(*, actor, sar: SubjectAccessRequest) -> str:
+    """Queue the bundle's preparation again after it failed (a released request whose bundle is not kept)."""
+    _require_dpo(actor, sar.council_id)
+    with transaction.atomic():
+        sar = _lock(sar, None)
+        if sar.status != SarStatus.RELEASED or ReleasedBundle.objects.filter(sar=sar).exists():
+            raise Conflict("The bundle is ready already, or this request was not released.")
+        job = job_selectors.latest_about(tasks.about(sar.pk))
+        if job is not None and not job["failed"]:
+            raise Conflict("The bundle is being prepared already.")
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=sar, person_id=sar.subject_id,
+                     detail={"prepare_again": True})
+        return _prepare(actor, sar)

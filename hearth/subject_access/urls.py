@@ -16,6 +16,7 @@ urlpatterns = [
     path("subject-access/<int:sar_id>/withholdings/<int:withholding_id>/remove", views.withholding_remove_view,
          name="withholding_remove"),
     path("subject-access/<int:sar_id>/release", views.release_view, name="release"),
+    path("subject-access/<int:sar_id>/prepare-again", views.prepare_again_view, name="prepare_again"),
     path("subject-access/<int:sar_id>/bundle.pdf", views.bundle_pdf_view, name="bundle_pdf"),
     path("subject-access/<int:sar_id>/bundle.json", views.bundle_json_view, name="bundle_json"),
 ]

@@ -87,7 +87,8 @@ def workbench_view(request, sar_id: int):
     sar = selectors.sar_detail(request.user, sar_id)
     bundle = selectors.workbench(request.user, sar)
     return render(request, "subject_access/workbench.html", {
-        "sar": sar, "bundle": bundle, "title": f"Subject access request {sar.reference}",
+        "sar": sar, "bundle": bundle, "release": selectors.release_state(request.user, sar),
+        "title": f"Subject access request {sar.reference}",
         "active": "subject_access", "today": timezone.localdate()})
 
 
@@ -211,8 +212,9 @@ def release_view(request, sar_id: int):
         with refusal_on(form) as attempt:
             services.sar_release(actor=request.user, sar=sar, version=form.cleaned_data["version"])
         if attempt.ok:
-            messages.success(request, f"Subject access request {sar.reference} has been released. Download the PDF "
-                                      "and the data file below and send them to the requester securely.")
+            messages.success(request, f"Subject access request {sar.reference} has been released. The bundle is "
+                                      "being prepared: download the PDF and the data file below when they are "
+                                      "ready, and send them to the requester securely.")
             return redirect(_workbench_url(sar))
     withheld = sar.withholdings.count()
     return render(request, "subject_access/release.html", {
@@ -220,11 +222,24 @@ def release_view(request, sar_id: int):
         "active": "subject_access"})
 
 
+@require_POST
+def prepare_again_view(request, sar_id: int):
+    sar = selectors.sar_detail(request.user, sar_id)
+    try:
+        services.sar_prepare_again(actor=request.user, sar=sar)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The bundle is being prepared again.")
+    return redirect(_workbench_url(sar))
+
+
 def _download(request, sar_id: int, kind: str):
     sar = selectors.sar_detail(request.user, sar_id)
     bundle = selectors.released_bundle(request.user, sar)
     if bundle is None:
-        raise NotPermitted("This request has not been released, so there is nothing to download.",
+        raise NotPermitted("There is nothing to download: this request has not been released, or its bundle is "
+                           "still being prepared.",
                            object_type="subject_access.subjectaccessrequest", object_id=sar.pk)
     trail.record(actor=request.user, action=AuditAction.EXPORT, obj=sar, person_id=sar.subject_id,
                  detail={"document": f"subject_access_{kind}", "sha256": getattr(bundle, f"{kind}_sha256")})

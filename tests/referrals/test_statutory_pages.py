@@ -11,13 +11,18 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from hearth.accounts.models import User
+from hearth.accounts.models import Role, User
 from hearth.assessments.models import Section
+from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.jobs.models import ResultFile
 from hearth.referrals import selectors, services, statutory
 from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, StepDown
 from tests.factories import AssessmentFactory
+from tests.queue import run_jobs
 from tests.referrals.factories import screening, screening_form
 
 # ---------------------------------------------------------------------------------------------------
@@ -65,13 +70,50 @@ def test_only_the_lead_can_open_the_step_up_page(client_for, other_practitioner,
 
 
 @pytest.mark.django_db
-def test_the_screener_downloads_the_bundle_as_a_pdf_named_by_the_referral(client_for, practitioner, screener, episode):
+def test_the_screener_asks_for_the_bundle_and_downloads_it_from_its_page_when_made(client_for, practitioner,
+                                                                                   screener, make, episode):
     referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
-    response = client_for(screener).get(reverse("documents:step_up_bundle", args=[referral.pk]))
+    client = client_for(screener)
+    url = reverse("documents:step_up_bundle", args=[referral.pk])
+    assert "Make the PDF" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    job_url = response["Location"]
+    page = client.get(job_url).content.decode()
+    assert "Waiting to start" in page and f"Download {referral.reference}" not in page
+
+    assert run_jobs() == 1
+    page = client.get(job_url).content.decode()
+    assert f"Download {referral.reference}.pdf" in page and "Only you can download it" in page
+    download = f"{job_url}/download"
+    response = client.get(download)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert response["Content-Disposition"] == f'attachment; filename="{referral.reference}.pdf"'
     assert response["Cache-Control"] == "no-store"
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="referrals.referral", actor=screener)
+    assert [bool(e.detail.get("downloaded")) for e in exports.order_by("pk")] == [False, True]  # made, downloaded
+
+    # Only the person who asked downloads it, and not once it has expired or their access has gone.
+    other_screener = make("sue.screener@example.test", Role.MASH_SCREENER, kind="social_care", agency_name="MASH")
+    assert client_for(other_screener).get(job_url).status_code == 404
+    assert client_for(other_screener).get(download).status_code == 404
+    assert client_for(practitioner).get(download).status_code == 404
+    client = client_for(screener)
+    ResultFile.objects.update(expires_at=timezone.now())
+    assert client.get(download).status_code == 404
+    assert "The file has been deleted" in client.get(job_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_bundle_made_twice_is_kept_and_audited_once(client_for, practitioner, screener, episode):
+    referral = statutory.referral_step_up(actor=practitioner, episode=episode, concerns="x", consent_sought=True)
+    client_for(screener).post(reverse("documents:step_up_bundle", args=[referral.pk]))
+    run_jobs()
+    DBTaskResult.objects.update(status=TaskResultStatus.READY)  # the job runs again, as after a worker is killed
+    run_jobs()
+    assert ResultFile.objects.count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="referrals.referral").count() == 1
 
 
 @pytest.mark.django_db

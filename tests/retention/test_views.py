@@ -12,6 +12,7 @@ from hearth.retention import services
 from hearth.retention.models import DisposalRun, LegalHold, RunStatus
 from hearth.retention.rules import add_years
 from tests.retention.helpers import rich_family
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,10 @@ def test_the_whole_disposal_through_the_pages(dpo, second_dpo, families, client_
     run = DisposalRun.objects.get()
     assert response.status_code == 302 and response.url == reverse("retention:run", kwargs={"run_id": run.pk})
     body = client.get(response.url).content.decode()
+    assert "Counting what is due" in body and "See the job's progress" in body and 'http-equiv="refresh"' in body
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    body = client.get(response.url).content.decode()
     assert "Prepared: waiting for approval" in body
     assert "You prepared this disposal, so another data protection officer must approve it" in body
     assert "Records due, by retention rule" in body and "Due for disposal" in body
@@ -141,10 +146,12 @@ def test_the_whole_disposal_through_the_pages(dpo, second_dpo, families, client_
     assert Family.objects.filter(pk=families["due"].pk).exists()
     response = other.post(reverse("retention:run_start", kwargs={"run_id": run.pk}),
                           {"version": run.version, "confirm": "on"})
-    assert response.status_code == 302
-    assert response.url == reverse("retention:certificate", kwargs={"run_id": run.pk})
+    assert response.status_code == 302 and response.url == reverse("retention:run", kwargs={"run_id": run.pk})
+    assert "is running" in other.get(response.url).content.decode()
+    assert Family.objects.filter(pk=families["due"].pk).exists()
+    assert run_jobs() == 1
     assert not Family.objects.filter(pk=families["due"].pk).exists()
-    body = other.get(response.url).content.decode()
+    body = other.get(reverse("retention:certificate", kwargs={"run_id": run.pk})).content.decode()
     assert f"Disposal certificate DC-{run.pk}" in body and "This certificate names no family or person" in body
     assert "Approved" in body and second_dpo.full_name in body and dpo.full_name in body
     for name in ("Duefamily", "Alice", "Cara", "OX1"):

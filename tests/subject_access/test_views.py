@@ -16,6 +16,7 @@ from hearth.audit.models import AuditAction, AuditEvent
 from hearth.subject_access import services
 from hearth.subject_access.forms import EditRequestForm, ExtendForm, NewRequestForm, VerifyForm
 from hearth.subject_access.models import SarStatus, SubjectAccessRequest, Withholding, due_date
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -289,7 +290,11 @@ def test_releasing_then_downloading_the_pdf_and_json_without_what_was_withheld(d
                            {"version": verified.version, "checked": "on"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "has been released" in page and "Download the PDF" in page
+    assert "has been released" in page and "Preparing the bundle" in page and "Download the PDF" not in page
+    assert client.get(reverse("subject_access:bundle_pdf", kwargs={"sar_id": verified.pk})).status_code == 403
+    assert run_jobs() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Preparing the bundle" not in page and "Download the PDF" in page
     pdf = client.get(reverse("subject_access:bundle_pdf", kwargs={"sar_id": verified.pk}))
     assert pdf["Content-Type"] == "application/pdf" and pdf["Cache-Control"] == "no-store"
     text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())

@@ -18,8 +18,9 @@ from tqdm import tqdm
 from hearth.accounts.models import User
 from hearth.core.errors import DomainError
 from hearth.core.models import Council
-from hearth.retention import rules, selectors, services
-from hearth.retention.models import DisposalRun
+from hearth.jobs import queue
+from hearth.retention import rules, selectors, services, tasks
+from hearth.retention.models import DisposalCertificate, DisposalRun
 
 
 class Command(BaseCommand):
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         self.no_progress = no_progress
         try:
             if run_due:
-                self._run_due()
+                self._run_due(batch)
                 return
             target = self._council(council)
             if prepare:
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                 actor = self._user(user) if user else found.approved_by
                 if actor is None:
                     raise CommandError(f"Disposal {found.reference} has not been approved.")
-                self._execute(found, actor, resume=resume, batch=batch)
+                self._run_one(found, actor, resume=resume, batch=batch)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
@@ -87,22 +88,31 @@ class Command(BaseCommand):
             raise CommandError(f"There is no user with the email address {email}")
         return found
 
-    def _run(self, council: Council, run_id: int) -> DisposalRun:
-        found = DisposalRun.objects.filter(pk=run_id, council=council).select_related("approved_by").first()
-        if found is None:
-            raise CommandError(f"There is no disposal {run_id} for {council.name}")
-        return found
+    def _bar(self, what: str):
+        return tqdm(total=None, unit="family", desc=what, disable=self.no_progress, file=self.stderr)
 
-    def _bar(self, council: Council, what: str):
-        return tqdm(total=services.family_count(council), unit="family", desc=what, disable=self.no_progress,
-                    file=self.stderr)
+    def _follow(self, what: str, task, *args, **kwargs):
+        """Run a disposal job's function in this process, its reports (`queue.report`) moving a progress bar: the
+        same code the worker runs, so a command stopped part way is finished by running it again, or by the
+        worker. In this process rather than queued, so that cron and an operator need no worker running and see
+        the bar and the counts at once."""
+        with self._bar(what) as bar:
+            def move(done: int, total: int | None, stage: str) -> None:
+                if total is not None and bar.total != total:
+                    bar.total = total
+                bar.n = done
+                bar.set_postfix_str(stage, refresh=False)
+                bar.refresh()
+
+            with queue.reporting_to(move):
+                return queue.call_now(task, *args, **kwargs)
 
     # -- steps -----------------------------------------------------------------------------------------------------
 
     def _prepare(self, council: Council, actor: User, as_of: date | None, batch: int) -> None:
-        with self._bar(council, "Counting") as bar:
-            run = services.disposal_prepare(actor=actor, council=council, as_of=as_of, progress=bar.update,
-                                            batch=batch)
+        run = services.disposal_start_count(actor=actor, council=council, as_of=as_of)
+        self._follow("Counting", tasks.count_due, run.pk, batch=batch)
+        run.refresh_from_db()
         self.stdout.write(f"Prepared disposal {run.pk} ({run.reference}) for {council.name}: records due by "
                           f"{run.as_of:%-d %B %Y}. Nothing has been deleted.")
         self._report(run, run.counts, forecast=True)
@@ -114,26 +124,30 @@ class Command(BaseCommand):
         self.stdout.write(f"Disposal {run.pk} approved by {actor.full_name}. It runs with the nightly job, or now "
                           f"with: hearth disposal --council {run.council.code} --run {run.pk}")
 
-    def _execute(self, run: DisposalRun, actor: User, *, resume: bool, batch: int) -> None:
-        with self._bar(run.council, "Disposing") as bar:
-            certificate = services.disposal_run(actor=actor, run=run, resume=resume, progress=bar.update,
-                                                batch=batch)
+    def _execute(self, run: DisposalRun, actor: User, *, resume: bool, batch: int) -> DisposalCertificate:
+        run = services.disposal_start(actor=actor, run=run, resume=resume)
+        self._follow(f"Disposal {run.pk}", tasks.dispose, run.pk, actor.pk, batch=batch)
+        return DisposalCertificate.objects.get(run=run)
+
+    def _run(self, council: Council, run_id: int) -> DisposalRun:
+        found = DisposalRun.objects.filter(pk=run_id, council=council).select_related("approved_by").first()
+        if found is None:
+            raise CommandError(f"There is no disposal {run_id} for {council.name}")
+        return found
+
+    def _run_one(self, run: DisposalRun, actor: User, *, resume: bool, batch: int) -> None:
+        certificate = self._execute(run, actor, resume=resume, batch=batch)
         run.refresh_from_db()
         self.stdout.write(f"Disposal {run.pk} completed; certificate {certificate.reference}.")
         self._report(run, run.results, forecast=False)
 
-    def _run_due(self) -> None:
-        bars = []
-
-        def progress_for(run):
-            bars.append(self._bar(run.council, f"Disposal {run.pk}"))
-            return bars[-1].update
-
-        try:
-            certificates = services.run_due_disposals(progress_for=None if self.no_progress else progress_for)
-        finally:
-            for bar in bars:
-                bar.close()
+    def _run_due(self, batch: int) -> None:
+        certificates = []
+        for run in services.due_runs():
+            try:
+                certificates.append(self._execute(run, run.approved_by, resume=False, batch=batch))
+            except DomainError as exc:
+                services.logger.warning("Disposal run %s was not run: %s", run.pk, exc.message)
         if not certificates:
             self.stdout.write("No approved disposal is due to run.")
         for certificate in certificates:
