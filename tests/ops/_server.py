@@ -78,7 +78,8 @@ class Server:
             if self.process.poll() is not None:
                 raise AssertionError(f"hearth serve exited:\n{self.stderr.read_text()}")
             try:
-                urllib.request.urlopen(f"{self.base}/healthz", timeout=5).read()  # noqa: S310 - our own server
+                # A long timeout: a request given up on would still be answered (and counted) later.
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=60).read()  # noqa: S310 - our own server
                 return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
