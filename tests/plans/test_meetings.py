@@ -213,6 +213,7 @@ def test_a_review_meeting_does_not_agree_the_plan(episode, practitioner, complet
 
 
 def test_notes_of_a_meeting_not_yet_recorded_are_refused(meeting_today, practitioner):
+    run_jobs()  # the invitations go first
     mail.outbox.clear()
     with pytest.raises(DomainError, match="Record the meeting before sending its notes"):
         meetings.notes_send(actor=practitioner, meeting=meeting_today)
@@ -227,6 +228,7 @@ def test_notes_go_to_every_invited_address_with_one_disclosure_each(meeting_toda
     attendance = attended(meeting_today)
     attendance[meeting_today.invitations.get(user=other_practitioner).pk] = "apologies"
     record_meeting(meeting_today, practitioner, attendance=attendance, child_views={young_person.pk: "Football please"})
+    run_jobs()  # the invitations go first
     mail.outbox.clear()
     meeting = Meeting.objects.get(pk=meeting_today.pk)
     sent = meetings.notes_send(actor=practitioner, meeting=meeting)

@@ -164,6 +164,7 @@ def test_a_stale_record_keeps_the_users_text_and_warns(client_for, practitioner,
 
 def test_sending_notes_of_a_meeting_not_recorded_is_refused(client_for, practitioner, meeting_today):
     client = client_for(practitioner)
+    run_jobs()  # the invitations go first
     mail.outbox.clear()
     response = client.post(reverse("plans:meeting_send", args=[meeting_today.pk]))
     assert "Record the meeting before sending its notes." in _text(_follow(client, response))
@@ -173,6 +174,7 @@ def test_sending_notes_of_a_meeting_not_recorded_is_refused(client_for, practiti
 def test_sending_the_notes_emails_everyone_invited_and_records_disclosures(
         client_for, practitioner, other_practitioner, parent, meeting_today):
     record_meeting(meeting_today, practitioner, minutes="We agreed a routine.")
+    run_jobs()  # the invitations go first
     mail.outbox.clear()
     client = client_for(practitioner)
     response = client.post(reverse("plans:meeting_send", args=[meeting_today.pk]))
