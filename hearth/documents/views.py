@@ -22,6 +22,7 @@ from hearth.people.models import Family
 from hearth.plans.models import Review
 from hearth.referrals import selectors as referral_selectors
 from hearth.sharing.models import DisclosureKind
+from hearth.web.once import submit_once
 
 COPY_TITLE = "Download a copy for the family"
 
@@ -105,6 +106,7 @@ def chronology_pdf_view(request, family_id: int):
     return pdf_response(copies.chronology_pdf(request.user, family), _filename("chronology", family))
 
 
+@submit_once
 @require_http_methods(["GET", "POST"])
 def step_up_bundle_view(request, referral_id: int):
     """The step-up bundle as one PDF, for the people screening the referral (`referrals.selectors`): asked for

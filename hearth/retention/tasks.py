@@ -62,9 +62,10 @@ def dispose(run_id: int, actor_id: int, batch: int = services.BATCH) -> str:
     if run.status != RunStatus.RUNNING:
         return "not running"  # completed already by an earlier attempt, or never started
     actor = User.objects.select_related("agency").get(pk=actor_id)
-    certificate = services.disposal_run(actor=actor, run=run, resume=True,
-                                        progress=_Reporter(run, verb="deleted"), batch=batch)
-    queue.report(1, 1, "Finished", result_url=reverse("retention:certificate", kwargs={"run_id": run_id}))
+    reporter = _Reporter(run, verb="deleted")
+    certificate = services.disposal_run(actor=actor, run=run, resume=True, progress=reporter, batch=batch)
+    queue.report(reporter.done, reporter.total, "Finished",
+                 result_url=reverse("retention:certificate", kwargs={"run_id": run_id}))
     return certificate.reference
 
 

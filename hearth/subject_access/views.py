@@ -222,6 +222,7 @@ def release_view(request, sar_id: int):
         "active": "subject_access"})
 
 
+@submit_once
 @require_POST
 def prepare_again_view(request, sar_id: int):
     sar = selectors.sar_detail(request.user, sar_id)

@@ -99,6 +99,18 @@ def test_subject_access_request_logged_verified_extended_withheld_released_and_c
     click(page, "Release", "button")
     arrive(page, axe, f"Subject access request {reference}", f"Subject access request {reference} has been released.")
     expect(row(page, "Status")).to_contain_text("Released on")
+    # The bundle is prepared by a job: the workbench says so and links to the job's page, which can be left.
+    expect(page.locator("#bundle-preparing")).to_contain_text("Preparing the bundle")
+    expect(page.get_by_role("link", name=re.compile("^Download the PDF"))).to_have_count(0)
+    click(page, "See how far it has got")
+    arrive(page, axe, f"Prepare the bundle for subject access request {reference}")
+    expect(page.get_by_role("main")).to_contain_text("You can leave this page and come back")
+    assert run_jobs() >= 1
+    page.reload()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Finished")
+    axe(page)
+    click(page, "See the result")
+    arrive(page, axe, f"Subject access request {reference}")
 
     # The released copies, as the requester gets them: without what was withheld.
     pdf = page.request.get(page.get_by_role("link", name=re.compile("^Download the PDF")).get_attribute("href"))

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from hearth.accounts.models import Role
 from hearth.people.models import Family
 from hearth.retention.rules import add_years
+from tests.queue import run_jobs
 from tests.retention.helpers import rich_family
 
 from .conftest import sign_in
@@ -71,7 +72,13 @@ def test_retention_rules_legal_hold_and_a_disposal_prepared_by_one_dpo_and_appro
     click(page, "Prepare a disposal")
     arrive(page, axe, "Prepare a disposal")
     click(page, "Count what is due", "button")
-    arrive(page, axe, re.compile(r"^Disposal DR-"), "Nothing has been deleted. Another data protection officer")
+    # The dry run is a job: the page says it is counting, and shows the counts once the job has run.
+    arrive(page, axe, re.compile(r"^Disposal DR-"), "is counting what is due. Nothing will be deleted.")
+    expect(row(page, "Status")).to_have_text("Counting what is due")
+    expect(page.locator("#counting")).to_contain_text("You can leave this page and come back")
+    assert run_jobs() == 1
+    page.reload()
+    axe(page)
     for state in ("Due for disposal", "Due, but held back by a legal hold"):  # the label may go on
         label = re.compile(f"^{re.escape(state)}")
         counts = page.locator("#families-by-state tr", has=page.get_by_role("rowheader", name=label))
@@ -100,7 +107,15 @@ def test_retention_rules_legal_hold_and_a_disposal_prepared_by_one_dpo_and_appro
     expect(row(page, "Approved")).to_contain_text("Sam Second")
     page.get_by_label("I understand that this deletes these records permanently").check()
     click(page, "Run the disposal now", "button")
-    arrive(page, axe, re.compile(r"^Disposal certificate DC-"), "is complete. Its certificate is below.")
+    arrive(page, axe, re.compile(r"^Disposal DR-"), "is running. You can leave this page and come back")
+    expect(page.locator("#running")).to_contain_text("Running")
+    click(page, "See the job's progress")
+    arrive(page, axe, re.compile(r"^Run disposal DR-"))
+    assert run_jobs() == 1
+    page.reload()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Finished")
+    click(page, "See the result")
+    arrive(page, axe, re.compile(r"^Disposal certificate DC-"))
     expect(row(page, "Kept back by legal holds")).to_have_text("1 family")
     expect(row(page, "Prepared")).to_contain_text("Dana Dee")
     expect(row(page, "Approved")).to_contain_text("Sam Second")
