@@ -33,7 +33,7 @@ def environ(var_dir: Path, database_url: str | None = None, **extra: str) -> dic
     return env
 
 
-def hearth(*args: str, env: dict[str, str], check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+def hearth(*args: str, env: dict[str, str], check: bool = True, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run `hearth ARGS` as an operator would; with `check`, fail the test showing the output if it fails."""
     done = subprocess.run([sys.executable, "-m", "hearth.cli", *args], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=timeout, check=False)

@@ -43,7 +43,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> int:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 300) -> int:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -43,4 +43,4 @@ def test_each_units_command_exists(path, tmp_path):
     if command == "worker" and "Unknown command" in done.stderr:
         pytest.skip("`hearth worker` is not there yet")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"usage: hearth {command}")
+    assert done.stdout.startswith(f"usage: hearth {command.replace('-', '_')}")
