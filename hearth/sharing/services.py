@@ -22,10 +22,10 @@ from hearth.audit.models import AuditAction
 from hearth.consent.models import LawfulBasis, ShareConsent
 from hearth.core.errors import DomainError, ValidationFailed
 from hearth.outbox import services as outbox
-from hearth.people import holds
-from hearth.people.models import FamilyMember
 from hearth.outbox.models import Message
 from hearth.outbox.models import Status as MessageStatus
+from hearth.people import holds
+from hearth.people.models import FamilyMember
 from hearth.sharing.models import Decision, Delivery, Disclosure, DisclosureKind, Origin
 
 PUBLIC_TASK_TEXT = "Public task: the council delivers Early Help under its statutory duties (UK GDPR Article 6(1)(e))"
