@@ -292,6 +292,8 @@ CACHES = {
 # The audit chain's latest hash, written outside the database by `hearth audit-anchor` (hearth/audit/anchors.py).
 HEARTH_AUDIT_ANCHOR_FILE = Path(os.environ.get("HEARTH_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log"))
 HEARTH_AUDIT_ANCHOR_SYSLOG = env_bool("HEARTH_AUDIT_ANCHOR_SYSLOG")
+# The worker writes an anchor this often (minutes); 0 when a timer runs `hearth audit-anchor` instead.
+HEARTH_AUDIT_ANCHOR_MINUTES = float(os.environ.get("HEARTH_AUDIT_ANCHOR_MINUTES", "15"))
 
 # Production mode refuses unsafe settings (listed with what to fix) instead of starting with them.
 if PRODUCTION:

@@ -138,3 +138,23 @@ def test_readiness_figures(settings):
     assert selectors.worker_last_seen_seconds() is None and selectors.oldest_waiting_seconds() is None
     queue.enqueue(work.count)
     assert selectors.waiting_count() == 1 and selectors.oldest_waiting_seconds() >= 0
+
+
+def test_the_worker_writes_the_audit_logs_latest_hash_outside_the_database(settings, tmp_path, practitioner):
+    import json
+
+    from django.core.management import call_command
+
+    from hearth.audit import trail
+    from hearth.audit.models import AuditAction
+    from hearth.jobs import tasks
+
+    settings.HEARTH_AUDIT_ANCHOR_FILE = tmp_path / "anchors.log"
+    trail.record(actor=practitioner, action=AuditAction.VIEW, object_type="test.thing", object_id="1")
+    call_command("audit_seal", verbosity=0)
+    assert "audit.anchor" in schedules.SCHEDULES
+    queue.enqueue(tasks.write_audit_anchor, slot="now")
+    run_jobs()
+    [line] = settings.HEARTH_AUDIT_ANCHOR_FILE.read_text().splitlines()
+    anchor = json.loads(line)
+    assert anchor["hash"] and anchor["event_id"] == AuditEvent.objects.get(object_type="test.thing").pk
