@@ -114,6 +114,7 @@ def test_retention_rules_legal_hold_and_a_disposal_prepared_by_one_dpo_and_appro
     assert run_jobs() == 1
     page.reload()
     expect(page.locator(".govuk-panel__title")).to_have_text("Finished")
+    axe(page)
     click(page, "See the result")
     arrive(page, axe, re.compile(r"^Disposal certificate DC-"))
     expect(row(page, "Kept back by legal holds")).to_have_text("1 family")
