@@ -185,6 +185,8 @@ def build_world(marker: str = "") -> World:
         # Governance records that do not exist for this family: their pages answer 403 or 404 to everyone.
         "sar_id": 999_999, "withholding_id": 999_999, "hold_id": 999_999, "run_id": 999_999,
         "incident_id": 999_999, "rights_request_id": 999_999,
+        # A background job that does not exist: its page answers 404, the failed-jobs actions a plain refusal.
+        "task_id": "00000000-0000-0000-0000-0000000f423f",
     }
     assert Agreement.objects.filter(family=family).exists()
     return World(council=council, family=family, ids=ids, users=u)
