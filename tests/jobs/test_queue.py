@@ -105,13 +105,13 @@ def test_an_every_few_minutes_schedule_has_a_slot_per_period(monkeypatch):
 def test_a_long_jobs_page_shows_its_progress_to_its_owner_only(client_for, practitioner, other_practitioner, admin):
     task_id = queue.start(work.halfway, owner=practitioner, title="Check the records", result_url="/")
     page = client_for(practitioner).get(f"/jobs/{task_id}").content.decode()
-    assert "Waiting to start" in page and 'http-equiv="refresh"' in page
+    assert "Waiting to start" in page and "Check how far it has got" in page
     assert client_for(other_practitioner).get(f"/jobs/{task_id}").status_code == 404
 
     run_jobs()
     assert Progress.objects.get().stage == "Checked half of the records"
     page = client_for(practitioner).get(f"/jobs/{task_id}").content.decode()
-    assert "Finished" in page and "See the result" in page and 'http-equiv="refresh"' not in page
+    assert "Finished" in page and "See the result" in page and "Check how far it has got" not in page
     assert client_for(admin).get(f"/jobs/{task_id}").status_code == 200
 
 
