@@ -148,7 +148,9 @@ def test_signed_in_pages_answer_everyone_signed_in_and_public_pages_everyone(wor
         scope = routes.ROUTES.get(name)
         url = _url(name, pattern, world.ids)
         if scope == routes.PUBLIC:
-            assert anonymous.get(url).status_code in {200, 302, 404}, url
+            # /readyz answers 503 while no job worker runs, as in the tests.
+            allowed = {200, 302, 404} | ({503} if name == "ops:readyz" else set())
+            assert anonymous.get(url).status_code in allowed, url
         elif scope == routes.SIGNED_IN:
             assert anonymous.get(url).status_code == 302, url  # to the sign-in page
             status = _client(world.users["practitioner_not_involved"]).get(url).status_code
