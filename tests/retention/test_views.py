@@ -11,8 +11,8 @@ from hearth.people.models import Family
 from hearth.retention import services
 from hearth.retention.models import DisposalRun, LegalHold, RunStatus
 from hearth.retention.rules import add_years
-from tests.retention.helpers import rich_family
 from tests.queue import run_jobs
+from tests.retention.helpers import rich_family
 
 pytestmark = pytest.mark.django_db
 
