@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from hearth.audit import trail
 from hearth.audit.models import AuditChainHead, AuditEvent
 
 SYSLOG_IDENT = "hearth-audit-anchor"
@@ -35,9 +36,11 @@ def latest() -> dict:
 
 
 def write_anchor(path: Path | str | None = None, *, to_syslog: bool | None = None) -> dict:
-    """Append the latest sealed row's anchor, as one line of JSON, to `path` (default HEARTH_AUDIT_ANCHOR_FILE)
+    """Seal what is committed, then append the latest sealed row's anchor, as one line of JSON, to `path`
+    (default HEARTH_AUDIT_ANCHOR_FILE)
     and, when `to_syslog` (default HEARTH_AUDIT_ANCHOR_SYSLOG), to syslog. Returns the anchor. Nothing is written
     while nothing is sealed (the anchor's event_id is None)."""
+    trail.seal_pending()  # anchor the log as it stands, not as the sealer last left it
     anchor = latest()
     if anchor["event_id"] is None:
         return anchor
