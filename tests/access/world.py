@@ -1,6 +1,7 @@
 """One family with a record of every kind, and a user in every relationship and consent state the access policy
 distinguishes. Shared by the permission-matrix and canary tests."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from hearth.consent import services as consent
 from hearth.consent.models import Agreement
 from hearth.core import profiles
 from hearth.families import services as people
+from hearth.jobs.models import Progress
 from hearth.outcomes.models import Reading, Score
 from hearth.plans.models import Action, Meeting, Review
 from hearth.referrals.models import Referral, ReferralKind
@@ -174,6 +176,8 @@ def build_world(marker: str = "") -> World:
     entry = Disclosure.objects.create(family=family, kind="other", what=m("What was shared"), recipient=m("Someone"),
                                       purpose=m("Purpose"), basis="Consent", disclosed_by=lead)
     bg = BreakGlass.objects.filter(user=u["mash_break_glass_active"]).get()
+    job = Progress.objects.create(task_id=uuid.UUID(int=1_000_000 - 1), owner=u["practitioner_not_involved"],
+                                  title="A long job")
     ids = {
         "family_id": family.pk, "person_id": parent.pk, "episode_id": episode.pk, "note_id": note.pk,
         "handover_id": handover.pk, "action": "complete", "name": "social_work_concluded",
@@ -185,8 +189,8 @@ def build_world(marker: str = "") -> World:
         # Governance records that do not exist for this family: their pages answer 403 or 404 to everyone.
         "sar_id": 999_999, "withholding_id": 999_999, "hold_id": 999_999, "run_id": 999_999,
         "incident_id": 999_999, "rights_request_id": 999_999,
-        # A background job that does not exist: its page answers 404, the failed-jobs actions a plain refusal.
-        "task_id": "00000000-0000-0000-0000-0000000f423f",
+        # A finished long job that the practitioner not involved started (it made no file).
+        "task_id": str(job.task_id),
     }
     assert Agreement.objects.filter(family=family).exists()
     return World(council=council, family=family, ids=ids, users=u)
