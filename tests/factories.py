@@ -16,8 +16,10 @@ the root conftest runs after every test stays clean. Only the create strategy is
 """
 
 import datetime
+import functools
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -106,9 +108,16 @@ class UserFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, password=PASSWORD, **kwargs):
         user = model_class(*args, **kwargs)
-        user.set_password(password)
+        user.password = _hashed(password)
         user.save()
         return user
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    """The password hashed once per test process with the real (Argon2) hasher: users share its salt, which
+    sign-in does not mind, and each test spends no time hashing."""
+    return make_password(password)
 
 
 class DpoFactory(UserFactory):

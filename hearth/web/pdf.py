@@ -6,11 +6,10 @@ cells), carries its title and language, embeds its fonts (DejaVu Sans, installed
 data: URLs; anything else is refused.
 """
 
+import functools
 import logging
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 # PDF/UA-1 turns on tagging (pdf_tags) and writes the PDF/UA identification into the XMP metadata.
 PDF_VARIANT = "pdf/ua-1"
@@ -22,17 +21,31 @@ for _name in ("weasyprint.progress", "fontTools"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """Refuses every URL except data: URLs, so rendering never reaches the network or the file system."""
+@functools.cache
+def _weasyprint():
+    """WeasyPrint and the fetcher, imported on first use: importing WeasyPrint takes well over a second, which
+    every `hearth` command, worker and web server would otherwise pay at start-up whether it renders or not."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self):
-        super().__init__(timeout=1, allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
+    class Fetcher(URLFetcher):
+        """Refuses every URL except data: URLs, so rendering never reaches the network or the file system."""
 
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme not in ALLOWED_URL_SCHEMES:
-            raise ValueError("Documents may not load anything from outside themselves")
-        return super().fetch(url, headers)
+        def __init__(self):
+            super().__init__(timeout=1, allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme not in ALLOWED_URL_SCHEMES:
+                raise ValueError("Documents may not load anything from outside themselves")
+            return super().fetch(url, headers)
+
+    return HTML, Fetcher
+
+
+def local_only_fetcher():
+    """A WeasyPrint URL fetcher that loads data: URLs and refuses everything else."""
+    return _weasyprint()[1]()
 
 
 def render_html(template_name: str, context: dict, *, title: str, lang: str = "en-GB") -> str:
@@ -43,7 +56,8 @@ def render_html(template_name: str, context: dict, *, title: str, lang: str = "e
 def render_pdf(template_name: str, context: dict, *, title: str, lang: str = "en-GB") -> bytes:
     """Render a template to a tagged PDF with `title` and `lang` in its metadata."""
     html = render_html(template_name, context, title=title, lang=lang)
-    document = HTML(string=html, url_fetcher=LocalOnlyFetcher(), base_url=None).render(pdf_variant=PDF_VARIANT)
+    html_document, fetcher = _weasyprint()
+    document = html_document(string=html, url_fetcher=fetcher(), base_url=None).render(pdf_variant=PDF_VARIANT)
     # The template sets <title> and <html lang>; the metadata is set here as well so that a template
     # cannot produce a PDF without them.
     document.metadata.title = title

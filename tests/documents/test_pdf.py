@@ -1,17 +1,17 @@
 import pytest
 
-from hearth.web.pdf import LocalOnlyFetcher, render_html
+from hearth.web.pdf import local_only_fetcher, render_html
 
 
 @pytest.mark.parametrize("url", ["http://example.test/logo.png", "https://example.test/style.css",
                                  "file:///etc/passwd", "ftp://example.test/file", "//example.test/x.png"])
 def test_the_url_fetcher_refuses_everything_outside_the_document(url):
     with pytest.raises(ValueError):
-        LocalOnlyFetcher().fetch(url)
+        local_only_fetcher().fetch(url)
 
 
 def test_the_url_fetcher_still_reads_data_urls():
-    response = LocalOnlyFetcher().fetch("data:text/plain,hello")
+    response = local_only_fetcher().fetch("data:text/plain,hello")
     assert response.read() == b"hello"
 
 
