@@ -1,8 +1,10 @@
-"""The outermost middleware: a request id on every log line, and Hearth's own page when the database is down."""
+"""The outermost middleware: a request id on every log line, the headers that keep personal data out of caches and
+shut off browser features Hearth never uses, and Hearth's own page when the database is down."""
 
 import logging
 import secrets
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import get_template
@@ -35,6 +37,39 @@ class RequestIdMiddleware:
         finally:
             logs.unbind(token)
         response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+# Browser features no Hearth page uses, denied to the page and to anything it could embed. Only names Chromium
+# recognises: it reports an unknown one as an error on every page.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "idle-detection", "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking"))
+
+
+def is_static(request) -> bool:
+    """Whether the request is for a static file (CSS, JavaScript, fonts, images: WhiteNoise serves them with their
+    own long caching, and they hold no personal data)."""
+    return request.path.startswith(settings.STATIC_URL)
+
+
+class PrivacyHeadersMiddleware:
+    """The one place for the headers every response carries: `Cache-Control: no-store` on everything Hearth
+    renders (every page and API answer to a signed-in user shows personal data, and the public pages hold what a
+    visitor typed or the sign-in form; none may be kept by the browser or a proxy), static files keeping their own
+    caching; and the Permissions-Policy denying the browser features Hearth never uses. Outside the 503 page's
+    middleware, so that page carries them too. (HSTS, with includeSubDomains, is Django's SecurityMiddleware's:
+    SECURE_HSTS_* in hearth/settings.py, sent over HTTPS.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_static(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 
