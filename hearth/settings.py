@@ -3,6 +3,7 @@
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -83,14 +84,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     *[f"hearth.{app}" for app in HEARTH_APPS],
 ]
 
 MIDDLEWARE = [
-    # Outermost, touching no database: the request id on every log line, the metrics, and Hearth's own 503 page
-    # when the database cannot be reached anywhere inside (hearth/web/middleware.py, hearth/ops/metrics.py).
+    # Outermost, touching no database: the request id on every log line, the metrics, no-store and the
+    # Permissions-Policy on every response but static files, and Hearth's own 503 page when the database cannot be
+    # reached anywhere inside (hearth/web/middleware.py, hearth/ops/metrics.py).
     "hearth.web.middleware.RequestIdMiddleware",
     "hearth.ops.metrics.MetricsMiddleware",
+    "hearth.web.middleware.PrivacyHeadersMiddleware",
     "hearth.web.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -161,9 +165,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 
-# Login protection
+# Sign-in abuse (hearth/accounts/lockout.py). django-axes counts failed sign-ins by account in the database, known
+# email or not, and pauses the account after HEARTH_LOCKOUT_ATTEMPTS for HEARTH_LOCKOUT_MINUTES; the client address
+# has a higher limit of its own (a council's staff may all come from one address), counted in the shared cache, as
+# are password resets by account and by address.
 HEARTH_LOCKOUT_ATTEMPTS = int(os.environ.get("HEARTH_LOCKOUT_ATTEMPTS", "5"))
 HEARTH_LOCKOUT_MINUTES = int(os.environ.get("HEARTH_LOCKOUT_MINUTES", "30"))
+HEARTH_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SIGNIN_ADDRESS_LIMIT", "50"))  # failures an hour
+HEARTH_RESET_ACCOUNT_LIMIT = int(os.environ.get("HEARTH_RESET_ACCOUNT_LIMIT", "3"))  # resets an hour
+HEARTH_RESET_ADDRESS_LIMIT = int(os.environ.get("HEARTH_RESET_ADDRESS_LIMIT", "20"))  # resets an hour
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = HEARTH_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=HEARTH_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # Hearth's audit log records every sign-in
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "hearth.audit.middleware.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["email", "password", "code", "csrfmiddlewaretoken"]
+# Hearth asks django-axes itself (hearth/accounts/lockout.py) instead of through its middleware and authentication
+# backend, so that a locked account gets the same answer, in the same time, as a wrong password.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Idle timeout: the session expires this many seconds after it was last renewed (at most a minute before the
 # last request; hearth/accounts/middleware.py).
 SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
@@ -182,7 +205,7 @@ if env_bool("HEARTH_BEHIND_PROXY"):
     USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("HEARTH_HSTS_SECONDS", "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HEARTH_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HEARTH_HSTS_INCLUDE_SUBDOMAINS", True)  # sent once HTTPS is configured
 SECURE_HSTS_PRELOAD = env_bool("HEARTH_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -272,6 +295,8 @@ LOGGING = {
         # WeasyPrint reports its progress (and document titles) at INFO: keep it out of the logs.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes names the email address and client address of each failed sign-in at WARNING.
+        "axes": {"level": "ERROR"},
     },
 }
 # /metrics answers a Prometheus scrape bearing this token (and any request from this machine); 404 otherwise.
@@ -280,12 +305,13 @@ HEARTH_METRICS_TOKEN = os.environ.get("HEARTH_METRICS_TOKEN", "")
 HEARTH_READY_WORKER_SECONDS = float(os.environ.get("HEARTH_READY_WORKER_SECONDS", "120"))
 HEARTH_READY_QUEUE_SECONDS = float(os.environ.get("HEARTH_READY_QUEUE_SECONDS", "600"))
 
-# A cache shared by every process (rate limits) when HEARTH_CACHE_URL names a Redis server.
+# The cache every process shares, for the limits (hearth/core/limits.py): a Redis server when HEARTH_CACHE_URL names
+# one, the database otherwise (its table is made by `hearth migrate`).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["HEARTH_CACHE_URL"]}
         if os.environ.get("HEARTH_CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hearth_cache"}
     )
 }
 
@@ -298,4 +324,4 @@ HEARTH_AUDIT_ANCHOR_MINUTES = float(os.environ.get("HEARTH_AUDIT_ANCHOR_MINUTES"
 # Production mode refuses unsafe settings (listed with what to fix) instead of starting with them.
 if PRODUCTION:
     production.refuse_unsafe(globals())
-    SILENCED_SYSTEM_CHECKS = production.silenced_checks(globals())
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, *production.silenced_checks(globals())]
