@@ -101,6 +101,9 @@ class User(AbstractBaseUser):
     # How reminders of due work reach the user (hearth.reminders): one daily digest, or each at once.
     reminder_delivery = models.CharField(max_length=10, choices=ReminderDelivery.choices,
                                          default=ReminderDelivery.DIGEST)
+    # Moved on by each administrator's save (accounts.services.user_update), which refuses a form built from an
+    # older one: two administrators editing the same user never undo each other's change.
+    version = models.PositiveIntegerField(default=1)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
