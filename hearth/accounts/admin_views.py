@@ -12,6 +12,20 @@ from hearth.core import services as core_services
 from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
 
+# A missing or altered hidden version: the page the administrator had open cannot be trusted to be current.
+VERSION_ERRORS = {"required": "This page was out of date. Reload the page and make your changes again",
+                  "invalid": "This page was out of date. Reload the page and make your changes again"}
+
+
+class UserEditForm(UserForm):
+    """A user's account as an administrator changes it, with the version it was built from: saving it refuses a
+    change someone else saved since (accounts.services.user_update)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, council=council, editing=True, **kwargs)
+
 
 def _admin_only(view):
     def wrapped(request, *args, **kwargs):
@@ -53,8 +67,9 @@ def user_new(request):
 @_admin_only
 def user_edit(request, user_id: int):
     user = get_object_or_404(User, pk=user_id, agency__council=request.user.council)
-    initial = {"email": user.email, "full_name": user.full_name, "job_title": user.job_title, "agency": user.agency,
-               "team": user.team, "roles": sorted(user.role_set), "is_active": user.is_active}
+    initial = {"version": user.version, "email": user.email, "full_name": user.full_name,
+               "job_title": user.job_title, "agency": user.agency, "team": user.team, "roles": sorted(user.role_set),
+               "is_active": user.is_active}
     action = request.POST.get("action")
     if request.method == "POST" and action in ("unlock", "reset_two_factor"):
         if action == "unlock":
@@ -64,11 +79,12 @@ def user_edit(request, user_id: int):
             services.user_reset_two_factor(actor=request.user, user=user)
             messages.success(request, f"{user.full_name} will set up two-factor authentication at their next sign-in.")
         return redirect("accounts:admin_user_edit", user_id=user.pk)
-    form = UserForm(request.POST or None, initial=initial, council=request.user.council, editing=True)
+    form = UserEditForm(request.POST or None, initial=initial, council=request.user.council)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:
-            services.user_update(actor=request.user, user=user, **{k: form.cleaned_data[k] for k in
-                                 ("full_name", "agency", "roles", "team", "job_title", "is_active")})
+            user = services.user_update(actor=request.user, user=user, **{k: form.cleaned_data[k] for k in
+                                        ("version", "full_name", "agency", "roles", "team", "job_title",
+                                         "is_active")})
         if attempt.ok:
             messages.success(request, f"{user.full_name}'s account is updated.")
             return redirect("accounts:admin_users")
@@ -98,7 +114,7 @@ def agency_new(request):
 
 
 class CouncilProfileForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
     service_name = forms.CharField(label="Name of the Early Help service", max_length=200)
     review_interval_weeks = forms.IntegerField(
         label="Review interval in weeks", min_value=1, max_value=26,

@@ -4,9 +4,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from hearth.accounts.models import Agency, RecoveryCode, ReminderDelivery, Role,
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.core.locking import locked
 
 RECOVERY_CODE_COUNT = 10
 
@@ -179,10 +182,18 @@ def user_create(*, actor, email: str, full_name: str, agency: Agency, roles: lis
     return user
 
 
+USER_CHANGED = ("Someone else changed this user's account while you were editing it. Your changes have not been "
+                "saved: check the account as it is now and make your changes again.")
+
+
 @transaction.atomic
-def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: list[str], team: Team | None,
-                job_title: str, is_active: bool) -> User:
+def user_update(*, actor, user: User, version: int, full_name: str, agency: Agency, roles: list[str],
+                team: Team | None, job_title: str, is_active: bool) -> User:
+    """An administrator's change to a user's account, refused (`Conflict`, nothing saved) when someone has saved it
+    since `version`, the version the administrator's form was built from. Deactivating the account ends its
+    sessions: the user's next request is signed out."""
     _require_admin(actor)
+    saved = locked(User.objects.all(), user.pk, version=version, conflict=USER_CHANGED)
     errors = {}
     if not full_name.strip():
         errors["full_name"] = "Enter the user's full name"
@@ -197,14 +208,34 @@ def user_update(*, actor, user: User, full_name: str, agency: Agency, roles: lis
     user.full_name, user.agency, user.team, user.job_title, user.is_active = (
         full_name.strip(), agency, team, job_title.strip(), is_active
     )
-    user.save()
+    user.version = saved.version + 1
+    user.save(update_fields=["full_name", "agency", "team", "job_title", "is_active", "version"])
     user.roles.exclude(role__in=roles).delete()
     existing = set(user.roles.values_list("role", flat=True))
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in set(roles) - existing])
     user.__dict__.pop("_role_cache", None)
+    ended = 0 if is_active else end_sessions(user)
     events.user_changed.call(user=user)  # team, agency and roles decide what the stored grants give
-    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"roles": sorted(roles), "active": is_active})
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={
+        "roles": sorted(roles), "active": is_active, **({} if is_active else {"sessions_ended": ended})})
     return user
+
+
+def end_sessions(user: User) -> int:
+    """End every live session signed in as `user`, at once, in the caller's transaction; how many. (Every request
+    also refuses an inactive user: accounts.backends. Ending the sessions keeps them ended if the account is made
+    active again.) The sessions are the session store's rows, each read for its user: the idle timeout keeps them
+    to the few live ones. A store without rows (signed cookies, the cache alone) has nothing to end here."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    live = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    ended = 0
+    for key, data in live.values_list("session_key", "session_data").iterator():
+        if str(store().decode(data).get(SESSION_KEY, "")) == str(user.pk):
+            store(session_key=key).delete()
+            ended += 1
+    return ended
 
 
 @transaction.atomic

@@ -123,7 +123,7 @@ def test_moving_a_practitioner_to_another_team_moves_their_families_to_the_new_m
     _managed(lead, manager)
     assert policy.can_view_family(manager, family)
     other_team = Team.objects.create(agency=lead.agency, name="South", manager=new_manager)
-    accounts.user_update(actor=admin, user=lead, full_name=lead.full_name, agency=lead.agency,
+    accounts.user_update(actor=admin, user=lead, version=lead.version, full_name=lead.full_name, agency=lead.agency,
                          roles=[Role.PRACTITIONER], team=other_team, job_title="", is_active=True)
     assert not policy.can_view_family(manager, family)
     assert policy.can_view_family(new_manager, family)
@@ -132,7 +132,8 @@ def test_moving_a_practitioner_to_another_team_moves_their_families_to_the_new_m
 def test_taking_away_the_manager_role_takes_away_the_managers_route(lead, family, make, manager):
     admin = make("admin@example.test", Role.SYSADMIN)
     _managed(lead, manager)
-    accounts.user_update(actor=admin, user=manager, full_name=manager.full_name, agency=manager.agency,
+    accounts.user_update(actor=admin, user=manager, version=manager.version,
+                         full_name=manager.full_name, agency=manager.agency,
                          roles=[Role.PRACTITIONER], team=None, job_title="", is_active=True)
     assert not policy.can_view_family(manager, family)
     assert not Grant.objects.filter(user=manager).exists()
@@ -250,12 +251,14 @@ def _run_population(council, steps):
             if which < 2:  # a team of the user's agency, managed by one of the two managers
                 team, _ = Team.objects.get_or_create(agency=user.agency, name=f"Team {which} {tag}",
                                                      defaults={"manager": managers[which]})
-            accounts.user_update(actor=admin, user=user, full_name=user.full_name, agency=user.agency,
+            accounts.user_update(actor=admin, user=user, version=user.version,
+                                 full_name=user.full_name, agency=user.agency,
                                  roles=sorted(user.role_set), team=team, job_title="", is_active=True)
         elif action == "manager_role":
             manager = managers[which % 2]
             roles = [Role.PRACTITIONER] if manager.has_role(Role.MANAGER) else [Role.MANAGER]
-            accounts.user_update(actor=admin, user=manager, full_name=manager.full_name, agency=manager.agency,
+            accounts.user_update(actor=admin, user=manager, version=manager.version,
+                                 full_name=manager.full_name, agency=manager.agency,
                                  roles=roles, team=None, job_title="", is_active=True)
         assert grants.drift(family_ids=[f.pk for f in families]) == []
     for user in [*users, *managers]:
