@@ -13,6 +13,13 @@ class LoginForm(forms.Form):
                                error_messages={"required": "Enter your password"})
 
 
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254, error_messages={
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org",
+        "max_length": "Email address must be 254 characters or fewer"})
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Security code",

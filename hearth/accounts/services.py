@@ -1,24 +1,27 @@
 """Sign-in, two-factor authentication, lockout and user administration."""
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from importlib import import_module
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import check_password as django_check_password
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.template import loader
 from django.utils import timezone
 
-from hearth.accounts import events
+from hearth.accounts import events, lockout
 from hearth.accounts.models import Agency, RecoveryCode, ReminderDelivery, Role, Team, User, UserRole
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.locking import locked
+from hearth.outbox import services as outbox
 
 RECOVERY_CODE_COUNT = 10
 
@@ -26,37 +29,49 @@ RECOVERY_CODE_COUNT = 10
 @dataclass
 class PasswordResult:
     user: User | None
-    locked: bool = False
     needs_enrolment: bool = False
     mfa_required: bool = True
 
 
-def _register_failure(user: User) -> None:
-    user.failed_login_count += 1
-    if user.failed_login_count >= settings.HEARTH_LOCKOUT_ATTEMPTS:
-        user.locked_until = timezone.now() + timedelta(minutes=settings.HEARTH_LOCKOUT_MINUTES)
-        user.failed_login_count = 0
-    user.save(update_fields=["failed_login_count", "locked_until"])
+@functools.cache
+def _nobodys_hash() -> str:
+    """What an unknown email address's password is checked against, so that it costs what a known one's does."""
+    return make_password(secrets.token_urlsafe(24))
 
 
 @transaction.atomic
-def check_password(*, email: str, password: str) -> PasswordResult:
-    """First step of sign-in. Locked accounts are refused even with the right password."""
-    user = User.objects.select_for_update().filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None:
-        # Same work as a real check, so response time does not reveal which emails exist.
-        make_password(password)
-        trail.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="accounts.user")
+def check_password(*, request, email: str, password: str) -> PasswordResult:
+    """First step of sign-in. Refused alike, after the same password work, for an unknown email address, a wrong
+    password, a locked account and a client address over its limit (hearth.accounts.lockout)."""
+    email = email.strip()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    paused = lockout.refused(request, email)
+    right = user.check_password(password) if user is not None else django_check_password(password, _nobodys_hash())
+    if user is None or paused or not right:
+        _failed(request, email, user, step="password", paused=paused)
         return PasswordResult(user=None)
-    if user.is_locked():
-        trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"locked": True})
-        return PasswordResult(user=None, locked=True)
-    if not user.check_password(password):
-        _register_failure(user)
-        trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "password"})
-        return PasswordResult(user=None, locked=user.is_locked())
     exempt = settings.DEMO_MODE and user.mfa_exempt_in_demo
     return PasswordResult(user=user, needs_enrolment=not user.has_totp and not exempt, mfa_required=not exempt)
+
+
+def _failed(request, email: str, user: User | None, *, step: str, paused: bool = False) -> None:
+    if lockout.failed(request, email) and user is not None:
+        _tell_locked(user)
+    detail = {"step": step, **({"paused": True} if paused else {})}
+    if user is None:
+        trail.record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="accounts.user", detail=detail)
+    else:
+        trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail=detail)
+
+
+def _tell_locked(user: User) -> None:
+    """The account holder learns their sign-in was paused, whoever was typing."""
+    until = timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
+    user.locked_until = until
+    user.save(update_fields=["locked_until"])
+    outbox.send(to=user.email, kind="account.locked", subject="Signing in to your Hearth account is paused",
+                body=loader.render_to_string("accounts/email/locked.txt", {
+                    "user": user, "attempts": settings.HEARTH_LOCKOUT_ATTEMPTS, "until": until}))
 
 
 def _hash_code(code: str) -> str:
@@ -64,10 +79,11 @@ def _hash_code(code: str) -> str:
 
 
 @transaction.atomic
-def verify_second_factor(*, user: User, code: str) -> bool:
-    """Accept a current TOTP code (each time step once) or an unused recovery code."""
+def verify_second_factor(*, request, user: User, code: str) -> bool:
+    """Accept a current TOTP code (each time step once) or an unused recovery code. A wrong code counts against the
+    account as a wrong password does; a paused account is refused."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_locked():
+    if lockout.refused(request, user.email):
         return False
     code = (code or "").replace(" ", "").strip()
     if code.isdigit() and len(code) == 6 and user.totp_secret:
@@ -77,21 +93,21 @@ def verify_second_factor(*, user: User, code: str) -> bool:
             step = int(now // 30) + offset
             if step > user.totp_last_step and secrets.compare_digest(totp.at(step * 30), code):
                 user.totp_last_step = step
-                user.failed_login_count = 0
-                user.save(update_fields=["totp_last_step", "failed_login_count"])
+                user.save(update_fields=["totp_last_step"])
                 return True
     elif code:
         recovery = user.recovery_codes.filter(code_hash=_hash_code(code), used_at__isnull=True).first()
         if recovery:
             recovery.used_at = timezone.now()
             recovery.save(update_fields=["used_at"])
-            user.failed_login_count = 0
-            user.save(update_fields=["failed_login_count"])
             trail.record(actor=user, action=AuditAction.LOGIN, obj=user, detail={"recovery_code_used": True})
             return True
-    _register_failure(user)
-    trail.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, detail={"step": "second_factor"})
+    _failed(request, user.email, user, step="second_factor")
     return False
+
+
+def is_paused(request, user: User) -> bool:
+    return lockout.refused(request, user.email)
 
 
 def new_totp_secret() -> str:
@@ -241,9 +257,9 @@ def end_sessions(user: User) -> int:
 @transaction.atomic
 def user_unlock(*, actor, user: User) -> None:
     _require_admin(actor)
+    lockout.unlock(user.email)
     user.locked_until = None
-    user.failed_login_count = 0
-    user.save(update_fields=["locked_until", "failed_login_count"])
+    user.save(update_fields=["locked_until"])
     trail.record(actor=actor, action=AuditAction.ADMIN, obj=user, detail={"unlocked": True})
 
 

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from hearth.accounts import admin_views, views
-from hearth.accounts.forms import OutboxPasswordResetForm
 
 app_name = "accounts"
 
@@ -20,18 +19,7 @@ urlpatterns = [
     path("account", views.security_view, name="security"),
     path("sign-out", views.logout_confirm_view, name="logout_confirm"),
     path("session/keep-alive", views.keepalive_view, name="keepalive"),
-    path(
-        "password-reset",
-        _public(auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=OutboxPasswordResetForm,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            extra_context={"title": "Reset your password"},
-        )),
-        name="password_reset",
-    ),
+    path("password-reset", views.password_reset_view, name="password_reset"),
     path(
         "password-reset/sent",
         _public(auth_views.PasswordResetDoneView.as_view(

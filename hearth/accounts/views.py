@@ -3,6 +3,7 @@
 import time
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -11,12 +12,28 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hearth.accounts import services
-from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, ReminderDeliveryForm
+from hearth.accounts import services, tasks
+from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordResetRequestForm, ReminderDeliveryForm
 from hearth.accounts.middleware import renew
 from hearth.accounts.models import User
+from hearth.audit.middleware import client_ip
+from hearth.core import limits
+from hearth.jobs import queue
 
 PENDING_SECONDS = 300
+
+
+
+def _refused() -> str:
+    """One answer for an unknown email address, a wrong password, a paused account and a busy client address."""
+    return (f"The email address or password is not right. After {settings.HEARTH_LOCKOUT_ATTEMPTS} wrong attempts, "
+            f"signing in to an account is paused for {settings.HEARTH_LOCKOUT_MINUTES} minutes and the account "
+            f"holder is emailed.")
+
+
+def _paused() -> str:
+    return (f"Signing in to your account is paused after too many wrong attempts, and we have emailed you. Try "
+            f"again in {settings.HEARTH_LOCKOUT_MINUTES} minutes, or ask your system administrator to unlock it.")
 
 
 def _pending_user(request) -> User | None:
@@ -43,12 +60,10 @@ def login_view(request):
         return redirect("home:dashboard")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = services.check_password(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-        if result.locked:
-            form.add_error(None, "Your account is locked because of too many failed attempts. "
-                                 "Try again in 30 minutes, or ask your system administrator to unlock it.")
-        elif result.user is None:
-            form.add_error(None, "The email address or password is not right")
+        result = services.check_password(request=request, email=form.cleaned_data["email"],
+                                         password=form.cleaned_data["password"])
+        if result.user is None:
+            form.add_error(None, _refused())
         else:
             request.session.cycle_key()
             request.session["pending_user_id"] = result.user.pk
@@ -70,14 +85,13 @@ def two_factor_view(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify_second_factor(user=user, code=form.cleaned_data["code"]):
+        if services.verify_second_factor(request=request, user=user, code=form.cleaned_data["code"]):
             return _finish_login(request, user)
-        user.refresh_from_db()
-        if user.is_locked():
+        if services.is_paused(request, user):
             request.session.flush()
-            form.add_error("code", "Your account is locked because of too many failed attempts. Try again in 30 minutes")
-        else:
-            form.add_error("code", "The security code is not right. Check your authenticator app and try again")
+            messages.error(request, _paused())
+            return redirect("accounts:login")
+        form.add_error("code", "The security code is not right. Check your authenticator app and try again")
     return render(request, "accounts/two_factor.html", {"form": form, "title": "Enter your security code"})
 
 
@@ -156,3 +170,23 @@ def keepalive_view(request):
     if request.headers.get("Sec-Fetch-Dest") == "empty":
         return HttpResponse(status=204)
     return redirect(request.META.get("HTTP_REFERER") or "home:dashboard")
+
+
+RESET_ACCOUNT_SCOPE, RESET_ADDRESS_SCOPE = "reset-account", "reset-address"
+
+
+@login_not_required
+def password_reset_view(request):
+    """Ask for a password reset link. The answer is the same whether or not the address has an account, and
+    whether or not this account or this client address has asked too often this hour (then nothing is sent); the
+    email is prepared by the worker (hearth.accounts.tasks), so the time taken is the same too."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, address = form.cleaned_data["email"], client_ip(request) or "unknown"
+        if not (limits.reached(RESET_ACCOUNT_SCOPE, email, settings.HEARTH_RESET_ACCOUNT_LIMIT)
+                or limits.reached(RESET_ADDRESS_SCOPE, address, settings.HEARTH_RESET_ADDRESS_LIMIT)):
+            queue.enqueue(tasks.send_password_reset, email, request.get_host(), request.is_secure())
+        limits.hit(RESET_ACCOUNT_SCOPE, email)
+        limits.hit(RESET_ADDRESS_SCOPE, address)
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form, "title": "Reset your password"})

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def _make_cache_table(sender, using, verbosity=1, **kwargs):
+    """`hearth migrate` also makes the database cache's table (settings.CACHES), where the limits are counted."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -16,3 +23,4 @@ class CoreConfig(AppConfig):
         )
 
         personal_data.declare("core", [personal_data.AUDIT_LOG])
+        post_migrate.connect(_make_cache_table, sender=self, dispatch_uid="hearth.core.cache_table")
