@@ -1,17 +1,15 @@
 """Requests for support (from practitioners and from families), the screening queue and decisions,
 step up to MASH, step down from social care, and immediate-risk contacts with MASH."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hearth.audit.middleware import client_ip
+from hearth.core import limits
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import SearchForm
 from hearth.people.search import SearchQuery
@@ -75,30 +73,21 @@ def request_new_view(request, family_id: int):
 # The public request for support
 
 
-def _rate_key(request) -> str:
-    ip = client_ip(request) or "unknown"
-    return "referrals:public:" + hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:40]
+PUBLIC_SCOPE = "public-request"
 
 
-def _rate_limit() -> int:
-    return int(getattr(settings, "HEARTH_PUBLIC_REQUEST_LIMIT", 5))
-
-
-def _rate_window() -> int:
-    return int(getattr(settings, "HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", 60 * 60))
+def _address(request) -> str:
+    return client_ip(request) or "unknown"
 
 
 def _rate_exceeded(request) -> bool:
-    return (cache.get(_rate_key(request)) or 0) >= _rate_limit()
+    """Requests from one address are limited, counted in the store every web worker shares (hearth.core.limits)."""
+    return limits.reached(PUBLIC_SCOPE, _address(request), int(getattr(settings, "HEARTH_PUBLIC_REQUEST_LIMIT", 5)))
 
 
 def _rate_hit(request) -> None:
-    key = _rate_key(request)
-    cache.add(key, 0, timeout=_rate_window())
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=_rate_window())
+    limits.hit(PUBLIC_SCOPE, _address(request),
+               window_seconds=int(getattr(settings, "HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", 60 * 60)))
 
 
 @submit_once
