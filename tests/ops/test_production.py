@@ -92,7 +92,8 @@ def test_production_mode_turns_on_hsts_for_subdomains_by_default(tmp_path):
     code = ("from django.conf import settings; "
             "print(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)")
     assert hearth("shell", "--no-imports", "-c", code, env=production_env(tmp_path)).stdout.split() == ["True", "False"]
-    assert hearth("shell", "--no-imports", "-c", code, env=environ(tmp_path)).stdout.split() == ["False", "False"]
+    # And outside production mode too: HSTS is sent only over HTTPS once HEARTH_HSTS_SECONDS is set (issue 13).
+    assert hearth("shell", "--no-imports", "-c", code, env=environ(tmp_path)).stdout.split() == ["True", "False"]
 
 
 def test_all_problems_are_listed_at_once():
