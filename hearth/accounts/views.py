@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hearth.accounts import services, tasks
+from hearth.accounts import events, services, tasks
 from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordResetRequestForm, ReminderDeliveryForm
 from hearth.accounts.middleware import renew
 from hearth.accounts.models import User
@@ -43,7 +43,22 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def _finish_login(request, user: User):
+def hold_for_second_factor(request, user: User, *, next_url: str = "", needs_enrolment: bool | None = None):
+    """Hold `user` as signed in up to the second factor (for PENDING_SECONDS), as the password step does, and send
+    them to the security code step, or to setting up an authenticator app first. Council single sign-on
+    (hearth.identity) comes here when the identity provider did not show multi-factor authentication."""
+    request.session.cycle_key()
+    request.session["pending_user_id"] = user.pk
+    request.session["pending_at"] = time.time()
+    request.session["pending_next"] = next_url
+    if needs_enrolment is None:
+        needs_enrolment = not user.has_totp
+    return redirect("accounts:enrol" if needs_enrolment else "accounts:two_factor")
+
+
+def finish_login(request, user: User):
+    """The one way every sign-in ends (password and code, or council single sign-on): Django's login (django-axes
+    resets the account's failures on it), the audit, and on to the page asked for."""
     next_url = request.session.get("pending_next", "")
     for key in ("pending_user_id", "pending_at", "pending_next", "enrol_secret"):
         request.session.pop(key, None)
@@ -65,15 +80,12 @@ def login_view(request):
         if result.user is None:
             form.add_error(None, _refused())
         else:
-            request.session.cycle_key()
-            request.session["pending_user_id"] = result.user.pk
-            request.session["pending_at"] = time.time()
-            request.session["pending_next"] = request.GET.get("next", "")
-            if not result.mfa_required:
-                return _finish_login(request, result.user)
-            return redirect("accounts:enrol" if result.needs_enrolment else "accounts:two_factor")
+            onward = hold_for_second_factor(request, result.user, next_url=request.GET.get("next", ""),
+                                            needs_enrolment=result.needs_enrolment)
+            return onward if result.mfa_required else finish_login(request, result.user)
     return render(request, "accounts/login.html", {
         "form": form, "title": "Sign in", "timed_out": request.GET.get("timeout") == "1",
+        "sign_in_choices": [choice for choices in events.sign_in_choices.call(request=request) for choice in choices],
     })
 
 
@@ -86,7 +98,7 @@ def two_factor_view(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, user=user, code=form.cleaned_data["code"]):
-            return _finish_login(request, user)
+            return finish_login(request, user)
         if services.is_paused(request, user):
             request.session.flush()
             messages.error(request, _paused())
@@ -116,7 +128,7 @@ def enrol_view(request):
         else:
             request.session.pop("enrol_secret", None)
             if not request.user.is_authenticated:
-                _finish_login(request, user)
+                finish_login(request, user)
             request.session["new_recovery_codes"] = codes
             return redirect("accounts:recovery_codes")
     uri = services.provisioning_uri(user, secret)
@@ -157,9 +169,10 @@ def security_view(request):
 def logout_confirm_view(request):
     if request.method == "POST":
         services.record_logout(request.user)
+        onward = next((url for url in events.signing_out.call(request=request) if url), "")
         logout(request)
         messages.success(request, "You have signed out.")
-        return redirect("accounts:login")
+        return redirect(onward or "accounts:login")
     return render(request, "accounts/logout.html", {"title": "Sign out"})
 
 
