@@ -73,6 +73,7 @@ HEARTH_APPS = [
     "home",
     "reminders",
     "demo",
+    "identity",
 ]
 
 INSTALLED_APPS = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("hearth.web.urls")),
     path("", include("hearth.ops.urls")),
     path("", include("hearth.accounts.urls")),
+    path("", include("hearth.identity.urls")),
     path("", include("hearth.families.urls")),
     path("", include("hearth.cases.urls")),
     path("", include("hearth.referrals.urls")),

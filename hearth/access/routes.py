@@ -47,6 +47,14 @@ ROUTES: dict[str, str] = {
     "accounts:admin_agencies": ADMIN,
     "accounts:admin_agency_new": ADMIN,
     "accounts:admin_council": ADMIN,
+    # identity: council single sign-on
+    "identity:start": PUBLIC,
+    "identity:callback": PUBLIC,
+    "identity:admin_providers": ADMIN,
+    "identity:admin_provider_new": ADMIN,
+    "identity:admin_provider_edit": ADMIN,
+    "identity:admin_rule_new": ADMIN,
+    "identity:admin_waiting": ADMIN,
     # jobs
     "jobs:failed": ADMIN,
     "jobs:retry": ADMIN,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from hearth.access import routes
 from hearth.breaches import services as breaches
 from hearth.families import services as people
+from hearth.identity.models import IdentityProvider
 from hearth.plans.models import Meeting
 from hearth.web import once
 from tests.access.world import build_world, url_patterns
@@ -81,6 +82,8 @@ NOT_CREATING = {
     "dpo:audit_verify": "checks the audit chain",
     "jobs:retry": "runs a failed job again",
     "jobs:discard": "discards a failed job",
+    "identity:admin_provider_edit": "changes a sign-in provider, or removes one of its rules",
+    "identity:admin_waiting": "approves or refuses an account waiting for approval",
 }
 
 # Who opens each scope's pages.
@@ -159,6 +162,13 @@ def _held_meeting(world, users):
     return reverse("plans:meeting", kwargs={"meeting_id": world.ids["meeting_id"]})
 
 
+def _a_sign_in_provider(world, users):
+    provider = IdentityProvider.objects.create(council=world.council, name="Matrix council", client_id="hearth",
+                                               discovery_url="https://login.example.test/tenant/v2.0",
+                                               client_secret_variable="HEARTH_OIDC_SECRET_MATRIX")
+    return reverse("identity:admin_rule_new", kwargs={"provider_id": provider.pk})
+
+
 def _family_without_an_episode(world, users):
     family = people.family_create(actor=users["lead_professional"], name="The New family")
     return reverse("cases:episode_start", kwargs={"family_id": family.pk})
@@ -175,6 +185,7 @@ PAGES = {
     "families:member_add_existing": _person_in_another_family,
     "breaches:incident_notice_new": _an_incident,
     "cases:episode_start": _family_without_an_episode,
+    "identity:admin_rule_new": _a_sign_in_provider,
     "rights:request_new": lambda world, users: reverse("rights:request_new") + f"?person={world.ids['person_id']}",
 }
 # Who opens the page, where it is not USER_FOR_SCOPE's user.
