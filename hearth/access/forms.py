@@ -1,9 +1,10 @@
 from django import forms
 
 from hearth.access.services import NOTE_REQUIRED, REASON_TOO_SHORT
+from hearth.web.forms import GovForm
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GovForm):
     reason = forms.CharField(
         label="Why do you need to open this record now?", widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000, error_messages={"required": REASON_TOO_SHORT},
@@ -11,7 +12,7 @@ class BreakGlassForm(forms.Form):
                   "coordinator to give you access. The data protection officer and your manager will read this")
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(GovForm):
     note = forms.CharField(
         label="Your review", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
         error_messages={"required": NOTE_REQUIRED},

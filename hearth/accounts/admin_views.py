@@ -9,7 +9,7 @@ from hearth.accounts import services
 from hearth.accounts.forms import AgencyForm, UserForm
 from hearth.accounts.models import Agency, User
 from hearth.core import services as core_services
-from hearth.web.forms import refusal_on
+from hearth.web.forms import GovForm, refusal_on, text_area
 from hearth.web.once import submit_once
 
 # A missing or altered hidden version: the page the administrator had open cannot be trusted to be current.
@@ -113,7 +113,7 @@ def agency_new(request):
                                                                "active": "admin"})
 
 
-class CouncilProfileForm(forms.Form):
+class CouncilProfileForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
     service_name = forms.CharField(label="Name of the Early Help service", max_length=200)
     review_interval_weeks = forms.IntegerField(
@@ -128,8 +128,8 @@ class CouncilProfileForm(forms.Form):
     early_help_team_email = forms.EmailField(label="Early Help team email address", required=False)
     dpo_email = forms.EmailField(label="Data protection officer's email address", required=False)
     dpo_phone = forms.CharField(label="Data protection officer's phone number", required=False, max_length=40)
-    privacy_explanation = forms.CharField(label="What we record and share: the explanation for families",
-                                          widget=forms.Textarea, required=False)
+    privacy_explanation = text_area("What we record and share: the explanation for families", max_length=10_000,
+                                    required=False, what="The explanation for families")
 
 
 @_admin_only

@@ -4,23 +4,24 @@ from django.template import loader
 
 from hearth.accounts.models import Agency, AgencyKind, ReminderDelivery, Role, Team
 from hearth.outbox import services as outbox
+from hearth.web.forms import GovForm
 
 
-class LoginForm(forms.Form):
+class LoginForm(GovForm):
     email = forms.EmailField(label="Email address", error_messages={
         "required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
     password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False,
                                error_messages={"required": "Enter your password"})
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(GovForm):
     email = forms.EmailField(label="Email address", max_length=254, error_messages={
         "required": "Enter your email address",
         "invalid": "Enter an email address in the correct format, like name@example.org",
         "max_length": "Email address must be 254 characters or fewer"})
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes",
@@ -29,13 +30,13 @@ class CodeForm(forms.Form):
     )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(GovForm):
     code = forms.CharField(label="Code from the app", max_length=10,
                            help_text="Enter the 6-digit code your authenticator app shows for Hearth",
                            error_messages={"required": "Enter the 6-digit code shown in your authenticator app"})
 
 
-class UserForm(forms.Form):
+class UserForm(GovForm):
     email = forms.EmailField(label="Email address", error_messages={"required": "Enter an email address"})
     full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter the user's full name"})
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
@@ -56,7 +57,7 @@ class UserForm(forms.Form):
             del self.fields["is_active"]
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(GovForm):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the kind of agency"})
@@ -75,7 +76,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         outbox.send(to=to_email, subject=subject, body=body, kind="account.password_reset")
 
 
-class ReminderDeliveryForm(forms.Form):
+class ReminderDeliveryForm(GovForm):
     delivery = forms.ChoiceField(
         label="How do you want to get reminders?", choices=ReminderDelivery.choices, widget=forms.RadioSelect,
         help_text="Reminders of reviews and actions due, consents to review and other work waiting for you. They "

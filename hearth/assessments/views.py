@@ -24,7 +24,7 @@ from hearth.assessments.forms import (
 from hearth.assessments.models import ContributionStatus, SectionKey
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.forms import ScoresForm
-from hearth.web.forms import GovDateField, apply_domain_error, refusal_on
+from hearth.web.forms import GovDateField, GovForm, apply_domain_error, refusal_on
 from hearth.web.once import submit_once
 
 # What each section is for (from the Early Help Assessment guidance), shown above its boxes.
@@ -274,7 +274,7 @@ def contribution_decline_view(request, assessment_id: int, contribution_id: int)
 # --- outcome scores ------------------------------------------------------------------------------------
 
 
-class TakenOnForm(forms.Form):
+class TakenOnForm(GovForm):
     taken_on = GovDateField(label="Date the scores were taken", past_only=True, help_text="For example, 27 3 2026",
                             error_messages={"required": "Enter the date the scores were taken"})
 

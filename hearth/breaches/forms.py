@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from hearth.breaches.models import DataKind, IcoDecision, NoticeAudience
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 TIME_HINT = "Use the 24-hour clock or am and pm, for example 14:30 or 2:30pm"
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -87,23 +87,22 @@ def parse_family_ids(text: str) -> list[int]:
     return sorted({int(p) for p in parts})
 
 
-class IncidentForm(DateTimeMixin, forms.Form):
+class IncidentForm(DateTimeMixin, GovForm):
     datetime_fields = ("discovered_at", "occurred_at")
 
     summary = forms.CharField(label="Title", max_length=200,
                               help_text="A short description, like 'Assessment emailed to the wrong school'",
                               error_messages={"required": "Give the incident a short title"})
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 5}),
-                                    error_messages={"required": "Say what happened"})
+    what_happened = text_area("What happened", max_length=LONG_TEXT, rows=5,
+                              error_messages={"required": "Say what happened"})
     discovered_at = GovDateField(label="Date it was discovered", required=False,
                                  help_text="The 72 hours for deciding whether to report it start then. "
                                            "For example, 27 3 2026")
     discovered_at_time = _time_field()
     occurred_at = GovDateField(label="Date it happened (if known)", required=False)
     occurred_at_time = _time_field()
-    people_affected = forms.CharField(
-        label="Whose information (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The people or families, in words, like 'three families at Hill School'")
+    people_affected = text_area("Whose information (optional)", max_length=2_000, rows=3, required=False,
+                                help_text="The people or families, in words, like 'three families at Hill School'")
     family_ids = forms.CharField(
         label="Family record numbers (optional)", required=False, max_length=2000,
         help_text="The numbers of the family records involved, separated by commas")
@@ -116,9 +115,8 @@ class IncidentForm(DateTimeMixin, forms.Form):
                                       error_messages={"invalid": "Enter the number of people as a number, like 12",
                                                       "min_value": "The number of people must be 0 or more"})
     people_count_estimated = forms.BooleanField(label="The number is an estimate", required=False)
-    containment = forms.CharField(label="What has been done to contain it (optional)", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text="For example, the school confirmed it deleted the email")
+    containment = text_area("What has been done to contain it (optional)", max_length=LONG_TEXT, rows=4, required=False,
+                            help_text="For example, the school confirmed it deleted the email")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_family_ids(self):
@@ -133,28 +131,28 @@ class IncidentForm(DateTimeMixin, forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovForm):
     decision = forms.ChoiceField(label="Should the incident be reported to the Information Commissioner?",
                                  choices=IcoDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": "Choose whether to report the incident"})
-    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                             help_text="A breach must be reported unless it is unlikely to put people's rights and "
-                                       "freedoms at risk: say how you weighed the risk")
-    delay_reason = forms.CharField(label="Why the decision was not made within 72 hours", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+    reason = text_area("Why", max_length=LONG_TEXT, rows=4, required=False,
+                       help_text="A breach must be reported unless it is unlikely to put people's rights and freedoms "
+                                 "at risk: say how you weighed the risk",
+                       what="The reason")
+    delay_reason = text_area("Why the decision was not made within 72 hours", max_length=LONG_TEXT, rows=3,
+                             required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReportForm(DateTimeMixin, forms.Form):
+class ReportForm(DateTimeMixin, GovForm):
     datetime_fields = ("reported_at",)
 
     reported_at = GovDateField(label="Date it was reported", required=False)
     reported_at_time = _time_field()
     ico_reference = forms.CharField(label="Reference from the Information Commissioner's Office", max_length=100,
                                     required=False)
-    delay_reason = forms.CharField(label="Reasons for reporting after 72 hours", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="Needed when the report was made after the 72 hours")
+    delay_reason = text_area("Reasons for reporting after 72 hours", max_length=LONG_TEXT, rows=3, required=False,
+                             help_text="Needed when the report was made after the 72 hours")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
@@ -163,7 +161,7 @@ class ReportForm(DateTimeMixin, forms.Form):
         return data
 
 
-class NoticeForm(DateTimeMixin, forms.Form):
+class NoticeForm(DateTimeMixin, GovForm):
     datetime_fields = ("told_at",)
 
     audience = forms.ChoiceField(label="Who was told", choices=NoticeAudience.choices, widget=forms.RadioSelect,
@@ -172,8 +170,7 @@ class NoticeForm(DateTimeMixin, forms.Form):
                           help_text="For example, 'the 3 families' or 'Hill School, the headteacher'")
     told_at = GovDateField(label="Date they were told", required=False)
     told_at_time = _time_field()
-    how = forms.CharField(label="How they were told (optional)", required=False,
-                          widget=forms.Textarea(attrs={"rows": 3}))
+    how = text_area("How they were told (optional)", max_length=2_000, rows=3, required=False)
 
     def clean(self):
         data = super().clean()
@@ -181,7 +178,6 @@ class NoticeForm(DateTimeMixin, forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
-    lessons = forms.CharField(label="What was learned, and what will change", widget=forms.Textarea(attrs={"rows": 5}),
-                              required=False)
+class CloseForm(GovForm):
+    lessons = text_area("What was learned, and what will change", max_length=LONG_TEXT, rows=5, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -3,7 +3,7 @@ from django import forms
 from hearth.accounts.models import User
 from hearth.cases.models import EpisodeReason, NoteType
 from hearth.cases.services import OPEN_ACTION_CHOICES
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 
 def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
@@ -20,14 +20,15 @@ class PractitionerChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.agency.name})"
 
 
-class EpisodeStartForm(forms.Form):
+class EpisodeStartForm(GovForm):
     reason = forms.ChoiceField(label="Main reason for Early Help", choices=[("", "Choose a reason"),
                                                                             *EpisodeReason.choices],
                                error_messages={"required": "Choose the main reason for Early Help"})
     level = forms.TypedChoiceField(label="Level of need", coerce=int, widget=forms.RadioSelect,
                                    error_messages={"required": "Choose a level of need"})
-    level_reasons = forms.CharField(label="Why this level", widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": "Give the reasons for the level of need"})
+    level_reasons = text_area("Why this level", max_length=LONG_TEXT, rows=3,
+                              error_messages={"required": "Give the reasons for the level of need"},
+                              what="The reasons for the level")
     lead = PractitionerChoiceField(label="Lead professional", queryset=User.objects.none(), required=False,
                                    empty_label="Not agreed yet",
                                    help_text="Agree the lead professional with the family before or at the first "
@@ -39,51 +40,50 @@ class EpisodeStartForm(forms.Form):
         self.fields["lead"].queryset = practitioner_queryset(council)
 
 
-class LevelForm(forms.Form):
+class LevelForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(label="New level of need", coerce=int, widget=forms.RadioSelect,
                                    error_messages={"required": "Choose a level of need"})
-    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Give the reasons for the level of need"})
+    reasons = text_area("Reasons", max_length=LONG_TEXT, rows=3,
+                        error_messages={"required": "Give the reasons for the level of need"})
 
     def __init__(self, council, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = level_choices(council)
 
 
-class LeadForm(forms.Form):
+class LeadForm(GovForm):
     user = PractitionerChoiceField(label="New lead professional", queryset=User.objects.none(),
                                    error_messages={"required": "Choose the new lead professional"})
     planned_for = GovDateField(label="Date of the handover", required=False,
                                help_text="Leave blank to make the change now")
-    notes = forms.CharField(label="Handover notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = text_area("Handover notes", max_length=LONG_TEXT, rows=3, required=False)
 
     def __init__(self, council, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = practitioner_queryset(council)
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(label="Why is Early Help closing?", widget=forms.RadioSelect,
                                error_messages={"required": "Choose why Early Help is closing"})
-    detail = forms.CharField(label="More detail", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    detail = text_area("More detail", max_length=LONG_TEXT, rows=3, required=False)
     new_area = forms.CharField(label="If the family has moved: the area they moved to", required=False,
                                max_length=200)
     new_area_consent = forms.TypedChoiceField(
         label="If the family has moved: did they agree to share information with the new area?", required=False,
         coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None, widget=forms.RadioSelect,
         choices=[("yes", "Yes"), ("no", "No")])
-    family_comments = forms.CharField(label="The family's final comments", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 4}),
-                                      help_text="In their own words, if they want to say anything")
+    family_comments = text_area("The family's final comments", max_length=LONG_TEXT, rows=4, required=False,
+                                help_text="In their own words, if they want to say anything")
     evaluation_rating = forms.TypedChoiceField(
         label="How helpful did the family find Early Help?", required=False, coerce=int, empty_value=None,
         widget=forms.RadioSelect,
         choices=[(5, "Very helpful"), (4, "Helpful"), (3, "Neither helpful nor unhelpful"), (2, "Not very helpful"),
                  (1, "Not at all helpful")])
-    evaluation = forms.CharField(label="Evaluation: what worked and what did not", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 4}))
+    evaluation = text_area("Evaluation: what worked and what did not", max_length=LONG_TEXT, rows=4, required=False,
+                           what="The evaluation")
     open_actions = forms.ChoiceField(label="What should happen to the open actions?", required=False,
                                      widget=forms.RadioSelect, choices=list(OPEN_ACTION_CHOICES.items()))
     closed_on = GovDateField(label="Date of closure", required=False, past_only=True,
@@ -95,7 +95,7 @@ class CloseForm(forms.Form):
                                          for r in council.closure_reasons]
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note_type = forms.ChoiceField(label="Type", choices=[("", "Choose a type"), *NoteType.choices],
                                   error_messages={"required": "Choose the type of note"})
@@ -104,6 +104,6 @@ class NoteForm(forms.Form):
     summary = forms.CharField(label="Summary", max_length=200,
                               error_messages={"required": "Enter a short summary",
                                               "max_length": "The summary must be 200 characters or fewer"})
-    body = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    body = text_area("Details", max_length=10_000, rows=6, required=False)
     significant = forms.BooleanField(label="This is a significant event (it appears in the chronology)",
                                      required=False)

@@ -7,7 +7,7 @@ from django import forms
 
 from hearth.accounts.models import AgencyKind
 from hearth.consent.models import BasisKind, GiverKind, Method
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 
 def one_year_on(day: datetime.date) -> datetime.date:
@@ -21,7 +21,7 @@ def _member_choices(members) -> list[tuple[int, str]]:
     return [(m.person.pk, f"{m.person.full_name} ({m.get_role_display().lower()})") for m in members]
 
 
-class _GivingForm(forms.Form):
+class _GivingForm(GovForm):
     """Who gave it, of what kind, when and how (shared by agreement, consent to share and research opt-out)."""
 
     given_by = forms.TypedChoiceField(label="Who gave it", coerce=int, required=False, widget=forms.RadioSelect,
@@ -63,8 +63,8 @@ class ShareConsentForm(_GivingForm):
     excluded_kinds = forms.MultipleChoiceField(label="Kinds of agency they do not want information shared with",
                                                required=False, choices=AgencyKind.choices,
                                                widget=forms.CheckboxSelectMultiple)
-    limits = forms.CharField(label="Any limits they set (optional)", required=False, widget=forms.Textarea,
-                             help_text="For example, 'not the history of the older children's father'")
+    limits = text_area("Any limits they set (optional)", max_length=2_000, required=False,
+                       help_text="For example, 'not the history of the older children's father'", what="The limits")
     review_by = GovDateField(label="Review by", required=False,
                              help_text="When to check the consent with the family again. Usually a year on")
 
@@ -94,19 +94,18 @@ class ResearchOptOutForm(_GivingForm):
         self.fields["given_by"].label = "Who told you"
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovForm):
     withdrawn_on = GovDateField(label="Date it was withdrawn", required=False, help_text="For example, 27 3 2025")
-    withdrawn_how = forms.CharField(label="How it was withdrawn", required=False, widget=forms.Textarea,
-                                    help_text="For example, by phone to the lead professional, or by email to the "
-                                              "Early Help team")
+    withdrawn_how = text_area("How it was withdrawn", max_length=2_000, required=False,
+                              help_text="For example, by phone to the lead professional, or by email to the Early Help "
+                                        "team")
 
 
-class LawfulBasisForm(forms.Form):
+class LawfulBasisForm(GovForm):
     kind = forms.ChoiceField(label="The lawful basis", choices=BasisKind.choices, required=False,
                              widget=forms.RadioSelect)
-    reason = forms.CharField(label="Why information is shared without consent", required=False,
-                             widget=forms.Textarea,
-                             help_text="The facts that make it necessary, in plain words")
+    reason = text_area("Why information is shared without consent", max_length=LONG_TEXT, required=False,
+                       help_text="The facts that make it necessary, in plain words", what="The reason")
     person = forms.TypedChoiceField(label="Who it is about (optional)", coerce=int, required=False, empty_value=None)
     scope = forms.ChoiceField(label="Which agencies it covers", required=False, widget=forms.RadioSelect,
                               choices=[("all", "Every agency working with the family"),
@@ -121,8 +120,8 @@ class LawfulBasisForm(forms.Form):
         self.fields["agencies"].choices = [(str(a.pk), a.name) for a in agencies]
 
 
-class NotSoughtForm(forms.Form):
-    reason = forms.CharField(label="Why seeking consent would increase the risk to the child", required=False,
-                             widget=forms.Textarea,
-                             help_text="For example, asking would alert the person posing the risk, or could lose "
-                                       "evidence. Seek your manager's advice")
+class NotSoughtForm(GovForm):
+    reason = text_area("Why seeking consent would increase the risk to the child", max_length=LONG_TEXT, required=False,
+                       help_text="For example, asking would alert the person posing the risk, or could lose evidence. "
+                                 "Seek your manager's advice",
+                       what="The reason")

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from hearth.dpo.looks import MAX_REPORT_DAYS
-from hearth.web.forms import GovDateField
+from hearth.web.forms import GovDateField, GovForm
 
 
-class DateRangeForm(forms.Form):
+class DateRangeForm(GovForm):
     date_from = GovDateField(label="From", required=False)
     date_to = GovDateField(label="To", required=False)
 

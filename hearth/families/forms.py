@@ -2,7 +2,7 @@ from django import forms
 
 from hearth.core import identifiers
 from hearth.people.models import Disability, Ethnicity, MemberRole, NameKind, RelationshipKind, Sex
-from hearth.web.forms import GovDateField
+from hearth.web.forms import GovDateField, GovForm, text_area
 
 
 def _identifier(clean):
@@ -16,7 +16,7 @@ def _identifier(clean):
     return validator
 
 
-class SearchForm(forms.Form):
+class SearchForm(GovForm):
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", required=False, max_length=100,
                                   help_text="Previous family names are searched too")
@@ -36,7 +36,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovForm):
     given_name = forms.CharField(label="Given name", max_length=100,
                                  error_messages={"required": "Enter the person's given name"})
     family_name = forms.CharField(label="Family name", max_length=100,
@@ -52,7 +52,7 @@ class PersonForm(forms.Form):
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     disability = forms.ChoiceField(label="Disability", choices=Disability.choices, widget=forms.RadioSelect,
                                    initial=Disability.NOT_KNOWN)
-    disability_details = forms.CharField(label="About their disability", required=False, widget=forms.Textarea)
+    disability_details = text_area("About their disability", max_length=1_000, required=False)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
                                  validators=[_identifier(identifiers.clean_nhs_number)])
     upn = forms.CharField(label="Unique Pupil Number", required=False, max_length=13,
@@ -66,7 +66,7 @@ class PersonForm(forms.Form):
         help_text="For example, to keep someone safe from domestic abuse. Only named roles will see it")
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovForm):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
@@ -92,7 +92,7 @@ class AddressForm(forms.Form):
         return data
 
 
-class NewFamilyForm(forms.Form):
+class NewFamilyForm(GovForm):
     family_name = forms.CharField(label="Name of the family", max_length=200,
                                   help_text="How the family will be listed, like 'the Smith family'",
                                   error_messages={"required": "Enter a name for the family"})
@@ -103,14 +103,14 @@ class NewFamilyForm(forms.Form):
         label="I have checked the possible matches and this is a different person", required=False)
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(GovForm):
     role = forms.ChoiceField(label="Their role in the family", choices=MemberRole.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the person's role in the family"})
     confirm_not_duplicate = forms.BooleanField(
         label="I have checked the possible matches and this is a different person", required=False)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(GovForm):
     from_person = forms.TypedChoiceField(label="Person", coerce=int,
                                          error_messages={"required": "Choose the first person"})
     kind = forms.ChoiceField(label="is the", choices=RelationshipKind.choices,
@@ -132,7 +132,7 @@ class RelationshipForm(forms.Form):
         return data
 
 
-class NameForm(forms.Form):
+class NameForm(GovForm):
     kind = forms.ChoiceField(label="Kind of name", choices=[(NameKind.PREVIOUS, "Previous name"),
                                                              (NameKind.OTHER, "Other name or alias")],
                              widget=forms.RadioSelect, error_messages={"required": "Choose the kind of name"})
@@ -148,7 +148,7 @@ class EditPersonForm(PersonForm):
 SOMEONE_ELSE = "other"
 
 
-class RecipientForm(forms.Form):
+class RecipientForm(GovForm):
     recipient = forms.ChoiceField(
         label="Who is this copy for?", widget=forms.RadioSelect,
         error_messages={"required": "Select who the copy is for", "invalid_choice": "Select who the copy is for"})

@@ -7,7 +7,7 @@ Other apps (assessments, reviews) embed `ScoresForm` in their pages with the par
 
 from django import forms
 
-from hearth.web.forms import GovDateField
+from hearth.web.forms import GovDateField, GovForm
 
 
 def _score_field(*, label: str, help_text: str, required: bool, name: str, family: bool) -> forms.IntegerField:
@@ -26,7 +26,7 @@ def _score_field(*, label: str, help_text: str, required: bool, name: str, famil
     )
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(GovForm):
     """Per outcome area of the council: `score_<code>` (required, 1 to 10) and `family_score_<code>` (optional)."""
 
     def __init__(self, council, *args, **kwargs):

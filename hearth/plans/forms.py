@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hearth.plans.models import ActionStatus, Attendance, MeetingKind, Progress, ReviewDecision
 from hearth.plans.reviews import ProgressInput
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 ATTENDANCE_CHOICES = [(a.value, a.label) for a in (Attendance.ATTENDED, Attendance.APOLOGIES, Attendance.ABSENT)]
@@ -33,7 +33,7 @@ def _select(label, *, help_text="", empty="Choose"):
                                   choices=[("", empty)])
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovForm):
     OTHERS = ("also_1", "also_2", "also_3")
 
     kind = forms.ChoiceField(label="Kind of meeting", choices=MeetingKind.choices, widget=forms.RadioSelect,
@@ -82,14 +82,14 @@ class MeetingForm(forms.Form):
         return list(dict.fromkeys(ids))
 
 
-class RecordForm(forms.Form):
-    family_views = forms.CharField(label="The family's views", required=False, widget=forms.Textarea,
-                                   help_text="In their own words where you can")
-    strengths = forms.CharField(label="Strengths", required=False, widget=forms.Textarea,
-                                help_text="What is going well, and what the family does well")
-    needs = forms.CharField(label="Needs", required=False, widget=forms.Textarea)
-    minutes = forms.CharField(label="Minutes", required=False, widget=forms.Textarea,
-                              help_text="Short and family friendly: the family will get a copy")
+class RecordForm(GovForm):
+    family_views = text_area("The family's views", max_length=LONG_TEXT, required=False,
+                             help_text="In their own words where you can")
+    strengths = text_area("Strengths", max_length=LONG_TEXT, required=False,
+                          help_text="What is going well, and what the family does well")
+    needs = text_area("Needs", max_length=LONG_TEXT, required=False)
+    minutes = text_area("Minutes", max_length=10_000, required=False,
+                        help_text="Short and family friendly: the family will get a copy")
     agreed_lead = _select("Lead professional agreed at the meeting", empty="Choose the lead professional")
     next_review_on = GovDateField(label="Date of the next review", required=False,
                                   help_text="Usually within six weeks")
@@ -105,8 +105,8 @@ class RecordForm(forms.Form):
                 label=who, choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect, required=False)
         for c in self.children:
             age = f" (aged {c.age})" if c.age is not None else ""
-            self.fields[f"child_view_{c.person_id}"] = forms.CharField(
-                label=f"{c.person.full_name}{age}: their views", required=False, widget=forms.Textarea)
+            self.fields[f"child_view_{c.person_id}"] = text_area(
+                f"{c.person.full_name}{age}: their views", required=False, what=f"{c.person.full_name}'s views")
         self.fields["agreed_lead"].choices = [("", "Choose the lead professional")] + [
             (u.pk, f"{u.full_name}, {u.agency.name}") for u in leads]
 
@@ -123,10 +123,11 @@ class RecordForm(forms.Form):
         return {c.person_id: self.cleaned_data.get(f"child_view_{c.person_id}") or "" for c in self.children}
 
 
-class OutcomeForm(forms.Form):
-    description = forms.CharField(label="What the family wants to achieve", required=False, widget=forms.Textarea,
-                                  help_text="How will we know we've been successful? For example, 'Sam goes to "
-                                            "school every day'")
+class OutcomeForm(GovForm):
+    description = text_area("What the family wants to achieve", max_length=300, required=False,
+                            help_text="How will we know we've been successful? For example, 'Sam goes to school every "
+                                      "day'",
+                            what="The outcome")
     area = forms.ChoiceField(label="Outcome area (optional)", required=False)
 
     def __init__(self, council, *args, **kwargs):
@@ -135,8 +136,8 @@ class OutcomeForm(forms.Form):
             (a["code"], a["name"]) for a in council.outcome_areas or []]
 
 
-class ActionForm(forms.Form):
-    what = forms.CharField(label="What will be done", required=False, widget=forms.Textarea)
+class ActionForm(GovForm):
+    what = text_area("What will be done", max_length=1_000, required=False, what="What will be done")
     outcome = _select("Which outcome it works towards (optional)", empty="Not tied to one outcome")
     owner_user = _select("A practitioner", empty="Choose a practitioner")
     owner_agency = _select("Or an agency", empty="Choose an agency")
@@ -152,25 +153,25 @@ class ActionForm(forms.Form):
         self.fields["outcome"].choices += [(o.pk, o.description[:80]) for o in choices["outcomes"]]
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(GovForm):
     status = forms.ChoiceField(label="How it is going", choices=ActionStatus.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose how the action is going"})
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+    note = text_area("Note (optional)", max_length=2_000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovForm):
     held_on = GovDateField(label="Date of the review", required=False, help_text="For example, 27 3 2026")
     meeting = _select("The review meeting (optional)", empty="Not linked to a meeting")
-    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea,
-                              help_text="How the plan is going: what has changed, what has not and why")
-    family_views = forms.CharField(label="The family's views", required=False, widget=forms.Textarea)
+    summary = text_area("Summary", max_length=LONG_TEXT, required=False,
+                        help_text="How the plan is going: what has changed, what has not and why")
+    family_views = text_area("The family's views", max_length=LONG_TEXT, required=False)
     decision = forms.ChoiceField(label="What happens next", choices=ReviewDecision.choices, widget=forms.RadioSelect,
                                  required=False)
     new_level = _select("New level of need", help_text="Only when stepping up or down",
                         empty="Choose the new level")
-    level_reasons = forms.CharField(label="Why the level of need has changed", required=False,
-                                    widget=forms.Textarea, help_text="Only when stepping up or down")
+    level_reasons = text_area("Why the level of need has changed", max_length=LONG_TEXT, required=False,
+                              help_text="Only when stepping up or down")
     next_review_on = GovDateField(label="Date of the next review", required=False,
                                   help_text="Needed unless Early Help is closing")
 
@@ -184,7 +185,7 @@ class ReviewForm(forms.Form):
         for o in self.outcomes:
             self.fields[f"progress_{o.pk}"] = forms.ChoiceField(
                 label=o.description, choices=Progress.choices, widget=forms.RadioSelect, required=False)
-            self.fields[f"comment_{o.pk}"] = forms.CharField(label="Comment", required=False, widget=forms.Textarea)
+            self.fields[f"comment_{o.pk}"] = text_area("Comment", max_length=2_000, required=False)
 
     def progress_fields(self):
         return [(o, self[f"progress_{o.pk}"], self[f"comment_{o.pk}"]) for o in self.outcomes]

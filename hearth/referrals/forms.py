@@ -11,7 +11,7 @@ from hearth.cases.models import EpisodeReason
 from hearth.core import identifiers
 from hearth.people.models import MemberRole
 from hearth.referrals.models import AgreementMethod, ContactMethod, Decision, ReferralKind, RequesterKind
-from hearth.web.forms import GovDateField
+from hearth.web.forms import DOCUMENT_TEXT, GovDateField, GovForm, text_area
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -19,12 +19,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 def yes_no_field(label: str, required_message: str, **kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda v: v == "yes", empty_value=None,
                                   widget=forms.RadioSelect, error_messages={"required": required_message}, **kwargs)
-
-
-def text_area(label: str, *, required: bool = False, message: str = "", rows: int = 5, **kwargs) -> forms.CharField:
-    errors = {"required": message} if message else {}
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}),
-                           error_messages=errors, **kwargs)
 
 
 def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
@@ -48,13 +42,15 @@ def _postcode(value):
 # A practitioner's request for support
 
 
-class RequestForm(forms.Form):
-    concerns = text_area("What are your concerns?", required=True, message="Describe your concerns for the family",
+class RequestForm(GovForm):
+    concerns = text_area("What are your concerns?", max_length=10_000, what="Your concerns", required=True,
+                         message="Describe your concerns for the family",
                          help_text="What is happening for the children and the family. Keep facts apart from "
                                    "opinions, and say which is which")
-    tried_already = text_area("What has been tried already?", rows=4,
+    tried_already = text_area("What has been tried already?", required=False, rows=4, what="What has been tried",
                               help_text="Support already given by you or other services, and what difference it made")
-    hoped_for = text_area("What do you and the family hope will change?", rows=4)
+    hoped_for = text_area("What do you and the family hope will change?", required=False, rows=4,
+                          what="What you hope will change")
     family_agrees = yes_no_field("Does the family agree to this request for support?",
                                  "Say whether the family agrees to this request for support",
                                  help_text="Early Help is voluntary: the family must agree to it")
@@ -87,7 +83,7 @@ def token_age(token: str) -> float | None:
     return time.time() - float(shown)
 
 
-class PublicRequestForm(forms.Form):
+class PublicRequestForm(GovForm):
     requester_kind = forms.ChoiceField(
         label="Who are you?", widget=forms.RadioSelect,
         choices=[(RequesterKind.PARENT, "A parent or carer"),
@@ -100,22 +96,25 @@ class PublicRequestForm(forms.Form):
     phone = forms.CharField(label="Phone number", required=False, max_length=40)
     relationship = forms.CharField(label="Your relationship to the children (optional)", required=False,
                                    max_length=200, help_text="For example, mother, grandparent or foster carer")
-    family_details = text_area("Who is in your family?", required=True, rows=4,
+    family_details = text_area("Who is in your family?", max_length=2_000, required=True, rows=4,
                                message="Tell us who is in your family",
-                               help_text="The names and ages of the adults and children who live with you")
-    address = text_area("Your address (optional)", rows=3)
+                               help_text="The names and ages of the adults and children who live with you",
+                               what="Who is in your family")
+    address = text_area("Your address (optional)", required=False, max_length=500, rows=3)
     postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10, validators=[_postcode])
-    concerns = text_area("What would you like help with?", required=True,
+    concerns = text_area("What would you like help with?", required=True, what="What you would like help with",
                          message="Tell us what you would like help with")
-    tried_already = text_area("What have you tried already? (optional)", rows=4)
-    hoped_for = text_area("What would you like to be different? (optional)", rows=4)
+    tried_already = text_area("What have you tried already? (optional)", required=False, rows=4,
+                              what="What you have tried")
+    hoped_for = text_area("What would you like to be different? (optional)", required=False, rows=4,
+                          what="What you would like to be different")
     agrees = forms.BooleanField(
         label="I agree to this request for support, and to the council recording what I have told you as "
               "explained above",
         error_messages={"required": "Confirm that you agree to this request for support"})
     # Spam and abuse: people leave this empty (it is hidden from view); automated senders fill it in.
     website = forms.CharField(label="Leave this blank", required=False, max_length=200)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +144,7 @@ class PublicRequestForm(forms.Form):
 # Screening
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(label="Level of need", coerce=int, widget=forms.RadioSelect,
                                    error_messages={"required": "Choose a level of need"})
@@ -157,9 +156,9 @@ class ScreeningForm(forms.Form):
                                required=False, choices=[("", "Choose a reason"), *EpisodeReason.choices])
     named_lead = PractitionerChoiceField(label="Lead professional (when an Early Help plan is needed)",
                                          queryset=User.objects.none(), required=False, empty_label="Choose a person")
-    decision_notes = text_area("Notes on the decision (optional)", rows=4,
+    decision_notes = text_area("Notes on the decision (optional)", required=False, rows=4,
                                help_text="For the record: what was checked and who was consulted")
-    outcome_message = text_area("Message to the person who asked", required=True, rows=6,
+    outcome_message = text_area("Message to the person who asked", required=True, rows=6, what="The message",
                                 message="Write the message that tells the person who asked what will happen")
     told_by_phone = forms.BooleanField(label="I have told them the outcome by phone", required=False)
 
@@ -184,12 +183,12 @@ class ScreeningForm(forms.Form):
             del self.fields["told_by_phone"]
 
 
-class LinkExistingForm(forms.Form):
+class LinkExistingForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     family_id = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class LinkNewFamilyForm(forms.Form):
+class LinkNewFamilyForm(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(label="Name of the family", max_length=200,
                            help_text="How the family will be listed, like 'the Smith family'",
@@ -208,23 +207,23 @@ class LinkNewFamilyForm(forms.Form):
 # Step up and step down
 
 
-class StepUpForm(forms.Form):
-    concerns = text_area("Why are you referring the family to MASH?", required=True, rows=8,
+class StepUpForm(GovForm):
+    concerns = text_area("Why are you referring the family to MASH?", max_length=20_000, required=True, rows=8,
                          message="Describe why you are referring the family to MASH",
                          help_text="Filled in from the needs in the latest assessment: update it with what has "
-                                   "changed. Keep facts apart from opinions")
-    tried_already = text_area("What has the plan tried so far?", rows=4)
-    hoped_for = text_area("What do you want MASH to do?", rows=3)
+                                   "changed. Keep facts apart from opinions", what="Why you are referring the family")
+    tried_already = text_area("What has the plan tried so far?", required=False, rows=4, what="What the plan has tried")
+    hoped_for = text_area("What do you want MASH to do?", required=False, rows=3, what="What you want MASH to do")
     consent_sought = yes_no_field("Did you seek the family's consent to this referral?",
                                   "Say whether you sought the family's consent to this referral",
                                   help_text="Seek consent first unless doing so would increase the risk to the child")
     consent_not_sought_reason = text_area(
-        "If not, why not?", rows=3,
+        "If not, why not?", required=False, rows=3,
         help_text="For example, seeking consent would increase the risk to the child. Your name is recorded "
-                  "with this decision")
+                  "with this decision", what="Why consent was not sought")
 
 
-class StepDownForm(forms.Form):
+class StepDownForm(GovForm):
     new_lead = PractitionerChoiceField(label="New lead professional", queryset=User.objects.none(),
                                        empty_label="Choose a person",
                                        error_messages={"required": "Choose the new lead professional"})
@@ -237,10 +236,11 @@ class StepDownForm(forms.Form):
                         "invalid_choice": "Choose a level from 1 to 3: a family stepping down returns to Early Help"})
     cin_plan_ended_on = GovDateField(label="Date the Child in Need plan ended", past_only=True,
                                      error_messages={"required": "Enter the date the Child in Need plan ended"})
-    single_assessment = text_area("The single assessment", required=True, rows=10,
+    single_assessment = text_area("The single assessment", max_length=DOCUMENT_TEXT, required=True, rows=10,
                                   message="Paste the single assessment",
                                   help_text="Paste the text of the social-work single assessment")
-    cin_plan = text_area("The Child in Need plan", required=True, rows=10, message="Paste the Child in Need plan",
+    cin_plan = text_area("The Child in Need plan", max_length=DOCUMENT_TEXT, required=True, rows=10,
+                         message="Paste the Child in Need plan",
                          help_text="Paste the plan the new lead professional will carry on")
     handover_meeting_on = GovDateField(label="Date of the handover meeting (optional)", required=False)
 
@@ -275,7 +275,7 @@ def parse_time(value: str) -> datetime.time:
     return datetime.time(hour, minute)
 
 
-class MashContactForm(forms.Form):
+class MashContactForm(GovForm):
     contacted_on = GovDateField(label="Date you contacted MASH", past_only=True,
                                 error_messages={"required": "Enter the date you contacted MASH"})
     contacted_time = forms.CharField(label="Time you contacted MASH", max_length=10,
@@ -286,7 +286,7 @@ class MashContactForm(forms.Form):
     spoke_to = forms.CharField(label="Who did you speak to? (optional)", required=False, max_length=200)
     concern = text_area("The concern you raised", required=True, rows=5,
                         message="Describe the concern you raised with MASH")
-    advice = text_area("Advice MASH gave (optional)", rows=4)
+    advice = text_area("Advice MASH gave (optional)", required=False, rows=4)
     mash_reference = forms.CharField(label="MASH reference (optional)", required=False, max_length=60)
 
     def clean(self):

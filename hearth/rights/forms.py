@@ -5,10 +5,10 @@ from django import forms
 
 from hearth.families.forms import EditPersonForm
 from hearth.rights.models import RequestDecision, RequestKind
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovForm):
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", required=False, max_length=100,
                                   help_text="Previous family names are searched too")
@@ -23,24 +23,24 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class RequestForm(forms.Form):
+class RequestForm(GovForm):
     kind = forms.ChoiceField(label="What is the person asking for?", choices=RequestKind.choices,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose what the person is asking for"})
-    asked = forms.CharField(label="What they ask", widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                            help_text="In their words where possible: which information, and what they say is wrong")
+    asked = text_area("What they ask", max_length=LONG_TEXT, rows=5, required=False,
+                      help_text="In their words where possible: which information, and what they say is wrong")
     received_on = GovDateField(label="Date the request was received", required=False, past_only=True,
                                help_text="The answer is due within one calendar month")
 
 
-class RequestDecisionForm(forms.Form):
+class RequestDecisionForm(GovForm):
     decision = forms.ChoiceField(label="Your decision", choices=RequestDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": "Choose whether to accept or refuse the request"})
     use_standard_reason = forms.BooleanField(
         label="Refuse for the standard reason: the council holds the information for its public task", required=False)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                             help_text="Needed if you refuse: the person is told why, and that they can complain to "
-                                       "the Information Commissioner")
+    reason = text_area("Reason", max_length=LONG_TEXT, rows=5, required=False,
+                       help_text="Needed if you refuse: the person is told why, and that they can complain to the "
+                                 "Information Commissioner")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -53,7 +53,7 @@ class ApplyForm(EditPersonForm):
 WHOLE, DETAILS = "whole", "details"
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(GovForm):
     """What to erase: chosen details, other names and addresses, or the whole person record."""
 
     scope = forms.ChoiceField(label="What is to be erased", widget=forms.RadioSelect, required=False,
@@ -68,10 +68,8 @@ class ErasureForm(forms.Form):
                                            widget=forms.CheckboxSelectMultiple)
     addresses = forms.TypedMultipleChoiceField(label="Addresses to erase", coerce=int, required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label="What else was done (optional)", widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False,
-                           help_text="For example, a name taken out of a case note by hand. Do not repeat what was "
-                                     "erased.")
+    note = text_area("What else was done (optional)", max_length=2_000, rows=3, required=False,
+                     help_text="For example, a name taken out of a case note by hand. Do not repeat what was erased.")
     confirm = forms.BooleanField(label="I understand that this cannot be undone", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
     person_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -93,24 +91,23 @@ class ErasureForm(forms.Form):
         return data
 
 
-class RestrictForm(forms.Form):
-    what = forms.CharField(label="What is restricted, and why", widget=forms.Textarea(attrs={"rows": 4}),
-                           required=False,
-                           help_text="Practitioners will read this on the family record. For example, 'Do not use or "
-                                     "share the school's report of 3 March while its accuracy is checked.'")
+class RestrictForm(GovForm):
+    what = text_area("What is restricted, and why", max_length=2_000, rows=4, required=False,
+                     help_text="Practitioners will read this on the family record. For example, 'Do not use or share "
+                               "the school's report of 3 March while its accuracy is checked.'",
+                     what="What is restricted")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class LiftForm(forms.Form):
-    reason = forms.CharField(label="Why the restriction is lifted", widget=forms.Textarea(attrs={"rows": 3}),
-                             required=False)
+class LiftForm(GovForm):
+    reason = text_area("Why the restriction is lifted", max_length=2_000, rows=3, required=False, what="The reason")
     person_told = forms.CharField(label="How and when the person was told it would be lifted", max_length=300,
                                   required=False,
                                   help_text="They must be told before it is lifted. For example, 'by letter on 2 "
                                             "June'")
 
 
-class TellForm(forms.Form):
+class TellForm(GovForm):
     recipients = forms.MultipleChoiceField(label="Recipients to email", widget=forms.CheckboxSelectMultiple,
                                            required=False)
 
@@ -119,7 +116,7 @@ class TellForm(forms.Form):
         self.fields["recipients"].choices = [(r.key, f"{r.name} ({r.email})") for r in recipients if r.email]
 
 
-class ToldForm(forms.Form):
+class ToldForm(GovForm):
     key = forms.ChoiceField(label="Recipient", required=False)
     how = forms.CharField(label="How they were told", max_length=200, required=False,
                           help_text="For example, 'by phone to the practice manager'")

@@ -5,7 +5,7 @@ from django import forms
 
 from hearth.sharing.models import Decision, DisclosureKind, Origin
 from hearth.sharing.selectors import RegisterFilter
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 ANY = [("", "Any")]
 OTHER_BASIS = "other"
@@ -21,7 +21,7 @@ def _member_choices(members) -> list[tuple[str, str]]:
         (str(m.person.pk), f"{m.person.full_name} ({m.get_role_display().lower()})") for m in members]
 
 
-class FilterForm(forms.Form):
+class FilterForm(GovForm):
     decision = forms.ChoiceField(label="Decision", required=False, choices=ANY + Decision.choices)
     origin = forms.ChoiceField(label="How it was recorded", required=False, choices=ANY + Origin.choices)
     kind = forms.ChoiceField(label="Kind", required=False, choices=ANY + DisclosureKind.choices)
@@ -50,15 +50,15 @@ class FilterForm(forms.Form):
                               date_from=data["date_from"], date_to=data["date_to"])
 
 
-class EntryForm(forms.Form):
+class EntryForm(GovForm):
     decision = forms.ChoiceField(
         label="What was decided?", widget=forms.RadioSelect,
         choices=[(Decision.SHARED, "The information was shared"),
                  (Decision.NOT_SHARED, "The information was not shared")],
         error_messages={"required": "Say whether the information was shared or not shared"})
-    what = forms.CharField(label="What information", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                           help_text="Share only what is needed. For example, the dates Max missed school this term",
-                           error_messages={"required": "Say what information this decision is about"})
+    what = text_area("What information", max_length=4000, rows=3,
+                     help_text="Share only what is needed. For example, the dates Max missed school this term",
+                     error_messages={"required": "Say what information this decision is about"})
     person = forms.ChoiceField(label="Whose information", required=False)
     recipient_agency = forms.ChoiceField(label="With which agency", required=False,
                                          help_text="Leave blank if it is not one of the agencies listed")
@@ -71,16 +71,16 @@ class EntryForm(forms.Form):
                               help_text="The consent or lawful basis relied on. Not needed if it was not shared")
     basis_text = forms.CharField(label="If other, describe the basis", required=False, max_length=300,
                                  help_text="For example, a court order of 3 March 2025")
-    not_shared_reason = forms.CharField(label="If not shared, why not", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}))
+    not_shared_reason = text_area("If not shared, why not", max_length=LONG_TEXT, rows=3, required=False,
+                                  what="The reason it was not shared")
     occurred_on = GovDateField(label="Date of the decision", past_only=True,
                                help_text="For example, 27 3 2025",
                                error_messages={"required": "Enter the date of the decision"})
     unsafe_to_disclose = forms.BooleanField(
         label="Telling the family about this could put someone at risk", required=False,
         help_text="It will be left out of what the family is shown about the sharing of their information")
-    unsafe_reason = forms.CharField(label="Why telling the family could be unsafe", required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+    unsafe_reason = text_area("Why telling the family could be unsafe", max_length=LONG_TEXT, rows=3, required=False,
+                              what="The reason")
 
     def __init__(self, *args, members, agencies, bases, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,14 +118,14 @@ class EntryForm(forms.Form):
         }
 
 
-class ShareForm(forms.Form):
+class ShareForm(GovForm):
     agency = forms.ChoiceField(label="Which agency do you want to share with?",
                                error_messages={"required": "Choose the agency to share with",
                                                "invalid_choice": "Choose the agency to share with"})
     person = forms.ChoiceField(label="Whose information", required=False)
-    what = forms.CharField(label="What information do you want to share?", max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}), help_text="Share only what is needed",
-                           error_messages={"required": "Say what information you want to share"})
+    what = text_area("What information do you want to share?", max_length=4000, rows=3,
+                     help_text="Share only what is needed",
+                     error_messages={"required": "Say what information you want to share"})
     purpose = forms.CharField(label="Why do you want to share it?", max_length=300,
                               error_messages={"required": "Say why you want to share it"})
 
@@ -142,9 +142,9 @@ class ShareForm(forms.Form):
                 "what": data["what"], "purpose": data["purpose"]}
 
 
-class UnsafeForm(forms.Form):
+class UnsafeForm(GovForm):
     unsafe_to_disclose = forms.BooleanField(
         label="Telling the family about this could put someone at risk", required=False,
         help_text="It will be left out of what the family is shown about the sharing of their information")
-    unsafe_reason = forms.CharField(label="Why telling the family could be unsafe", required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+    unsafe_reason = text_area("Why telling the family could be unsafe", max_length=LONG_TEXT, rows=3, required=False,
+                              what="The reason")

@@ -5,7 +5,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -185,8 +185,9 @@ def entry_unsafe_view(request, entry_id: int):
             messages.success(request, "The entry will be left out of what the family is shown."
                              if entry.unsafe_to_disclose else "The entry will be shown to the family.")
             back = request.POST.get("next", "")
-            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                return redirect(back)
+            # Only a path of this service (`redirect` would take anything else for the name of a view).
+            if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(back)
             return redirect("sharing:family", family_id=entry.family_id)
     return render(request, "sharing/entry_unsafe.html", {
         "form": form, "entry": entry, "family": entry.family, "next": request.GET.get("next", ""),

@@ -4,14 +4,14 @@ by recording an extension."""
 from django import forms
 
 from hearth.subject_access.models import RequesterRelationship, SarStatus, VerificationMethod, WithholdingReason
-from hearth.web.forms import GovDateField
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
 
-class _Versioned(forms.Form):
+class _Versioned(GovForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class RequesterFields(forms.Form):
+class RequesterFields(GovForm):
     requester_relationship = forms.ChoiceField(
         label="Who is asking?", choices=RequesterRelationship.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choose who is asking"})
@@ -21,9 +21,8 @@ class RequesterFields(forms.Form):
         label="On whose behalf (if not their own)", required=False, max_length=300,
         help_text="For a parent or a representative: who they act for, and how (for example, “her son Max, aged "
                   "6” or “Jo Smith, by her signed authority of 2 March”)")
-    requester_contact = forms.CharField(
-        label="Where to send the copy (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A postal address or an email address")
+    requester_contact = text_area("Where to send the copy (optional)", max_length=500, rows=3, required=False,
+                                  help_text="A postal address or an email address", what="Where to send the copy")
 
 
 class NewRequestForm(RequesterFields):
@@ -40,8 +39,8 @@ class VerifyForm(_Versioned):
     method = forms.ChoiceField(label="How was the requester's identity checked?", choices=VerificationMethod.choices,
                                widget=forms.RadioSelect,
                                error_messages={"required": "Choose how the requester's identity was checked"})
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="What was seen, and when. Do not copy document numbers")
+    note = text_area("Note", max_length=2_000, rows=3, required=False,
+                     help_text="What was seen, and when. Do not copy document numbers")
 
 
 class ExtendForm(_Versioned):
@@ -49,10 +48,9 @@ class ExtendForm(_Versioned):
         label="How much longer is needed?", coerce=int, widget=forms.RadioSelect,
         choices=[(1, "One more month"), (2, "Two more months")],
         error_messages={"required": "Choose an extension of 1 or 2 months"})
-    reason = forms.CharField(label="Why is more time needed?", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="The requester must be told about the extension, and why, within the first "
-                                       "month",
-                             error_messages={"required": "Say why more time is needed"})
+    reason = text_area("Why is more time needed?", max_length=LONG_TEXT, rows=3,
+                       help_text="The requester must be told about the extension, and why, within the first month",
+                       error_messages={"required": "Say why more time is needed"}, what="Why more time is needed")
 
 
 class CloseForm(_Versioned):
@@ -62,18 +60,17 @@ class CloseForm(_Versioned):
                  (SarStatus.CLOSED, "It is being closed without a release (for example, identity could not be "
                                     "confirmed)")],
         error_messages={"required": "Choose whether the request was withdrawn or is being closed"})
-    reason = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Say why the request is ending"})
+    reason = text_area("Details", max_length=LONG_TEXT, rows=3,
+                       error_messages={"required": "Say why the request is ending"})
 
 
-class WithholdForm(forms.Form):
+class WithholdForm(GovForm):
     item_key = forms.ChoiceField(label="What should be withheld?", widget=forms.RadioSelect,
                                  error_messages={"required": "Choose what to withhold",
                                                  "invalid_choice": "Choose what to withhold"})
     reason = forms.ChoiceField(label="Why?", choices=WithholdingReason.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose why this is being withheld"})
-    note = forms.CharField(label="Note (for the record; never released)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = text_area("Note (for the record; never released)", max_length=2_000, rows=3, required=False, what="The note")
 
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,11 +6,162 @@ with the error message and the error summary link in the GOV.UK pattern.
 """
 
 import datetime
+import re
 
 from django import forms
+from django.core import validators
 from django.db import transaction
 
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
+
+# How long text may be. Every form field has a bound (`bound_fields`): these are the defaults, and forms give their
+# own where a field needs another (a name 100 characters, a pasted document far more).
+SHORT_TEXT = 200  # a name, a title, a reference: one line
+LONG_TEXT = 5_000  # free text: a note, a reason, someone's views
+DOCUMENT_TEXT = 50_000  # a whole document pasted in (a social-work assessment)
+EMAIL_LENGTH = 254
+MAX_NUMBER = 2_147_483_647  # what a database's integer column holds
+# Years a date may have: early enough for anyone's date of birth, late enough for any plan, and far from the ends of
+# Python's dates, so that adding a year or a few weeks to one cannot fail.
+FIRST_YEAR = 1900
+YEARS_AHEAD = 100
+OUT_OF_DATE = "This page was out of date. Copy anything you typed, reload the page and try again"
+
+
+def too_long(what: str, limit: int) -> str:
+    """The GOV.UK message for text over its limit: 'Summary must be 200 characters or fewer'."""
+    return f"{what} must be {limit:,} characters or fewer"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """'The summary' -> 'the summary'; 'NHS number' stays as it is."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def text_field(label: str, *, max_length: int = SHORT_TEXT, what: str | None = None, required: bool = True,
+               message: str | None = None, **kwargs) -> forms.CharField:
+    """A one-line text box with its limit and GOV.UK messages. `what` names the answer in messages where the label
+    is a question ('Who did you speak to?' -> 'The name of who you spoke to'); `message` is the one for a required
+    field left empty."""
+    field = forms.CharField(label=label, max_length=max_length, required=required, **kwargs)
+    field.what = what
+    if message:
+        field.error_messages["required"] = message
+    return field
+
+
+def text_area(label: str, *, max_length: int = LONG_TEXT, rows: int = 5, what: str | None = None,
+              required: bool = True, message: str | None = None, **kwargs) -> forms.CharField:
+    """A textarea with its limit, shown with the GOV.UK character count."""
+    return text_field(label, max_length=max_length, what=what, required=required, message=message,
+                      widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def named(field: forms.Field, what: str) -> forms.Field:
+    """Name what a field holds for its messages, where its label is a question or too long to start one:
+    `named(forms.CharField(label="Who did you speak to?", ...), "The name of who you spoke to")`."""
+    field.what = what
+    return field
+
+
+def _what(field: forms.Field, name: str) -> str:
+    """What the field holds, to start a message with: its `what`, or its label when that is not a question."""
+    what = getattr(field, "what", None)
+    if what:
+        return _capital(what)
+    label = str(field.label or name.replace("_", " ").capitalize())
+    label = re.sub(r"\s*\([^)]*\)$", "", label).rstrip(":")
+    if label.endswith("?") or len(label) > 60:
+        return "Your answer"
+    return _capital(label)
+
+
+def _is_django_default(field: forms.Field, code: str) -> bool:
+    """Whether the field's message for `code` is Django's own (no form gave one)."""
+    message = field.error_messages.get(code)
+    if message is None:
+        return True
+    for klass in type(field).__mro__:
+        default = getattr(klass, "default_error_messages", {}).get(code)
+        if default is not None and str(default) == str(message):
+            return True
+    return False
+
+
+def _say(field: forms.Field, code: str, message: str) -> None:
+    if _is_django_default(field, code):
+        field.error_messages[code] = message
+
+
+def _choose(field: forms.Field, what: str) -> str:
+    """The message for a choice that is not one of the options: the field's own 'Choose…' message where it has
+    one, so that a forged answer reads like a missing one."""
+    required = str(field.error_messages.get("required", ""))
+    if not _is_django_default(field, "required") and required.split(" ")[0] in ("Choose", "Select", "Say"):
+        return required
+    if what == "Your answer":
+        return "Choose one of the options given"
+    return f"Choose {_lower(what)} from the options given"
+
+
+def bound_field(field: forms.Field, name: str) -> None:
+    """Give a field a maximum (text its length, numbers their size) where it has none, and GOV.UK messages in place of
+    Django's own. Idempotent; called for every field of a `GovForm` before it is cleaned, and of any form rendered."""
+    if getattr(field, "_bounded", False):
+        return
+    field._bounded = True
+    what = _what(field, name)
+    if isinstance(field.widget, forms.HiddenInput):
+        for code in ("required", "invalid", "max_length", "min_value", "max_value", "invalid_choice",
+                     "null_characters_not_allowed"):
+            _say(field, code, OUT_OF_DATE)
+    if isinstance(field, forms.CharField):
+        if field.max_length is None:
+            field.max_length = EMAIL_LENGTH if isinstance(field, forms.EmailField) else (
+                LONG_TEXT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT)
+            field.validators.append(validators.MaxLengthValidator(field.max_length))
+        _say(field, "max_length", too_long(what, field.max_length))
+        _say(field, "null_characters_not_allowed", f"{what} must not include hidden characters")
+        _say(field, "required", f"Enter {_lower(what)}" if what != "Your answer" else "Enter your answer")
+    if isinstance(field, forms.EmailField):
+        _say(field, "invalid", "Enter an email address in the correct format, like name@example.com")
+    if isinstance(field, forms.IntegerField):
+        if field.max_value is None:
+            field.max_value = MAX_NUMBER
+            field.validators.append(validators.MaxValueValidator(MAX_NUMBER))
+        if field.min_value is None:
+            field.min_value = 0
+            field.validators.append(validators.MinValueValidator(0))
+        _say(field, "invalid", f"{what} must be a whole number, like 12")
+        _say(field, "max_value", f"{what} must be {field.max_value:,} or less")
+        _say(field, "min_value", f"{what} must be {field.min_value:,} or more")
+        _say(field, "required", f"Enter {_lower(what)}")
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        _say(field, "invalid_choice", _choose(field, what))
+        _say(field, "invalid_list", _choose(field, what))
+        _say(field, "invalid_pk_value", _choose(field, what))
+        _say(field, "required", _choose(field, what))
+    if isinstance(field, forms.BooleanField):
+        _say(field, "required", f"Tick the box if {_lower(what)}" if what != "Your answer" else "Tick the box")
+    _say(field, "required", f"Enter {_lower(what)}")
+
+
+def bound_fields(form: forms.Form) -> None:
+    for name, field in form.fields.items():
+        bound_field(field, name)
+
+
+class GovForm(forms.Form):
+    """A form of the service: before it is cleaned, every field (including those added in `__init__`) is bounded
+    and speaks GOV.UK English (`bound_field`)."""
+
+    def full_clean(self):
+        bound_fields(self)
+        super().full_clean()
 
 
 class GovDateWidget(forms.Widget):
@@ -23,7 +174,13 @@ class GovDateWidget(forms.Widget):
         return None if not any(values) else values
 
 
+_NUMBER = re.compile(r"[0-9]+")
+
+
 class GovDateField(forms.Field):
+    """A GOV.UK date input. Each part is checked as digits of a sensible length before it becomes a number, and the
+    year must lie between FIRST_YEAR and YEARS_AHEAD years from now, so that nothing typed can overflow a date."""
+
     widget = GovDateWidget
 
     def __init__(self, *, past_only: bool = False, **kwargs):
@@ -35,17 +192,23 @@ class GovDateField(forms.Field):
             return None
         if isinstance(value, datetime.date):
             return value
-        label = (self.label or "Date").capitalize()
+        label = _capital(str(self.label or "Date"))
         day, month, year = value
         missing = [part for part, v in zip(GovDateWidget.parts, value, strict=True) if not v]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
-        try:
-            d, m, y = int(day), int(month), int(year)
-        except ValueError as exc:
-            raise forms.ValidationError(f"{label} must be a real date, using numbers") from exc
-        if y < 1900:
-            raise forms.ValidationError(f"{label} must include a year with 4 numbers, after 1900")
+        if not all(_NUMBER.fullmatch(v) for v in value):
+            raise forms.ValidationError(f"{label} must be a real date, using numbers")
+        this_year = datetime.date.today().year
+        if len(year) != 4:
+            raise forms.ValidationError(f"{label} must include a year with 4 numbers, like {this_year}")
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError(f"{label} must be a real date")
+        d, m, y = int(day), int(month), int(year)
+        if y < FIRST_YEAR:
+            raise forms.ValidationError(f"{label} must include a year with 4 numbers, after {FIRST_YEAR}")
+        if y > this_year + YEARS_AHEAD:
+            raise forms.ValidationError(f"{label} must be a real date, before {this_year + YEARS_AHEAD + 1}")
         try:
             result = datetime.date(y, m, d)
         except ValueError as exc:
@@ -71,6 +234,7 @@ def _label(bf, extra):
 
 
 def govuk_field(bf, **extra) -> tuple[str, dict]:
+    bound_field(bf.field, bf.name)
     widget = bf.field.widget
     hint = extra.pop("hint", None) or bf.help_text
     base = {
@@ -145,7 +309,12 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
             **extra,
         }
     if isinstance(widget, forms.Textarea):
-        return "textarea", {**base, "label": _label(bf, extra), "value": bf.value() or "", **extra}
+        # The GOV.UK character count: the limit is said under the box, and counted down as the user types.
+        params = {**base, "label": _label(bf, extra), "value": bf.value() or "",
+                  "maxlength": bf.field.max_length, "rows": widget.attrs.get("rows", 5), **extra}
+        if bf.field.max_length >= 1_000:
+            params.setdefault("threshold", 50)  # a long limit is counted only once half of it is used
+        return "character_count", params
     input_type = getattr(widget, "input_type", "text")
     params = {**base, "label": _label(bf, extra), "type": input_type, **extra}
     if input_type != "password":
