@@ -187,8 +187,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "hearth.audit.middleware.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["email", "password", "code", "csrfmiddlewaretoken"]
 # Hearth asks django-axes itself (hearth/accounts/lockout.py) instead of through its middleware and authentication
-# backend, so that a locked account gets the same answer, in the same time, as a wrong password.
-SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
+# backend, so that a locked account gets the same answer, in the same time, as a wrong password; and it counts
+# failures by client address itself, with a limit of their own (axes warns when it is not told to).
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003", "axes.W006"]
 # Idle timeout: the session expires this many seconds after it was last renewed (at most a minute before the
 # last request; hearth/accounts/middleware.py).
 SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
