@@ -19,6 +19,7 @@ DISCOVERY = "/.well-known/openid-configuration"
 LEEWAY_SECONDS = 60  # clock difference allowed on `exp` and `iat`
 TIMEOUT_SECONDS = 10
 METADATA_SECONDS = 600
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 _metadata: dict[str, tuple[float, dict]] = {}  # each process's copy of the discovery document and keys
 
 
@@ -61,6 +62,11 @@ def _metadata_of(app: DjangoOAuth2App, provider: IdentityProvider) -> dict:
     # ID token's `iss` is then checked against the administrator's own URL, not whatever a document says.
     if str(metadata.get("issuer", "")).rstrip("/") != issuer(provider):
         raise SignInFailed("issuer_mismatch")
+    # Only public-key signatures: never a token signed with the client secret (HS256) or not signed at all.
+    offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+    metadata["id_token_signing_alg_values_supported"] = [a for a in offered if a in SIGNING_ALGORITHMS]
+    if not metadata["id_token_signing_alg_values_supported"]:
+        raise SignInFailed("no_usable_algorithm")
     return metadata
 
 
@@ -109,8 +115,12 @@ def complete(request, provider: IdentityProvider) -> tuple[dict, str]:
     its claims and the raw ID token (kept for signing out). Raises SignInFailed with the check that failed."""
     app = client(provider)
     try:
-        _metadata_of(app, provider)
-        token = app.authorize_access_token(request, leeway=LEEWAY_SECONDS)
+        metadata = _metadata_of(app, provider)
+        # Stated in full: Authlib's default checks `iss` only, and `aud` only through `azp`.
+        options = {"iss": {"essential": True, "values": [metadata["issuer"]]},
+                   "aud": {"essential": True, "values": [provider.client_id]},
+                   "sub": {"essential": True}, "nonce": {"essential": True}}
+        token = app.authorize_access_token(request, leeway=LEEWAY_SECONDS, claims_options=options)
     except SignInFailed:
         raise
     except Exception as exc:  # every failure of the protocol or the token is a refused sign-in, never a 500
