@@ -96,7 +96,8 @@ class User(AbstractBaseUser):
     totp_last_step = models.BigIntegerField(default=0)
     # Honoured only while the deployment's demo setting is on (settings.DEMO_MODE).
     mfa_exempt_in_demo = models.BooleanField(default=False)
-    failed_login_count = models.PositiveSmallIntegerField(default=0)
+    # Until when django-axes has paused signing in to the account (hearth.accounts.lockout), for the administrator's
+    # list of users; axes' own count decides.
     locked_until = models.DateTimeField(null=True, blank=True)
     # How reminders of due work reach the user (hearth.reminders): one daily digest, or each at once.
     reminder_delivery = models.CharField(max_length=10, choices=ReminderDelivery.choices,
