@@ -46,6 +46,7 @@ ROUTES: dict[str, str] = {
     "accounts:admin_user_edit": ADMIN,
     "accounts:admin_agencies": ADMIN,
     "accounts:admin_agency_new": ADMIN,
+    "accounts:admin_agency_edit": ADMIN,
     "accounts:admin_council": ADMIN,
     # identity: council single sign-on
     "identity:start": PUBLIC,

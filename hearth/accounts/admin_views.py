@@ -27,6 +27,13 @@ class UserEditForm(UserForm):
         super().__init__(*args, council=council, editing=True, **kwargs)
 
 
+class AgencyEditForm(AgencyForm):
+    """An agency as an administrator changes it, with the version it was built from (accounts.services.agency_update).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+
+
 def _admin_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_administrator:
@@ -110,6 +117,22 @@ def agency_new(request):
             messages.success(request, "Agency added.")
             return redirect("accounts:admin_agencies")
     return render(request, "accounts/admin/agency_form.html", {"form": form, "title": "Add an agency",
+                                                               "active": "admin"})
+
+
+@_admin_only
+def agency_edit(request, agency_id: int):
+    agency = get_object_or_404(Agency, pk=agency_id, council=request.user.council)
+    initial = {"version": agency.version, "name": agency.name, "kind": agency.kind, "email": agency.email,
+               "phone": agency.phone}
+    form = AgencyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form) as attempt:
+            agency = services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+        if attempt.ok:
+            messages.success(request, f"{agency.name} is updated.")
+            return redirect("accounts:admin_agencies")
+    return render(request, "accounts/admin/agency_form.html", {"form": form, "title": f"Edit {agency.name}",
                                                                "active": "admin"})
 
 

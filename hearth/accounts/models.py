@@ -29,6 +29,8 @@ class Agency(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
+    # Moved on by each administrator's save: a save from a page built on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

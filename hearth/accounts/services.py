@@ -283,3 +283,27 @@ def agency_create(*, actor, council, name: str, kind: str, email: str = "", phon
     agency = Agency.objects.create(council=council, name=name.strip(), kind=kind, email=email, phone=phone)
     trail.record(actor=actor, action=AuditAction.ADMIN, obj=agency, detail={"created": True})
     return agency
+
+
+AGENCY_CHANGED = ("Someone else changed this agency while you were editing it. Your changes have not been saved: "
+                  "check its details below and make your changes again.")
+
+
+@transaction.atomic
+def agency_update(*, actor, agency: Agency, version: int, name: str, kind: str, email: str = "",
+                  phone: str = "") -> Agency:
+    """An administrator's change to an agency, refused (`Conflict`, nothing saved) when someone has saved it since
+    `version`, the version the administrator's form was built from."""
+    _require_admin(actor)
+    saved = locked(Agency.objects.all(), agency.pk, version=version, conflict=AGENCY_CHANGED)
+    if not name.strip():
+        raise ValidationFailed({"name": "Enter the agency's name"})
+    if Agency.objects.filter(council=saved.council_id, name__iexact=name.strip()).exclude(pk=saved.pk).exists():
+        raise ValidationFailed({"name": "An agency with this name already exists"})
+    changed = sorted(f for f, v in (("name", name.strip()), ("kind", kind), ("email", email), ("phone", phone))
+                     if getattr(saved, f) != v)
+    saved.name, saved.kind, saved.email, saved.phone = name.strip(), kind, email, phone
+    saved.version += 1
+    saved.save(update_fields=["name", "kind", "email", "phone", "version"])
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=saved, detail={"changed": changed})
+    return saved

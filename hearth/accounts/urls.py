@@ -46,5 +46,6 @@ urlpatterns = [
     path("admin/users/<int:user_id>", admin_views.user_edit, name="admin_user_edit"),
     path("admin/agencies", admin_views.agency_list, name="admin_agencies"),
     path("admin/agencies/new", admin_views.agency_new, name="admin_agency_new"),
+    path("admin/agencies/<int:agency_id>", admin_views.agency_edit, name="admin_agency_edit"),
     path("admin/council", admin_views.council_edit, name="admin_council"),
 ]

@@ -182,3 +182,26 @@ def test_the_second_administrator_cannot_overwrite_the_council_profile(ada, bea)
     council.refresh_from_db()
     assert council.review_interval_weeks == 8
     assert council.contact("mash_phone") != "01632 960000"
+
+
+@pytest.mark.django_db
+def test_two_administrators_renaming_one_agency_the_second_is_told_and_nothing_is_overwritten(ada, bea, worker):
+    agency = worker.agency
+    url = reverse("accounts:admin_agency_edit", kwargs={"agency_id": agency.pk})
+    ada_client, bea_client = signed_in(ada), signed_in(bea)
+    listing = ada_client.get(reverse("accounts:admin_agencies")).content.decode()
+    assert f'href="{url}"' in listing
+    ada_version = hidden_version(ada_client.get(url).content.decode())
+    bea_version = hidden_version(bea_client.get(url).content.decode())
+
+    first = ada_client.post(url, {"version": ada_version, "name": "Hill Primary School", "kind": agency.kind,
+                                  "email": "office@hill.example.test", "phone": ""})
+    assert first["Location"] == reverse("accounts:admin_agencies")
+    second = bea_client.post(url, {"version": bea_version, "name": "Hill School (old name)", "kind": agency.kind,
+                                   "email": "", "phone": "01632 960000"})
+
+    body = second.content.decode()
+    assert second.status_code == 200 and "There is a problem" in body
+    assert "Someone else changed this agency while you were editing it" in body
+    agency.refresh_from_db()
+    assert (agency.name, agency.email, agency.phone) == ("Hill Primary School", "office@hill.example.test", "")

@@ -35,6 +35,7 @@ NOT_CREATING = {
     "accounts:security": "new recovery codes for the user's own account, shown once",
     "accounts:logout_confirm": "signing out",
     "accounts:keepalive": "renews the session",
+    "accounts:admin_agency_edit": "changes an agency",
     "accounts:password_reset": "asks for a reset link, limited by account and by address (hearth.accounts.views)",
     "families:person_edit": "changes a person",
     "cases:note_edit": "changes a note",
