@@ -5,6 +5,7 @@ the audit log or the logs, only record ids and which check failed."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hearth.accounts import events
@@ -128,15 +129,15 @@ def sign_in(*, provider: IdentityProvider, claims: dict) -> Outcome:
     if link is None:
         return _create(provider, claims, subject, email)
     user = link.user
-    if link.awaiting_approval and link.refused_at is None:
-        failed(provider, "awaiting_approval", user)
-        return Outcome(WAITING, user)
-    if link.refused_at is not None or not user.is_active:
-        failed(provider, "inactive", user)
-        return Outcome(INACTIVE, user)
+    if not user.is_active:
+        waiting = link.awaiting_approval and link.refused_at is None
+        failed(provider, "awaiting_approval" if waiting else "inactive", user)
+        return Outcome(WAITING if waiting else INACTIVE, user)
+    if link.awaiting_approval:  # an administrator turned the account on from the users page: that approves it
+        link.awaiting_approval = False
     _apply(user, provider, given_by_rules(provider, claims))
     link.last_sign_in_at = timezone.now()
-    link.save(update_fields=["last_sign_in_at"])
+    link.save(update_fields=["last_sign_in_at", "awaiting_approval"])
     return Outcome(SIGNED_IN, user, mfa_shown=mfa_shown(provider, claims))
 
 
@@ -267,7 +268,7 @@ def decide(*, actor, user: User, approve: bool) -> None:
         raise ValidationFailed({"decision": "This account is no longer waiting for approval"})
     if approve:
         links.update(awaiting_approval=False)
-        User.objects.filter(pk=user.pk).update(is_active=True, version=user.version + 1)
+        User.objects.filter(pk=user.pk).update(is_active=True, version=F("version") + 1)
     else:
         links.update(refused_at=timezone.now())
     events.user_changed.call(user=User.objects.get(pk=user.pk))

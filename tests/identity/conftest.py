@@ -52,6 +52,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
+    os.environ["NO_PROXY"] = ",".join(filter(None, [os.environ.get("NO_PROXY"), "127.0.0.1,localhost"]))
     folder = tmp_path_factory.mktemp("oidc-provider")
     port = _free_port()
     env = {**os.environ, "PROVIDER_DIR": str(folder), "PROVIDER_PORT": str(port), "PROVIDER_PASSWORD": PASSWORD,
