@@ -48,7 +48,7 @@ def client(provider: IdentityProvider) -> DjangoOAuth2App:
     app = DjangoOAuth2App(DjangoIntegration(name), name=name, client_id=provider.client_id, client_secret=secret,
                           server_metadata_url=discovery_url(provider),
                           client_kwargs={"scope": SCOPE, "code_challenge_method": "S256",
-                                         "timeout": TIMEOUT_SECONDS})
+                                         "default_timeout": TIMEOUT_SECONDS})
     url = discovery_url(provider)
     cached = _metadata.get(url)
     if cached and time.time() - cached[0] < METADATA_SECONDS:
