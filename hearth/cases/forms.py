@@ -11,7 +11,8 @@ def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
 
 
 def practitioner_queryset(council):
-    return (User.objects.filter(agency__council=council, is_active=True).exclude(roles__role__in=["sysadmin", "analyst"])
+    return (User.objects.filter(agency__council=council, is_active=True)
+            .exclude(roles__role__in=["sysadmin", "analyst"])
             .select_related("agency").order_by("full_name").distinct())
 
 
@@ -107,3 +108,9 @@ class NoteForm(GovForm):
     body = text_area("Details", max_length=10_000, rows=6, required=False)
     significant = forms.BooleanField(label="This is a significant event (it appears in the chronology)",
                                      required=False)
+
+
+class TransitionForm(GovForm):
+    """A status change made by hand (`views.MANUAL_TRANSITIONS`), with a note."""
+
+    note = text_area("Note (optional)", max_length=LONG_TEXT, required=False, what="The note")

@@ -1,15 +1,14 @@
 """Episode pages: start, the episode record, level, lead professional and handover, closure; notes and chronology."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from hearth.access import policy
 from hearth.cases import journey, notes, panels, selectors, services
-from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm
+from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm, TransitionForm
 from hearth.cases.models import EpisodeOrigin, Handover
-from hearth.core.errors import DomainError, NotPermitted
+from hearth.core.errors import NotPermitted
 from hearth.families import selectors as people_selectors
 from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
@@ -111,21 +110,16 @@ def episode_transition_view(request, episode_id: int, name: str):
         raise Http404
     episode = selectors.episode_for_update(request.user, episode_id)
     transition = services.TRANSITIONS[name]
-    error = None
-    if request.method == "POST":
-        try:
-            with transaction.atomic():
-                services.episode_transition(actor=request.user, episode=episode, transition=name,
-                                            note=request.POST.get("note", "").strip())
-        except NotPermitted:
-            raise
-        except DomainError as exc:
-            error = exc.message
-        else:
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            services.episode_transition(actor=request.user, episode=episode, transition=name,
+                                        note=form.cleaned_data["note"])
+        if attempt.ok:
             messages.success(request, "The episode's status has been updated.")
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_transition.html", {
-        "episode": episode, "transition": transition, "error": error, "council": episode.family.council,
+        "episode": episode, "transition": transition, "form": form, "council": episode.family.council,
         "title": transition.label})
 
 

@@ -35,7 +35,7 @@ def _decode(cursor: str | None, kind) -> tuple | None:
     if not cursor or SEPARATOR not in cursor:
         return None
     text, _, pk = cursor.rpartition(SEPARATOR)
-    if not pk.isdigit() or len(pk) > 18:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # "²".isdigit() is true, and int() refuses it
         return None
     try:
         value = kind(text)

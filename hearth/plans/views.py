@@ -17,7 +17,7 @@ from hearth.people.models import Person
 from hearth.plans import meetings, reviews, selectors, services
 from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
 from hearth.plans.models import ReviewDecision
-from hearth.web.forms import refusal_on
+from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
 
 
@@ -143,16 +143,16 @@ def plan_view(request, episode_id: int):
 
 
 def _back_to(request, episode):
-    meeting_id = request.GET.get("meeting") or request.POST.get("meeting_id")
-    if meeting_id and meeting_id.isdigit():
-        return redirect("plans:meeting", meeting_id=int(meeting_id))
+    meeting_id = record_number(request.GET.get("meeting") or request.POST.get("meeting_id"))
+    if meeting_id:
+        return redirect("plans:meeting", meeting_id=meeting_id)
     return redirect("plans:plan", episode_id=episode.pk)
 
 
 def _linked_meeting(request, episode):
-    meeting_id = request.GET.get("meeting") or ""
-    if meeting_id.isdigit():
-        return episode.meetings.filter(pk=int(meeting_id)).first()
+    meeting_id = record_number(request.GET.get("meeting"))
+    if meeting_id is not None:
+        return episode.meetings.filter(pk=meeting_id).first()
     return None
 
 

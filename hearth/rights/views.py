@@ -11,7 +11,7 @@ from django.utils import timezone
 from hearth.families.services import PERSON_FIELDS
 from hearth.rights import forms, selectors, services
 from hearth.rights.models import RequestDecision, RequestKind
-from hearth.web.forms import run_on_form
+from hearth.web.forms import record_number, run_on_form
 from hearth.web.once import submit_once
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
@@ -43,8 +43,7 @@ def request_find_view(request):
 @submit_once
 def request_new_view(request):
     selectors.require_governance(request.user)
-    person_id = request.GET.get("person", "")
-    person = selectors.person_for_request(request.user, int(person_id) if person_id.isdigit() else None)
+    person = selectors.person_for_request(request.user, record_number(request.GET.get("person")))
     form = forms.RequestForm(request.POST or None)
     created = {}
     if request.method == "POST" and form.is_valid():

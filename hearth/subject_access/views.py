@@ -26,7 +26,7 @@ from hearth.subject_access.forms import (
     WithholdForm,
 )
 from hearth.subject_access.models import RequesterRelationship
-from hearth.web.forms import refusal_on
+from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
@@ -49,9 +49,9 @@ def dashboard_view(request):
 def new_view(request):
     """Find the subject among the council's people, then record the request."""
     selectors.require_officer(request.user)
-    person_id = request.GET.get("person") or request.POST.get("person")
-    if person_id and str(person_id).isdigit():
-        return _new_request(request, selectors.subject_for_request(request.user, int(person_id)))
+    person_id = record_number(request.GET.get("person") or request.POST.get("person"))
+    if person_id is not None:
+        return _new_request(request, selectors.subject_for_request(request.user, person_id))
     submitted = any(k in request.GET for k in SEARCH_FIELDS) or "date_of_birth-year" in request.GET
     form = SearchForm(request.GET if submitted else None)
     results = None

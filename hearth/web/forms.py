@@ -177,6 +177,13 @@ class GovDateWidget(forms.Widget):
 _NUMBER = re.compile(r"[0-9]+")
 
 
+def record_number(value) -> int | None:
+    """A record's number sent in a query or a form (`?person=12`), or None when it is not one. Only ASCII digits, at
+    most 18 of them, so that neither int() ('²'.isdigit() is true) nor the database's integers can fail on it."""
+    text = str(value or "")
+    return int(text) if len(text) <= 18 and _NUMBER.fullmatch(text) else None
+
+
 class GovDateField(forms.Field):
     """A GOV.UK date input. Each part is checked as digits of a sensible length before it becomes a number, and the
     year must lie between FIRST_YEAR and YEARS_AHEAD years from now, so that nothing typed can overflow a date."""

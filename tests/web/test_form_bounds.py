@@ -18,6 +18,7 @@ from hearth.web.forms import (
     GovDateField,
     GovForm,
     govuk_field,
+    record_number,
     text_area,
 )
 
@@ -128,3 +129,41 @@ def test_the_case_note_page_counts_the_characters_of_its_details(client_for, pra
     page = client_for(practitioner).get(f"/families/{family.pk}/notes").content.decode()
     assert 'data-module="govuk-character-count"' in page and 'data-maxlength="10000"' in page
     assert "You can enter up to 10000 characters" in page
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Input a view reads itself
+
+
+def test_a_record_number_is_ascii_digits_of_a_sensible_length():
+    assert record_number("12") == 12 and record_number(12) == 12
+    for text in ("", None, "²", "١٢", "-1", "1.0", " 1", "1" * 19, "99999999999999999999"):
+        assert record_number(text) is None, text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["2026-01-01_²", "2026-01-01T00:00:00+00:00_99999999999999999999", "9999-12-31_1"])
+def test_the_dashboards_page_cursors_refuse_what_is_not_a_cursor(client_for, practitioner, family, value):
+    client = client_for(practitioner)
+    for query in ({"after": value}, {"before": value}, {"reviews_after": value, "actions_before": value}):
+        assert client.get("/", query).status_code == 200
+        assert client.get("/work/due", query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_record_numbers_in_queries_that_are_not_numbers_are_ignored(client_for, practitioner, dpo, episode):
+    for value in ("²", "99999999999999999999", "-1"):
+        # as if no one were chosen: the request page asks for a person (403), subject access searches for them
+        assert client_for(dpo).get("/dpo/requests/new", {"person": value}).status_code == 403
+        assert client_for(dpo).get("/subject-access/new", {"person": value}).status_code == 200
+        page = f"/episodes/{episode.pk}/plan/outcomes/new?meeting={value}"
+        sent = client_for(practitioner).post(page, {"description": "Sam goes to school every day", "meeting_id": value})
+        assert sent.status_code == 302 and sent["Location"] == f"/episodes/{episode.pk}/plan"
+
+
+@pytest.mark.django_db
+def test_a_status_change_by_hand_bounds_its_note(client_for, practitioner, episode):
+    url = f"/episodes/{episode.pk}/status/social_work_concluded"
+    page = client_for(practitioner).post(url, {"note": "x" * 5_001})
+    assert page.status_code == 200
+    assert "The note must be 5,000 characters or fewer" in page.content.decode()

@@ -32,7 +32,9 @@ from hearth.subject_access import services as subject_access
 from hearth.web import once
 from tests.access.world import build_world, url_patterns
 
-EXAMPLES = 6
+# Examples for a page with a form of its own, and for one without (its query parameters, and a POST it may take).
+EXAMPLES = 8
+EXAMPLES_WITHOUT_A_FORM = 3
 
 # Who opens each scope's pages, and the pages someone else opens.
 USER_FOR_SCOPE = {
@@ -71,7 +73,9 @@ HOSTILE = st.one_of(
     st.sampled_from(["99999999999999999999", "0", "-0", "00", "1e9", "1.5", "0x10", "NaN", "١٢", "²", "１２",
                      " 12 ", "+5", "1_000", "abc", "", " ", "\t", "on", "yes", "true", "[]", "{}", "null",
                      "' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "\x00", "a\x00b",
-                     "\u202e\u200b", "🙂" * 50]),
+                     "\u202e\u200b", "🙂" * 50,
+                     # a page's cursor (core/keyset.py: a value and a record number)
+                     "2026-01-01_²", "2026-01-01T00:00:00+00:00_99999999999999999999", "9999-12-31_1", "_", "x_1"]),
     st.sampled_from(["x", "1", "é", "🙂", "word "]).map(lambda s: s * (10_001 // len(s) + 1)),  # long text
     _unicode,
     st.integers(min_value=-(10**6), max_value=10**6).map(str),
@@ -238,8 +242,9 @@ def _check(response, what: str) -> None:
         assert not shown, f"{what} showed Django's own messages: {shown}"
 
 
-_settings = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                     suppress_health_check=list(HealthCheck))
+def _settings(examples: int):
+    return settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+                    suppress_health_check=list(HealthCheck))
 
 
 @pytest.mark.django_db
@@ -252,6 +257,7 @@ def test_no_input_to_a_page_answers_5xx(world, name):
     forms = []
     if response.status_code == 200 and "html" in response.get("Content-Type", ""):
         forms = _own_forms(response.content.decode(), page, name)
+    examples = EXAMPLES if forms else EXAMPLES_WITHOUT_A_FORM
     if not forms:  # a view that takes a POST without a form of its own page (a button on another page)
         forms = [{"method": "post", "path": urlsplit(page).path,
                   "fields": {n: {"kind": "text", "values": ["1"]} for n in ("version", "action", "note", "next")}}]
@@ -259,7 +265,7 @@ def test_no_input_to_a_page_answers_5xx(world, name):
     gets = {"method": "get", "path": urlsplit(page).path,
             "fields": {n: {"kind": "text", "values": ["1"]} for n in QUERY_NAMES}}
 
-    @_settings
+    @_settings(examples)
     @given(data=st.data())
     def send(data):
         form = data.draw(st.sampled_from([*forms, gets]), label="form")
