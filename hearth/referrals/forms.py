@@ -11,7 +11,7 @@ from hearth.cases.models import EpisodeReason
 from hearth.core import identifiers
 from hearth.people.models import MemberRole
 from hearth.referrals.models import AgreementMethod, ContactMethod, Decision, ReferralKind, RequesterKind
-from hearth.web.forms import DOCUMENT_TEXT, GovDateField, GovForm, text_area
+from hearth.web.forms import DOCUMENT_TEXT, GovDateField, GovForm, text_area, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -57,8 +57,9 @@ class RequestForm(GovForm):
     agreement_method = forms.ChoiceField(
         label="If yes, how did they agree?", required=False, widget=forms.RadioSelect,
         choices=[(AgreementMethod.WRITTEN, "In writing"), (AgreementMethod.VERBAL, "Verbally")])
-    agreement_given_by = forms.CharField(label="If yes, who in the family agreed?", required=False, max_length=200,
-                                         help_text="For example, their mother, who has parental responsibility")
+    agreement_given_by = text_field("If yes, who in the family agreed?", required=False, max_length=200,
+                                    what="Who in the family agreed",
+                                    help_text="For example, their mother, who has parental responsibility")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ class MashContactForm(GovForm):
                                      error_messages={"required": "Enter the time you contacted MASH"})
     method = forms.ChoiceField(label="How did you contact MASH?", choices=ContactMethod.choices,
                                widget=forms.RadioSelect, error_messages={"required": "Choose how you contacted MASH"})
-    spoke_to = forms.CharField(label="Who did you speak to? (optional)", required=False, max_length=200)
+    spoke_to = text_field("Who did you speak to? (optional)", required=False, what="Who you spoke to")
     concern = text_area("The concern you raised", required=True, rows=5,
                         message="Describe the concern you raised with MASH")
     advice = text_area("Advice MASH gave (optional)", required=False, rows=4)

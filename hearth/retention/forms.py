@@ -12,7 +12,7 @@ class HoldForm(GovForm):
     name = forms.CharField(label="Name of the hold", max_length=200, help_text="For example, Public inquiry",
                            error_messages={"required": "Enter a name for the hold, like Public inquiry",
                                            "max_length": "The name must be 200 characters or fewer"})
-    reason = text_area("Why must the records be kept?", max_length=4000, rows=4,
+    reason = text_area("Why must the records be kept?", max_length=4000, rows=4, what="Why the records must be kept",
                        error_messages={"required": "Enter why the records must be kept"},
                        help_text="Say who asked and what for: this is kept with the hold")
     scope = forms.ChoiceField(
@@ -34,7 +34,7 @@ class HoldForm(GovForm):
 
 
 class LiftForm(GovForm):
-    reason = text_area("Why is the hold being lifted?", max_length=4000, rows=4,
+    reason = text_area("Why is the hold being lifted?", max_length=4000, rows=4, what="Why the hold is lifted",
                        error_messages={"required": "Enter why the hold is being lifted"})
     version = forms.IntegerField(widget=forms.HiddenInput)
 

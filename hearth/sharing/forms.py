@@ -5,7 +5,7 @@ from django import forms
 
 from hearth.sharing.models import Decision, DisclosureKind, Origin
 from hearth.sharing.selectors import RegisterFilter
-from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area, text_field
 
 ANY = [("", "Any")]
 OTHER_BASIS = "other"
@@ -123,11 +123,11 @@ class ShareForm(GovForm):
                                error_messages={"required": "Choose the agency to share with",
                                                "invalid_choice": "Choose the agency to share with"})
     person = forms.ChoiceField(label="Whose information", required=False)
-    what = text_area("What information do you want to share?", max_length=4000, rows=3,
+    what = text_area("What information do you want to share?", max_length=4000, rows=3, what="The information",
                      help_text="Share only what is needed",
                      error_messages={"required": "Say what information you want to share"})
-    purpose = forms.CharField(label="Why do you want to share it?", max_length=300,
-                              error_messages={"required": "Say why you want to share it"})
+    purpose = text_field("Why do you want to share it?", max_length=300, what="Why you want to share it",
+                         error_messages={"required": "Say why you want to share it"})
 
     def __init__(self, *args, members, agencies, **kwargs):
         super().__init__(*args, **kwargs)
