@@ -1,6 +1,8 @@
 """Council single sign-on: start, the provider's callback, and the administrator's pages (sign-in providers, their
 claim rules, accounts waiting for approval). Every refusal is a plain page and a failed sign-in in the audit log."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -89,7 +91,9 @@ def callback(request):
 
 def sign_in_choices(*, request) -> list[tuple[str, str]]:
     """For the sign-in page (accounts.events.sign_in_choices): a button for each council's provider."""
-    return [(f"Sign in with {p.name}", reverse("identity:start", args=[p.pk]))
+    onward = request.GET.get("next", "")
+    query = f"?{urlencode({'next': onward[:2000]})}" if onward else ""
+    return [(f"Sign in with {p.name}", reverse("identity:start", args=[p.pk]) + query)
             for p in IdentityProvider.objects.filter(is_enabled=True).order_by("name") if p.has_secret]
 
 

@@ -111,10 +111,10 @@ def staff_claims(**overrides) -> dict:
     return claims
 
 
-def through_provider(client, idp: IdentityProvider, *, state: str | None = None):
+def through_provider(client, idp: IdentityProvider, *, state: str | None = None, next_url: str = ""):
     """Sign in as a browser does: Hearth's start, the provider's sign-in page and its redirect back with the code
     and state, then Hearth's callback (whose answer is returned). `state` replaces the state sent back."""
-    response = client.get(reverse("identity:start", args=[idp.pk]))
+    response = client.get(reverse("identity:start", args=[idp.pk]), {"next": next_url} if next_url else {})
     assert response.status_code == 302, response.content[:500]
     browser = requests.Session()
     answer = browser.get(response["Location"], allow_redirects=False)

@@ -36,6 +36,14 @@ def test_the_sign_in_page_offers_each_councils_provider_above_the_password(clien
     assert body.index("Sign in with your council account") < body.index('name="password"')
 
 
+def test_the_page_asked_for_before_sign_in_is_the_one_reached_after(client, idp, provider, practitioner):
+    asked = reverse("accounts:security")
+    body = client.get(reverse("accounts:login") + f"?next={asked}").content.decode()
+    assert f'{reverse("identity:start", args=[idp.pk])}?next=%2Faccount"' in body
+    provider.claims(**staff_claims())
+    assert through_provider(client, idp, next_url=asked)["Location"] == asked
+
+
 def test_a_matched_account_signs_in_and_is_linked_to_the_providers_subject(client, idp, provider, practitioner):
     provider.claims(**staff_claims())
     response = through_provider(client, idp)
