@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from hearth.accounts.models import AgencyKind, Role, User
 from hearth.audit.models import AuditAction, AuditEvent
+from hearth.identity import services
 from hearth.identity.models import ClaimRule, ExternalIdentity, IdentityProvider
 from tests import factories
 
@@ -111,3 +112,17 @@ def test_the_pages_answer_system_administrators_only(practitioner):
     client.force_login(practitioner)
     for name in ("identity:admin_providers", "identity:admin_provider_new", "identity:admin_waiting"):
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_account_turned_on_from_the_users_page_is_approved(council):
+    provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
+                                               discovery_url="https://login.example.test/t/v2.0",
+                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+    agency = factories.AgencyFactory(council=council, name="Council Early Help", kind=AgencyKind.EARLY_HELP_TEAM)
+    user = User.objects.create(email="new.starter@example.test", full_name="New Starter", agency=agency,
+                               is_active=False)
+    ExternalIdentity.objects.create(provider=provider, subject="s", user=user, awaiting_approval=True)
+    assert services.sign_in(provider=provider, claims={"sub": "s"}).kind == services.WAITING
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert services.sign_in(provider=provider, claims={"sub": "s"}).kind == services.SIGNED_IN
+    assert not ExternalIdentity.objects.get(user=user).awaiting_approval
