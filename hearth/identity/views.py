@@ -14,7 +14,7 @@ from hearth.accounts.models import User
 from hearth.identity import oidc, services
 from hearth.identity.forms import ProviderEditForm, ProviderForm, RuleForm
 from hearth.identity.models import ExternalIdentity, IdentityProvider
-from hearth.web.forms import refusal_on
+from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
 
 PENDING, SIGNED_IN = "identity_pending", "identity_signed_in"
@@ -156,9 +156,9 @@ def provider_new(request):
 def provider_edit(request, provider_id: int):
     provider = get_object_or_404(IdentityProvider, pk=provider_id, council=request.user.council)
     if request.method == "POST" and request.POST.get("action") == "remove_rule":
-        rule_id = request.POST.get("rule", "")
-        if rule_id.isdigit() and len(rule_id) < 10:
-            services.rule_remove(actor=request.user, provider=provider, rule_id=int(rule_id))
+        rule_id = record_number(request.POST.get("rule"))
+        if rule_id is not None:
+            services.rule_remove(actor=request.user, provider=provider, rule_id=rule_id)
             messages.success(request, "The rule is removed.")
         return redirect("identity:admin_provider_edit", provider_id=provider.pk)
     initial = {"version": provider.version, **{f: getattr(provider, f) for f in services.PROVIDER_FIELDS}}
@@ -193,9 +193,9 @@ def rule_new(request, provider_id: int):
 @_admin_only
 def waiting_list(request):
     if request.method == "POST":
-        user_id, decision = request.POST.get("user", ""), request.POST.get("decision")
-        user = User.objects.filter(pk=int(user_id), agency__council=request.user.council).first() \
-            if user_id.isdigit() and len(user_id) < 10 else None
+        user_id, decision = record_number(request.POST.get("user")), request.POST.get("decision")
+        user = User.objects.filter(pk=user_id, agency__council=request.user.council).first() \
+            if user_id is not None else None
         if user is not None and decision in ("approve", "refuse"):
             try:
                 services.decide(actor=request.user, user=user, approve=decision == "approve")

@@ -126,3 +126,14 @@ def test_an_account_turned_on_from_the_users_page_is_approved(council):
     User.objects.filter(pk=user.pk).update(is_active=True)
     assert services.sign_in(provider=provider, claims={"sub": "s"}).kind == services.SIGNED_IN
     assert not ExternalIdentity.objects.get(user=user).awaiting_approval
+
+
+def test_numbers_that_are_not_ascii_digits_answer_without_a_500(admin_client, council):
+    provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
+                                               discovery_url="https://login.example.test/t/v2.0",
+                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+    url = reverse("identity:admin_provider_edit", kwargs={"provider_id": provider.pk})
+    assert admin_client.post(url, {"action": "remove_rule", "rule": "²"}).status_code == 302
+    assert admin_client.post(reverse("identity:admin_waiting"), {"user": "²", "decision": "approve"}).status_code == 302
+    assert admin_client.post(reverse("identity:admin_waiting"), {"user": "9" * 30, "decision": "refuse"}
+                             ).status_code == 302
