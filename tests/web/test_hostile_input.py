@@ -33,7 +33,7 @@ from hearth.web import once
 from tests.access.world import build_world, url_patterns
 
 # Examples for a page with a form of its own, and for one without (its query parameters, and a POST it may take).
-EXAMPLES = 8
+EXAMPLES = 6
 EXAMPLES_WITHOUT_A_FORM = 3
 
 # Who opens each scope's pages, and the pages someone else opens.
