@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -64,8 +64,10 @@ def finish_login(request, user: User):
         request.session.pop(key, None)
     login(request, user, backend="hearth.accounts.backends.HearthBackend")
     services.record_login(user)
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
+    # Only a path of this service: "?next=" is typed by anyone, and anything else is not followed.
+    if (next_url.startswith("/") and not next_url.startswith("//")
+            and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})):
+        return HttpResponseRedirect(next_url)
     return redirect("home:dashboard")
 
 

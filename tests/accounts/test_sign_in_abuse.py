@@ -2,6 +2,7 @@
 staff out, guessing from one address, and asking for password resets over and over."""
 
 import re
+from urllib.parse import urlencode
 from unittest import mock
 
 import pyotp
@@ -165,3 +166,16 @@ def test_the_limits_are_counted_in_the_database_every_process_shares(client, set
         keys = [row[0] for row in cursor.fetchall()]
     assert any("signin-address" in key for key in keys)
     assert not any("nobody" in key or ATTACKER in key for key in keys)  # who it counts is hashed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["Some words", "https://elsewhere.example.test/", "//elsewhere.example.test/x",
+                                      "javascript:alert(1)", "/families/"])
+def test_after_signing_in_only_a_path_of_the_service_is_followed(client, practitioner, settings, next_url):
+    settings.DEMO_MODE = True
+    practitioner.mfa_exempt_in_demo = True
+    practitioner.save()
+    response = client.post(reverse("accounts:login") + "?" + urlencode({"next": next_url}),
+                           {"email": practitioner.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == (next_url if next_url == "/families/" else reverse("home:dashboard"))
