@@ -127,7 +127,8 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "hearth.web.jinja.environment",
-            "context_processors": ["hearth.web.context.public_council", "hearth.accounts.context.session_timeout"],
+            "context_processors": ["hearth.web.context.public_council", "hearth.accounts.context.session_timeout",
+                                   "hearth.accounts.context.admin_pages"],
         },
     },
 ]

@@ -12,3 +12,7 @@ sign_in_choices = Hook("other ways to sign in", expects=("identity",))
 # The user is signing out: each entry is called with the request, before the session ends, and returns where the
 # browser goes next (the identity provider's own sign-out), or "".
 signing_out = Hook("a user is signing out", expects=("identity",))
+
+# More pages of the administrator's menu (hearth/accounts/templates/accounts/admin/_nav.html): each entry is a
+# (label, URL name) pair.
+admin_pages = Hook("more pages of administration", expects=("identity",))

@@ -12,3 +12,4 @@ class IdentityConfig(AppConfig):
 
         events.sign_in_choices.register("identity", views.sign_in_choices)
         events.signing_out.register("identity", views.signing_out)
+        events.admin_pages.register("identity", ("Sign-in providers", "identity:admin_providers"), key="providers")

@@ -205,3 +205,13 @@ def test_two_administrators_renaming_one_agency_the_second_is_told_and_nothing_i
     assert "Someone else changed this agency while you were editing it" in body
     agency.refresh_from_db()
     assert (agency.name, agency.email, agency.phone) == ("Hill Primary School", "office@hill.example.test", "")
+
+
+@pytest.mark.django_db
+def test_the_administrators_menu_reaches_every_page_of_administration(ada):
+    body = signed_in(ada).get(reverse("accounts:admin_users")).content.decode()
+    menu = re.search(r'<nav[^>]*aria-label="Administration">(.*?)</nav>', body, re.S).group(1)
+    links = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)</a>', menu)
+    assert [label for _, label in links] == ["Users", "Agencies", "Council profile", "Sign-in providers",
+                                             "Background jobs"]
+    assert all(signed_in(ada).get(href).status_code == 200 for href, _ in links)
