@@ -1,5 +1,4 @@
 from django.conf import settings
-
 from django.urls import reverse
 
 from hearth.accounts import events

@@ -9,7 +9,8 @@ from hearth.web.forms import GovForm
 
 class LoginForm(GovForm):
     email = forms.EmailField(label="Email address", error_messages={
-        "required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org"})
     password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False,
                                error_messages={"required": "Enter your password"})
 
@@ -38,7 +39,8 @@ class EnrolForm(GovForm):
 
 class UserForm(GovForm):
     email = forms.EmailField(label="Email address", error_messages={"required": "Enter an email address"})
-    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter the user's full name"})
+    full_name = forms.CharField(label="Full name", max_length=200,
+                                error_messages={"required": "Enter the user's full name"})
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency",
                                     error_messages={"required": "Choose the user's agency"})

@@ -12,11 +12,8 @@ or is locked. The person whose account is locked is told by email (the account h
 """
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Sum
-from django.utils import timezone
 
 from hearth.audit.middleware import client_ip
 from hearth.core import limits
@@ -48,12 +45,3 @@ def failed(request, email: str) -> bool:
 
 def unlock(email: str) -> None:
     AxesProxyHandler.reset_attempts(username=email.strip().lower())
-
-
-def locked_emails(emails) -> set[str]:
-    """Which of these email addresses are paused now (for the administrator's list of users), in one query."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    wanted = {e.lower() for e in emails}
-    rows = (AccessAttempt.objects.filter(username__in=wanted, attempt_time__gte=since).values("username")
-            .annotate(failures=Sum("failures_since_start")).filter(failures__gte=settings.AXES_FAILURE_LIMIT))
-    return {row["username"] for row in rows}

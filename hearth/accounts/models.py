@@ -169,3 +169,6 @@ class RecoveryCode(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
     code_hash = models.CharField(max_length=128)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "A used recovery code" if self.used_at else "A recovery code"

@@ -152,6 +152,11 @@ def reminder_delivery_set(*, user: User, delivery: str) -> User:
 
 
 def record_login(user: User) -> None:
+    """A completed sign-in (django-axes has just cleared the account's failures): the account is no longer shown as
+    locked."""
+    if user.locked_until is not None:
+        User.objects.filter(pk=user.pk).update(locked_until=None)
+        user.locked_until = None
     trail.record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 

@@ -23,7 +23,6 @@ from hearth.jobs import queue
 PENDING_SECONDS = 300
 
 
-
 def _refused() -> str:
     """One answer for an unknown email address, a wrong password, a paused account and a busy client address."""
     return (f"The email address or password is not right. After {settings.HEARTH_LOCKOUT_ATTEMPTS} wrong attempts, "

@@ -80,14 +80,18 @@ def _address(request) -> str:
     return client_ip(request) or "unknown"
 
 
+def _window() -> int:
+    return int(getattr(settings, "HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", 60 * 60))
+
+
 def _rate_exceeded(request) -> bool:
     """Requests from one address are limited, counted in the store every web worker shares (hearth.core.limits)."""
-    return limits.reached(PUBLIC_SCOPE, _address(request), int(getattr(settings, "HEARTH_PUBLIC_REQUEST_LIMIT", 5)))
+    return limits.reached(PUBLIC_SCOPE, _address(request), int(getattr(settings, "HEARTH_PUBLIC_REQUEST_LIMIT", 5)),
+                          window_seconds=_window())
 
 
 def _rate_hit(request) -> None:
-    limits.hit(PUBLIC_SCOPE, _address(request),
-               window_seconds=int(getattr(settings, "HEARTH_PUBLIC_REQUEST_WINDOW_SECONDS", 60 * 60)))
+    limits.hit(PUBLIC_SCOPE, _address(request), window_seconds=_window())
 
 
 @submit_once
