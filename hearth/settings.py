@@ -176,6 +176,8 @@ HEARTH_LOCKOUT_MINUTES = int(os.environ.get("HEARTH_LOCKOUT_MINUTES", "30"))
 HEARTH_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SIGNIN_ADDRESS_LIMIT", "50"))  # failures an hour
 HEARTH_RESET_ACCOUNT_LIMIT = int(os.environ.get("HEARTH_RESET_ACCOUNT_LIMIT", "3"))  # resets an hour
 HEARTH_RESET_ADDRESS_LIMIT = int(os.environ.get("HEARTH_RESET_ADDRESS_LIMIT", "20"))  # resets an hour
+# Council single sign-on, per client address: starts an hour, and callbacks that signed nobody in an hour.
+HEARTH_SSO_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SSO_ADDRESS_LIMIT", "30"))
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = HEARTH_LOCKOUT_ATTEMPTS
 AXES_COOLOFF_TIME = timedelta(minutes=HEARTH_LOCKOUT_MINUTES)
@@ -301,6 +303,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes names the email address and client address of each failed sign-in at WARNING.
         "axes": {"level": "ERROR"},
+        # Authlib logs the PKCE code_verifier (and more of the exchange) at DEBUG.
+        "authlib": {"level": "WARNING"},
     },
 }
 # /metrics answers a Prometheus scrape bearing this token (and any request from this machine); 404 otherwise.

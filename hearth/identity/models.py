@@ -11,9 +11,33 @@ from django.utils import timezone
 from hearth.accounts.models import Agency, Role, Team, User
 from hearth.core.models import Council
 
-# The client secret is never in the database: the record names the environment variable that holds it, and only a
-# variable with this prefix may be named, so that no other secret of the service can be sent to a token endpoint.
+# The client secret is never in the database: the record names the environment variable that holds it. Only a
+# variable named for the provider's own council may be named, HEARTH_OIDC_SECRET_<COUNCIL CODE>[_<anything>] (the
+# code in capitals, anything not a letter or digit as _), so that neither another secret of the service nor another
+# council's client secret can be sent to a token endpoint an administrator chose.
+SECRET_PREFIX = "HEARTH_OIDC_SECRET_"  # noqa: S105
 SECRET_VARIABLE = re.compile(r"HEARTH_OIDC_SECRET_[A-Z0-9_]{1,60}")
+
+
+def secret_code(council: Council) -> str:
+    """The council's part of its secrets' variable names: CAMBRIDGESHIRE_AND_PETERBOROUGH."""
+    return re.sub(r"[^A-Z0-9]", "_", council.code.upper())
+
+
+def secret_variable_fits(name: str, council: Council) -> bool:
+    """Whether `name` may hold a client secret of `council`'s providers: HEARTH_OIDC_SECRET_<its code>, alone or
+    followed by _ and anything, and not the name of another council whose code begins with this one's (a council
+    `cambridgeshire` may not name HEARTH_OIDC_SECRET_CAMBRIDGESHIRE_AND_PETERBOROUGH)."""
+    if not SECRET_VARIABLE.fullmatch(name or ""):
+        return False
+    own = SECRET_PREFIX + secret_code(council)
+    if name != own and not name.startswith(own + "_"):
+        return False
+    for other in Council.objects.exclude(pk=council.pk).only("code"):
+        theirs = SECRET_PREFIX + secret_code(other)
+        if len(theirs) > len(own) and (name == theirs or name.startswith(theirs + "_")):
+            return False
+    return True
 
 
 def _words(text: str) -> list[str]:
@@ -32,8 +56,9 @@ class IdentityProvider(models.Model):
     may_create_accounts = models.BooleanField(default=False)
     new_account_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="+")
-    # On: an ID token showing multi-factor authentication (amr or acr) signs in; without it, Hearth's own security
-    # code is asked for. Off: Hearth's security code is always asked for.
+    # "Accept the provider's MFA" (the form's label), not "require MFA": on, an ID token showing multi-factor
+    # authentication (amr or acr) signs in without Hearth's own security code, and one not showing it is asked for
+    # Hearth's code; off, Hearth's security code is always asked for. Nobody signs in with one factor either way.
     require_mfa = models.BooleanField(default=True)
     mfa_amr_values = models.CharField(max_length=200, default="mfa")
     mfa_acr_values = models.CharField(max_length=200, blank=True)
@@ -60,11 +85,12 @@ class IdentityProvider(models.Model):
 
     @property
     def has_secret(self) -> bool:
-        return bool(SECRET_VARIABLE.fullmatch(self.client_secret_variable)
-                    and os.environ.get(self.client_secret_variable))
+        return bool(self.client_secret())
 
     def client_secret(self) -> str:
-        if not SECRET_VARIABLE.fullmatch(self.client_secret_variable):
+        """The secret, read only from a variable named for the provider's own council (checked again here, not only
+        when the record was saved); "" otherwise."""
+        if not secret_variable_fits(self.client_secret_variable, self.council):
             return ""
         return os.environ.get(self.client_secret_variable, "")
 

@@ -14,7 +14,14 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.locking import locked
-from hearth.identity.models import SECRET_VARIABLE, ClaimRule, ExternalIdentity, IdentityProvider
+from hearth.identity.models import (
+    SECRET_PREFIX,
+    ClaimRule,
+    ExternalIdentity,
+    IdentityProvider,
+    secret_code,
+    secret_variable_fits,
+)
 
 SIGNED_IN, WAITING, INACTIVE, NO_ACCOUNT = "signed_in", "waiting", "inactive", "no_account"
 
@@ -77,11 +84,15 @@ def given_by_rules(provider: IdentityProvider, claims: dict) -> Given:
 def _apply(user: User, provider: IdentityProvider, given: Given) -> None:
     """What the rules give, applied at each sign-in; audited when it changes anything."""
     changes = {}
-    if given.roles is not None and given.roles != set(user.role_set):
-        user.roles.exclude(role__in=given.roles).delete()
-        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in given.roles - set(user.role_set)])
+    held = set(user.role_set)
+    # Rules never take the system administrator role away (nor give it back): it is managed in Hearth only, so
+    # that a council's directory cannot lock its administrators out.
+    wanted = None if given.roles is None else (given.roles - {Role.SYSADMIN}) | (held & {Role.SYSADMIN})
+    if wanted is not None and wanted != held:
+        user.roles.exclude(role__in=wanted).delete()
+        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in wanted - held])
         user.__dict__.pop("_role_cache", None)
-        changes["roles"] = sorted(given.roles)
+        changes["roles"] = sorted(wanted)
     fields = []
     if given.agency is not None and given.agency.pk != user.agency_id:
         user.agency = given.agency
@@ -97,9 +108,9 @@ def _apply(user: User, provider: IdentityProvider, given: Given) -> None:
         changes["team"] = given.team.pk
     if not changes:
         return
-    if fields:
-        user.version += 1
-        user.save(update_fields=sorted(set(fields)) + ["version"])
+    # Any change moves the version on, roles too, so that an administrator's form opened before it is refused.
+    user.version += 1
+    user.save(update_fields=sorted(set(fields)) + ["version"])
     events.user_changed.call(user=user)
     trail.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={
         "single_sign_on": provider.pk, "from_claim_rules": changes})
@@ -122,6 +133,12 @@ def sign_in(*, provider: IdentityProvider, claims: dict) -> Outcome:
     email = verified_email(provider, claims)
     if link is None and email:
         user = User.objects.filter(email__iexact=email, agency__council=provider.council).first()
+        if user is not None and ExternalIdentity.objects.filter(provider=provider, user=user).exists():
+            # The user already has an account at this provider: another subject with their email address is not
+            # them (a renamed or re-created account at the provider is for an administrator to sort out).
+            trail.record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, detail={
+                "step": "single_sign_on", "reason": "already_linked", "provider": provider.pk})
+            return Outcome(NO_ACCOUNT)
         if user is not None:
             link = ExternalIdentity.objects.create(provider=provider, subject=subject, user=user)
             trail.record(actor=user, action=AuditAction.UPDATE, obj=user, detail={
@@ -169,16 +186,19 @@ def _require_admin(actor) -> None:
 
 PROVIDER_FIELDS = ("name", "discovery_url", "client_id", "client_secret_variable", "is_enabled", "email_domains",
                    "may_create_accounts", "new_account_agency", "require_mfa", "mfa_amr_values", "mfa_acr_values")
-NOT_A_SECRET_VARIABLE = ("Enter the name of an environment variable starting HEARTH_OIDC_SECRET_, in capital "  # noqa: S105
-                         "letters, numbers and underscores")
+# Changing either makes the provider another one: its account links are removed (provider_update).
+IDENTITY_FIELDS = {"discovery_url", "client_id"}
+NOT_A_SECRET_VARIABLE = ("Enter the name of an environment variable starting {prefix}, in capital letters, "  # noqa: S105
+                         "numbers and underscores, such as {prefix}_SIGN_IN")
 PROVIDER_CHANGED = ("Someone else changed this sign-in provider while you were editing it. Your changes have not "
                     "been saved: check it as it is now and make your changes again.")
 
 
 def _check(actor, provider: IdentityProvider, values: dict) -> None:
     errors = {}
-    if not SECRET_VARIABLE.fullmatch(values.get("client_secret_variable") or ""):
-        errors["client_secret_variable"] = NOT_A_SECRET_VARIABLE
+    if not secret_variable_fits(values.get("client_secret_variable") or "", actor.council):
+        errors["client_secret_variable"] = NOT_A_SECRET_VARIABLE.format(
+            prefix=SECRET_PREFIX + secret_code(actor.council))
     agency = values.get("new_account_agency")
     if agency is not None and agency.council_id != actor.council.pk:
         errors["new_account_agency"] = "Choose an agency of your council"
@@ -222,7 +242,14 @@ def provider_update(*, actor, provider: IdentityProvider, version: int, **values
         setattr(provider, field, values.get(field, getattr(provider, field)))
     provider.version = saved.version + 1
     provider.save()
-    trail.record(actor=actor, action=AuditAction.ADMIN, obj=provider, detail={"changed": changed})
+    detail = {"changed": changed}
+    provider.links_removed = 0
+    if set(changed) & IDENTITY_FIELDS:
+        # Another issuer or application: its subjects are not the old one's, so no stored link may be trusted.
+        # Each person is matched again by email address at their next sign-in.
+        provider.links_removed, _ = ExternalIdentity.objects.filter(provider=provider).delete()
+        detail["links_removed"] = provider.links_removed
+    trail.record(actor=actor, action=AuditAction.ADMIN, obj=provider, detail=detail)
     return provider
 
 

@@ -3,6 +3,7 @@ claim rules, accounts waiting for approval). Every refusal is a plain page and a
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,8 @@ from django.urls import reverse
 
 from hearth.accounts import views as accounts_views
 from hearth.accounts.models import User
+from hearth.audit.middleware import client_ip
+from hearth.core import limits
 from hearth.identity import oidc, services
 from hearth.identity.forms import ProviderEditForm, ProviderForm, RuleForm
 from hearth.identity.models import ExternalIdentity, IdentityProvider
@@ -18,6 +21,9 @@ from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
 
 PENDING, SIGNED_IN = "identity_pending", "identity_signed_in"
+# Anonymous requests, limited per client address (settings.HEARTH_SSO_ADDRESS_LIMIT an hour each): a start fetches
+# the provider's discovery document, a failed callback writes a row of the audit log.
+START_SCOPE, FAILED_CALLBACK_SCOPE, WINDOW_SECONDS = "sso-start", "sso-callback-failed", 3600
 
 PROBLEMS = {
     "unreachable": ("Sign in with your council account is not working at the moment",
@@ -37,6 +43,9 @@ PROBLEMS = {
                 "We have your request for a Hearth account. A system administrator needs to approve it before you "
                 "can sign in. You do not need to do anything else: try signing in again once you have been told "
                 "it is approved."),
+    "too_many": ("Too many attempts to sign in with a council account",
+                 "There have been too many attempts to sign in with a council account from your network. Wait an "
+                 "hour and try again, or sign in with your email address, password and security code."),
 }
 
 
@@ -49,11 +58,28 @@ def _redirect_uri(request) -> str:
     return request.build_absolute_uri(reverse("identity:callback"))
 
 
+def _address(request) -> str:
+    return client_ip(request) or "unknown"
+
+
+def _limited(request, scope: str) -> bool:
+    return limits.reached(scope, _address(request), settings.HEARTH_SSO_ADDRESS_LIMIT, window_seconds=WINDOW_SECONDS)
+
+
+def _refused(request, kind: str, status: int):
+    """A callback that did not sign anyone in: counted against the client address."""
+    limits.hit(FAILED_CALLBACK_SCOPE, _address(request), window_seconds=WINDOW_SECONDS)
+    return _problem(request, kind, status)
+
+
 @login_not_required
 def start(request, provider_id: int):
     provider = get_object_or_404(IdentityProvider, pk=provider_id, is_enabled=True)
     if request.user.is_authenticated:
         return redirect("home:dashboard")
+    if _limited(request, START_SCOPE):
+        return _problem(request, "too_many", 429)
+    limits.hit(START_SCOPE, _address(request), window_seconds=WINDOW_SECONDS)
     request.session[PENDING] = {"provider": provider.pk, "next": request.GET.get("next", "")[:2000]}
     try:
         return oidc.authorization_redirect(request, provider, _redirect_uri(request))
@@ -65,6 +91,9 @@ def start(request, provider_id: int):
 
 @login_not_required
 def callback(request):
+    if request.GET and _limited(request, FAILED_CALLBACK_SCOPE):
+        request.session.pop(PENDING, None)
+        return _problem(request, "too_many", 429)
     pending = request.session.pop(PENDING, None) or {}
     provider = IdentityProvider.objects.filter(pk=pending.get("provider"), is_enabled=True).first() \
         if pending.get("provider") else None
@@ -72,15 +101,15 @@ def callback(request):
         if not request.GET:
             return redirect("accounts:login")
         services.failed(None, "state")  # no sign-in was started in this browser
-        return _problem(request, "refused", 400)
+        return _refused(request, "refused", 400)
     try:
         claims, id_token = oidc.complete(request, provider)
     except oidc.SignInFailed as exc:
         services.failed(provider, exc.reason)
-        return _problem(request, "refused", 400)
+        return _refused(request, "refused", 400)
     outcome = services.sign_in(provider=provider, claims=claims)
     if outcome.kind != services.SIGNED_IN:
-        return _problem(request, outcome.kind, 200 if outcome.kind == services.WAITING else 403)
+        return _refused(request, outcome.kind, 200 if outcome.kind == services.WAITING else 403)
     user = outcome.user
     request.session[SIGNED_IN] = {"provider": provider.pk, "user": user.pk, "id_token": id_token}
     if outcome.mfa_shown:
@@ -168,7 +197,12 @@ def provider_edit(request, provider_id: int):
             services.provider_update(actor=request.user, provider=provider, **form.cleaned_data)
         if attempt.ok:
             oidc.forget_metadata(provider)
-            messages.success(request, f"{provider.name} is updated.")
+            removed = getattr(provider, "links_removed", 0)
+            messages.success(request, f"{provider.name} is updated." + (
+                f" The issuer URL or client ID changed, so its {removed} linked "
+                f"account{'' if removed == 1 else 's'} {'was' if removed == 1 else 'were'} unlinked: each person "
+                "is matched again by their verified email address the next time they sign in with it."
+                if removed else ""))
             return redirect("identity:admin_providers")
     return render(request, "identity/provider_form.html", {
         "form": form, "title": f"Edit {provider.name}", "provider": provider, "active": "admin",

@@ -21,7 +21,7 @@ from hearth.identity.models import IdentityProvider
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, CLIENT_SECRET = "hearth-tests", "client-secret-for-the-tests-only"
 PASSWORD = "provider-password"
-SECRET_VARIABLE = "HEARTH_OIDC_SECRET_TESTS"
+SECRET_VARIABLE = "HEARTH_OIDC_SECRET_OXFORDSHIRE_TESTS"  # named for the council
 REDIRECT_URI = "http://testserver/sign-in/council/callback"
 AFTER_SIGN_OUT = "http://testserver/sign-in"
 
@@ -36,11 +36,15 @@ class Provider:
         (self.folder / "claims.json").write_text(json.dumps(claims))
 
     def misbehave(self, how: str) -> None:
-        """How the next ID token goes wrong: wrong_audience, expired, wrong_nonce, unpublished_key."""
+        """How the next ID token goes wrong: wrong_audience, wrong_issuer, expired, wrong_nonce, unpublished_key."""
         (self.folder / "misbehave.txt").write_text(how)
 
+    def discovery(self, **fields) -> None:
+        """Fields the provider's discovery document says instead of its own (token_endpoint, jwks_uri...)."""
+        (self.folder / "discovery.json").write_text(json.dumps(fields))
+
     def reset(self) -> None:
-        for name in ("claims.json", "misbehave.txt"):
+        for name in ("claims.json", "misbehave.txt", "discovery.json"):
             (self.folder / name).unlink(missing_ok=True)
 
 

@@ -32,7 +32,7 @@ def _provider_form(**overrides):
     data = {"name": "Cambridgeshire County Council",
             "discovery_url": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0",
             "client_id": "11111111-2222-3333-4444-555555555555",
-            "client_secret_variable": "HEARTH_OIDC_SECRET_CAMBRIDGESHIRE", "email_domains": "example.test",
+            "client_secret_variable": "HEARTH_OIDC_SECRET_OXFORDSHIRE_ENTRA", "email_domains": "example.test",
             "is_enabled": "on", "require_mfa": "on", "mfa_amr_values": "mfa"}
     data.update(overrides)
     return data
@@ -40,7 +40,7 @@ def _provider_form(**overrides):
 
 def test_an_administrator_adds_a_provider_and_a_rule_and_both_are_audited(admin_client, admin, council,
                                                                          monkeypatch):
-    monkeypatch.setenv("HEARTH_OIDC_SECRET_CAMBRIDGESHIRE", SECRET)
+    monkeypatch.setenv("HEARTH_OIDC_SECRET_OXFORDSHIRE_ENTRA", SECRET)
     response = admin_client.post(reverse("identity:admin_provider_new"), _provider_form())
     provider = IdentityProvider.objects.get(council=council)
     assert response["Location"] == reverse("identity:admin_provider_edit", kwargs={"provider_id": provider.pk})
@@ -82,7 +82,7 @@ def test_creating_accounts_needs_an_agency_and_email_domains(admin_client):
 def test_two_administrators_editing_a_provider_do_not_undo_each_other(admin_client, council):
     provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
                                                discovery_url="https://login.example.test/t/v2.0",
-                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+                                               client_secret_variable="HEARTH_OIDC_SECRET_OXFORDSHIRE_A")
     url = reverse("identity:admin_provider_edit", kwargs={"provider_id": provider.pk})
     first = admin_client.post(url, _provider_form(name="First", version=provider.version))
     assert first.status_code == 302
@@ -94,7 +94,7 @@ def test_two_administrators_editing_a_provider_do_not_undo_each_other(admin_clie
 def test_refusing_a_waiting_account_keeps_it_off(admin_client, admin, council):
     provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
                                                discovery_url="https://login.example.test/t/v2.0",
-                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+                                               client_secret_variable="HEARTH_OIDC_SECRET_OXFORDSHIRE_A")
     agency = factories.AgencyFactory(council=council, name="Council Early Help", kind=AgencyKind.EARLY_HELP_TEAM)
     waiting = User.objects.create(email="new.starter@example.test", full_name="New Starter", agency=agency,
                                   is_active=False)
@@ -117,7 +117,7 @@ def test_the_pages_answer_system_administrators_only(practitioner):
 def test_an_account_turned_on_from_the_users_page_is_approved(council):
     provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
                                                discovery_url="https://login.example.test/t/v2.0",
-                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+                                               client_secret_variable="HEARTH_OIDC_SECRET_OXFORDSHIRE_A")
     agency = factories.AgencyFactory(council=council, name="Council Early Help", kind=AgencyKind.EARLY_HELP_TEAM)
     user = User.objects.create(email="new.starter@example.test", full_name="New Starter", agency=agency,
                                is_active=False)
@@ -131,9 +131,46 @@ def test_an_account_turned_on_from_the_users_page_is_approved(council):
 def test_numbers_that_are_not_ascii_digits_answer_without_a_500(admin_client, council):
     provider = IdentityProvider.objects.create(council=council, name="Council", client_id="a",
                                                discovery_url="https://login.example.test/t/v2.0",
-                                               client_secret_variable="HEARTH_OIDC_SECRET_A")
+                                               client_secret_variable="HEARTH_OIDC_SECRET_OXFORDSHIRE_A")
     url = reverse("identity:admin_provider_edit", kwargs={"provider_id": provider.pk})
     assert admin_client.post(url, {"action": "remove_rule", "rule": "²"}).status_code == 302
     assert admin_client.post(reverse("identity:admin_waiting"), {"user": "²", "decision": "approve"}).status_code == 302
     assert admin_client.post(reverse("identity:admin_waiting"), {"user": "9" * 30, "decision": "refuse"}
                              ).status_code == 302
+
+
+def test_a_council_may_name_only_a_variable_named_for_itself(admin_client, other_council):
+    # On a deployment shared with Gloucestershire, Oxfordshire's administrator cannot have Gloucestershire's client
+    # secret sent to an issuer of their choosing.
+    response = admin_client.post(reverse("identity:admin_provider_new"),
+                                 _provider_form(client_secret_variable="HEARTH_OIDC_SECRET_GLOUCESTERSHIRE"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "starting HEARTH_OIDC_SECRET_OXFORDSHIRE" in body
+    assert not IdentityProvider.objects.exists()
+    response = admin_client.post(reverse("identity:admin_provider_new"),
+                                 _provider_form(client_secret_variable="HEARTH_OIDC_SECRET_OXFORDSHIRE"))
+    assert response.status_code == 302 and IdentityProvider.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["discovery_url", "client_id"])
+def test_another_issuer_or_client_id_removes_the_providers_account_links(admin_client, admin, council, practitioner,
+                                                                         field):
+    provider = IdentityProvider.objects.create(council=council, **{
+        k: v for k, v in _provider_form().items() if k in ("name", "discovery_url", "client_id",
+                                                             "client_secret_variable", "email_domains")})
+    ExternalIdentity.objects.create(provider=provider, subject="subject-of-pat", user=practitioner)
+    url = reverse("identity:admin_provider_edit", kwargs={"provider_id": provider.pk})
+
+    # Another name keeps them.
+    admin_client.post(url, _provider_form(name="Renamed", version=provider.version))
+    assert ExternalIdentity.objects.filter(provider=provider).count() == 1
+
+    other = {"discovery_url": "https://login.example.test/another-tenant/v2.0", "client_id": "another-client"}
+    response = admin_client.post(url, _provider_form(name="Renamed", version=provider.version + 1,
+                                                     **{field: other[field]}))
+    assert response.status_code == 302
+    assert not ExternalIdentity.objects.filter(provider=provider).exists()
+    assert AuditEvent.objects.filter(actor=admin, action=AuditAction.ADMIN, object_id=str(provider.pk),
+                                     detail__changed=[field], detail__links_removed=1).exists()
+    assert "1 linked account was unlinked" in admin_client.get(response["Location"]).content.decode()

@@ -2,6 +2,9 @@
 browser's way through Hearth's start, the provider's sign-in and Hearth's callback, nothing of the client library
 mocked."""
 
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
@@ -13,9 +16,18 @@ from django.utils import timezone
 
 from hearth.accounts.models import AgencyKind, Role, User
 from hearth.audit.models import AuditAction, AuditEvent
-from hearth.identity.models import ClaimRule, ExternalIdentity
+from hearth.core.models import Council
+from hearth.identity import oidc
+from hearth.identity.models import ClaimRule, ExternalIdentity, IdentityProvider
 from tests import factories
-from tests.identity.conftest import AFTER_SIGN_OUT, CLIENT_ID, staff_claims, through_provider
+from tests.identity.conftest import (
+    AFTER_SIGN_OUT,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SECRET_VARIABLE,
+    staff_claims,
+    through_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +185,7 @@ def test_an_acr_value_the_administrator_accepts_shows_mfa(client, idp, provider,
 
 @pytest.mark.parametrize(("how", "reason"), [
     ("wrong_audience", "claim_aud"),
+    ("wrong_issuer", "claim_iss"),
     ("expired", "expired"),
     ("wrong_nonce", "claim_nonce"),
     ("unpublished_key", "signature"),
@@ -221,3 +234,168 @@ def test_a_password_sign_out_stays_in_hearth(client, idp, practitioner):
     client.force_login(practitioner)
     assert client.post(reverse("accounts:logout_confirm"))["Location"] == reverse("accounts:login")
 
+
+
+# A council's secret stays with the council (shared deployments: Cambridgeshire and Peterborough).
+
+
+def test_a_provider_naming_another_councils_secret_gets_no_secret(client, idp, other_council, monkeypatch):
+    # Saved past the administrator's page (which refuses it too): the secret is refused where it is read.
+    monkeypatch.setenv("HEARTH_OIDC_SECRET_GLOUCESTERSHIRE", "gloucestershires-secret")
+    idp.client_secret_variable = "HEARTH_OIDC_SECRET_GLOUCESTERSHIRE"
+    idp.save()
+    assert idp.client_secret() == "" and not idp.has_secret
+    assert "Sign in with Oxfordshire" not in client.get(reverse("accounts:login")).content.decode()
+    assert client.get(reverse("identity:start", args=[idp.pk])).status_code == 503
+    assert _failures("no_client_secret").exists()
+
+
+def test_a_council_whose_code_begins_with_another_s_cannot_name_its_secret(db, idp, council, monkeypatch):
+    longer = Council.objects.get(pk=council.pk)
+    longer.pk, longer.code = None, "oxfordshire-city"
+    longer.save()
+    monkeypatch.setenv("HEARTH_OIDC_SECRET_OXFORDSHIRE_CITY", "the-citys-secret")
+    idp.client_secret_variable = "HEARTH_OIDC_SECRET_OXFORDSHIRE_CITY"
+    assert idp.client_secret() == ""
+    idp.client_secret_variable = SECRET_VARIABLE  # its own: HEARTH_OIDC_SECRET_OXFORDSHIRE_TESTS
+    assert idp.client_secret() == CLIENT_SECRET
+
+
+def test_a_token_endpoint_off_the_issuers_host_is_not_sent_the_secret(client, idp, provider):
+    port = urlsplit(provider.issuer).port
+    provider.discovery(token_endpoint=f"http://localhost:{port}/o/token/")  # loopback, but another host
+    response = client.get(reverse("identity:start", args=[idp.pk]))
+    assert response.status_code == 503
+    assert _failures("untrusted_endpoint").filter(detail__provider=idp.pk).exists()
+
+
+def test_only_https_endpoints_on_the_issuers_host_are_trusted():
+    issuer = "https://login.example.test/tenant/v2.0"
+    good = {"token_endpoint": "https://login.example.test/tenant/token",
+            "jwks_uri": "https://login.example.test/tenant/keys"}
+    assert oidc.endpoints_trusted(good, issuer)
+    assert not oidc.endpoints_trusted({**good, "token_endpoint": "http://login.example.test/tenant/token"}, issuer)
+    assert not oidc.endpoints_trusted({**good, "jwks_uri": "https://keys.elsewhere.test/keys"}, issuer)
+    assert not oidc.endpoints_trusted({**good, "token_endpoint": "https://login.example.test:8443/token"}, issuer)
+    assert not oidc.endpoints_trusted({"jwks_uri": good["jwks_uri"]}, issuer)
+    assert not oidc.endpoints_trusted(good, "http://login.example.test/tenant/v2.0")
+    assert oidc.endpoints_trusted({"token_endpoint": "http://127.0.0.1:8000/o/token/",
+                                   "jwks_uri": "http://127.0.0.1:8000/o/jwks/"}, "http://127.0.0.1:8000/o")
+
+
+# Account links.
+
+
+def test_a_new_subject_with_the_email_of_an_already_linked_account_is_refused(client, idp, provider, practitioner):
+    ExternalIdentity.objects.create(provider=idp, subject="subject-of-pat", user=practitioner)
+    provider.claims(**staff_claims(sub="another-subject"))
+    response = through_provider(client, idp)
+    assert response.status_code == 403 and "You do not have a Hearth account" in response.content.decode()
+    assert _signed_in_as(client) is None
+    assert not ExternalIdentity.objects.filter(subject="another-subject").exists()
+    assert _failures("already_linked").filter(object_id=str(practitioner.pk), detail__provider=idp.pk).exists()
+
+
+def test_a_verified_email_in_a_domain_not_listed_matches_no_account(client, idp, provider, make):
+    elsewhere = make("pat@elsewhere.test")
+    provider.claims(**staff_claims(email="pat@elsewhere.test"))
+    response = through_provider(client, idp)
+    assert response.status_code == 403 and _signed_in_as(client) is None
+    assert not ExternalIdentity.objects.filter(user=elsewhere).exists()
+    assert _failures("no_account").exists()
+
+
+def test_an_email_address_of_another_council_matches_no_account(client, idp, provider, other_council):
+    theirs = factories.UserFactory(email="pat.practitioner@example.test", roles=[Role.PRACTITIONER],
+                                   agency__council=other_council)
+    provider.claims(**staff_claims())
+    response = through_provider(client, idp)
+    assert response.status_code == 403 and _signed_in_as(client) is None
+    assert not ExternalIdentity.objects.filter(user=theirs).exists()
+    assert _failures("no_account").exists()
+
+
+# What the rules change.
+
+
+def test_roles_changed_by_rules_move_the_users_version_on_and_never_take_sysadmin(client, idp, provider, make):
+    admin = make("pat.practitioner@example.test", Role.SYSADMIN, Role.PRACTITIONER)
+    ClaimRule.objects.create(provider=idp, claim="groups", value="eh-coordinators", role=Role.COORDINATOR)
+    provider.claims(**staff_claims(groups=["eh-coordinators"]))
+    through_provider(client, idp)
+    user = User.objects.get(pk=admin.pk)
+    assert set(user.role_set) == {Role.SYSADMIN, Role.COORDINATOR}
+    assert user.version == admin.version + 1
+
+
+# Anonymous requests are limited per client address.
+
+
+def test_starts_from_one_address_are_limited(client, idp, settings):
+    settings.HEARTH_SSO_ADDRESS_LIMIT = 2
+    for _ in range(2):
+        assert client.get(reverse("identity:start", args=[idp.pk])).status_code == 302
+    response = client.get(reverse("identity:start", args=[idp.pk]))
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+
+
+def test_failed_callbacks_from_one_address_are_limited_and_stop_filling_the_audit_log(client, idp, settings):
+    settings.HEARTH_SSO_ADDRESS_LIMIT = 2
+    for _ in range(2):
+        assert client.get(reverse("identity:callback") + "?code=abc&state=def").status_code == 400
+    response = client.get(reverse("identity:callback") + "?code=abc&state=def")
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert _failures("state").count() == 2
+
+
+def test_a_provider_that_cannot_be_reached_is_not_fetched_at_every_click(client, db, council, monkeypatch):
+    fetched = []
+
+    class Down(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            fetched.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Down)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv(SECRET_VARIABLE, CLIENT_SECRET)
+        down = IdentityProvider.objects.create(
+            council=council, name="Down", discovery_url=f"http://127.0.0.1:{server.server_port}/o",
+            client_id=CLIENT_ID, client_secret_variable=SECRET_VARIABLE)
+        for _ in range(3):
+            assert client.get(reverse("identity:start", args=[down.pk])).status_code == 503
+        assert len(fetched) == 1
+        oidc.forget_metadata(down)  # as an administrator's save of the provider does
+        client.get(reverse("identity:start", args=[down.pk]))
+        assert len(fetched) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# The provider's error.
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    ("access_denied", "provider_access_denied"),
+    ("temporarily_unavailable", "provider_temporarily_unavailable"),
+    ("<script>alert(1)</script>", "provider_error"),
+    ("pat.practitioner@example.test", "provider_error"),
+])
+def test_the_providers_error_is_audited_only_as_a_known_code(client, idp, error, reason):
+    start = client.get(reverse("identity:start", args=[idp.pk]))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get(reverse("identity:callback"), {"error": error, "state": state})
+    assert response.status_code == 400
+    assert [e.detail["reason"] for e in _failures().filter(detail__provider=idp.pk)] == [reason]
+
+
+def test_authlib_logs_nothing_below_a_warning(settings):
+    # It logs the PKCE code_verifier at DEBUG: never, whatever HEARTH_LOG_LEVEL says.
+    assert settings.LOGGING["loggers"]["authlib"]["level"] == "WARNING"
+    assert not logging.getLogger("authlib.integrations.base_client").isEnabledFor(logging.INFO)

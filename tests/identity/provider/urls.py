@@ -1,5 +1,8 @@
+import json
+
+from django.conf import settings
 from django.contrib.auth import authenticate, login
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import include, path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +22,17 @@ def sign_in(request):
                         '<button>Sign in</button></form>')
 
 
+def discovery(request):
+    """django-oauth-toolkit's discovery document, with what the test put in discovery.json over it."""
+    from oauth2_provider.views import ConnectDiscoveryInfoView
+
+    document = json.loads(ConnectDiscoveryInfoView.as_view()(request).content)
+    overrides = settings.DIR / "discovery.json"
+    if overrides.exists():
+        document.update(json.loads(overrides.read_text()))
+    return JsonResponse(document)
+
+
 def signed_out(request):
     return HttpResponse("Signed out")
 
@@ -26,5 +40,6 @@ def signed_out(request):
 urlpatterns = [
     path("login/", sign_in),
     path("", signed_out),
+    path("o/.well-known/openid-configuration", discovery),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]

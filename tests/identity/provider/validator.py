@@ -1,6 +1,6 @@
 """The test provider's ID tokens: the claims the test set (claims.json), and, for the next token only, a way of
-misbehaving the test chose (misbehave.txt): a wrong audience, an expired token, a wrong nonce, or a signature by a
-key the provider does not publish."""
+misbehaving the test chose (misbehave.txt): a wrong audience or issuer, an expired token, a wrong nonce, or a
+signature by a key the provider does not publish."""
 
 import json
 import time
@@ -42,6 +42,8 @@ class Validator(OAuth2Validator):
             id_token["aud"] = "another-service"
         elif mode == "expired":
             id_token["iat"], id_token["exp"] = now - 7200, now - 3600
+        elif mode == "wrong_issuer":
+            id_token["iss"] = "http://127.0.0.1:1/another-issuer"
         elif mode == "wrong_nonce":
             id_token["nonce"] = "not-the-nonce-hearth-sent"
         elif mode == "unpublished_key":
