@@ -18,8 +18,9 @@ class ProviderForm(GovForm):
     client_id = text_field("Application (client) ID", what="The client ID", message="Enter the client ID")
     client_secret_variable = text_field(
         "Environment variable holding the client secret", max_length=80, what="The variable's name",
-        help_text="Its name, such as HEARTH_OIDC_SECRET_CAMBRIDGESHIRE. The secret itself is set where the service "
-                  "runs and is never entered or shown here",
+        help_text="Its name: HEARTH_OIDC_SECRET_, your council's code in capitals, then _ and any name, such as "
+                  "HEARTH_OIDC_SECRET_CAMBRIDGESHIRE_AND_PETERBOROUGH_ENTRA. The secret itself is set where the "
+                  "service runs and is never entered or shown here",
         message="Enter the name of the environment variable holding the client secret")
     email_domains = text_field("Email domains", max_length=500, required=False,
                                help_text="The council's email domains, separated by spaces, such as "
@@ -30,6 +31,7 @@ class ProviderForm(GovForm):
     new_account_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency of new accounts",
                                                 required=False,
                                                 help_text="Unless a rule below gives another")
+    # The model's field is require_mfa, but it means this: accept the provider's MFA (models.IdentityProvider).
     require_mfa = forms.BooleanField(
         label="Accept the provider's multi-factor authentication", required=False, initial=True,
         help_text="When the ID token shows it, people sign in without Hearth's security code. Otherwise, and "
