@@ -85,9 +85,9 @@ def _apply(user: User, provider: IdentityProvider, given: Given) -> None:
     """What the rules give, applied at each sign-in; audited when it changes anything."""
     changes = {}
     held = set(user.role_set)
-    # Rules never take the system administrator role away (nor give it back): it is managed in Hearth only, so
-    # that a council's directory cannot lock its administrators out.
-    wanted = None if given.roles is None else (given.roles - {Role.SYSADMIN}) | (held & {Role.SYSADMIN})
+    # Rules never take the system administrator role away: a change in the council's directory must not lock its
+    # administrators out of Hearth (it is taken away on the users page).
+    wanted = None if given.roles is None else given.roles | (held & {Role.SYSADMIN})
     if wanted is not None and wanted != held:
         user.roles.exclude(role__in=wanted).delete()
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in wanted - held])
