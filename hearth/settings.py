@@ -177,7 +177,8 @@ HEARTH_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SIGNIN_ADDRESS_LIMIT", 
 HEARTH_RESET_ACCOUNT_LIMIT = int(os.environ.get("HEARTH_RESET_ACCOUNT_LIMIT", "3"))  # resets an hour
 HEARTH_RESET_ADDRESS_LIMIT = int(os.environ.get("HEARTH_RESET_ADDRESS_LIMIT", "20"))  # resets an hour
 # Council single sign-on, per client address: starts an hour, and callbacks that signed nobody in an hour.
-HEARTH_SSO_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SSO_ADDRESS_LIMIT", "30"))
+HEARTH_SSO_ADDRESS_LIMIT = int(os.environ.get("HEARTH_SSO_ADDRESS_LIMIT", "30"))  # failed returns an hour
+HEARTH_SSO_START_LIMIT = int(os.environ.get("HEARTH_SSO_START_LIMIT", "1000"))  # sign-ins started an hour
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = HEARTH_LOCKOUT_ATTEMPTS
 AXES_COOLOFF_TIME = timedelta(minutes=HEARTH_LOCKOUT_MINUTES)

@@ -21,8 +21,9 @@ from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
 
 PENDING, SIGNED_IN = "identity_pending", "identity_signed_in"
-# Anonymous requests, limited per client address (settings.HEARTH_SSO_ADDRESS_LIMIT an hour each): a start fetches
-# the provider's discovery document, a failed callback writes a row of the audit log.
+# Anonymous requests, limited per client address and hour: a start fetches the provider's discovery document
+# (settings.HEARTH_SSO_START_LIMIT, high, since a council's staff may all start from one address every morning); a
+# callback that signs nobody in writes a row of the audit log (HEARTH_SSO_ADDRESS_LIMIT).
 START_SCOPE, FAILED_CALLBACK_SCOPE, WINDOW_SECONDS = "sso-start", "sso-callback-failed", 3600
 
 PROBLEMS = {
@@ -63,7 +64,8 @@ def _address(request) -> str:
 
 
 def _limited(request, scope: str) -> bool:
-    return limits.reached(scope, _address(request), settings.HEARTH_SSO_ADDRESS_LIMIT, window_seconds=WINDOW_SECONDS)
+    limit = settings.HEARTH_SSO_START_LIMIT if scope == START_SCOPE else settings.HEARTH_SSO_ADDRESS_LIMIT
+    return limits.reached(scope, _address(request), limit, window_seconds=WINDOW_SECONDS)
 
 
 def _refused(request, kind: str, status: int):

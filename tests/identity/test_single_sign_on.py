@@ -332,7 +332,7 @@ def test_roles_changed_by_rules_move_the_users_version_on_and_never_take_sysadmi
 
 
 def test_starts_from_one_address_are_limited(client, idp, settings):
-    settings.HEARTH_SSO_ADDRESS_LIMIT = 2
+    settings.HEARTH_SSO_START_LIMIT = 2
     for _ in range(2):
         assert client.get(reverse("identity:start", args=[idp.pk])).status_code == 302
     response = client.get(reverse("identity:start", args=[idp.pk]))
