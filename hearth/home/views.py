@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from hearth.accounts.models import Role
 from hearth.assessments import selectors as assessment_selectors
-from hearth.families import selectors
+from hearth.home import selectors
 from hearth.plans import selectors as plan_selectors
 
 
