@@ -9,13 +9,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hearth.accounts import events, services, tasks
 from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordResetRequestForm, ReminderDeliveryForm
 from hearth.accounts.middleware import renew
-from hearth.accounts.models import User
+from hearth.accounts.models import Role, User
 from hearth.audit.middleware import client_ip
 from hearth.core import limits
 from hearth.jobs import queue
@@ -63,11 +64,27 @@ def finish_login(request, user: User):
         request.session.pop(key, None)
     login(request, user, backend="hearth.accounts.backends.HearthBackend")
     services.record_login(user)
-    # Only a path of this service: "?next=" is typed by anyone, and anything else is not followed.
-    if (next_url.startswith("/") and not next_url.startswith("//")
+    # Only a path of this service: "?next=" is typed by anyone, and anything else is not followed. The home page
+    # asked for by default ("/") gives way to the user's own landing page.
+    if (next_url.startswith("/") and not next_url.startswith("//") and next_url != reverse("home:dashboard")
             and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})):
         return HttpResponseRedirect(next_url)
-    return redirect("home:dashboard")
+    return redirect(landing_page(user))
+
+
+# Where each role's work is, for someone who holds none of the roles that work with families' records (they land on
+# their families): the MASH on its queue, the data protection officer on the data protection pages, the
+# administrator on administration.
+CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.MANAGER}
+LANDING_PAGES = ((Role.MASH_SCREENER, "referrals:queue"), (Role.DPO, "dpo:home"),
+                 (Role.SYSADMIN, "accounts:admin_users"))
+
+
+def landing_page(user: User) -> str:
+    """The URL name of the page the user lands on after signing in."""
+    if user.role_set & CASEWORK_ROLES:
+        return "home:dashboard"
+    return next((page for role, page in LANDING_PAGES if user.has_role(role)), "home:dashboard")
 
 
 @login_not_required

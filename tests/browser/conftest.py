@@ -10,6 +10,7 @@ Without chromium the tests skip, unless HEARTH_REQUIRE_BROWSER is set (CI), when
 import contextlib
 import datetime
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -18,9 +19,11 @@ from pathlib import Path
 import pyotp
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import Agency, AgencyKind, Role, User, UserRole
+from hearth.accounts.views import landing_page
 from hearth.cases import notes as case_notes
 from hearth.cases import services as case_services
 from hearth.core import profiles
@@ -297,5 +300,11 @@ def sign_in(page, axe, user: User, password: str = PASSWORD) -> None:
     axe(page)
     page.get_by_label("Security code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
+    # Each role lands on its own work (practitioners on their families).
+    landing = reverse(landing_page(user))
+    expect(page).to_have_url(re.compile(re.escape(landing) + "$"))
+    if landing == reverse("home:dashboard"):
+        expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
+    else:
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
