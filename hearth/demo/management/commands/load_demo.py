@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from hearth.access import grants
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import User
-from hearth.demo import generator, journeys
+from hearth.demo import activity, generator, journeys
 from hearth.people.models import Family
 from hearth.referrals import services as referrals
 
@@ -49,5 +49,6 @@ class Command(BaseCommand):
             family_details="Jo (34) and two boys, aged 6 and 9", postcode="HE1 1AA",
             concerns="My older boy is being bullied and will not go to school.",
             tried_already="I spoke to his teacher.", hoped_for="Someone to help us talk to the school.", agrees=True))
+        activity.backdate(council, seed=seed)  # each family's last activity when it happened, not the load date
         self.stdout.write(f"Demo families at each stage of the journey: {', '.join(staged)}.")
         self.stdout.write(f"Loaded the demo council with {len(families)} families and {User.objects.filter(agency__council=council).count()} users.")
