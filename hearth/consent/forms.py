@@ -40,11 +40,25 @@ class _GivingForm(GovForm):
         self.fields["given_by"].choices = _member_choices(members)
 
 
-class AgreementForm(_GivingForm):
+class _OwnDecisionForm(_GivingForm):
+    """When a young person decides for themselves, what their age calls for (`hearth.consent.own_decision`): the
+    service asks for it, so it is enforced without JavaScript."""
+
+    competence_judged = forms.BooleanField(
+        label="I judged them able to understand and decide for themselves (Gillick competence)", required=False,
+        help_text="Needed for a young person aged 12 to 15, or whose date of birth is not recorded")
+    own_decision_note = text_area(
+        "How you judged it, or why a child under 12 decides for themselves", max_length=2_000, required=False,
+        help_text="For a young person aged 12 to 15, or of unknown age: what they understood and how you judged "
+                  "it. For a child under 12: the reason. Not needed for a young person aged 16 or over",
+        what="Your note")
+
+
+class AgreementForm(_OwnDecisionForm):
     pass
 
 
-class ShareConsentForm(_GivingForm):
+class ShareConsentForm(_OwnDecisionForm):
     person = forms.TypedChoiceField(label="Whose information is this consent about?", coerce=int, required=False,
                                     widget=forms.RadioSelect)
     purposes = forms.MultipleChoiceField(label="What they agreed to", required=False,
@@ -68,7 +82,8 @@ class ShareConsentForm(_GivingForm):
     review_by = GovDateField(label="Review by", required=False,
                              help_text="When to check the consent with the family again. Usually a year on")
 
-    field_order = ["person", "given_by", "giver_kind", "given_on", "method", "form_reference", "purposes",
+    field_order = ["person", "given_by", "giver_kind", "competence_judged", "own_decision_note", "given_on", "method",
+                   "form_reference", "purposes",
                    "research_opt_out", "agencies", "agency_kinds", "excluded_agencies", "excluded_kinds", "limits",
                    "review_by"]
 

@@ -16,12 +16,34 @@ class GiverKind(models.TextChoices):
     YOUNG_PERSON = "young_person", "A young person able to decide for themselves"
 
 
+class OwnDecision(models.TextChoices):
+    """Why a young person's own agreement or consent counts (`hearth.consent.own_decision`)."""
+
+    PRESUMED = "presumed", "16 or over, so presumed able to decide"
+    COMPETENCE = "competence", "Judged able to understand and decide (Gillick competence)"
+    REASON = "reason", "Under 12, with a reason recorded"
+
+
+class _OwnDecisionFields(models.Model):
+    """What was recorded when a young person decided for themselves: the basis, the practitioner's note (their
+    judgement of competence, or the reason), who judged and on what day."""
+
+    own_decision = models.CharField(max_length=20, choices=OwnDecision.choices, blank=True)
+    own_decision_note = models.TextField(blank=True)
+    own_decision_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    own_decision_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Method(models.TextChoices):
     WRITTEN = "written", "In writing (a signed form)"
     VERBAL = "verbal", "Verbally"
 
 
-class Agreement(models.Model):
+class Agreement(_OwnDecisionFields):
     """The family's agreement to receive Early Help (the service is voluntary). Not consent to share."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="agreements")
@@ -47,7 +69,7 @@ class Agreement(models.Model):
         return self.withdrawn_on is None
 
 
-class ShareConsent(models.Model):
+class ShareConsent(_OwnDecisionFields):
     """One person's consent to share their information: with whom, for what, until when."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="share_consents")

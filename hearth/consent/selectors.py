@@ -123,7 +123,8 @@ class ConsentState:
 def _consents(family: Family) -> list[ShareConsent]:
     """The family's consents, newest first, each with its scopes: two queries, the second run even when there are
     no consents, so a page's query count does not depend on the record."""
-    consents = list(ShareConsent.objects.filter(family=family).select_related("person", "given_by", "recorded_by")
+    consents = list(ShareConsent.objects.filter(family=family)
+                    .select_related("person", "given_by", "recorded_by", "own_decision_by")
                     .order_by("-given_on", "-pk"))
     scopes: dict[int, list[ConsentScope]] = {c.pk: [] for c in consents}
     for scope in ConsentScope.objects.filter(consent__family=family).select_related("agency").order_by("pk"):
@@ -188,7 +189,8 @@ def _load(family: Family, *, members: list[FamilyMember] | None = None,
                          not_sought=not_sought)
     if full:
         state.not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by"))
-        state.agreements = list(Agreement.objects.filter(family=family).select_related("given_by", "recorded_by"))
+        state.agreements = list(Agreement.objects.filter(family=family)
+                                .select_related("given_by", "recorded_by", "own_decision_by"))
         state.bases = list(
             LawfulBasis.objects.filter(family=family)
             .select_related("person", "decided_by__agency", "confirmed_by")

@@ -18,8 +18,10 @@ from hearth.consent.models import (
     LawfulBasis,
     Method,
     NotSoughtDecision,
+    OwnDecision,
     ShareConsent,
 )
+from hearth.consent.own_decision import check_own_decision
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.people.models import FamilyMember
 
@@ -47,17 +49,39 @@ def _check_giving(errors: dict, *, family, given_by, giver_kind, given_on, metho
         errors["form_reference"] = "Enter the reference of the signed form"
 
 
+def _own_decision(errors: dict, *, actor, given_by, giver_kind: str, given_on: date | None, competence_judged: bool,
+                  own_decision_note: str, what: str) -> dict:
+    """A young person deciding for themselves: what their age calls for (`own_decision.own_decision_rule`), and
+    the fields kept with the record (the basis, the practitioner's note, who judged and on what day)."""
+    if giver_kind != GiverKind.YOUNG_PERSON:
+        return {}
+    basis = check_own_decision(errors, person=given_by, on_date=given_on, competence_judged=competence_judged,
+                               own_decision_note=own_decision_note, what=what)
+    if not basis:
+        return {}
+    note = (own_decision_note or "").strip() if basis != OwnDecision.PRESUMED else ""
+    return {"own_decision": basis, "own_decision_note": note,
+            "own_decision_by": actor if basis != OwnDecision.PRESUMED else None,
+            "own_decision_on": given_on if basis != OwnDecision.PRESUMED else None}
+
+
 def agreement_record(*, actor, family, given_by, giver_kind: str, given_on: date | None, method: str,
-                     form_reference: str = "") -> Agreement:
-    """The family's agreement to receive Early Help."""
+                     form_reference: str = "", competence_judged: bool = False,
+                     own_decision_note: str = "") -> Agreement:
+    """The family's agreement to receive Early Help. A young person's own agreement counts only as their age
+    allows (`hearth.consent.own_decision`)."""
     policy.require_edit_family(actor, family)
     errors: dict[str, str] = {}
     _check_giving(errors, family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
                   method=method, form_reference=form_reference)
+    own = _own_decision(errors, actor=actor, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
+                        competence_judged=competence_judged, own_decision_note=own_decision_note,
+                        what="agreement")
     if errors:
         raise ValidationFailed(errors)
     agreement = Agreement.objects.create(family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
-                                         method=method, form_reference=form_reference.strip(), recorded_by=actor)
+                                         method=method, form_reference=form_reference.strip(), recorded_by=actor,
+                                         **own)
     trail.record(actor=actor, action=AuditAction.CREATE, obj=agreement, family_id=family.pk)
     return agreement
 
@@ -94,14 +118,18 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
                          form_reference: str = "", purposes: set[str] = frozenset(), research_opt_out: bool = False,
                          agencies: list[Agency] = (), agency_kinds: list[str] = (),
                          excluded_agencies: list[Agency] = (), excluded_kinds: list[str] = (), limits: str = "",
-                         review_by: date | None = None) -> ShareConsent:
-    """One person's consent to share their information, with its scope and a review-by date."""
+                         review_by: date | None = None, competence_judged: bool = False,
+                         own_decision_note: str = "") -> ShareConsent:
+    """One person's consent to share their information, with its scope and a review-by date. A young person's
+    own consent counts only as their age allows (`hearth.consent.own_decision`)."""
     policy.require_edit_family(actor, family)
     errors: dict[str, str] = {}
     if not _is_member(family, person):
         errors["person"] = "Choose whose information this consent is about"
     _check_giving(errors, family=family, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
                   method=method, form_reference=form_reference)
+    own = _own_decision(errors, actor=actor, given_by=given_by, giver_kind=giver_kind, given_on=given_on,
+                        competence_judged=competence_judged, own_decision_note=own_decision_note, what="consent")
     unknown = set(purposes) - set(PURPOSES)
     if unknown or not purposes:
         errors["purposes"] = "Choose at least one purpose the family agreed to"
@@ -118,7 +146,7 @@ def share_consent_record(*, actor, family, person, given_by, giver_kind: str, gi
     consent = ShareConsent.objects.create(
         family=family, person=person, given_by=given_by, giver_kind=giver_kind, given_on=given_on, method=method,
         form_reference=form_reference.strip(), research_opt_out=research_opt_out, limits=limits.strip(),
-        review_by=review_by, recorded_by=actor, **{p: p in purposes for p in PURPOSES})
+        review_by=review_by, recorded_by=actor, **own, **{p: p in purposes for p in PURPOSES})
     ConsentScope.objects.bulk_create(
         [ConsentScope(consent=consent, agency=a) for a in agencies]
         + [ConsentScope(consent=consent, agency_kind=k) for k in agency_kinds]

@@ -39,6 +39,12 @@ def _giving(form, family) -> dict:
             "form_reference": data.get("form_reference") or ""}
 
 
+def _own(form) -> dict:
+    data = form.cleaned_data
+    return {"competence_judged": bool(data.get("competence_judged")),
+            "own_decision_note": data.get("own_decision_note") or ""}
+
+
 def _save(request, form, family, write, success: str):
     """Run the service (`refusal_on`); on a refusal it is on the form and nothing is half-saved."""
     with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
@@ -55,7 +61,7 @@ def agreement_new_view(request, family_id: int):
     form = AgreementForm(request.POST or None, members=family.current_members)
     if request.method == "POST" and form.is_valid():
         done = _save(request, form, family, lambda: services.agreement_record(
-            actor=request.user, family=family, **_giving(form, family)),
+            actor=request.user, family=family, **_giving(form, family), **_own(form)),
             "The family's agreement to Early Help has been recorded.")
         if done:
             return done
@@ -88,7 +94,7 @@ def share_consent_new_view(request, family_id: int):
         data = form.cleaned_data
         done = _save(request, form, family, lambda: services.share_consent_record(
             actor=request.user, family=family, person=_person(family, data.get("person")),
-            **_giving(form, family), purposes=set(data["purposes"]),
+            **_giving(form, family), **_own(form), purposes=set(data["purposes"]),
             research_opt_out=bool(data.get("research_opt_out")),
             agencies=[by_pk[pk] for pk in data["agencies"]], agency_kinds=list(data["agency_kinds"]),
             excluded_agencies=[by_pk[pk] for pk in data["excluded_agencies"]],

@@ -6,12 +6,23 @@ from hearth.consent.models import Agreement, LawfulBasis, NotSoughtDecision, Sha
 from hearth.subject_access.bundle import Builder, Section, SectionSource, Subject, day, who
 
 
+def _own_decision(b: Builder, record) -> None:
+    """A young person's decision for themselves: why it counted, who judged it, when, and the practitioner's note."""
+    if not record.own_decision:
+        return
+    b.add("own_decision", "Deciding for themselves", record.get_own_decision_display())
+    b.add("own_decision_by", "Judged by", who(record.own_decision_by) if record.own_decision_by_id else "")
+    b.add("own_decision_on", "Judged on", record.own_decision_on)
+    b.add("own_decision_note", "The practitioner's note", record.own_decision_note, long=True)
+
+
 def _consent(subject: Subject) -> Section:
     family_ids = subject.family_ids
     agreements = (Agreement.objects.filter(family_id__in=family_ids)
-                  .select_related("given_by", "recorded_by__agency").order_by("given_on", "pk"))
+                  .select_related("given_by", "recorded_by__agency", "own_decision_by__agency")
+                  .order_by("given_on", "pk"))
     consents = (ShareConsent.objects.filter(Q(person=subject.person) | Q(given_by=subject.person))
-                .select_related("person", "given_by", "recorded_by__agency")
+                .select_related("person", "given_by", "recorded_by__agency", "own_decision_by__agency")
                 .prefetch_related("scopes__agency").order_by("given_on", "pk"))
     bases = (LawfulBasis.objects.filter(family_id__in=family_ids)
              .filter(Q(person__isnull=True) | Q(person=subject.person))
@@ -26,6 +37,7 @@ def _consent(subject: Subject) -> Section:
         b.add("given_on", "On", a.given_on).add("method", "How", a.get_method_display())
         b.add("form_reference", "Form reference", a.form_reference).add("withdrawn_on", "Withdrawn", a.withdrawn_on)
         b.add("withdrawn_how", "How it was withdrawn", a.withdrawn_how, long=True)
+        _own_decision(b, a)
         items.append(b.item("Agreement to receive Early Help", on=a.given_on))
     for c in consents:
         b = Builder(f"shareconsent:{c.pk}")
@@ -45,6 +57,7 @@ def _consent(subject: Subject) -> Section:
         b.add("limits", "Limits", c.limits, long=True).add("review_by", "Review by", c.review_by)
         b.add("withdrawn_on", "Withdrawn", c.withdrawn_on).add("withdrawn_how", "How it was withdrawn",
                                                               c.withdrawn_how, long=True)
+        _own_decision(b, c)
         items.append(b.item("Consent to share information", on=c.given_on))
     for basis in bases:
         b = Builder(f"lawfulbasis:{basis.pk}")
