@@ -69,7 +69,8 @@ def test_a_7_year_old_cannot_consent_without_a_reason_and_can_with_one(client_fo
     sam = child("Sam", datetime.date(2019, 3, 2))
     client = client_for(practitioner)
     form = _text(client.get(f"/families/{family.pk}/consent/share/new"))
-    assert_says(form, "Under 12: not without a reason", "Gillick competence")
+    assert_says(form, "Under 12: not without a reason", "Gillick competence", "govuk-radios__conditional",
+                'data-aria-controls="conditional-id_giver_kind')
     page = _text(client.post(f"/families/{family.pk}/consent/share/new", _consent(sam)))
     assert_says(page, "There is a problem",
                 "Sam is 7. A child under 12 cannot give their own consent without a reason: give the reason, or "
