@@ -1,11 +1,14 @@
 """The Jinja environment: GOV.UK Frontend macros, Django helpers and Hearth's globals."""
 
+import re
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from markupsafe import Markup, escape
 
 from hearth.core.identifiers import format_nhs_number, format_ni_number
 from hearth.web.forms import error_list, govuk_field
@@ -24,6 +27,25 @@ def uk_datetime(value) -> str:
     if not value:
         return ""
     return timezone.localtime(value).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(value, classes: str = "govuk-body") -> Markup:
+    """Explanatory text wrapped at fixed widths in its source (a council's profile) as GOV.UK paragraphs.
+
+    A blank line separates paragraphs; single line breaks inside a paragraph are joined with a space. For text
+    whose line breaks are the writer's own (case notes, minutes), keep `hearth-pre-line` instead.
+    """
+    if not value:
+        return Markup("")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLANK_LINES.split(text)
+    parts = (" ".join(line.strip() for line in block.splitlines() if line.strip()) for block in blocks)
+    return Markup("\n").join(
+        Markup('<p class="{}">{}</p>').format(classes, escape(part)) for part in parts if part
+    )
 
 
 def _today():
@@ -55,5 +77,6 @@ def environment(**options) -> Environment:
         uk_datetime=uk_datetime,
         nhs=format_nhs_number,
         nino=format_ni_number,
+        paragraphs=paragraphs,
     )
     return env

@@ -150,3 +150,21 @@ def test_the_default_council_setting_chooses_the_council(client, council, other_
 def test_the_confirmation_page_without_a_request_goes_back_to_the_form(client, council):
     response = client.get(reverse("referrals:public_sent"))
     assert response.status_code == 302 and response["Location"] == reverse("referrals:public_request")
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_is_shown_as_paragraphs_not_as_its_source_lines(client, council):
+    council.privacy_explanation = (
+        "When you agree to an Early Help Assessment, we complete it\n"
+        "with you & your family.\n"
+        "\n"
+        "We ask for your consent\r\n"
+        "at the start.\n"
+    )
+    council.save(update_fields=["privacy_explanation"])
+    body = client.get(URL).content.decode()
+    assert ('<p class="govuk-body">When you agree to an Early Help Assessment, we complete it with you &amp; your'
+            ' family.</p>') in body
+    assert '<p class="govuk-body">We ask for your consent at the start.</p>' in body
+    notice = body[body.index('id="privacy-explanation"'):body.index("Read more about how we use information")]
+    assert "hearth-pre-line" not in notice and "<br" not in notice
