@@ -99,6 +99,18 @@ def records() -> list[Record]:
     return register.items()
 
 
+_SOUNDS_LIKE_YOU = ("uni", "use", "usu", "uti", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honour", "heir")
+
+
+def with_article(noun: str) -> str:
+    """'a case note', 'an episode', 'a user', 'an hour': for a record the register does not name (its `one` already
+    holds its article)."""
+    word = noun.strip().lower()
+    vowel_sound = (word[:1] in "aeiou" and not word.startswith(_SOUNDS_LIKE_YOU)) or word.startswith(_SILENT_H)
+    return f"{'an' if vowel_sound else 'a'} {noun.strip()}"
+
+
 _by_label: dict[str, Record] = {}  # every label of every record, filled on first use after the apps are ready
 
 

@@ -31,6 +31,7 @@ from hearth.audit.models import (
     AuditChainHead,
     AuditEvent,
 )
+from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
 from hearth.dpo.selectors import require_governance
 from hearth.people.models import Family, FamilyMember
@@ -76,11 +77,14 @@ OBJECTS = {
 def describe_object(object_type: str) -> str:
     if object_type in OBJECTS:
         return OBJECTS[object_type]
+    record = personal_data.record_for(object_type)
+    if record is not None:
+        return record.one
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return object_type.replace("_", " ").replace(".", ": ") or "a record"
-    return f"a {model._meta.verbose_name}"
+    return personal_data.with_article(str(model._meta.verbose_name))
 
 
 def describe(event: AuditEvent) -> str:

@@ -108,3 +108,12 @@ def test_a_record_is_found_by_the_label_it_had_before_it_moved_app():
     the subject access history still names them."""
     assert personal_data.record_for("dpo.rightsrequest").model == "rights.rightsrequest"
     assert personal_data.record_for("dpo.incident").model == "breaches.incident"
+
+
+@pytest.mark.parametrize("noun, phrase", [
+    ("episode", "an episode"), ("case note", "a case note"), ("outcome score", "an outcome score"),
+    ("user", "a user"), ("unit", "a unit"), ("hour's notice", "an hour's notice"), ("item", "an item"),
+    ("one-off visit", "a one-off visit"), ("European form", "a European form"), ("umbrella", "an umbrella"),
+])
+def test_a_phrase_takes_a_or_an_by_the_sound_of_its_first_word(noun, phrase):
+    assert personal_data.with_article(noun) == phrase

@@ -445,3 +445,18 @@ def test_a_busy_day_without_a_burst_is_passed_over_and_a_burst_on_another_day_is
     assert [(b.started, b.peak) for b in bursts] == [(burst, 25)]
     assert sorted((b.user.pk, b.started, b.ended, b.peak) for b in bursts) == _counted_directly(
         params, [practitioner.pk])
+
+
+def test_a_look_at_an_episode_is_named_as_the_register_names_it_with_its_article(dpo, practitioner, family,
+                                                                                  client_for):
+    view(practitioner, family=family, object_type="cases.episode")
+    view(practitioner, family=family, object_type="plans.action")
+    page = client_for(dpo).get(reverse("dpo:access_family", args=[family.pk])).content.decode()
+    assert "Looked at the Early Help episode" in page
+    assert "Looked at an action in the plan" in page
+    assert not re.search(r"\ba [aeiou]", page.split("<main")[1], re.IGNORECASE)
+
+
+def test_a_record_outside_the_register_takes_a_or_an_by_its_sound():
+    assert audit_review.describe_object("accounts.agency") == "an agency"
+    assert audit_review.describe_object("accounts.user") == "a user"

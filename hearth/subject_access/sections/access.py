@@ -48,7 +48,7 @@ def _object_phrase(event: AuditEvent, subject: Person) -> str:
         model = apps.get_model(event.object_type)
     except (LookupError, ValueError):
         return "a record"
-    return f"a {model._meta.verbose_name}"
+    return personal_data.with_article(str(model._meta.verbose_name))
 
 
 def _times(count: int) -> str:
