@@ -36,6 +36,11 @@ def _context(episode, **extra) -> dict:
     return {"episode": episode, "family": episode.family, "council": episode.family.council, **extra}
 
 
+def _closed(request, episode, title: str):
+    """A closed episode's form page, asked for: no form, only why. A form sent anyway is refused by the service."""
+    return render(request, "plans/episode_closed.html", _context(episode, title=title))
+
+
 # --- meetings ------------------------------------------------------------------------------------------------
 
 
@@ -43,6 +48,8 @@ def _context(episode, **extra) -> dict:
 def meeting_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, f"Arrange a meeting for {episode.family.name}")
     choices = selectors.schedule_choices(request.user, episode)
     form = MeetingForm(request.POST or None, choices=choices, initial={
         "practitioners": [u.pk for u in choices["involved"]],
@@ -76,6 +83,8 @@ def meeting_record_view(request, meeting_id: int):
     meeting = selectors.meeting_detail(request.user, meeting_id)
     episode = meeting.episode
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Record the meeting")
     choices = selectors.record_choices(request.user, meeting)
     invitations = list(meeting.invitations.all())
     on = timezone.localtime(meeting.scheduled_for).date()
@@ -160,6 +169,8 @@ def _linked_meeting(request, episode):
 def outcome_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Add an outcome to the plan")
     form = OutcomeForm(episode.family.council, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:
@@ -177,6 +188,8 @@ def outcome_new_view(request, episode_id: int):
 def action_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Add an action to the plan")
     choices = selectors.owner_choices(request.user, episode)
     form = ActionForm(request.POST or None, choices=choices, initial={"outcome": request.GET.get("outcome")})
     if request.method == "POST" and form.is_valid():
@@ -202,6 +215,8 @@ def action_status_view(request, action_id: int):
     action = selectors.action_for_update(request.user, action_id)
     episode = action.episode
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Update an action")
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
                                                            "version": action.version})
     if request.method == "POST" and form.is_valid():
@@ -222,6 +237,8 @@ def action_status_view(request, action_id: int):
 def review_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, f"Review the plan for {episode.family.name}")
     council = episode.family.council
     choices = selectors.review_choices(request.user, episode)
     data = request.POST or None

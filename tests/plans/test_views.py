@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.access.models import Involvement
+from hearth.cases import services as cases
 from hearth.cases.models import Episode
 from hearth.plans.models import Action, Meeting, MeetingStatus, PlanOutcome, Review
 from hearth.sharing.models import Disclosure
@@ -343,3 +344,45 @@ def test_the_plan_page_and_meeting_page_are_refused_to_a_stranger(client_for, ma
     client = client_for(make("stranger@example.test"))
     assert client.get(reverse("plans:plan", args=[episode.pk])).status_code == 403
     assert client.get(reverse("plans:meeting", args=[meeting_today.pk])).status_code == 403
+
+
+# --- a closed episode ----------------------------------------------------------------------------------------
+
+CLOSED = "This episode is closed."
+
+
+def test_a_closed_episode_offers_no_forms_to_add_to_or_change_its_plan_meetings_or_reviews(
+        client_for, practitioner, episode, meeting_today):
+    _outcome, action = plan_with_one_action(practitioner, episode)
+    cases.episode_close(actor=practitioner, episode=Episode.objects.get(pk=episode.pk),
+                        closure=cases.Closure(reason="outcomes_achieved", open_actions="transfer"))
+    client = client_for(practitioner)
+    start_again = reverse("cases:episode_start", args=[episode.family_id])
+
+    for page in (reverse("cases:episode", args=[episode.pk]), reverse("plans:plan", args=[episode.pk]),
+                 reverse("plans:meeting", args=[meeting_today.pk])):
+        body = _text(client.get(page))
+        assert 'class="govuk-inset-text" id="episode-closed"' in body, page
+        assert CLOSED in body and start_again in body and "to record more." in body
+        for offer in ("Arrange a meeting", "Record a review", "Add an outcome", "Add an action", "Record the meeting",
+                      reverse("plans:action_status", args=[action.pk])):
+            assert offer not in body, (page, offer)
+
+    for form_page in (reverse("plans:meeting_new", args=[episode.pk]), reverse("plans:review_new", args=[episode.pk]),
+                      reverse("plans:outcome_new", args=[episode.pk]), reverse("plans:action_new", args=[episode.pk]),
+                      reverse("plans:action_status", args=[action.pk]),
+                      reverse("plans:meeting_record", args=[meeting_today.pk])):
+        response = client.get(form_page)
+        body = _text(response)
+        assert response.status_code == 200 and CLOSED in body, form_page
+        assert '<form method="post" novalidate>' not in body and 'name="submission_key"' not in body, form_page
+
+
+def test_a_form_sent_for_a_closed_episode_is_still_refused_on_save(client_for, practitioner, episode):
+    cases.episode_close(actor=practitioner, episode=Episode.objects.get(pk=episode.pk),
+                        closure=cases.Closure(reason="outcomes_achieved"))
+    client = client_for(practitioner)
+    body = _text(client.post(reverse("plans:outcome_new", args=[episode.pk]), {
+        "description": "Late outcome", "area": "education_and_learning"}))
+    assert not PlanOutcome.objects.filter(episode=episode).exists()
+    assert "closed" in body
