@@ -53,14 +53,17 @@ def test_each_family_shows_its_stage_status_next_review_and_last_activity(practi
     factories.ClosedEpisodeFactory(family=closed, actor=practitioner)
     people.family_create(actor=practitioner, name="The New family")
 
-    rows = _rows(client_for(practitioner).get("/").content.decode())
+    page = client_for(practitioner).get("/").content.decode()
+    rows = _rows(page)
 
     overdue_on = (today - timedelta(days=9)).strftime("%-d %b %Y")
-    assert rows["The Draft family"][1:4] == ["Assessment in progress", "Open", "None due"]
-    assert rows["The Review family"][1:4] == ["Review", "Open", f"{overdue_on} Overdue"]
-    assert rows["The Closed family"][1:4] == ["", "Closed", "None due"]
-    assert rows["The New family"][1:4] == ["", "No episode", "None due"]
-    assert all(cells[4] == today.strftime("%-d %b %Y") for cells in rows.values())
+    # Family | Stage and status | Next review | Last activity
+    assert rows["The Draft family"][1:3] == ["Assessment in progress Open", "None due"]
+    assert rows["The Review family"][1:3] == ["Review Open", f"{overdue_on} Overdue"]
+    assert rows["The Closed family"][1:3] == ["Closed", "None due"]
+    assert rows["The New family"][1:3] == ["No episode", "None due"]
+    assert 'govuk-tag--red govuk-!-font-size-16">Overdue' in page
+    assert all(cells[3] == today.strftime("%-d %b %Y") for cells in rows.values())
 
 
 def test_a_review_still_to_come_is_not_overdue(practitioner, client_for):
@@ -69,7 +72,7 @@ def test_a_review_still_to_come_is_not_overdue(practitioner, client_for):
     due = timezone.localdate() + timedelta(days=20)
     Episode.objects.filter(pk=episode.pk).update(next_review_due=due)
     rows = _rows(client_for(practitioner).get("/").content.decode())
-    assert rows["The Plan family"][1:4] == ["Plan", "Open", due.strftime("%-d %b %Y")]
+    assert rows["The Plan family"][1:3] == ["Plan Open", due.strftime("%-d %b %Y")]
 
 
 def test_last_activity_is_the_last_change_and_moves_when_a_case_note_is_added(practitioner, client_for):
@@ -78,12 +81,12 @@ def test_last_activity_is_the_last_change_and_moves_when_a_case_note_is_added(pr
     long_ago = timezone.now() - timedelta(days=40)
     _backdate(family, long_ago)
     client = client_for(practitioner)
-    assert _rows(client.get("/").content.decode())["The Quiet family"][4] == \
+    assert _rows(client.get("/").content.decode())["The Quiet family"][3] == \
         timezone.localdate(long_ago).strftime("%-d %b %Y")
 
     case_notes.note_add(actor=practitioner, family=family, note_type="phone",
                         occurred_on=timezone.localdate() - timedelta(days=3), summary="Phoned mum")
-    assert _rows(client.get("/").content.decode())["The Quiet family"][4] == \
+    assert _rows(client.get("/").content.decode())["The Quiet family"][3] == \
         timezone.localdate().strftime("%-d %b %Y")
 
 
