@@ -15,12 +15,14 @@ from django.db import transaction
 from django.template import loader
 from django.utils import timezone
 
-from hearth.accounts import events, lockout
+from hearth.accounts import events, lockout, tasks
 from hearth.accounts.models import Agency, RecoveryCode, ReminderDelivery, Role, Team, User, UserRole
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
+from hearth.core import limits
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.locking import locked
+from hearth.jobs import queue
 from hearth.outbox import services as outbox
 
 RECOVERY_CODE_COUNT = 10
@@ -72,6 +74,21 @@ def _tell_locked(user: User) -> None:
     outbox.send(to=user.email, kind="account.locked", subject="Signing in to your Hearth account is paused",
                 body=loader.render_to_string("accounts/email/locked.txt", {
                     "user": user, "attempts": settings.HEARTH_LOCKOUT_ATTEMPTS, "until": until}))
+
+
+RESET_ACCOUNT_SCOPE, RESET_ADDRESS_SCOPE = "reset-account", "reset-address"
+
+
+def password_reset_ask(*, email: str, address: str, domain: str, use_https: bool) -> None:
+    """Someone asks for a password reset link. The request does the same work whether or not the email address has
+    an account: it queues one job (accounts.tasks.send_password_reset, which writes the email only for an active
+    account), unless this email address or this client address has asked too often this hour, when nothing is
+    queued. Either way both are counted and the person is told the same."""
+    if not (limits.reached(RESET_ACCOUNT_SCOPE, email, settings.HEARTH_RESET_ACCOUNT_LIMIT)
+            or limits.reached(RESET_ADDRESS_SCOPE, address, settings.HEARTH_RESET_ADDRESS_LIMIT)):
+        queue.enqueue(tasks.send_password_reset, email, domain, use_https)
+    limits.hit(RESET_ACCOUNT_SCOPE, email)
+    limits.hit(RESET_ADDRESS_SCOPE, address)
 
 
 def _hash_code(code: str) -> str:

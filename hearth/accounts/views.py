@@ -13,13 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hearth.accounts import events, services, tasks
+from hearth.accounts import events, services
 from hearth.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordResetRequestForm, ReminderDeliveryForm
 from hearth.accounts.middleware import renew
 from hearth.accounts.models import Role, User
 from hearth.audit.middleware import client_ip
-from hearth.core import limits
-from hearth.jobs import queue
 
 PENDING_SECONDS = 300
 
@@ -203,21 +201,12 @@ def keepalive_view(request):
     return redirect(request.META.get("HTTP_REFERER") or "home:dashboard")
 
 
-RESET_ACCOUNT_SCOPE, RESET_ADDRESS_SCOPE = "reset-account", "reset-address"
-
-
 @login_not_required
 def password_reset_view(request):
-    """Ask for a password reset link. The answer is the same whether or not the address has an account, and
-    whether or not this account or this client address has asked too often this hour (then nothing is sent); the
-    email is prepared by the worker (hearth.accounts.tasks), so the time taken is the same too."""
+    """Ask for a password reset link: the same answer whatever happens (accounts.services.password_reset_ask)."""
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email, address = form.cleaned_data["email"], client_ip(request) or "unknown"
-        if not (limits.reached(RESET_ACCOUNT_SCOPE, email, settings.HEARTH_RESET_ACCOUNT_LIMIT)
-                or limits.reached(RESET_ADDRESS_SCOPE, address, settings.HEARTH_RESET_ADDRESS_LIMIT)):
-            queue.enqueue(tasks.send_password_reset, email, request.get_host(), request.is_secure())
-        limits.hit(RESET_ACCOUNT_SCOPE, email)
-        limits.hit(RESET_ADDRESS_SCOPE, address)
+        services.password_reset_ask(email=form.cleaned_data["email"], address=client_ip(request) or "unknown",
+                                    domain=request.get_host(), use_https=request.is_secure())
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset.html", {"form": form, "title": "Reset your password"})
