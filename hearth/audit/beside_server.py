@@ -1,6 +1,6 @@
 """Starting the sealer (`hearth audit-seal --every N`) and the job worker (`hearth worker`) as child processes
-beside the web server, and stopping them with the server. Used by `hearth serve` in gunicorn's master process, before Django is set up, so this module
-imports nothing from Django or Hearth."""
+beside the web server, and stopping them with the server. Used by `hearth serve` in gunicorn's master process,
+before Django is set up, so this module imports nothing from Django or Hearth."""
 
 import os
 import subprocess

@@ -32,3 +32,6 @@ class Message(models.Model):
             models.Index(fields=["about_type", "about_id"], name="outbox_about_idx"),
             models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email {self.pk} ({self.get_status_display().lower()})"  # never the address

@@ -59,7 +59,7 @@ def render_html(template_name: str, context: dict, *, title: str, lang: str = "e
 # same in WeasyPrint, but makes laying out a long table ten times slower.)
 LONG_WORD, WORD_PIECE = 40, 20
 _TEXT = re.compile(r">([^<]+)<")
-_LONG = re.compile(r"[^\s<>]{%d,}" % LONG_WORD)
+_LONG = re.compile(rf"[^\s<>]{{{LONG_WORD},}}")
 _CHARACTER = re.compile(r"&[#\w]+;|.", re.S)  # an entity counts as one character, never split
 
 

@@ -25,7 +25,7 @@ def site(tmp_path_factory):
 
 
 def hearth(env, *args, timeout=120, check=True):
-    return subprocess.run([sys.executable, "-m", "hearth.cli", *args], env=env, cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hearth.cli", *args], env=env, cwd=ROOT, capture_output=True,  # noqa: S603
                           text=True, timeout=timeout, check=check)
 
 
