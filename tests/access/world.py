@@ -1,10 +1,12 @@
 """One family with a record of every kind, and a user in every relationship and consent state the access policy
 distinguishes. Shared by the permission-matrix and canary tests."""
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -195,3 +197,20 @@ def build_world(marker: str = "") -> World:
     }
     assert Agreement.objects.filter(family=family).exists()
     return World(council=council, family=family, ids=ids, users=u)
+
+
+@contextlib.contextmanager
+def world_for_module(django_db_blocker, extend=None):
+    """One world for every test of a module (from a module-scoped fixture), built in a transaction rolled back after
+    the module: each test's own transaction is a savepoint inside it. `extend(world)` adds ids of its own."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+            if extend is not None:
+                built.ids.update(extend(built))
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

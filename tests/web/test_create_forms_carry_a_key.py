@@ -12,7 +12,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.template import engines
 from django.test import Client
 from django.urls import resolve, reverse
@@ -24,7 +23,7 @@ from hearth.families import services as people
 from hearth.identity.models import IdentityProvider
 from hearth.plans.models import Meeting
 from hearth.web import once
-from tests.access.world import build_world, url_patterns
+from tests.access.world import url_patterns, world_for_module
 
 # Views that take a POST and create nothing: signing in and out, changes and decisions about a record that
 # exists (a repeat is refused as a change made meanwhile, or changes nothing), and downloads.
@@ -226,16 +225,8 @@ def _forms_posting_to(html: str, page_path: str, name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One world for every page of this module, built in a transaction rolled back after the module (each test's
-    own transaction is a savepoint inside it)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with world_for_module(django_db_blocker) as built:
+        yield built
 
 
 @pytest.mark.django_db

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -30,7 +29,7 @@ from hearth.retention import services as retention
 from hearth.rights import services as rights
 from hearth.subject_access import services as subject_access
 from hearth.web import once
-from tests.access.world import build_world, url_patterns
+from tests.access.world import url_patterns, world_for_module
 
 # Examples for a page with a form of its own, and for one without (its query parameters, and a POST it may take).
 EXAMPLES = 6
@@ -182,18 +181,8 @@ def _governance_records(world):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One world for every page of this module, built in a transaction rolled back after the module (each test's
-    own transaction is a savepoint inside it)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-            built.ids.update(_governance_records(built))
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with world_for_module(django_db_blocker, _governance_records) as built:
+        yield built
 
 
 def _pages():
