@@ -7,6 +7,7 @@ it was last renewed. The page's idle warning counts down from the last renewal (
 signs the user out when the server would.
 """
 
+import math
 import time
 
 from django.conf import settings
@@ -22,7 +23,7 @@ def renew_after() -> int:
 
 def renew(session) -> None:
     """Restart the idle timer now (the session is saved, with a new expiry, at the end of the request)."""
-    session[KEY] = int(time.time())
+    session[KEY] = time.time()
 
 
 def seconds_left(session) -> int:
@@ -30,7 +31,9 @@ def seconds_left(session) -> int:
     renewed = session.get(KEY) if session is not None else None
     if renewed is None:
         return settings.SESSION_COOKIE_AGE
-    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - int(renewed)))
+    # Whole seconds, rounded up: a page drawn 0.3 s after the renewal still has the whole timeout before it, not a
+    # second less because a second ticked over while it was drawn.
+    return max(0, math.ceil(settings.SESSION_COOKIE_AGE - (time.time() - float(renewed))))
 
 
 class SessionRenewalMiddleware:
