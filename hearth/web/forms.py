@@ -104,8 +104,8 @@ def _choose(field: forms.Field, what: str) -> str:
     if not _is_django_default(field, "required") and required.split(" ")[0] in ("Choose", "Select", "Say"):
         return required
     if what == "Your answer":
-        return "Choose one of the options given"
-    return f"Choose {_lower(what)} from the options given"
+        return "Select an option"
+    return f"Select {_lower(what)}"
 
 
 def bound_field(field: forms.Field, name: str) -> None:
@@ -127,8 +127,20 @@ def bound_field(field: forms.Field, name: str) -> None:
         _say(field, "max_length", too_long(what, field.max_length))
         _say(field, "null_characters_not_allowed", f"{what} must not include hidden characters")
         _say(field, "required", f"Enter {_lower(what)}" if what != "Your answer" else "Enter your answer")
+    if isinstance(field, forms.CharField) and field.min_length:
+        _say(field, "min_length", f"{what} must be {field.min_length:,} characters or more")
     if isinstance(field, forms.EmailField):
         _say(field, "invalid", "Enter an email address in the correct format, like name@example.com")
+    if isinstance(field, forms.URLField):
+        _say(field, "invalid", "Enter a web address in the correct format, like https://www.example.com")
+    if isinstance(field, (forms.DecimalField, forms.FloatField)):  # before IntegerField, which they extend
+        _say(field, "invalid", f"{what} must be a number, like 12.5")
+        digits, places = getattr(field, "max_digits", None), getattr(field, "decimal_places", None)
+        _say(field, "max_digits", f"{what} must have {digits} digits or fewer")
+        _say(field, "max_decimal_places", f"{what} must have {places} decimal places or fewer" if places
+             else f"{what} must be a whole number, like 12")
+        _say(field, "max_whole_digits", f"{what} must have {(digits or 0) - (places or 0)} digits or fewer "
+                                        "before the decimal point")
     if isinstance(field, forms.IntegerField):
         if field.max_value is None:
             field.max_value = MAX_NUMBER
@@ -139,6 +151,8 @@ def bound_field(field: forms.Field, name: str) -> None:
         _say(field, "invalid", f"{what} must be a whole number, like 12")
         _say(field, "max_value", f"{what} must be {field.max_value:,} or less")
         _say(field, "min_value", f"{what} must be {field.min_value:,} or more")
+        _say(field, "step_size", f"{what} must be a multiple of {field.step_size:,}" if field.step_size else
+             f"{what} must be a whole number, like 12")
         _say(field, "required", f"Enter {_lower(what)}")
     if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
         _say(field, "invalid_choice", _choose(field, what))
@@ -147,7 +161,33 @@ def bound_field(field: forms.Field, name: str) -> None:
         _say(field, "required", _choose(field, what))
     if isinstance(field, forms.BooleanField):
         _say(field, "required", f"Tick the box if {_lower(what)}" if what != "Your answer" else "Tick the box")
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        _say(field, "invalid", f"{what} must be a real date")
+    if isinstance(field, forms.TimeField):
+        _say(field, "invalid", f"{what} must be a real time, like 14:30")
     _say(field, "required", f"Enter {_lower(what)}")
+    _say(field, "null_characters_not_allowed", f"{what} must not include hidden characters")
+    _say(field, "incomplete", f"Enter {_lower(what)} in full")
+    # Whatever Django would still say in its own words (a field or validator of a kind not named above): a plain
+    # message in place of it, so that no default reaches the page.
+    for code in [*field.error_messages, *(getattr(v, "code", None) for v in field.validators)]:
+        if code and _is_django_default(field, code) and _validator_default(field, code):
+            field.error_messages[code] = OUT_OF_DATE if isinstance(field.widget, forms.HiddenInput) else (
+                f"Enter {_lower(what)} in the correct format")
+
+
+def _validator_default(field: forms.Field, code: str) -> bool:
+    """Whether what the field says for `code` would be Django's own: the field's message is its class's default,
+    or a validator of Django's own raises the code with its default message and the field gives none."""
+    if code in field.error_messages:
+        return True
+    for v in field.validators:
+        if getattr(v, "code", None) != code:
+            continue
+        own = getattr(type(v), "message", None)
+        if type(v).__module__.startswith("django.") and (own is None or str(own) == str(v.message)):
+            return True
+    return False
 
 
 def bound_fields(form: forms.Form) -> None:
@@ -155,13 +195,58 @@ def bound_fields(form: forms.Form) -> None:
         bound_field(field, name)
 
 
+# How Django's own messages begin (its form fields, model choices, formsets and validators), and how one ends.
+DJANGO_BEGINNINGS = (
+    "This field is required", "This field cannot be", "Ensure this value", "Ensure that there are no more than",
+    "Select a valid choice", "Enter a whole number", "Enter a number", "Enter a valid", "Enter a list of values",
+    "Enter a complete value", "Enter only digits", "Null characters are not allowed", "No file was submitted",
+    "The submitted file is empty", "Upload a valid image", "The number of days must be between",
+    "Please submit at", "Please correct the duplicate", "ManagementForm data", "File extension",
+)
+DJANGO_ENDINGS = ("is not a valid value.", "is not one of the available choices.", "already exists.")
+
+
+def in_djangos_words(text: str) -> bool:
+    """Whether a message is one of Django's own, not the service's."""
+    return text.startswith(DJANGO_BEGINNINGS) or text.endswith(DJANGO_ENDINGS)
+
+
+def _in_own_words(form: forms.Form) -> None:
+    """The last net: an error a field raised in Django's own words (some are raised before the field's messages are
+    looked up, like a model choice's 'Null characters are not allowed.') is said the field's way instead."""
+    for name, errors in list(form._errors.items()):
+        field = form.fields.get(name)
+        if field is None or not any(in_djangos_words(text) for text in errors):
+            continue
+        said = []
+        for error in errors.as_data():
+            if in_djangos_words(next(iter(error))):
+                message = field.error_messages.get(error.code) if error.code else None
+                if message is None or in_djangos_words(str(message)):
+                    message = OUT_OF_DATE if isinstance(field.widget, forms.HiddenInput) else (
+                        f"Enter {_lower(_what(field, name))} in the correct format")
+                error = forms.ValidationError(message, code=error.code, params=error.params)
+            said.append(error)
+        form._errors[name] = form.error_class(said, renderer=form.renderer)
+
+
 class GovForm(forms.Form):
     """A form of the service: before it is cleaned, every field (including those added in `__init__`) is bounded
-    and speaks GOV.UK English (`bound_field`)."""
+    and speaks GOV.UK English (`bound_field`), and no error is left in Django's own words (`_in_own_words`).
+
+    The error summary lists errors in the form's field order (`error_list`), so a form declares its fields (or its
+    `field_order`) in the order its page shows them. `error_places` names the field at which a service's message
+    about something the form has no field for is shown; `shown_with` names the boxes shown as one answer with a field
+    (a date and its time), for `show_checks`."""
+
+    error_places: dict[str, str] = {}
+    shown_with: dict[str, tuple[str, ...]] = {}
 
     def full_clean(self):
         bound_fields(self)
         super().full_clean()
+        if self.is_bound:
+            _in_own_words(self)
 
 
 class GovDateWidget(forms.Widget):
@@ -331,27 +416,43 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
     return "input", params
 
 
+def error_href(bf) -> str:
+    """Where the error summary's link for a field goes: its input, or a date's day box."""
+    return f"#{bf.auto_id}-day" if isinstance(bf.field.widget, GovDateWidget) else f"#{bf.auto_id}"
+
+
 def error_list(form) -> list[dict]:
-    """The GOV.UK error summary's list: each error links to its field. Accepts a group of forms too."""
+    """The GOV.UK error summary's list, in the order the page shows the fields (the form's field order), each error
+    linking to its field. Errors about no one field (`add_error(None, …)`, a refusal that names none of the form's
+    fields) come first, linking to the page's content. Accepts a group of forms too, taken in turn."""
     if hasattr(form, "forms"):
         return [item for f in form.forms for item in error_list(f)]
+    errors = form.errors
     items = [{"text": str(e), "href": "#main-content"} for e in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
-            continue
-        bf = form[name]
-        href = f"#{bf.auto_id}-day" if isinstance(bf.field.widget, GovDateWidget) else f"#{bf.auto_id}"
-        items.extend({"text": str(e), "href": href} for e in errors)
+    for name in form.fields:
+        if name in errors:
+            href = error_href(form[name])
+            items.extend({"text": str(e), "href": href} for e in errors[name])
     return items
+
+
+def error_place(form: forms.Form, key: str | None) -> str | None:
+    """The form's field a service's message about `key` belongs at: the field of that name, the field the form says
+    shows it (`GovForm.error_places`: a rule about two answers is shown at the later one), or none (above the
+    form, first in the summary)."""
+    if key in form.fields:
+        return key
+    place = getattr(form, "error_places", {}).get(key)
+    return place if place in form.fields else None
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the form, against the field it concerns where the form has it."""
     if isinstance(error, ValidationFailed):
         for field, message in error.errors.items():
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(error_place(form, field), message)
     else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_error(error_place(form, error.field), error.message)
 
 
 def show_refusal(forms_, error: DomainError, *, rename: dict[str, str] | None = None) -> None:
@@ -362,8 +463,23 @@ def show_refusal(forms_, error: DomainError, *, rename: dict[str, str] | None = 
         return
     for key, message in error.errors.items():
         key = (rename or {}).get(key, key)
-        target = next((f for f in forms_ if key in f.fields), forms_[0])
-        target.add_error(key if key in target.fields else None, message)
+        target = next((f for f in forms_ if error_place(f, key)), forms_[0])
+        target.add_error(error_place(target, key), message)
+
+
+def show_checks(form: forms.Form, errors: dict[str, str]) -> None:
+    """A form that failed its own checks shows, besides, what the service's checks (a function that writes nothing)
+    found in the answers that passed: a rule about two answers (one date before another) or an answer that another
+    makes necessary. Each message goes at its field unless that field, or one shown with it
+    (`GovForm.shown_with`: a date's time box), already has an error, so that nothing waits for a second submit."""
+    partners = getattr(form, "shown_with", {})
+    for key, message in errors.items():
+        place = error_place(form, key)
+        if place is not None and any(form.has_error(n) for n in (place, *partners.get(place, ()))):
+            continue
+        if place is None and message in form.non_field_errors():
+            continue
+        form.add_error(place, message)
 
 
 class refusal_on:  # noqa: N801 - used as a statement, like `transaction.atomic`

@@ -87,7 +87,7 @@ def test_numbers_choices_and_hidden_fields_are_bounded_in_plain_english():
         "count": ["Number of children must be 2,147,483,647 or less"]}
     assert _errors(title="ok", count="-1") == {"count": ["Number of children must be 0 or more"]}
     assert _errors(title="ok", count="twelve") == {"count": ["Number of children must be a whole number, like 12"]}
-    assert _errors(title="ok", kind="z") == {"kind": ["Choose kind from the options given"]}
+    assert _errors(title="ok", kind="z") == {"kind": ["Select kind"]}
     assert _errors(title="ok", version="1e99")["version"][0].startswith("This page was out of date")
     assert _errors(title="a\x00b") == {"title": ["Title must not include hidden characters"]}
     assert _errors() == {"title": ["Enter title"]}

@@ -56,10 +56,14 @@ SKIPPED = {"accounts:logout_confirm", "ops:metrics", "ops:readyz", "web:healthz"
 QUERY_NAMES = ("page", "after", "before", "q", "next", "meeting", "person", "item", "timeout", "reviews_after",
                "reviews_before", "actions_after", "actions_before", "family", "user", "date_from-year")
 
-# What Django says when a form does not give its own message.
-DJANGO_DEFAULTS = ("This field is required.", "Ensure this value", "Select a valid choice", "Enter a whole number",
-                   "Enter a valid", "Null characters are not allowed", "is not a valid value",
-                   "Enter a list of values")
+# What Django says when a form does not give its own message: its form fields, model choices, formsets, validators
+# and a model's own checks (full_clean).
+DJANGO_DEFAULTS = ("This field is required.", "Ensure this value", "Ensure that there are no more than",
+                   "Select a valid choice", "is not one of the available choices", "Enter a whole number",
+                   "Enter a number.", "Enter a valid", "Enter a complete value", "Enter only digits",
+                   "Null characters are not allowed", "is not a valid value", "Enter a list of values",
+                   "This field cannot be", "No file was submitted", "The submitted file is empty",
+                   "Please submit at most", "Please submit at least", "ManagementForm data")
 
 
 # ---------------------------------------------------------------------------------------------------------------
