@@ -52,6 +52,11 @@ class DateTimeMixin:
 
     datetime_fields: tuple[str, ...] = ()
 
+    @property
+    def shown_with(self) -> dict[str, tuple[str, ...]]:
+        """A date and its time box are one answer: a service's message about it waits while either has an error."""
+        return {name: (f"{name}_time",) for name in self.datetime_fields}
+
     def _combine(self, data: dict) -> None:
         for name in self.datetime_fields:
             day = data.get(name)
@@ -59,6 +64,7 @@ class DateTimeMixin:
             what = label.replace("Date ", "", 1).replace(" (if known)", "")
             text = (data.get(f"{name}_time") or "").strip()
             if name in self.errors or f"{name}_time" in self.errors:
+                data.pop(name, None)  # never a date without its time, for the service's checks to compare
                 continue
             if day is None and not text:
                 data[name] = None
@@ -68,11 +74,13 @@ class DateTimeMixin:
                 continue
             if not text:
                 self.add_error(f"{name}_time", f"Enter the time {what}")
+                data.pop(name, None)
                 continue
             try:
                 data[name] = local_datetime(day, parse_time(text, f"The time {what}"), f"The time {what}")
             except forms.ValidationError as exc:
                 self.add_error(f"{name}_time", exc)
+                data.pop(name, None)
 
 
 def _time_field(required_message: str | None = None) -> forms.CharField:

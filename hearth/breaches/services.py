@@ -3,6 +3,10 @@
 Each function checks `hearth.access.governance.can_do_governance` (the DPO of the council), validates (raising
 ValidationFailed with plain-English messages), saves with optimistic concurrency where a record is edited, and
 records an audit event. `now` may be passed for tests; it defaults to the current time.
+
+Each write's checks are a function of their own (`incident_problems`, `decision_problems`, `report_problems`,
+`notice_problems`, `close_problems`) that writes nothing: a page whose form failed its own checks runs them on the
+answers that passed and shows both at once (`web.forms.show_checks`), so no rule waits for a second submit.
 """
 
 import datetime
@@ -27,6 +31,7 @@ from hearth.core.locking import update_if_unchanged
 
 CLOSED = "This incident is closed and can no longer be changed"
 
+
 @dataclass
 class IncidentInput:
     summary: str = ""
@@ -42,7 +47,11 @@ class IncidentInput:
     containment: str = ""
 
 
-def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
+def incident_problems(*, actor, data: IncidentInput, now: datetime.datetime | None = None) -> dict[str, str]:
+    """What is wrong with an incident's details, as {field: message}; writes nothing. The form's page also shows
+    these beside its own errors (`web.forms.show_checks`), given only the answers that passed, so that a time of
+    discovery before the time it happened is pointed out on the first submit."""
+    now = dates.now_or(now)
     errors: dict[str, str] = {}
     summary, what = (data.summary or "").strip(), (data.what_happened or "").strip()
     if not summary:
@@ -78,8 +87,17 @@ def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
         missing = [str(i) for i in family_ids if i not in found]
         if missing:
             errors["family_ids"] = f"There is no family record {', '.join(missing)} in your council: check the numbers"
+    return errors
+
+
+def _clean_incident(actor, data: IncidentInput, now: datetime.datetime) -> dict:
+    errors = incident_problems(actor=actor, data=data, now=now)
     if errors:
         raise ValidationFailed(errors)
+    summary, what = data.summary.strip(), data.what_happened.strip()
+    kinds = list(dict.fromkeys(data.data_kinds or []))
+    other = (data.data_kinds_other or "").strip()
+    family_ids = sorted(set(data.family_ids or []))
     return {
         "summary": summary, "what_happened": what, "discovered_at": data.discovered_at,
         "occurred_at": data.occurred_at, "people_affected": (data.people_affected or "").strip(),
@@ -121,6 +139,21 @@ def incident_update(*, actor, incident: Incident, version: int, data: IncidentIn
     return incident
 
 
+def decision_problems(*, incident: Incident, decision: str, reason: str, delay_reason: str = "",
+                      now: datetime.datetime | None = None) -> dict[str, str]:
+    """What is wrong with a decision on reporting an incident, as {field: message}; writes nothing."""
+    errors = {}
+    if decision not in IcoDecision.values:
+        errors["decision"] = "Choose whether to report the incident to the Information Commissioner"
+    if not (reason or "").strip():
+        errors["reason"] = {IcoDecision.REPORT: "Say why it must be reported",
+                            IcoDecision.DO_NOT_REPORT: "Say why it does not need to be reported"}.get(
+            decision, "Say why you decided as you did")
+    if dates.now_or(now) > incident.deadline and not (delay_reason or "").strip():
+        errors["delay_reason"] = "The 72 hours have passed: say why the decision was not made in time"
+    return errors
+
+
 @transaction.atomic
 def incident_decide(*, actor, incident: Incident, version: int, decision: str, reason: str, delay_reason: str = "",
                     now: datetime.datetime | None = None) -> Incident:
@@ -134,22 +167,38 @@ def incident_decide(*, actor, incident: Incident, version: int, decision: str, r
         raise Conflict("The incident has been reported to the Information Commissioner: the decision can no longer "
                        "be changed")
     reason, delay_reason = (reason or "").strip(), (delay_reason or "").strip()
-    errors = {}
-    if decision not in IcoDecision.values:
-        errors["decision"] = "Choose whether to report the incident to the Information Commissioner"
-    if not reason:
-        errors["reason"] = ("Say why it must be reported" if decision == IcoDecision.REPORT
-                            else "Say why it does not need to be reported")
-    late = now > incident.deadline
-    if late and not delay_reason:
-        errors["delay_reason"] = "The 72 hours have passed: say why the decision was not made in time"
+    errors = decision_problems(incident=incident, decision=decision, reason=reason, delay_reason=delay_reason,
+                               now=now)
     if errors:
         raise ValidationFailed(errors)
+    late = now > incident.deadline
     update_if_unchanged(incident, version, what="incident", decision=decision, decision_reason=reason,
                         decision_delay_reason=delay_reason if late else "", decided_at=now, decided_by=actor)
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident,
                  detail={"ico_decision": decision, "late": late})
     return incident
+
+
+def report_problems(*, incident: Incident, reported_at: datetime.datetime | None, ico_reference: str,
+                    delay_reason: str = "", now: datetime.datetime | None = None) -> dict[str, str]:
+    """What is wrong with the record of a report to the Information Commissioner, as {field: message}; writes
+    nothing."""
+    now = dates.now_or(now)
+    ico_reference, delay_reason = (ico_reference or "").strip(), (delay_reason or "").strip()
+    errors = {}
+    if reported_at is None:
+        errors["reported_at"] = "Enter the date and time the incident was reported"
+    elif reported_at > now:
+        errors["reported_at"] = "The time it was reported must be now or in the past"
+    elif reported_at < incident.discovered_at:
+        errors["reported_at"] = "The time it was reported must be after the time it was discovered"
+    if not ico_reference:
+        errors["ico_reference"] = "Enter the reference the Information Commissioner's Office gave"
+    elif len(ico_reference) > 100:
+        errors["ico_reference"] = "Enter a reference of 100 characters or fewer"
+    if reported_at is not None and reported_at > incident.deadline and not delay_reason:
+        errors["delay_reason"] = "It was reported after the 72 hours: give the reasons for the delay"
+    return errors
 
 
 @transaction.atomic
@@ -164,38 +213,22 @@ def incident_report(*, actor, incident: Incident, version: int, reported_at: dat
     if incident.decision != IcoDecision.REPORT:
         raise ValidationFailed({"decision": "Record the decision to report the incident before recording the report"})
     ico_reference, delay_reason = (ico_reference or "").strip(), (delay_reason or "").strip()
-    errors = {}
-    if reported_at is None:
-        errors["reported_at"] = "Enter the date and time the incident was reported"
-    elif reported_at > now:
-        errors["reported_at"] = "The time it was reported must be now or in the past"
-    elif reported_at < incident.discovered_at:
-        errors["reported_at"] = "The time it was reported must be after the time it was discovered"
-    if not ico_reference:
-        errors["ico_reference"] = "Enter the reference the Information Commissioner's Office gave"
-    elif len(ico_reference) > 100:
-        errors["ico_reference"] = "Enter a reference of 100 characters or fewer"
-    late = reported_at is not None and reported_at > incident.deadline
-    if late and not delay_reason:
-        errors["delay_reason"] = "It was reported after the 72 hours: give the reasons for the delay"
+    errors = report_problems(incident=incident, reported_at=reported_at, ico_reference=ico_reference,
+                             delay_reason=delay_reason, now=now)
     if errors:
         raise ValidationFailed(errors)
+    late = reported_at > incident.deadline
     update_if_unchanged(incident, version, what="incident", reported_at=reported_at, ico_reference=ico_reference,
                         report_delay_reason=delay_reason if late else "")
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"reported_to_ico": True, "late": late})
     return incident
 
 
-@transaction.atomic
-def incident_notice_record(*, actor, incident: Incident, audience: str, who: str, told_at: datetime.datetime | None,
-                           how: str = "", now: datetime.datetime | None = None) -> IncidentNotice:
-    """Record who was told about the incident (the people whose information it was, a partner agency), when and
-    how."""
-    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+def notice_problems(*, incident: Incident, audience: str, who: str, told_at: datetime.datetime | None,
+                    now: datetime.datetime | None = None) -> dict[str, str]:
+    """What is wrong with the record of who was told about an incident, as {field: message}; writes nothing."""
     now = dates.now_or(now)
-    if not incident.is_open:
-        raise Conflict(CLOSED)
-    who, how = (who or "").strip(), (how or "").strip()
+    who = (who or "").strip()
     errors = {}
     if audience not in NoticeAudience.values:
         errors["audience"] = "Choose who was told"
@@ -209,6 +242,20 @@ def incident_notice_record(*, actor, incident: Incident, audience: str, who: str
         errors["told_at"] = "The time they were told must be now or in the past"
     elif told_at < incident.discovered_at:
         errors["told_at"] = "The time they were told must be after the time the breach was discovered"
+    return errors
+
+
+@transaction.atomic
+def incident_notice_record(*, actor, incident: Incident, audience: str, who: str, told_at: datetime.datetime | None,
+                           how: str = "", now: datetime.datetime | None = None) -> IncidentNotice:
+    """Record who was told about the incident (the people whose information it was, a partner agency), when and
+    how."""
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    now = dates.now_or(now)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    who, how = (who or "").strip(), (how or "").strip()
+    errors = notice_problems(incident=incident, audience=audience, who=who, told_at=told_at, now=now)
     if errors:
         raise ValidationFailed(errors)
     notice = IncidentNotice.objects.create(incident=incident, audience=audience, who=who, told_at=told_at, how=how,
@@ -216,6 +263,18 @@ def incident_notice_record(*, actor, incident: Incident, audience: str, who: str
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"notice": notice.pk,
                                                                               "audience": audience})
     return notice
+
+
+def close_problems(*, incident: Incident, lessons: str) -> dict[str, str]:
+    """What stops an incident being closed, as {field: message}; writes nothing."""
+    errors = {}
+    if not incident.decision:
+        errors["decision"] = "Record the decision on reporting to the Information Commissioner before closing"
+    elif incident.decision == IcoDecision.REPORT and incident.reported_at is None:
+        errors["decision"] = "Record the report to the Information Commissioner before closing"
+    if not (lessons or "").strip():
+        errors["lessons"] = "Say what was learned and what will change"
+    return errors
 
 
 @transaction.atomic
@@ -226,13 +285,7 @@ def incident_close(*, actor, incident: Incident, version: int, lessons: str,
     if not incident.is_open:
         raise Conflict(CLOSED)
     lessons = (lessons or "").strip()
-    errors = {}
-    if not incident.decision:
-        errors["decision"] = "Record the decision on reporting to the Information Commissioner before closing"
-    elif incident.decision == IcoDecision.REPORT and incident.reported_at is None:
-        errors["decision"] = "Record the report to the Information Commissioner before closing"
-    if not lessons:
-        errors["lessons"] = "Say what was learned and what will change"
+    errors = close_problems(incident=incident, lessons=lessons)
     if errors:
         raise ValidationFailed(errors)
     update_if_unchanged(incident, version, what="incident", status=IncidentStatus.CLOSED,

@@ -1,6 +1,10 @@
 """The breach log's pages: the council's incidents with their 72-hour clocks, logging one, the decision on reporting
 it to the Information Commissioner, the report, who was told, closing it.
 
+A form that fails its own checks is shown with the service's checks of the answers that passed (`show_checks`), so
+a rule about two answers (a time it happened after the time it was discovered, a late report without its reasons)
+is shown on the first submit with everything else.
+
 Every page needs the council's data protection officer (`governance.can_do_governance`). Refusals are 403 pages
 (NotPermitted)."""
 
@@ -10,7 +14,7 @@ from django.utils import timezone
 
 from hearth.breaches import forms, selectors, services
 from hearth.breaches.models import DataKind
-from hearth.web.forms import run_on_form
+from hearth.web.forms import run_on_form, show_checks
 from hearth.web.once import submit_once
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
@@ -26,8 +30,10 @@ def incidents_view(request):
 
 
 def _incident_input(data: dict) -> services.IncidentInput:
+    """The incident's details from the form's answers (those that passed, when some did not)."""
     return services.IncidentInput(
-        summary=data["summary"], what_happened=data["what_happened"], discovered_at=data.get("discovered_at"),
+        summary=data.get("summary", ""), what_happened=data.get("what_happened", ""),
+        discovered_at=data.get("discovered_at"),
         occurred_at=data.get("occurred_at"), people_affected=data.get("people_affected", ""),
         family_ids=data.get("family_ids") or [], data_kinds=data.get("data_kinds") or [],
         data_kinds_other=data.get("data_kinds_other", ""), people_count=data.get("people_count"),
@@ -49,6 +55,8 @@ def incident_new_view(request):
             messages.success(request, f"Incident {incident.pk} has been logged. Decide whether to report it to the "
                                       "Information Commissioner within 72 hours of its discovery.")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        show_checks(form, services.incident_problems(actor=request.user, data=_incident_input(form.cleaned_data)))
     return _render(request, "incident_form.html", {"form": form, "incident": None, "title": "Log a data breach",
                                                    "other_kind": DataKind.OTHER})
 
@@ -90,6 +98,8 @@ def incident_edit_view(request, incident_id: int):
         if run_on_form(form, call):
             messages.success(request, "The incident has been updated.")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        show_checks(form, services.incident_problems(actor=request.user, data=_incident_input(form.cleaned_data)))
     return _render(request, "incident_form.html", {"form": form, "incident": incident, "other_kind": DataKind.OTHER,
                                                    "title": f"Change incident {incident.pk}"})
 
@@ -110,6 +120,11 @@ def incident_decide_view(request, incident_id: int):
             late = " The decision was made after the 72 hours: the delay is recorded." if incident.decided_late else ""
             messages.success(request, f"The decision has been recorded.{late}")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        data = form.cleaned_data
+        show_checks(form, services.decision_problems(
+            incident=incident, decision=data.get("decision", ""), reason=data.get("reason", ""),
+            delay_reason=data.get("delay_reason", "")))
     clock = incident.clock()
     return _render(request, "incident_decide.html", {
         "form": form, "incident": incident, "clock": clock, "late_now": clock.now > incident.deadline,
@@ -130,6 +145,11 @@ def incident_report_view(request, incident_id: int):
         if run_on_form(form, call):
             messages.success(request, "The report to the Information Commissioner has been recorded.")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        data = form.cleaned_data
+        show_checks(form, services.report_problems(
+            incident=incident, reported_at=data.get("reported_at"), ico_reference=data.get("ico_reference", ""),
+            delay_reason=data.get("delay_reason", "")))
     return _render(request, "incident_report.html", {
         "form": form, "incident": incident, "clock": incident.clock(),
         "title": "Record the report to the Information Commissioner"})
@@ -149,6 +169,10 @@ def incident_notice_new_view(request, incident_id: int):
         if run_on_form(form, call):
             messages.success(request, "Who was told has been recorded.")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        data = form.cleaned_data
+        show_checks(form, services.notice_problems(incident=incident, audience=data.get("audience", ""),
+                                                   who=data.get("who", ""), told_at=data.get("told_at")))
     return _render(request, "incident_notice.html", {"form": form, "incident": incident,
                                                      "title": "Record who was told"})
 
@@ -164,5 +188,7 @@ def incident_close_view(request, incident_id: int):
         if run_on_form(form, call):
             messages.success(request, f"Incident {incident.pk} has been closed.")
             return redirect("breaches:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        show_checks(form, services.close_problems(incident=incident, lessons=form.cleaned_data.get("lessons", "")))
     return _render(request, "incident_close.html", {"form": form, "incident": incident,
                                                     "title": f"Close incident {incident.pk}"})
