@@ -10,7 +10,14 @@ from hearth.accounts.models import User
 from hearth.cases.models import EpisodeReason
 from hearth.core import identifiers
 from hearth.people.models import MemberRole
-from hearth.referrals.models import AgreementMethod, ContactMethod, Decision, ReferralKind, RequesterKind
+from hearth.referrals.models import (
+    AgreementMethod,
+    ContactMethod,
+    Decision,
+    ReferralKind,
+    RequesterKind,
+    SameDayTrigger,
+)
 from hearth.web.forms import DOCUMENT_TEXT, GovDateField, GovForm, text_area, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -23,6 +30,17 @@ def yes_no_field(label: str, required_message: str, **kwargs) -> forms.TypedChoi
 
 def level_choices(council, *, max_level: int = 4) -> list[tuple[int, str]]:
     return [(n, f"Level {n}: {council.level_name(n)}") for n in range(1, max_level + 1)]
+
+
+def same_day_triggers_field() -> forms.MultipleChoiceField:
+    """The situations in which MASH responds on the same working day, as checkboxes in the guidance's words. None
+    ticked means none applies."""
+    return forms.MultipleChoiceField(
+        label="Do any of these apply to a child in the family?", required=False, choices=SameDayTrigger.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. MASH responds on the same working day if any does. If a child is in "
+                  "immediate danger, call 999",
+        error_messages={"invalid_choice": "Choose only from the situations listed"})
 
 
 class PractitionerChoiceField(forms.ModelChoiceField):
@@ -51,6 +69,7 @@ class RequestForm(GovForm):
                               help_text="Support already given by you or other services, and what difference it made")
     hoped_for = text_area("What do you and the family hope will change?", required=False, rows=4,
                           what="What you hope will change")
+    same_day_triggers = same_day_triggers_field()
     family_agrees = yes_no_field("Does the family agree to this request for support?",
                                  "Say whether the family agrees to this request for support",
                                  help_text="Early Help is voluntary: the family must agree to it")
@@ -215,6 +234,7 @@ class StepUpForm(GovForm):
                                    "changed. Keep facts apart from opinions", what="Why you are referring the family")
     tried_already = text_area("What has the plan tried so far?", required=False, rows=4, what="What the plan has tried")
     hoped_for = text_area("What do you want MASH to do?", required=False, rows=3, what="What you want MASH to do")
+    same_day_triggers = same_day_triggers_field()
     consent_sought = yes_no_field("Did you seek the family's consent to this referral?",
                                   "Say whether you sought the family's consent to this referral",
                                   help_text="Seek consent first unless doing so would increase the risk to the child")

@@ -40,6 +40,33 @@ class AgreementMethod(models.TextChoices):
     NOT_YET = "not_yet", "Not yet asked"
 
 
+class SameDayTrigger(models.TextChoices):
+    """The situations in which Oxfordshire's guidance asks for a response from MASH on the same working day
+    ("Response on same working day if:", its Early Help Assessment guidance, section 1.5), in its own words. Every
+    council profile Hearth ships lists the same five in its `mash_same_day_guidance`."""
+
+    ABUSE = "abuse", "There are allegations or concerns that the child has been sexually or physically abused"
+    SEVERE_NEGLECT = "severe_neglect", ("There are concerns that the child is suffering from severe neglect or other "
+                                        "severe health risks")
+    FRIGHTENED = "frightened", "The child is frightened to return home"
+    IMMEDIATE_RISK = "immediate_risk", ("There is concern that the child is living in, or will be returned to, a "
+                                        "situation that may place them at immediate risk")
+    ABANDONED = "abandoned", "The child has been abandoned or the parent is absent"
+
+
+class Urgency(models.IntegerChoices):
+    """How soon the front door should respond, highest first (the queue sorts by this number). Derived, never
+    chosen: `hearth.referrals.urgency.urgency_for` is the rule."""
+
+    SAME_DAY = 1, "Same working day"
+    NEXT_WORKING_DAY = 2, "Within 1 working day"
+    ROUTINE = 3, "Routine"
+
+
+# The GOV.UK tag colour of each urgency.
+URGENCY_TAG_COLOUR = {Urgency.SAME_DAY: "red", Urgency.NEXT_WORKING_DAY: "orange", Urgency.ROUTINE: "grey"}
+
+
 class Referral(models.Model):
     """A request for support (from a practitioner or the family) or a step-up referral to MASH.
 
@@ -77,6 +104,10 @@ class Referral(models.Model):
     consent_sought = models.BooleanField(null=True)
     consent_not_sought_reason = models.TextField(blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    # Urgency: the same-working-day situations the referrer said apply (SameDayTrigger values, in the choices'
+    # order), and the urgency derived from them and the kind (hearth.referrals.urgency).
+    same_day_triggers = models.JSONField(default=list, blank=True)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.ROUTINE)
     # Screening
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -96,7 +127,11 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["council", "status", "received_at"], name="referral_queue_idx")]
+        indexes = [
+            models.Index(fields=["council", "status", "received_at"], name="referral_queue_idx"),
+            # The screening queue: most urgent first, then oldest first.
+            models.Index(fields=["council", "status", "urgency", "received_at"], name="referral_urgency_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=4), name="referral_level_1_to_4"
@@ -105,6 +140,15 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def urgency_tag_colour(self) -> str:
+        return URGENCY_TAG_COLOUR.get(self.urgency, "grey")
+
+    def get_same_day_triggers_display(self) -> list[str]:
+        """The same-working-day situations ticked, in the guidance's words and order."""
+        ticked = set(self.same_day_triggers or ())
+        return [label for value, label in SameDayTrigger.choices if value in ticked]
 
 
 class StepDown(models.Model):

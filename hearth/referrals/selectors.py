@@ -1,9 +1,12 @@
 """Every read for referrals, step down and MASH contacts, scoped by the access policy and audited."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from hearth.access import policy
@@ -13,10 +16,12 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode
 from hearth.cases.services import TRANSITIONS, open_episode_for
+from hearth.core.dates import age_on
 from hearth.core.errors import NotPermitted
 from hearth.core.models import Council
 from hearth.families import selectors as people_selectors
-from hearth.people.models import Family, FamilyMember
+from hearth.people.models import Family, FamilyMember, MemberRole
+from hearth.referrals import urgency
 from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, ReferralStatus, StepDown
 
 RECENTLY_DECIDED_DAYS = 30
@@ -24,6 +29,9 @@ RECENTLY_DECIDED_LIMIT = 25
 PANEL_REFERRALS = 5
 PANEL_CONTACTS = 3
 CONTACTS_LIMIT = 50
+QUEUE_PAGE_SIZE = 50
+SUMMARY_CHARS = 160  # how much of the concerns the queue shows
+WHO_CHARS = 120  # how much of who is in the family, as the referral gives it
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -59,16 +67,91 @@ def _screenable(user) -> QuerySet[Referral]:
     return Referral.objects.filter(council_id=user.agency.council_id)
 
 
-def screening_queue(user) -> dict:
-    """Referrals waiting for screening, oldest first, and those decided recently. No personal data: the
-    queue shows references, kinds and dates."""
-    base = _screenable(user).only("pk", "reference", "kind", "status", "requester_kind", "received_at",
-                                  "screened_at", "decision", "level", "family_id", "council_id")
-    awaiting = base.filter(status=ReferralStatus.AWAITING_SCREENING).order_by("received_at", "pk")
-    since = timezone.now() - timedelta(days=RECENTLY_DECIDED_DAYS)
+@dataclass
+class QueueItem:
+    """One referral waiting for screening, as the queue shows it."""
+
+    referral: Referral
+    summary: str  # the start of the concerns, on one line
+    children: list[str] | None  # from the family record; None when the user may not see the family's record
+    who: str  # the start of who is in the family, as the referral gives it (for a family the user may not see)
+    waiting: urgency.Waiting
+
+
+def _start(text: str, limit: int) -> str:
+    """`text` on one line, or its first `limit` characters, cut at a word and ended with an ellipsis, when it is
+    longer (`text` is read from the database as its first `limit` + 1 characters)."""
+    longer = len(text or "") > limit
+    text = " ".join((text or "")[:limit].split())
+    if not longer:
+        return text
+    cut = text.rsplit(" ", 1)[0] or text
+    return cut.rstrip(",.;:") + "…"
+
+
+def _children(user, family_ids: set[int], today, shown: list[int]) -> dict[int, list[str]]:
+    """The current children of the families the user may see (the access policy), eldest first, with their ages:
+    one statement for the whole page. Their person ids are added to `shown`, for the audit."""
+    found: dict[int, list[str]] = {}
+    members = (FamilyMember.objects.filter(policy.visible_through(user, "family_id"), family_id__in=family_ids,
+                                           role=MemberRole.CHILD, left_on__isnull=True)
+               .select_related("person").only("family_id", "person__given_name", "person__family_name",
+                                               "person__date_of_birth")
+               .order_by("family_id", "person__date_of_birth", "person__pk"))
+    for member in members:
+        person = member.person
+        age = age_on(person.date_of_birth, today)
+        shown.append(member.person_id)
+        found.setdefault(member.family_id, []).append(
+            person.full_name + (f" ({_plural_years(age)})" if age is not None else ""))
+    return found
+
+
+def _plural_years(age: int) -> str:
+    return "1 year" if age == 1 else f"{age} years"
+
+
+def screening_queue(user, page_number=None) -> dict:
+    """Referrals waiting for screening, most urgent first, then oldest first (`referrals.urgency`), a page at a
+    time, and those decided recently. Each waiting referral shows its family's name (the referral's own, as its
+    detail page shows it), the family's children where the access policy lets the user see the family's record
+    (otherwise who is in the family as the referral gives it), the start of the concerns, its urgency with the
+    same-working-day situations, and how long it has waited. A fixed number of statements whatever the number of
+    referrals; audited, naming the referrals, families and children shown."""
+    now = timezone.now()
+    base = _screenable(user)
+    awaiting = (base.filter(status=ReferralStatus.AWAITING_SCREENING)
+                .select_related("family")
+                .only("pk", "reference", "kind", "status", "requester_kind", "received_at", "urgency",
+                      "same_day_triggers", "family_id", "council_id", "family__name", "family__council_id")
+                .annotate(concerns_start=Substr("concerns", 1, SUMMARY_CHARS + 1),
+                          who_start=Substr("family_details", 1, WHO_CHARS + 1),
+                          family_visible=ExpressionWrapper(policy.visible_through(user, "family_id"),
+                                                           output_field=BooleanField()))
+                .order_by("urgency", "received_at", "pk"))
+    page = Paginator(awaiting, QUEUE_PAGE_SIZE).get_page(page_number)
+    referrals = list(page.object_list)
+    today = timezone.localdate(now)
+    shown: list[int] = []
+    # Every family on the page is asked for, so the statement runs whatever the page holds; the access policy, in
+    # the statement, keeps only the families the user may see.
+    children = _children(user, {r.family_id for r in referrals if r.family_id}, today, shown)
+    items = [QueueItem(referral=r, summary=_start(r.concerns_start, SUMMARY_CHARS),
+                       children=children.get(r.family_id, []) if r.family_id and r.family_visible else None,
+                       who=_start(r.who_start, WHO_CHARS), waiting=urgency.waiting(r.received_at, r.urgency, now))
+             for r in referrals]
+    page.object_list = items
+    since = now - timedelta(days=RECENTLY_DECIDED_DAYS)
     recent = list(base.filter(status=ReferralStatus.DECIDED, screened_at__gte=since)
+                  .only("pk", "reference", "kind", "status", "requester_kind", "received_at", "screened_at",
+                        "decision", "level", "family_id", "council_id")
                   .order_by("-screened_at", "-pk")[:RECENTLY_DECIDED_LIMIT])
-    return {"awaiting": awaiting, "recent": recent}
+    if items:
+        trail.record(actor=user, action=AuditAction.VIEW, object_type="referrals.referral",
+                     detail={"queue": [r.pk for r in referrals],
+                             "families": sorted({r.family_id for r in referrals if r.family_id}),
+                             "children": shown})
+    return {"page": page, "recent": recent, "today": today}
 
 
 def referral_detail(user, referral_id: int) -> Referral:

@@ -22,6 +22,7 @@ from hearth.core.locking import locked
 from hearth.families import services as people
 from hearth.outbox import services as outbox
 from hearth.people.models import Family, FamilyMember, MemberRole
+from hearth.referrals import urgency
 from hearth.referrals.models import (
     AgreementMethod,
     Decision,
@@ -84,6 +85,17 @@ def requester_from(user) -> dict:
         "requester_agency": user.agency.name,
         "requester_relationship": user.job_title,
     }
+
+
+def triggers_and_urgency(kind: str, triggers, errors: dict) -> dict:
+    """The same-working-day situations the referrer ticked and the urgency they give (`referrals.urgency`), as the
+    referral's fields; an error in `errors` for a situation that is not one of the guidance's."""
+    try:
+        cleaned = urgency.clean_triggers(triggers)
+    except ValueError as exc:
+        errors["same_day_triggers"] = str(exc)
+        cleaned = []
+    return {"same_day_triggers": cleaned, "urgency": urgency.urgency_for(kind, cleaned)}
 
 
 def _holder(episode: Episode) -> str:
@@ -158,11 +170,13 @@ def _ensure_no_open_request(family: Family) -> None:
 
 def referral_request_create(*, actor, family: Family, concerns: str, family_agrees: bool | None,
                             tried_already: str = "", hoped_for: str = "", agreement_method: str = "",
-                            agreement_given_by: str = "") -> Referral:
-    """A practitioner asks for support on a family's behalf. It lands in the council's screening queue."""
+                            agreement_given_by: str = "", same_day_triggers=()) -> Referral:
+    """A practitioner asks for support on a family's behalf. It lands in the council's screening queue, as urgent
+    as the same-working-day situations they say apply (`referrals.urgency`), naming the family's members then."""
     if not policy.can_edit_family(actor, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     errors = {}
+    urgent = triggers_and_urgency(ReferralKind.REQUEST, same_day_triggers, errors)
     if not (concerns or "").strip():
         errors["concerns"] = "Describe your concerns for the family"
     if family_agrees is None:
@@ -177,14 +191,15 @@ def referral_request_create(*, actor, family: Family, concerns: str, family_agre
     _ensure_no_open_request(family)
     referral = Referral(
         council_id=family.council_id, kind=ReferralKind.REQUEST, family=family, **requester_from(actor),
-        concerns=concerns.strip(), tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
+        family_details=members_text(family), **urgent, concerns=concerns.strip(),
+        tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
         family_agrees=family_agrees,
         agreement_method=agreement_method if family_agrees else AgreementMethod.NOT_YET,
         agreement_given_by=(agreement_given_by or "").strip() if family_agrees else "",
     )
     save_with_reference(referral)
     trail.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
-                 detail={"kind": ReferralKind.REQUEST})
+                 detail={"kind": ReferralKind.REQUEST, "urgency": referral.urgency})
     return referral
 
 

@@ -32,12 +32,16 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: bool | None,
-                     consent_not_sought_reason: str = "", tried_already: str = "", hoped_for: str = "") -> Referral:
-    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents."""
+                     consent_not_sought_reason: str = "", tried_already: str = "", hoped_for: str = "",
+                     same_day_triggers=()) -> Referral:
+    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents, as
+    urgent as the same-working-day situations they say apply (within one working day when none does:
+    `referrals.urgency`)."""
     if not policy.can_manage_episode(actor, episode):
         raise NotPermitted("Only the lead professional, the locality's coordinator or the lead's manager can step "
                            "a family up to MASH.", object_type="cases.episode", object_id=episode.pk)
     errors = {}
+    urgent = services.triggers_and_urgency(ReferralKind.STEP_UP, same_day_triggers, errors)
     if not (concerns or "").strip():
         errors["concerns"] = "Describe why you are referring the family to MASH"
     if consent_sought is None:
@@ -51,7 +55,7 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
     with transaction.atomic():
         referral = Referral(
             council_id=family.council_id, kind=ReferralKind.STEP_UP, family=family, episode=episode,
-            **services.requester_from(actor), family_details=services.members_text(family),
+            **services.requester_from(actor), family_details=services.members_text(family), **urgent,
             concerns=concerns.strip(),
             tried_already=(tried_already or "").strip(), hoped_for=(hoped_for or "").strip(),
             consent_sought=consent_sought,
@@ -61,7 +65,8 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
         referral.episode = cases.episode_transition(actor=actor, episode=episode, transition="step_up_sent",
                                                     note=referral.reference)
         trail.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
-                     detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought})
+                     detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought,
+                             "urgency": referral.urgency})
         disclosure_record(
             actor=actor, family=family, kind=DisclosureKind.STEP_UP_BUNDLE,
             what="Multi-agency referral with the latest assessment, plan, Team Around the Family minutes and "

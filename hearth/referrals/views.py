@@ -4,7 +4,6 @@ step up to MASH, step down from social care, and immediate-risk contacts with MA
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -30,7 +29,6 @@ from hearth.referrals.models import Decision, ReferralKind, ReferralStatus
 from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
 
-QUEUE_PAGE_SIZE = 50
 PUBLIC_SENT_KEY = "referrals_public_sent"
 
 
@@ -59,7 +57,8 @@ def request_new_view(request, family_id: int):
             referral = services.referral_request_create(
                 actor=request.user, family=family, concerns=data["concerns"], tried_already=data["tried_already"],
                 hoped_for=data["hoped_for"], family_agrees=data["family_agrees"],
-                agreement_method=data["agreement_method"], agreement_given_by=data["agreement_given_by"])
+                agreement_method=data["agreement_method"], agreement_given_by=data["agreement_given_by"],
+                same_day_triggers=data["same_day_triggers"])
         if attempt.ok:
             messages.success(request, f"Your request for support has been sent to the Early Help team. Its reference "
                                       f"is {referral.reference}. You will be emailed the outcome.")
@@ -150,10 +149,10 @@ def public_sent_view(request):
 
 
 def queue_view(request):
-    queue = selectors.screening_queue(request.user)
-    page = Paginator(queue["awaiting"], QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    queue = selectors.screening_queue(request.user, request.GET.get("page"))
     return render(request, "referrals/queue.html", {
-        "page": page, "recent": queue["recent"], "title": "Requests for support and referrals", "active": "referrals"})
+        "page": queue["page"], "recent": queue["recent"], "today": queue["today"],
+        "title": "Requests for support and referrals", "active": "referrals"})
 
 
 def detail_view(request, referral_id: int):
@@ -254,7 +253,8 @@ def step_up_view(request, episode_id: int):
                 actor=request.user, episode=episode, concerns=data["concerns"],
                 tried_already=data["tried_already"], hoped_for=data["hoped_for"],
                 consent_sought=data["consent_sought"],
-                consent_not_sought_reason=data["consent_not_sought_reason"])
+                consent_not_sought_reason=data["consent_not_sought_reason"],
+                same_day_triggers=data["same_day_triggers"])
         if attempt.ok:
             messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}.")
             return redirect(reverse("cases:episode", args=[episode.pk]))
