@@ -76,6 +76,8 @@ class CloseForm(GovForm):
         label="If the family has moved: did they agree to share information with the new area?", required=False,
         coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None, widget=forms.RadioSelect,
         choices=[("yes", "Yes"), ("no", "No")])
+    open_actions = forms.ChoiceField(label="What should happen to the open actions?", required=False,
+                                     widget=forms.RadioSelect, choices=list(OPEN_ACTION_CHOICES.items()))
     family_comments = text_area("The family's final comments", max_length=LONG_TEXT, rows=4, required=False,
                                 help_text="In their own words, if they want to say anything")
     evaluation_rating = forms.TypedChoiceField(
@@ -85,8 +87,6 @@ class CloseForm(GovForm):
                  (1, "Not at all helpful")])
     evaluation = text_area("Evaluation: what worked and what did not", max_length=LONG_TEXT, rows=4, required=False,
                            what="The evaluation")
-    open_actions = forms.ChoiceField(label="What should happen to the open actions?", required=False,
-                                     widget=forms.RadioSelect, choices=list(OPEN_ACTION_CHOICES.items()))
     closed_on = GovDateField(label="Date of closure", required=False, past_only=True,
                              help_text="Leave blank for today")
 

@@ -21,6 +21,7 @@ class DateRangeForm(GovForm):
 
 
 class UnusualAccessForm(DateRangeForm):
+    field_order = ["records", "minutes", "date_from", "date_to"]  # the page's order, for the error summary
     records = forms.IntegerField(label="More than this many records", min_value=2, max_value=1000, required=False,
                                  error_messages={"invalid": "Enter the number of records as a number, like 20",
                                                  "min_value": "Enter 2 records or more",

@@ -65,6 +65,7 @@ class MeetingForm(GovForm):
             age = f", aged {m.age}" if m.age is not None and m.role == "child" else ""
             labels.append((m.person_id, f"{m.person.full_name} ({m.get_role_display().lower()}{age})"))
         self.fields["family_members"].choices = labels
+        self.order_fields(["kind", "date", "time", "location", "practitioners", *self.OTHERS])  # the page's order
 
     def clean_time(self):
         try:

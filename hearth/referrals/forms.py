@@ -248,22 +248,22 @@ class StepDownForm(GovForm):
     new_lead = PractitionerChoiceField(label="New lead professional", queryset=User.objects.none(),
                                        empty_label="Choose a person",
                                        error_messages={"required": "Choose the new lead professional"})
-    reason = forms.ChoiceField(label="Main reason for Early Help", choices=[("", "Choose a reason"),
-                                                                            *EpisodeReason.choices],
-                               error_messages={"required": "Choose the main reason for Early Help"})
     level = forms.TypedChoiceField(
         label="Level of need", coerce=int, widget=forms.RadioSelect,
         error_messages={"required": "Choose a level of need",
                         "invalid_choice": "Choose a level from 1 to 3: a family stepping down returns to Early Help"})
+    reason = forms.ChoiceField(label="Main reason for Early Help", choices=[("", "Choose a reason"),
+                                                                            *EpisodeReason.choices],
+                               error_messages={"required": "Choose the main reason for Early Help"})
     cin_plan_ended_on = GovDateField(label="Date the Child in Need plan ended", past_only=True,
                                      error_messages={"required": "Enter the date the Child in Need plan ended"})
+    handover_meeting_on = GovDateField(label="Date of the handover meeting (optional)", required=False)
     single_assessment = text_area("The single assessment", max_length=DOCUMENT_TEXT, required=True, rows=10,
                                   message="Paste the single assessment",
                                   help_text="Paste the text of the social-work single assessment")
     cin_plan = text_area("The Child in Need plan", max_length=DOCUMENT_TEXT, required=True, rows=10,
                          message="Paste the Child in Need plan",
                          help_text="Paste the plan the new lead professional will carry on")
-    handover_meeting_on = GovDateField(label="Date of the handover meeting (optional)", required=False)
 
     def __init__(self, council, lead_queryset, *args, **kwargs):
         super().__init__(*args, **kwargs)
