@@ -128,12 +128,12 @@ class PublicRequestForm(GovForm):
                               what="What you have tried")
     hoped_for = text_area("What would you like to be different? (optional)", required=False, rows=4,
                           what="What you would like to be different")
+    # Spam and abuse: people leave this empty (it is hidden from view); automated senders fill it in.
+    website = forms.CharField(label="Leave this blank", required=False, max_length=200)
     agrees = forms.BooleanField(
         label="I agree to this request for support, and to the council recording what I have told you as "
               "explained above",
         error_messages={"required": "Confirm that you agree to this request for support"})
-    # Spam and abuse: people leave this empty (it is hidden from view); automated senders fill it in.
-    website = forms.CharField(label="Leave this blank", required=False, max_length=200)
     started = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
