@@ -25,7 +25,7 @@ from hearth.referrals.forms import (
     start_token,
     token_age,
 )
-from hearth.referrals.models import Decision, ReferralKind, ReferralStatus
+from hearth.referrals.models import Decision, ReferralKind, ReferralStatus, Urgency
 from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
 
@@ -41,6 +41,14 @@ class _FormGroup:
     @property
     def errors(self):
         return any(f.errors for f in self.forms)
+
+
+def _phone_mash_too(referral) -> str:
+    """The council's guidance asks for a call to MASH straight away when a same-working-day situation applies."""
+    if referral.urgency != Urgency.SAME_DAY:
+        return ""
+    return (" You said a child may be in a situation that needs a response today: phone MASH now as well, if you "
+            "have not already.")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -61,7 +69,8 @@ def request_new_view(request, family_id: int):
                 same_day_triggers=data["same_day_triggers"])
         if attempt.ok:
             messages.success(request, f"Your request for support has been sent to the Early Help team. Its reference "
-                                      f"is {referral.reference}. You will be emailed the outcome.")
+                                      f"is {referral.reference}. You will be emailed the outcome."
+                                      f"{_phone_mash_too(referral)}")
             return redirect("families:family", family_id=family.pk)
     return render(request, "referrals/request_new.html", {
         "form": form, "family": family, "council": family.council,
@@ -256,7 +265,8 @@ def step_up_view(request, episode_id: int):
                 consent_not_sought_reason=data["consent_not_sought_reason"],
                 same_day_triggers=data["same_day_triggers"])
         if attempt.ok:
-            messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}.")
+            messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}."
+                                      f"{_phone_mash_too(referral)}")
             return redirect(reverse("cases:episode", args=[episode.pk]))
     return render(request, "referrals/step_up.html", {
         "form": form, "episode": episode, "family": episode.family, "council": episode.family.council, **context,

@@ -63,6 +63,7 @@ def test_a_screener_sees_the_urgent_request_first_with_its_situation(page, axe, 
     page.get_by_label("If yes, who in the family agreed?").fill("Her mother")
     page.get_by_role("button", name="Send the request").click()
     success(page, "Your request for support has been sent to the Early Help team")
+    success(page, "phone MASH now as well")
     urgent = Referral.objects.exclude(pk=routine.pk).get()
     axe(page)
     sign_out(page, axe)

@@ -204,8 +204,9 @@ def test_the_request_form_asks_about_each_same_day_situation_in_the_guidances_wo
 def test_a_request_with_situations_ticked_is_same_working_day_on_its_page(client_for, practitioner, screener,
                                                                           family):
     response = client_for(practitioner).post(reverse("referrals:practitioner_new", args=[family.pk]),
-                                             _request_form(same_day_triggers=["frightened", "immediate_risk"]))
-    assert response.status_code == 302
+                                             _request_form(same_day_triggers=["frightened", "immediate_risk"]),
+                                             follow=True)
+    assert "phone MASH now as well" in response.content.decode()
     referral = Referral.objects.get()
     assert referral.urgency == Urgency.SAME_DAY
     assert referral.same_day_triggers == ["frightened", "immediate_risk"]
@@ -218,8 +219,10 @@ def test_a_request_with_situations_ticked_is_same_working_day_on_its_page(client
 
 @pytest.mark.django_db
 def test_a_request_with_nothing_ticked_is_routine(client_for, practitioner, family):
-    assert client_for(practitioner).post(reverse("referrals:practitioner_new", args=[family.pk]),
-                                         _request_form()).status_code == 302
+    response = client_for(practitioner).post(reverse("referrals:practitioner_new", args=[family.pk]),
+                                             _request_form(), follow=True)
+    assert "has been sent to the Early Help team" in response.content.decode()
+    assert "phone MASH now" not in response.content.decode()
     assert Referral.objects.get().urgency == Urgency.ROUTINE
 
 
