@@ -75,6 +75,7 @@ ROUTES: dict[str, str] = {
     "families:member_new": FAMILY,
     "families:member_add_existing": FAMILY,
     "families:relationship_new": FAMILY,
+    "families:family_locality": FAMILY,
     # cases
     "cases:episode_start": FAMILY,
     "cases:notes": FAMILY,

@@ -1,11 +1,13 @@
 """Council profiles: loading and validating the YAML files under core/profiles/."""
 
+import re
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 
 from hearth.core.errors import DomainError
+from hearth.core.hooks import Hook
 from hearth.core.models import ConsentModel, Council, Locality
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
@@ -27,6 +29,12 @@ REQUIRED_KEYS = (
     "privacy_explanation",
 )
 RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
+# A postcode district: the part of a postcode before the space (OX4, OX16, SW1A).
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
+
+# A council's localities were loaded: each with its profile entry, so that the apps keeping more of a locality than
+# core's `Locality` holds (families: the postcode districts it covers) keep it up to date.
+localities_loaded = Hook("a council's localities were loaded from its profile", expects=("families",))
 
 
 class ProfileError(DomainError):
@@ -50,6 +58,23 @@ def read_file(path: Path) -> list[dict]:
         validate(council, where=f"{path.name}, council {index}")
         councils.append({**council, "service_name": data["service"]})
     return councils
+
+
+def _validate_postcode_districts(localities: list, *, where: str) -> None:
+    """A locality's optional `postcode_districts`: a list of postcode districts (OX16), none in two localities."""
+    seen: dict[str, str] = {}
+    for loc in localities:
+        districts = loc.get("postcode_districts", [])
+        if not isinstance(districts, list):
+            raise ProfileError(f"{where}: postcode_districts of locality {loc.get('code')} must be a list")
+        for district in districts:
+            if not isinstance(district, str) or not POSTCODE_DISTRICT.fullmatch(district):
+                raise ProfileError(f"{where}: {district!r} in the postcode_districts of locality {loc.get('code')} "
+                                   "is not a postcode district, like OX16")
+            if district in seen:
+                raise ProfileError(f"{where}: the postcode district {district} is in both locality {seen[district]} "
+                                   f"and locality {loc.get('code')}")
+            seen[district] = loc.get("code")
 
 
 def validate(council: dict, *, where: str) -> None:
@@ -77,6 +102,7 @@ def validate(council: dict, *, where: str) -> None:
                                f"{sorted(RETENTION_FROM)}")
     if not council["localities"]:
         raise ProfileError(f"{where}: at least one locality is needed")
+    _validate_postcode_districts(council["localities"], where=where)
 
 
 @transaction.atomic
@@ -109,5 +135,6 @@ def load(paths: list[Path] | None = None, *, only: list[str] | None = None) -> l
                 code=loc["code"],
                 defaults={k: loc.get(k, "") or "" for k in ("name", "email", "phone", "address")},
             )
+        localities_loaded.call(council=council, localities=entry["localities"])
         loaded.append(council)
     return loaded

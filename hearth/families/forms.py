@@ -16,6 +16,28 @@ def _identifier(clean):
     return validator
 
 
+POSTCODE_MESSAGE = "Enter a real UK postcode, like OX4 3LX"
+
+
+class PostcodeField(forms.CharField):
+    """A postcode, normalised ("ox43lx" -> "OX4 3LX"), with one message for anything that is not one: too long, too
+    short or the wrong shape are all the same mistake to the person typing."""
+
+    def __init__(self, *, label="Postcode", required=False, **kwargs):
+        # The bound leaves room for spaces typed inside a postcode ("SW1A  1AA"); what is saved is at most 8.
+        super().__init__(label=label, required=required, max_length=16, **kwargs)
+
+    def clean(self, value):
+        value = self.to_python(value)
+        self.validate(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return identifiers.clean_postcode(value)
+        except ValueError as exc:
+            raise forms.ValidationError(POSTCODE_MESSAGE, code="invalid") from exc
+
+
 class SearchForm(GovForm):
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", required=False, max_length=100,
@@ -24,8 +46,7 @@ class SearchForm(GovForm):
                                  help_text="For example, 27 3 2015")
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
                                  validators=[_identifier(identifiers.clean_nhs_number)])
-    postcode = forms.CharField(label="Postcode", required=False, max_length=8,
-                               validators=[_identifier(identifiers.clean_postcode)])
+    postcode = PostcodeField()
 
     def clean(self):
         data = super().clean()
@@ -70,8 +91,7 @@ class AddressForm(GovForm):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=8, required=False,
-                               validators=[_identifier(identifiers.clean_postcode)])
+    postcode = PostcodeField()
     from_date = GovDateField(label="Date they moved in", required=False, past_only=True)
 
     def __init__(self, *args, required=False, **kwargs):
@@ -90,6 +110,19 @@ class AddressForm(GovForm):
                 self.add_error("postcode", "Enter the postcode")
         data["has_address"] = given
         return data
+
+
+class LocalityForm(GovForm):
+    locality = forms.TypedChoiceField(label="Which locality's team should the family's records go to?", coerce=int,
+                                      widget=forms.RadioSelect,
+                                      error_messages={"required": "Choose the family's locality"})
+    reason = text_area("Why are you changing the family's locality?", max_length=500, rows=3,
+                       what="The reason", message="Enter why you are changing the family's locality")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, localities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].choices = [(loc.pk, loc.name) for loc in localities]
 
 
 class NewFamilyForm(GovForm):

@@ -26,6 +26,7 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
+from hearth.core.models import Locality
 from hearth.people.models import Address, Family, FamilyMember, Person, Relationship
 from hearth.people.search import Ranked, SearchQuery, rank_people
 
@@ -33,8 +34,9 @@ DASHBOARD_PAGE = 25
 
 
 def families_for_dashboard(user, *, after: str | None = None, before: str | None = None) -> keyset.Page:
-    """A page of the user's families, most recently updated first, with member counts (one query, whose cost is
-    the page's however many families the user may see; no total is counted)."""
+    """A page of the user's families, last activity first (the last change to anything in the family's record:
+    hearth.families.activity), with member counts (one query, whose cost is the page's however many families the
+    user may see; no total is counted)."""
     members = (FamilyMember.objects.filter(family=OuterRef("pk")).order_by().values("family")
                .annotate(n=Count("pk")).values("n"))
     families = (policy.families_visible_to(user).select_related("locality")
@@ -88,6 +90,16 @@ def family_detail(user, family_id: int) -> Family:
     trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"members": person_ids})
     return family
+
+
+def localities_of(family: Family) -> list[Locality]:
+    """The localities of the family's council, to choose the family's from (no personal data)."""
+    return list(Locality.objects.filter(council_id=family.council_id).order_by("name"))
+
+
+def can_change_family(user, family: Family) -> bool:
+    """Whether the user may change the family's record (its locality), from the access already loaded with it."""
+    return policy.can_edit_family(user, family)
 
 
 def person_detail(user, person_id: int) -> Person:

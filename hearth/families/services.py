@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from hearth.access import governance, policy
@@ -11,10 +12,11 @@ from hearth.access import services as access_services
 from hearth.access.models import InvolvedAs
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core import identifiers, personal_data
+from hearth.core import identifiers, locking, personal_data
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.models import Locality
 from hearth.core.personal_data import Erasure
-from hearth.families import display
+from hearth.families import display, localities
 from hearth.people import holds, matching
 from hearth.people.models import (
     SYMMETRIC_KINDS,
@@ -23,6 +25,7 @@ from hearth.people.models import (
     Ethnicity,
     Family,
     FamilyMember,
+    MemberRole,
     NameKind,
     Person,
     PersonName,
@@ -58,6 +61,28 @@ class AddressInput:
     postcode: str
     line_2: str = ""
     from_date: date | None = None
+
+
+@dataclass(frozen=True)
+class LocalityNotice:
+    """What recording an address did to a family's locality, to tell the practitioner who recorded it."""
+
+    family: Family
+    postcode: str
+    locality: Locality  # the locality whose area the postcode is in
+    previous: Locality | None
+    kept: bool  # the family's locality was chosen by hand, so it stays
+
+    @property
+    def message(self) -> str:
+        if self.kept:
+            return (f"The postcode {self.postcode} is in {self.locality.name}'s area. {self.family.name}'s locality "
+                    f"stays {self.previous.name if self.previous else 'as it is'}, because it was chosen by hand: "
+                    "change it on the family's page if the family's team should change.")
+        if self.previous is None:
+            return f"{self.family.name}'s locality is now {self.locality.name}, from the postcode {self.postcode}."
+        return (f"{self.family.name}'s locality has changed from {self.previous.name} to {self.locality.name}, from "
+                f"the postcode {self.postcode}. Change it on the family's page if that is wrong.")
 
 
 def _clean_person(data: dict, *, exclude_pk: int | None = None) -> dict:
@@ -162,6 +187,7 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
         Address.objects.create(person=person, **address_fields)
     FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
     trail.record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, family_id=family.pk)
+    person.locality_notices = _follow_address(actor, person, address_fields["postcode"]) if address_fields else []
     return person
 
 
@@ -318,7 +344,80 @@ def person_move_address(*, actor, person: Person, address: AddressInput) -> Addr
     person.addresses.filter(to_date__isnull=True).update(to_date=moved_on)
     new = Address.objects.create(person=person, **fields)
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, detail={"address": new.pk})
+    new.locality_notices = _follow_address(actor, person, fields["postcode"])
     return new
+
+
+# Whose address is the family's: a parent or carer with parental responsibility's, or, in a family with none, any
+# member's (a young person living alone, a family started from a child's record).
+ADDRESS_ROLES = (MemberRole.PARENT_WITH_PR,)
+
+
+def _families_at_address_of(person: Person) -> list[int]:
+    """The families whose address is the person's (ADDRESS_ROLES), by id."""
+    others_hold_it = Exists(FamilyMember.objects.filter(family=OuterRef("family"), role__in=ADDRESS_ROLES,
+                                                        left_on__isnull=True))
+    return list(FamilyMember.objects.filter(person=person, left_on__isnull=True)
+                .filter(Q(role__in=ADDRESS_ROLES) | ~others_hold_it)
+                .order_by("family_id").values_list("family_id", flat=True))
+
+
+def _follow_address(actor, person: Person, postcode: str) -> list[LocalityNotice]:
+    """Set the locality of the families at the person's new address from its postcode, where the council's profile
+    says which locality covers it: "every assessment and TAF record goes to the locality's team". A locality chosen
+    by hand stays; the practitioner is told either way. Part of the service that recorded the address."""
+    locality = localities.locality_for_postcode(person.council_id, postcode)
+    if locality is None:
+        return []
+    notices = []
+    for family_id in _families_at_address_of(person):
+        family = locking.locked(Family.objects.select_related("locality"), family_id)
+        if family.locality_id == locality.pk:
+            continue
+        previous = family.locality
+        if family.locality_by_hand:
+            notices.append(LocalityNotice(family=family, postcode=postcode, locality=locality, previous=previous,
+                                          kept=True))
+            continue
+        Family.objects.filter(pk=family.pk).update(locality=locality, version=F("version") + 1,
+                                                   updated_at=timezone.now())
+        trail.record(actor=actor, action=AuditAction.UPDATE, obj=family, family_id=family.pk, person_id=person.pk,
+                     detail={"locality": locality.pk, "previous_locality": family.locality_id,
+                             "from_postcode": True})
+        notices.append(LocalityNotice(family=family, postcode=postcode, locality=locality, previous=previous,
+                                      kept=False))
+    return notices
+
+
+LOCALITY_REASON_LENGTH = 500
+
+
+@transaction.atomic
+def family_change_locality(*, actor, family: Family, version: int, locality_id: int | None, reason: str) -> Family:
+    """Choose the family's locality by hand, with the reason: it then stays when an address is recorded. Refused if
+    anyone changed the family since `version` was read."""
+    if not policy.can_edit_family(actor, family):
+        raise NotPermitted()
+    errors = {}
+    locality = Locality.objects.filter(pk=locality_id, council_id=family.council_id).first() if locality_id else None
+    if locality is None:
+        errors["locality"] = "Choose the family's locality"
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Enter why you are changing the family's locality"
+    elif len(reason) > LOCALITY_REASON_LENGTH:
+        errors["reason"] = f"The reason must be {LOCALITY_REASON_LENGTH} characters or fewer"
+    if errors:
+        raise ValidationFailed(errors)
+    fresh = locking.locked(Family.objects, family.pk, version=version, conflict=(
+        "Someone else changed this family's record while you were choosing its locality. Nothing has been saved: "
+        "check the family's locality now and choose again."))
+    previous_id = fresh.locality_id
+    locking.update_if_unchanged(fresh, version, what="family's record", locality=locality, locality_by_hand=True,
+                                locality_reason=reason, updated_at=timezone.now())
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=fresh.pk,
+                 detail={"locality": locality.pk, "previous_locality": previous_id, "by_hand": True})
+    return fresh
 
 
 @transaction.atomic

@@ -17,5 +17,6 @@ urlpatterns = [
     path("families/<int:family_id>/members/new", views.member_new_view, name="member_new"),
     path("families/<int:family_id>/members/add/<int:person_id>", views.member_add_existing_view,
          name="member_add_existing"),
+    path("families/<int:family_id>/locality", views.family_locality_view, name="family_locality"),
     path("families/<int:family_id>/relationships/new", views.relationship_new_view, name="relationship_new"),
 ]

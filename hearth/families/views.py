@@ -10,6 +10,7 @@ from hearth.families import panels, selectors, services
 from hearth.families.forms import (
     AddressForm,
     EditPersonForm,
+    LocalityForm,
     MemberRoleForm,
     NameForm,
     NewFamilyForm,
@@ -20,7 +21,7 @@ from hearth.families.forms import (
 from hearth.families.services import AddressInput, person_create
 from hearth.people import genogram
 from hearth.people.search import SearchQuery
-from hearth.web.forms import refusal_on
+from hearth.web.forms import refusal_on, run_on_form
 from hearth.web.once import submit_once
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
@@ -112,10 +113,11 @@ def family_new_view(request):
         if not duplicates:
             with refusal_on(person_form, address_form, family_form) as attempt:
                 family = services.family_create(actor=request.user, name=family_form.cleaned_data["family_name"])
-                person_create(actor=request.user, family=family, role=family_form.cleaned_data["role"],
+                person = person_create(actor=request.user, family=family, role=family_form.cleaned_data["role"],
                               data=_person_data(person_form), address=_address_input(address_form))
             if attempt.ok:
-                messages.success(request, f"{family.name} has been created.")
+                messages.success(request, _with_locality(f"{family.name} has been created.",
+                                                         person.locality_notices))
                 return redirect("families:family", family_id=family.pk)
     return render(request, "families/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": family_form,
@@ -139,7 +141,8 @@ def member_new_view(request, family_id: int):
                 person = person_create(actor=request.user, family=family, role=role_form.cleaned_data["role"],
                                        data=_person_data(person_form), address=_address_input(address_form))
             if attempt.ok:
-                messages.success(request, f"{person.full_name} has been added to {family.name}.")
+                messages.success(request, _with_locality(f"{person.full_name} has been added to {family.name}.",
+                                                         person.locality_notices))
                 return redirect("families:family", family_id=family.pk)
     return render(request, "families/person_new.html", {
         "person_form": person_form, "address_form": address_form, "extra_form": role_form,
@@ -165,6 +168,29 @@ def member_add_existing_view(request, family_id: int, person_id: int):
         "form": form, "family": family, "person": person, "title": f"Add {person.full_name} to {family.name}"})
 
 
+def _with_locality(text: str, notices) -> str:
+    """The success message, with what recording an address did to the families' localities
+    (families.services.LocalityNotice): one banner on the next page."""
+    return " ".join([text, *(notice.message for notice in notices)])
+
+
+@submit_once
+def family_locality_view(request, family_id: int):
+    """Choose the family's locality by hand, with a reason (a repeat of the same form is answered as the first)."""
+    family = selectors.family_detail(request.user, family_id)
+    form = LocalityForm(request.POST or None, localities=selectors.localities_of(family),
+                        initial={"locality": family.locality_id, "version": family.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_on_form(form, lambda: services.family_change_locality(
+                actor=request.user, family=family, version=data["version"], locality_id=data["locality"],
+                reason=data["reason"])):
+            messages.success(request, f"{family.name}'s locality has been changed.")
+            return redirect("families:family", family_id=family.pk)
+    return render(request, "families/locality.html", {
+        "form": form, "family": family, "title": f"Change {family.name}'s locality"})
+
+
 class _FormGroup:
     """Lets the error summary list the errors of several forms on one page."""
 
@@ -183,6 +209,7 @@ def family_view(request, family_id: int):
     return render(request, "families/family.html", {
         "family": family, "members": members, "genogram_svg": svg, "genogram_text": text,
         "title": family.name, "council": family.council,
+        "can_change_locality": selectors.can_change_family(request.user, family),
         "break_glass": access_services.break_glass_panel(request.user, family),
         "panels": panels.family_page.panels(request.user, family),
     })
@@ -248,9 +275,11 @@ def person_address_new_view(request, person_id: int):
     form = AddressForm(request.POST or None, required=True)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:
-            services.person_move_address(actor=request.user, person=person, address=_address_input(form))
+            address = services.person_move_address(actor=request.user, person=person, address=_address_input(form))
         if attempt.ok:
-            messages.success(request, "The new address has been recorded. The previous one is kept in the history.")
+            messages.success(request, _with_locality(
+                "The new address has been recorded. The previous one is kept in the history.",
+                address.locality_notices))
             return redirect("families:person", person_id=person.pk)
     return render(request, "families/address_new.html",
                   {"form": form, "person": person, "title": "Record a new address"})

@@ -148,9 +148,15 @@ class Family(models.Model):
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="families")
     locality = models.ForeignKey(Locality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A locality chosen by a practitioner (with their reason) stays when an address is recorded; otherwise the
+    # locality follows the postcode of the family's address (hearth.families.services).
+    locality_by_hand = models.BooleanField(default=False)
+    locality_reason = models.CharField(max_length=500, blank=True)
     name = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The family's last activity: the last change to anything in its record (notes, episode, assessments, plan,
+    # actions, meetings, reviews, consent, members), moved on by every audited change (hearth.families.activity).
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
