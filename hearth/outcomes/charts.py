@@ -193,15 +193,43 @@ def _short_date(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def day_labels(dates: list[date]) -> list[str]:
+    """Each reading's date as the charts and tables name it, in the order given (oldest first, then by the time it was
+    recorded): '5 Dec 2026', and for a second or later set of scores on the same day '5 Dec 2026 (2)'."""
+    seen: dict[date, int] = {}
+    labels = []
+    for d in dates:
+        seen[d] = seen.get(d, 0) + 1
+        labels.append(_short_date(d) if seen[d] == 1 else f"{_short_date(d)} ({seen[d]})")
+    return labels
+
+
+MIN_GAP = 28  # px between two readings' points, however close their dates: two sets on one day never collapse
+
+
 def _x_positions(dates: list[date]) -> list[float]:
+    """Spaced by time, but never closer than MIN_GAP (less when that many points would not fit): readings on the
+    same day, or days apart in a long episode, are separate points."""
     if not dates:
         return []
+    left, right = PLOT_L + 16, PLOT_R - 16
+    width = right - left
+    count = len(dates)
+    if count == 1:
+        return [(PLOT_L + PLOT_R) / 2]
+    gap = min(MIN_GAP, width / (count - 1))
     lo, hi = dates[0], dates[-1]
     span = (hi - lo).days
-    width = PLOT_R - PLOT_L - 32
     if span == 0:
-        return [(PLOT_L + PLOT_R) / 2 for _ in dates]
-    return [PLOT_L + 16 + width * (d - lo).days / span for d in dates]
+        middle = (PLOT_L + PLOT_R) / 2
+        return [middle + (i - (count - 1) / 2) * gap for i in range(count)]
+    xs = [left + width * (d - lo).days / span for d in dates]
+    for i in range(1, count):  # push each point right of the one before...
+        xs[i] = max(xs[i], xs[i - 1] + gap)
+    xs[-1] = min(xs[-1], right)
+    for i in range(count - 2, -1, -1):  # ...and back inside the plot from the right
+        xs[i] = min(xs[i], xs[i + 1] - gap)
+    return xs
 
 
 def _tick_indexes(count: int) -> list[int]:
@@ -212,14 +240,19 @@ def _tick_indexes(count: int) -> list[int]:
 
 
 def line_chart(area_name: str, points: list[tuple[date, int]], *, title: str | None = None) -> str:
-    """One area's score over time: dates along the bottom, the 1 to 10 scale up the side, a marker per reading."""
-    points = sorted(points, key=lambda p: p[0])
+    """One area's score over time: dates along the bottom, the 1 to 10 scale up the side, a marker per reading.
+
+    `points` are in the order the readings were taken; those on the same day stay in the order given (the order they
+    were recorded), each a point of its own, labelled '5 Dec 2026 (2)' after the first."""
+    points = sorted(points, key=lambda p: p[0])  # stable: the same day's readings keep their order
     dates = [d for d, _ in points]
+    labels = day_labels(dates)
     chart_id = _chart_id("line", area_name, [(d.isoformat(), s) for d, s in points], title)
     title = title or f"{area_name}: scores over time"
     if points:
-        listed = "; ".join(f"{_short_date(d)}: {s}" for d, s in points)
-        desc = f"A line chart of the score for {area_name} on a scale of 1 to 10, at {len(points)} dates. {listed}."
+        listed = "; ".join(f"{label}: {s}" for label, (_, s) in zip(labels, points, strict=True))
+        sets = "1 set of scores" if len(points) == 1 else f"{len(points)} sets of scores"
+        desc = f"A line chart of the score for {area_name} on a scale of 1 to 10, {sets}. {listed}."
     else:
         desc = f"No scores have been recorded for {area_name} yet."
     out = _open(chart_id, LINE_W, LINE_H_PX, title, desc, "hearth-line-chart")
@@ -245,7 +278,7 @@ def line_chart(area_name: str, points: list[tuple[date, int]], *, title: str | N
         out.append(f'<line x1="{_n(x)}" y1="{PLOT_B}" x2="{_n(x)}" y2="{PLOT_B + 5}" stroke="{TEXT}" '
                    f'stroke-width="1"/>')
         out.append(f'<text x="{_n(x)}" y="{PLOT_B + 18}" text-anchor="end" font-size="11" fill="{TEXT}" '
-                   f'transform="rotate(-30 {_n(x)} {PLOT_B + 18})">{_e(_short_date(dates[i]))}</text>')
+                   f'transform="rotate(-30 {_n(x)} {PLOT_B + 18})">{_e(labels[i])}</text>')
     out.append("</g>")
 
     if points:

@@ -24,6 +24,7 @@ class ReadingRow:
     context: str
     scores: dict[str, int]
     family_scores: dict[str, int]
+    label: str = ""  # its date as the charts name it: '5 Dec 2026', or '5 Dec 2026 (2)' for a second set that day
 
 
 @dataclass
@@ -78,14 +79,14 @@ def overall_sentence(total: int, mean: float | None, areas: int) -> str:
 
 
 def _readings(episode) -> list[Reading]:
-    """Every reading of the episode, oldest first, with its scores in `score_list`: one query, whatever the number
-    of readings. Each reading's row comes once for each of its scores (a left join), and once with none when it
-    has none."""
+    """Every reading of the episode, oldest first (readings of the same day in the order they were recorded), with its
+    scores in `score_list`: one query, whatever the number of readings. Each reading's row comes once for each of its
+    scores (a left join), and once with none when it has none."""
     rows = (
         Reading.objects.filter(episode=episode)
         .annotate(joined_score=FilteredRelation("scores"))
         .select_related("recorded_by", "joined_score")
-        .order_by("taken_on", "pk", "joined_score__pk")
+        .order_by("taken_on", "recorded_at", "pk", "joined_score__pk")
     )
     readings: dict[int, Reading] = {}
     for row in rows:
@@ -101,11 +102,12 @@ def _readings(episode) -> list[Reading]:
 
 def _rows(readings: list[Reading]) -> list[ReadingRow]:
     rows = []
-    for r in readings:
+    labels = charts.day_labels([r.taken_on for r in readings])
+    for r, label in zip(readings, labels, strict=True):
         scores = {s.area: s.score for s in r.score_list}
         family = {s.area: s.family_score for s in r.score_list if s.family_score is not None}
         rows.append(ReadingRow(reading=r, taken_on=r.taken_on, context=r.get_context_display(), scores=scores,
-                               family_scores=family))
+                               family_scores=family, label=label))
     return rows
 
 
@@ -190,7 +192,8 @@ def episode_outcomes(user, episode) -> dict:
     result["readings"] = rows
     result["council_areas"] = areas
     result["family_differences"] = [
-        {"taken_on": row.taken_on, "area": names.get(code, code), "score": row.scores.get(code), "family_score": fs}
+        {"taken_on": row.taken_on, "label": row.label, "area": names.get(code, code), "score": row.scores.get(code),
+         "family_score": fs}
         for row in rows for code, fs in row.family_scores.items()
     ]
     trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from hearth.outcomes.charts import line_chart, star_chart
+from hearth.outcomes.charts import day_labels, line_chart, star_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -138,3 +138,40 @@ def test_the_line_chart_escapes_the_area_name_and_is_deterministic():
     assert "<&" not in svg
     assert _parse(svg).find(f"{SVG}title").text == "Money <& debts>: scores over time"
     assert svg == line_chart("Money <& debts>", list(reversed(points)))
+
+
+def test_two_sets_of_scores_on_one_day_are_two_points_labelled_apart():
+    day = date(2026, 12, 5)
+    points = [(date(2026, 11, 1), 3), (day, 4), (day, 6)]  # the same day's sets in the order they were recorded
+    root = _parse(line_chart("Family routine", points))
+    circles = root.findall(f".//{SVG}g[@class='series']/{SVG}circle")
+    assert len(circles) == 3
+    xs = [float(c.get("cx")) for c in circles]
+    assert xs[0] < xs[1] < xs[2]
+    assert xs[2] - xs[1] >= 20  # far enough apart to see and to label
+    assert [t.text for t in root.findall(f".//{SVG}g[@class='x-axis']/{SVG}text")] == [
+        "1 Nov 2026", "5 Dec 2026", "5 Dec 2026 (2)"]
+    assert "5 Dec 2026: 4; 5 Dec 2026 (2): 6" in root.find(f"{SVG}desc").text
+    assert [t.text for t in root.findall(f".//{SVG}g[@class='series']/{SVG}text")] == ["3", "4", "6"]
+
+
+def test_sets_all_on_one_day_spread_about_the_middle_and_stay_inside_the_plot():
+    day = date(2026, 12, 5)
+    root = _parse(line_chart("Family routine", [(day, 2), (day, 5), (day, 7)]))
+    xs = [float(c.get("cx")) for c in root.findall(f".//{SVG}g[@class='series']/{SVG}circle")]
+    assert len(set(xs)) == 3 and xs == sorted(xs)
+    assert abs((xs[0] + xs[2]) / 2 - 250) < 0.1  # centred on the plot (44 to 456)
+
+
+def test_many_close_readings_never_overlap_or_leave_the_plot():
+    points = [(date(2024, 1, 1), 5)] + [(date(2026, 3, 1), i % 10 + 1) for i in range(12)] + [(date(2026, 3, 2), 4)]
+    root = _parse(line_chart("Family routine", points))
+    xs = [float(c.get("cx")) for c in root.findall(f".//{SVG}g[@class='series']/{SVG}circle")]
+    assert len(xs) == 14
+    assert all(b - a >= 20 for a, b in zip(xs, xs[1:], strict=False))
+    assert xs[0] >= 44 and xs[-1] <= 456
+
+
+def test_day_labels_number_the_second_and_later_sets_of_a_day():
+    d1, d2 = date(2026, 12, 4), date(2026, 12, 5)
+    assert day_labels([d1, d2, d2, d2]) == ["4 Dec 2026", "5 Dec 2026", "5 Dec 2026 (2)", "5 Dec 2026 (3)"]

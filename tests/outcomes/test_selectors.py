@@ -37,7 +37,8 @@ def test_distance_travelled_is_latest_minus_first_for_each_area_and_overall(prac
     assert result["count"] == 3
     assert [r.taken_on for r in result["readings"]] == [_days_ago(90), _days_ago(45), _days_ago(1)]
     assert result["family_differences"] == [
-        {"taken_on": _days_ago(90), "area": "Family routine", "score": 3, "family_score": 5}]
+        {"taken_on": _days_ago(90), "label": _days_ago(90).strftime("%-d %b %Y"), "area": "Family routine", "score": 3,
+         "family_score": 5}]
     assert 'class="reading-first"' in result["star_svg"] and 'class="reading-latest"' in result["star_svg"]
     assert all(a.line_svg for a in result["areas"])
 

@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import escape
 
 from hearth.accounts.models import Role
 from hearth.outcomes.models import Reading, ReadingContext
@@ -153,3 +154,54 @@ def test_the_episode_panel_shows_the_star_beside_its_data_table(rf, practitioner
     assert reverse("outcomes:episode", kwargs={"episode_id": episode.pk}) in html
     assert reverse("outcomes:reading_new", kwargs={"episode_id": episode.pk}) in html
 
+
+
+def test_two_sets_of_scores_on_one_day_are_both_on_the_chart_and_in_the_table(client_for, practitioner, episode,
+                                                                               record):
+    day = _days_ago(3)
+    record(_days_ago(40), 3)
+    record(day, 4, family_routine=(2, None))
+    record(day, 6, family_routine=(7, None))  # recorded later the same day
+    page = client_for(practitioner).get(reverse("outcomes:episode", kwargs={"episode_id": episode.pk})).content.decode()
+    table = page.split('id="readings"', 1)[1].split("</table>", 1)[0]
+    assert f">{_short(day)}<" in table and f">{_short(day)} (2)<" in table
+    section = page.split('id="area-family_routine"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<circle") == 3
+    assert f"{_short(day)}: 2; {_short(day)} (2): 7" in section  # the chart's description, in recorded order
+    assert "Family routine: up 4 points, from 3 to 7" in page  # the latest is the one recorded last
+
+
+def _group(html: str, area_name: str) -> str:
+    """The fieldset of one area on a score form, from its opening tag to its end."""
+    legend = f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{area_name}</legend>'
+    before, after = html.split(legend, 1)
+    return "<fieldset" + before.rsplit("<fieldset", 1)[1] + legend + after.split("</fieldset>", 1)[0]
+
+
+def test_the_score_form_puts_each_areas_two_scores_in_one_labelled_group(client_for, practitioner, episode, areas):
+    url = reverse("outcomes:reading_new", kwargs={"episode_id": episode.pk})
+    page = client_for(practitioner).get(url).content.decode()
+    for area in areas:
+        code = area["code"]
+        group = _group(page, area["name"])
+        # The two boxes in one row, each labelled with what it is and, for a screen reader, the area.
+        assert 'class="govuk-date-input hearth-score-pair"' in group
+        assert group.count('class="govuk-date-input__item"') == 2
+        assert f'for="id_score_{code}">Score agreed with the family (1 to 10)' in group
+        assert f'for="id_family_score_{code}">Family&#39;s own score<span' in group
+        assert group.count(f'<span class="govuk-visually-hidden">, {area["name"]}</span>') == 2
+        if area.get("description"):  # the area's description is the group's hint, before both boxes
+            assert f'aria-describedby="outcome-id_score_{code}-hint"' in group
+            assert group.index(str(escape(area["description"]))) < group.index(f'id="id_score_{code}"')
+
+
+def test_a_score_error_comes_before_both_boxes_and_describes_the_group(client_for, practitioner, episode, areas):
+    url = reverse("outcomes:reading_new", kwargs={"episode_id": episode.pk})
+    html = client_for(practitioner).post(url, _form(areas, family_score_family_routine="12")).content.decode()
+    group = _group(html, "Family routine")
+    assert "id_family_score_family_routine-error" in group.split(">", 1)[0]  # the fieldset's aria-describedby
+    error = group.index('id="id_family_score_family_routine-error"')
+    assert error < group.index('id="id_score_family_routine"')  # above both boxes: they stay level
+    assert 'govuk-input--error" id="id_family_score_family_routine"' in group
+    assert 'value="12"' in group
+    assert 'govuk-input--error" id="id_score_family_routine"' not in group
