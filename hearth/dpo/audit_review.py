@@ -71,6 +71,17 @@ OBJECTS = {
     "dpo.rightsrequest": "a request to correct, erase or restrict",
     "dpo.incident": "the breach log",
     "page": "a page",
+    # Pages and work that are not a record of the register: named as a reader would, never by their label.
+    "dpo": "the data protection pages",
+    "dpo.unusual_access": "the unusual-access report",
+    "breaches": "the breach log",
+    "rights": "the requests to correct, erase or restrict",
+    "rights.person_search": "people, for a request to correct, erase or restrict",
+    "retention": "the retention and disposal pages",
+    "subject_access.dashboard": "the subject access requests",
+    "plans.due_work": "the reviews and actions due",
+    "governance.auditchain": "the audit log, to check it has not been changed",
+    "jobs.job": "a job in the background queue",
 }
 
 
@@ -83,7 +94,8 @@ def describe_object(object_type: str) -> str:
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
-        return object_type.replace("_", " ").replace(".", ": ") or "a record"
+        return "a record" if not object_type else personal_data.with_article(
+            object_type.rsplit(".", 1)[-1].replace("_", " "))
     return personal_data.with_article(str(model._meta.verbose_name))
 
 

@@ -10,8 +10,12 @@ from django.shortcuts import render
 from hearth.access import governance
 from hearth.core.errors import NotPermitted
 from hearth.dpo import audit_review, forms, looks, selectors, unusual_access
+from hearth.families.forms import SearchForm
+from hearth.people.search import SearchQuery
 
 ACTIVE = "dpo"
+# The people search's fields (hearth.families.forms.SearchForm), read from the start page's query string.
+SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 
 
 def _render(request, template: str, context: dict):
@@ -19,8 +23,18 @@ def _render(request, template: str, context: dict):
 
 
 def home_view(request):
+    """The start page, with a search for the family or person whose access log the officer wants to read."""
     summary = selectors.home_summary(request.user)
-    return _render(request, "home.html", {"summary": summary, "title": "Data protection"})
+    submitted = any(k in request.GET for k in SEARCH_FIELDS) or "date_of_birth-year" in request.GET
+    form = SearchForm(request.GET if submitted else None)
+    found = None
+    if submitted and form.is_valid():
+        data = form.cleaned_data
+        query = SearchQuery(**{k: data.get(k) or ("" if k != "date_of_birth" else None)
+                               for k in (*SEARCH_FIELDS, "date_of_birth")})
+        found = selectors.find_for_access_review(request.user, query)
+    return _render(request, "home.html", {"summary": summary, "form": form, "found": found,
+                                          "title": "Data protection"})
 
 
 def _access_page(request, **subject):
