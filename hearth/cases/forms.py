@@ -110,6 +110,20 @@ class NoteForm(GovForm):
                                      required=False)
 
 
+class NoteCorrectForm(NoteForm):
+    reason = text_area("Why you are correcting the note", max_length=1_000, rows=3, required=False,
+                       what="The reason for the correction",
+                       help_text="The earlier wording is kept and shown with the note")
+
+
+class NoteWithdrawForm(GovForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = text_area("Why the note is being withdrawn", max_length=1_000, rows=3, required=False,
+                       what="The reason for withdrawing it",
+                       help_text="For example, it was written on the wrong family's record. The reason is kept and "
+                                 "shown with the note")
+
+
 class TransitionForm(GovForm):
     """A status change made by hand (`views.MANUAL_TRANSITIONS`), with a note."""
 

@@ -202,6 +202,14 @@ class NoteType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class LiveNotes(models.Manager):
+    """Notes still standing: a withdrawn note is left out of the notes, the chronology and new copies; its history
+    is read through `CaseNote.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class CaseNote(models.Model):
     """A dated entry on the family's record. Significant events make up the chronology."""
 
@@ -216,6 +224,13 @@ class CaseNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
+
+    objects = LiveNotes()
+    all_objects = models.Manager()  # noqa: DJ012 - the live manager comes first: it is the default
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -226,3 +241,25 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_note_type_display()} on {self.occurred_on}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class CaseNoteRevision(models.Model):
+    """A note's earlier wording, kept when it is corrected or withdrawn, with who changed it, when and why."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, related_name="revisions")
+    withdrawn = models.BooleanField(default=False)
+    summary = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    reason = models.TextField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["note", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of note {self.note_id}"

@@ -10,6 +10,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Prefetch,
     Q,
     TextField,
     Value,
@@ -22,6 +23,7 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases.models import (
     CaseNote,
+    CaseNoteRevision,
     Episode,
     EpisodeStatus,
     HandoverStatus,
@@ -166,6 +168,17 @@ def family_notes(user, family: Family, *, limit: int | None = None) -> list[Case
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     notes = CaseNote.objects.filter(family=family).select_related("author__agency")
     return list(notes[:limit] if limit else notes)
+
+
+def family_notes_with_history(user, family: Family) -> dict:
+    """The notes page: the notes standing, each with its corrections (earlier wording, who, when, why), and the
+    notes withdrawn, shown as withdrawn."""
+    if not policy.can_view_family(user, family):
+        raise NotPermitted(object_type="people.family", object_id=family.pk)
+    revisions = Prefetch("revisions", queryset=CaseNoteRevision.objects.select_related("made_by__agency"))
+    rows = list(CaseNote.all_objects.filter(family=family).select_related("author__agency", "withdrawn_by")
+                .prefetch_related(revisions))
+    return {"notes": [n for n in rows if not n.is_withdrawn], "withdrawn": [n for n in rows if n.is_withdrawn]}
 
 
 def family_page_panel(user, family: Family) -> dict:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("families/<int:family_id>/notes", views.notes_view, name="notes"),
     path("families/<int:family_id>/chronology", views.chronology_view, name="chronology"),
     path("notes/<int:note_id>/edit", views.note_edit_view, name="note_edit"),
+    path("notes/<int:note_id>/withdraw", views.note_withdraw_view, name="note_withdraw"),
     path("episodes/<int:episode_id>", views.episode_view, name="episode"),
     path("episodes/<int:episode_id>/level", views.episode_level_view, name="episode_level"),
     path("episodes/<int:episode_id>/lead", views.episode_lead_view, name="episode_lead"),

@@ -6,7 +6,16 @@ from django.shortcuts import redirect, render
 
 from hearth.access import policy
 from hearth.cases import journey, notes, panels, selectors, services
-from hearth.cases.forms import CloseForm, EpisodeStartForm, LeadForm, LevelForm, NoteForm, TransitionForm
+from hearth.cases.forms import (
+    CloseForm,
+    EpisodeStartForm,
+    LeadForm,
+    LevelForm,
+    NoteCorrectForm,
+    NoteForm,
+    NoteWithdrawForm,
+    TransitionForm,
+)
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import NotPermitted
 from hearth.families import selectors as people_selectors
@@ -161,14 +170,17 @@ def notes_view(request, family_id: int):
         if attempt.ok:
             messages.success(request, "The note has been added.")
             return redirect("cases:notes", family_id=family.pk)
+    listed = selectors.family_notes_with_history(request.user, family)
+    for n in listed["notes"]:
+        n.may_correct = notes.may_correct_note(request.user, n)
     return render(request, "cases/notes.html", {
-        "form": form, "family": family, "notes": selectors.family_notes(request.user, family),
+        "form": form, "family": family, "notes": listed["notes"], "withdrawn": listed["withdrawn"],
         "council": family.council, "title": f"Case notes: {family.name}"})
 
 
 def note_edit_view(request, note_id: int):
     note = selectors.note_for_update(request.user, note_id)
-    form = NoteForm(request.POST or None, initial={
+    form = NoteCorrectForm(request.POST or None, initial={
         "version": note.version, "note_type": note.note_type, "occurred_on": note.occurred_on,
         "summary": note.summary, "body": note.body, "significant": note.significant})
     if request.method == "POST" and form.is_valid():
@@ -176,12 +188,31 @@ def note_edit_view(request, note_id: int):
         with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
             notes.note_update(actor=request.user, note=note, version=data["version"] or 0,
                                  summary=data["summary"], body=data["body"], significant=data["significant"],
-                                 note_type=data["note_type"], occurred_on=data["occurred_on"])
+                                 note_type=data["note_type"], occurred_on=data["occurred_on"],
+                                 reason=data["reason"])
         if attempt.ok:
-            messages.success(request, "The note has been updated.")
+            messages.success(request, "The note has been corrected. Its earlier wording is kept with it.")
             return redirect("cases:notes", family_id=note.family_id)
     return render(request, "cases/note_edit.html", {"form": form, "note": note, "family": note.family,
-                                                    "title": "Change a case note"})
+                                                    "may": notes.may_correct_note(request.user, note),
+                                                    "title": "Correct a case note"})
+
+
+@submit_once
+def note_withdraw_view(request, note_id: int):
+    note = selectors.note_for_update(request.user, note_id)
+    policy.require_edit_family(request.user, note.family)
+    form = NoteWithdrawForm(request.POST or None, initial={"version": note.version})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            notes.note_withdraw(actor=request.user, note=note, version=form.cleaned_data["version"],
+                                reason=form.cleaned_data["reason"])
+        if attempt.ok:
+            messages.success(request, "The note has been withdrawn. It is kept, marked as withdrawn.")
+            return redirect("cases:notes", family_id=note.family_id)
+    return render(request, "cases/note_withdraw.html", {"form": form, "note": note, "family": note.family,
+                                                        "may": notes.may_correct_note(request.user, note),
+                                                        "title": "Withdraw a case note"})
 
 
 def chronology_view(request, family_id: int):

@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from hearth.plans.models import ActionStatus, Attendance, MeetingKind, Progress, ReviewDecision
+from hearth.plans.models import ActionStatus, Attendance, MeetingKind, OutcomeStatus, Progress, ReviewDecision
 from hearth.plans.reviews import ProgressInput
 from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
 
@@ -94,10 +94,18 @@ class RecordForm(GovForm):
     agreed_lead = _select("Lead professional agreed at the meeting", empty="Choose the lead professional")
     next_review_on = GovDateField(label="Date of the next review", required=False,
                                   help_text="Usually within six weeks")
+    review_date_reason = text_area("Why the next review needs to be later (only for a later date)",
+                                   max_length=1_000, required=False, rows=3, what="The reason for a later review")
+    reason = text_area("Why you are correcting the record", max_length=1_000, required=False, rows=3,
+                       what="The reason for the correction",
+                       help_text="The earlier wording is kept and shown with the record")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, invitations, children, leads, **kwargs):
+    def __init__(self, *args, invitations, children, leads, correcting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.correcting = correcting
+        if not correcting:
+            del self.fields["reason"]
         self.invitations = list(invitations)
         self.children = list(children)
         for inv in self.invitations:
@@ -175,6 +183,8 @@ class ReviewForm(GovForm):
                               help_text="Only when stepping up or down")
     next_review_on = GovDateField(label="Date of the next review", required=False,
                                   help_text="Needed unless Early Help is closing")
+    review_date_reason = text_area("Why the next review needs to be later (only for a later date)",
+                                   max_length=1_000, required=False, rows=3, what="The reason for a later review")
 
     def __init__(self, council, *args, outcomes, meetings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,3 +205,38 @@ class ReviewForm(GovForm):
         return {o.pk: ProgressInput(self.cleaned_data.get(f"progress_{o.pk}") or "",
                                     self.cleaned_data.get(f"comment_{o.pk}") or "")
                 for o in self.outcomes}
+
+
+class OutcomeCorrectForm(GovForm):
+    description = text_area("What the family wants to achieve", max_length=300, required=False, what="The outcome")
+    area = forms.ChoiceField(label="Outcome area (optional)", required=False)
+    status = forms.ChoiceField(label="Where the family is with this outcome", choices=OutcomeStatus.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Choose whether the family is still working towards "
+                                                           "this outcome"})
+    reason = text_area("Why you are correcting the wording (only if you change it)", max_length=1_000,
+                       required=False, rows=3, what="The reason for the correction",
+                       help_text="The earlier wording is kept and shown with the outcome")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, council, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "No particular area")] + [
+            (a["code"], a["name"]) for a in council.outcome_areas or []]
+
+
+class ActionCorrectForm(GovForm):
+    what = text_area("What will be done", max_length=1_000, required=False, what="What will be done")
+    due_on = GovDateField(label="Done by", required=False, help_text="For example, 27 3 2026")
+    reason = text_area("Why you are correcting it", max_length=1_000, required=False, rows=3,
+                       what="The reason for the correction",
+                       help_text="The earlier wording is kept and shown with the action")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WithdrawForm(GovForm):
+    reason = text_area("Why it is being withdrawn", max_length=1_000, required=False, rows=3,
+                       what="The reason for withdrawing it",
+                       help_text="For example, it was added to the wrong family's plan. The reason is kept and shown "
+                                 "with it")
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -15,9 +15,10 @@ from hearth.audit.models import AuditAction
 from hearth.cases import review_dates
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus
-from hearth.core.errors import DomainError, ValidationFailed
+from hearth.core.errors import Conflict, DomainError, ValidationFailed
 from hearth.outbox import services as outbox
 from hearth.people.models import MemberRole
+from hearth.plans import corrections
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -33,6 +34,7 @@ from hearth.plans.models import (
 
 # Young people of this age or older are invited to their own Team Around the Family meeting.
 from hearth.plans.services import (
+    MEETING_CHANGED,
     RECORDED_ATTENDANCE,
     age_on,
     agree_plan_if_ready,
@@ -151,13 +153,17 @@ class MeetingRecorded:
 def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[int, str], minutes: str,
                    family_views: str = "", strengths: str = "", needs: str = "",
                    child_views: dict[int, str] | None = None, agreed_lead=None,
-                   next_review_on: date | None = None) -> MeetingRecorded:
+                   next_review_on: date | None = None, review_date_reason: str = "",
+                   reason: str = "") -> MeetingRecorded:
     """Record what happened at a meeting: who came, the views of the family and of each child, strengths,
     needs, the minutes, the agreed lead professional and the next review date.
 
     At the first Team Around the Family meeting, the plan is agreed (the episode moves from assessment to
     plan) when the assessment is completed and the plan has an outcome and an action; otherwise the meeting
     is saved and the result says what is still needed.
+
+    A meeting already recorded is corrected: that needs a reason, and the record's earlier wording is kept
+    (`corrections`). A next review later than the council's interval from the meeting needs a reason too.
     """
     episode = meeting.episode
     family = episode.family
@@ -191,12 +197,24 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
                                      "lead's manager can change the lead professional")
     if problem := review_dates.date_problem(next_review_on, today=today):
         errors["next_review_on"] = problem
+    elif problem := review_dates.reason_problem(family.council, next_review_on, review_date_reason,
+                                                from_date=timezone.localtime(meeting.scheduled_for).date()):
+        errors["review_date_reason"] = problem
+    correcting = meeting.recorded_at is not None
+    if correcting:
+        corrections.require_may_correct_meeting(actor, meeting)
+        if version != meeting.version:  # a stale form says so before anything else about it
+            raise Conflict(MEETING_CHANGED)
+        reason = corrections.reason_given(reason, errors, what="the correction")
     if errors:
         raise ValidationFailed(errors)
 
     with transaction.atomic():
         meeting = lock_meeting(meeting, version)
         episode = meeting.episode
+        if correcting:
+            corrections.meeting_correction_keep(actor=actor, meeting=meeting, earlier=corrections.meeting_earlier(
+                meeting), reason=reason)
         by_pk = {inv.pk: inv for inv in invitations}
         for pk, inv in by_pk.items():
             inv.attendance = attendance[pk]
@@ -219,6 +237,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
         meeting.minutes = minutes.strip()
         meeting.agreed_lead = agreed_lead or episode.lead_professional
         meeting.next_review_on = next_review_on
+        meeting.review_date_reason = (review_date_reason or "").strip() if next_review_on else ""
         meeting.status = MeetingStatus.HELD
         meeting.recorded_by = actor
         meeting.recorded_at = timezone.now()
@@ -231,7 +250,7 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
                 note=f"Agreed at the {kind_phrase(meeting)} on {local.day} {local:%B %Y}")
         cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=next_review_on)
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=meeting, family_id=family.pk,
-                     detail={"recorded": True, "lead_changed": lead_changes})
+                     detail={"recorded": True, "lead_changed": lead_changes, "corrected": correcting})
         result = MeetingRecorded(meeting=meeting)
         if meeting.kind == MeetingKind.INITIAL and episode.status == EpisodeStatus.ASSESSMENT:
             missing = plan_blockers(episode)

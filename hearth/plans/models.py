@@ -10,6 +10,33 @@ from hearth.cases.models import Episode
 from hearth.people.models import Person
 
 
+class LiveManager(models.Manager):
+    """Items still standing: a withdrawn item is left out of the plan, the review form, new copies and the lists.
+    Its history is read through `all_objects`; related lookups (a review's outcome) still reach it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Withdrawable(models.Model):
+    """An item a practitioner added that can be withdrawn with a reason: kept, shown as withdrawn, never live."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
+
+    objects = LiveManager()
+    all_objects = models.Manager()  # noqa: DJ012 - the live manager comes first: it is the default
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
 class MeetingKind(models.TextChoices):
     INITIAL = "initial", "Team Around the Family meeting"
     REVIEW = "review", "Review meeting"
@@ -21,7 +48,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Meeting(models.Model):
+class Meeting(Withdrawable):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.INITIAL)
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
@@ -39,6 +66,8 @@ class Meeting(models.Model):
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Why the next review is later than the council's interval (`cases.review_dates.later_than_interval`).
+    review_date_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -103,7 +132,7 @@ class OutcomeStatus(models.TextChoices):
     NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
 
 
-class PlanOutcome(models.Model):
+class PlanOutcome(Withdrawable):
     """A desired outcome of the plan: how the family will know things are better."""
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plan_outcomes")
@@ -113,6 +142,7 @@ class PlanOutcome(models.Model):
     status = models.CharField(max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["episode", "pk"]
@@ -132,7 +162,7 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
-class Action(models.Model):
+class Action(Withdrawable):
     """What, who (a practitioner, an agency or a family member), by when, and how it is going."""
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="actions")
@@ -203,6 +233,7 @@ class Review(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    review_date_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -229,3 +260,35 @@ class OutcomeProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_progress_display()}"
+
+
+class CorrectionKind(models.TextChoices):
+    OUTCOME = "outcome", "Outcome"
+    ACTION = "action", "Action"
+    MEETING = "meeting", "Meeting record"
+
+
+class CorrectionChange(models.TextChoices):
+    CORRECTED = "corrected", "Corrected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Correction(models.Model):
+    """One correction or withdrawal of an item in the plan or a meeting's record, with why and the wording it had
+    before (`earlier`: label and text pairs). Append-only: the item's history is its corrections in order."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=CorrectionKind.choices)
+    object_id = models.PositiveIntegerField()
+    change = models.CharField(max_length=20, choices=CorrectionChange.choices)
+    earlier = models.JSONField(default=list)
+    reason = models.TextField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["kind", "object_id"], name="correction_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} {self.kind} {self.object_id}"

@@ -38,7 +38,8 @@ class ProgressInput:
 
 def review_check(*, actor, episode: Episode, held_on: date | None, summary: str, decision: str,
                  progress: dict[int, ProgressInput], meeting: Meeting | None = None, new_level: int | None = None,
-                 level_reasons: str = "", next_review_on: date | None = None) -> list[PlanOutcome]:
+                 level_reasons: str = "", next_review_on: date | None = None,
+                 review_date_reason: str = "") -> list[PlanOutcome]:
     """Every rule of a review except the scores (which `reading_record` checks), all reported at once.
     Returns the open outcomes the review covers. Saves nothing."""
     family = episode.family
@@ -84,6 +85,9 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
     if decision != ReviewDecision.CLOSE and (
             problem := review_dates.date_problem(next_review_on, required=needs_review_date, today=today)):
         errors["next_review_on"] = problem
+    elif decision != ReviewDecision.CLOSE and held_on is not None and (
+            problem := review_dates.reason_problem(council, next_review_on, review_date_reason, from_date=held_on)):
+        errors["review_date_reason"] = problem
     if errors:
         raise ValidationFailed(errors)
     return open_outcomes
@@ -92,7 +96,7 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
 def review_record(*, actor, episode: Episode, held_on: date | None, summary: str, decision: str,
                   progress: dict[int, ProgressInput], scores: dict, family_views: str = "",
                   meeting: Meeting | None = None, new_level: int | None = None, level_reasons: str = "",
-                  next_review_on: date | None = None) -> Review:
+                  next_review_on: date | None = None, review_date_reason: str = "") -> Review:
     """Review the plan: progress against each open outcome, new outcome scores, and the decision (continue,
     step down, step up or close). All of it is saved together or not at all.
 
@@ -101,7 +105,8 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
     family = episode.family
     open_outcomes = review_check(actor=actor, episode=episode, held_on=held_on, summary=summary, decision=decision,
                                  progress=progress, meeting=meeting, new_level=new_level,
-                                 level_reasons=level_reasons, next_review_on=next_review_on)
+                                 level_reasons=level_reasons, next_review_on=next_review_on,
+                                 review_date_reason=review_date_reason)
     keep_review_date = next_review_on if decision != ReviewDecision.CLOSE else None
 
     with transaction.atomic():
@@ -109,7 +114,8 @@ def review_record(*, actor, episode: Episode, held_on: date | None, summary: str
             episode=episode, meeting=meeting, held_on=held_on, summary=summary.strip(),
             family_views=(family_views or "").strip(), decision=decision,
             new_level=new_level if decision in (ReviewDecision.STEP_DOWN, ReviewDecision.STEP_UP) else None,
-            next_review_on=keep_review_date, recorded_by=actor)
+            next_review_on=keep_review_date, recorded_by=actor,
+            review_date_reason=(review_date_reason or "").strip() if keep_review_date else "")
         OutcomeProgress.objects.bulk_create([
             OutcomeProgress(review=review, outcome=o, progress=progress[o.pk].progress,
                             comment=(progress[o.pk].comment or "").strip())

@@ -19,10 +19,13 @@ from hearth.core import keyset
 from hearth.core.errors import NotPermitted
 from hearth.outcomes.models import Reading
 from hearth.people.models import MemberRole
+from hearth.plans import services
 from hearth.plans.models import (
     OPEN_ACTION_STATUSES,
     Action,
     ChildMeetingView,
+    Correction,
+    CorrectionKind,
     Invitation,
     Meeting,
     MeetingKind,
@@ -74,13 +77,19 @@ def meeting_for_update(user, meeting_id: int) -> Meeting:
 
 
 def meeting_detail(user, meeting_id: int) -> Meeting:
-    meeting = (_meetings(user)
+    """A meeting with its invitations, each child's view and its corrections; a withdrawn meeting too (shown as
+    withdrawn)."""
+    meeting = (Meeting.all_objects.filter(episode__family__in=policy.families_visible_to(user))
+               .select_related("episode__family__council", "episode__lead_professional__agency",
+                               "agreed_lead__agency", "withdrawn_by__agency")
                .prefetch_related(Prefetch("invitations", queryset=_invitations()),
                                  Prefetch("child_views", queryset=ChildMeetingView.objects.select_related("child")
                                           .order_by("child__date_of_birth", "pk")))
                .filter(pk=meeting_id).first())
     if meeting is None:
         raise NotPermitted(object_type="plans.meeting", object_id=meeting_id)
+    meeting.history = list(Correction.objects.filter(kind=CorrectionKind.MEETING, object_id=meeting.pk)
+                           .select_related("made_by__agency"))
     trail.record(actor=user, action=AuditAction.VIEW, obj=meeting, family_id=meeting.episode.family_id)
     return meeting
 
@@ -152,30 +161,65 @@ def owner_choices(user, episode: Episode) -> dict:
     return {"practitioners": involved + others, "agencies": agencies, "members": members, "outcomes": outcomes}
 
 
+def corrections_of(episode: Episode, kind: str) -> dict[int, list[Correction]]:
+    """The corrections and withdrawals of the episode's items of one kind, oldest first, by item."""
+    found: dict[int, list[Correction]] = {}
+    for c in Correction.objects.filter(episode=episode, kind=kind).select_related("made_by__agency"):
+        found.setdefault(c.object_id, []).append(c)
+    return found
+
+
 def plan_detail(user, episode: Episode) -> dict:
-    """The whole plan: every outcome with its actions, and the actions not tied to an outcome."""
+    """The whole plan: every outcome still standing with its actions, the actions not tied to an outcome, each
+    with its corrections, what the user may do with each, and the items withdrawn (shown as withdrawn)."""
     if not policy.can_view_family(user, episode.family):
         raise NotPermitted(object_type="people.family", object_id=episode.family_id)
     actions = Action.objects.select_related(*ACTION_RELATED).order_by("due_on", "pk")
     outcomes = list(PlanOutcome.objects.filter(episode=episode).prefetch_related(
         Prefetch("actions", queryset=actions, to_attr="plan_actions")).order_by("pk"))
     unlinked = list(actions.filter(episode=episode, outcome__isnull=True))
+    withdrawn_outcomes = list(PlanOutcome.all_objects.filter(episode=episode, withdrawn_at__isnull=False)
+                              .select_related("withdrawn_by__agency").order_by("pk"))
+    withdrawn_actions = list(Action.all_objects.filter(episode=episode, withdrawn_at__isnull=False)
+                             .select_related("withdrawn_by__agency", *ACTION_RELATED).order_by("pk"))
     areas = {a["code"]: a["name"] for a in episode.family.council.outcome_areas or []}
-    for o in outcomes:
+    outcome_history = corrections_of(episode, CorrectionKind.OUTCOME)
+    action_history = corrections_of(episode, CorrectionKind.ACTION)
+    may_change = episode.is_open and policy.can_edit_family(user, episode.family)
+    manages = may_change and policy.can_manage_episode(user, episode)
+    for o in [*outcomes, *withdrawn_outcomes]:
         o.area_name = areas.get(o.area, "")
+        o.history = outcome_history.get(o.pk, [])
+        o.may_correct = may_change and (manages or o.created_by_id == user.pk)
+    for a in [*unlinked, *withdrawn_actions, *(a for o in outcomes for a in o.plan_actions)]:
+        a.history = action_history.get(a.pk, [])
+        a.may_correct = may_change and (manages or a.created_by_id == user.pk)
+        a.may_update = may_change and (manages or services.owns_action(user, a))
     trail.record(actor=user, action=AuditAction.VIEW, obj=episode, family_id=episode.family_id,
                  detail={"view": "plan"})
     return {"episode": episode, "outcomes": outcomes, "unlinked_actions": unlinked,
             "open_outcomes": [o for o in outcomes if o.status == OutcomeStatus.OPEN],
-            "closed_outcomes": [o for o in outcomes if o.status != OutcomeStatus.OPEN]}
+            "closed_outcomes": [o for o in outcomes if o.status != OutcomeStatus.OPEN],
+            "withdrawn_outcomes": withdrawn_outcomes, "withdrawn_actions": withdrawn_actions}
 
 
 def action_for_update(user, action_id: int) -> Action:
     action = (Action.objects.filter(episode__family__in=policy.families_visible_to(user))
-              .select_related("episode__family__council", *ACTION_RELATED).filter(pk=action_id).first())
+              .select_related("episode__family__council", "episode__lead_professional", *ACTION_RELATED)
+              .filter(pk=action_id).first())
     if action is None:
         raise NotPermitted(object_type="plans.action", object_id=action_id)
     return action
+
+
+def outcome_for_update(user, outcome_id: int) -> PlanOutcome:
+    outcome = (PlanOutcome.objects.filter(episode__family__in=policy.families_visible_to(user))
+               .select_related("episode__family__council", "episode__lead_professional")
+               .annotate(action_count=Count("actions", filter=Q(actions__withdrawn_at__isnull=True)))
+               .filter(pk=outcome_id).first())
+    if outcome is None:
+        raise NotPermitted(object_type="plans.planoutcome", object_id=outcome_id)
+    return outcome
 
 
 def review_choices(user, episode: Episode) -> dict:
@@ -295,6 +339,11 @@ def episode_panel(user, episode: Episode) -> dict:
         Review.objects.filter(episode=episode).order_by("-held_on", "-pk"), PANEL_HISTORY)
     counts = {"open_outcomes": open_outcomes, "open_actions": open_actions, "meetings": n_meetings,
               "reviews": n_reviews}
+    # Why the next review is later than the council's interval, from the meeting or review that set it (one of the
+    # latest, already loaded).
+    setters = [r for r in (*meetings, *reviews)
+               if episode.next_review_due and r.next_review_on == episode.next_review_due and r.review_date_reason]
+    review_date_reason = setters[0].review_date_reason if setters else ""
     today = timezone.localdate()
     for a in actions:
         a.is_overdue = a.due_on < today
@@ -302,6 +351,7 @@ def episode_panel(user, episode: Episode) -> dict:
         "today": today,
         "next_review_due": episode.next_review_due,
         "review_overdue": review_dates.is_overdue(episode.next_review_due, today),
+        "review_date_reason": review_date_reason,
         "outcomes": latest_outcomes[::-1], "actions": actions, "meetings": meetings, "reviews": reviews,
         "counts": counts, "can_edit": can_edit and episode.is_open,
     }

@@ -19,7 +19,7 @@ from hearth.audit.models import AuditAction
 from hearth.cases import services as cases
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.core import dates
-from hearth.core.errors import Conflict, ValidationFailed
+from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.people.models import FamilyMember, Person
 from hearth.plans.models import (
@@ -63,10 +63,13 @@ def current_members(family):
     return FamilyMember.objects.filter(family=family, left_on__isnull=True).select_related("person")
 
 
+MEETING_CHANGED = ("Someone else changed this meeting record while you were working on it. Your text is still in "
+                   "the form: copy anything you need, then reload the page to see their changes.")
+
+
 def lock_meeting(meeting: Meeting, version: int | None = None) -> Meeting:
     return locked(Meeting.objects.select_related("episode__family__council"), meeting.pk, version=version,
-                  conflict="Someone else changed this meeting record while you were working on it. Your text is "
-                           "still in the form: copy anything you need, then reload the page to see their changes.")
+                  conflict=MEETING_CHANGED)
 
 
 def basis(council, *, family_member: bool) -> str:
@@ -176,10 +179,32 @@ def action_add(*, actor, episode: Episode, what: str, due_on: date | None, owner
     return action
 
 
+ACTION_UPDATE_REFUSED = ("Only the lead professional, or the practitioner or agency this action is for, can update "
+                         "it. Ask the lead professional to update it.")
+
+
+def may_update_action(user, action: Action) -> bool:
+    """The lead professional (or whoever may manage the episode for them) updates any action; any other member of
+    the team around the family only the actions that are theirs or their agency's."""
+    episode = action.episode
+    if not policy.can_edit_family(user, episode.family):
+        return False
+    return policy.can_manage_episode(user, episode) or owns_action(user, action)
+
+
+def owns_action(user, action: Action) -> bool:
+    """The action is this practitioner's, or (given to an agency) their agency's."""
+    if action.owner_user_id is not None:
+        return action.owner_user_id == user.pk
+    return action.owner_agency_id is not None and action.owner_agency_id == user.agency_id
+
+
 def action_update_status(*, actor, action: Action, version: int, status: str, note: str = "") -> Action:
     episode = action.episode
     family = episode.family
     policy.require_edit_family(actor, family)
+    if not may_update_action(actor, action):
+        raise NotPermitted(ACTION_UPDATE_REFUSED, object_type="plans.action", object_id=action.pk)
     require_open(episode)
     if status not in ActionStatus.values:
         raise ValidationFailed({"status": "Choose how the action is going"})

@@ -14,8 +14,18 @@ from hearth.cases import review_dates
 from hearth.core.errors import DomainError, NotPermitted
 from hearth.outcomes.forms import ScoresForm
 from hearth.people.models import Person
-from hearth.plans import meetings, reviews, selectors, services
-from hearth.plans.forms import ActionForm, ActionStatusForm, MeetingForm, OutcomeForm, RecordForm, ReviewForm
+from hearth.plans import corrections, meetings, reviews, selectors, services
+from hearth.plans.forms import (
+    ActionCorrectForm,
+    ActionForm,
+    ActionStatusForm,
+    MeetingForm,
+    OutcomeCorrectForm,
+    OutcomeForm,
+    RecordForm,
+    ReviewForm,
+    WithdrawForm,
+)
 from hearth.plans.models import ReviewDecision
 from hearth.web.forms import record_number, refusal_on
 from hearth.web.once import submit_once
@@ -96,27 +106,54 @@ def meeting_record_view(request, meeting_id: int):
         **{f"attendance_{i.pk}": i.attendance for i in invitations if i.attendance != "invited"},
         **{f"child_view_{pk}": text for pk, text in choices["child_views"].items()},
     }
+    correcting = meeting.recorded_at is not None
+    if correcting:
+        initial["review_date_reason"] = meeting.review_date_reason
     form = RecordForm(request.POST or None, initial=initial, invitations=invitations,
-                      children=choices["children"], leads=choices["leads"])
+                      children=choices["children"], leads=choices["leads"], correcting=correcting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         leads = {u.pk: u for u in choices["leads"]}
-        with refusal_on(form) as attempt:
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
             result = meetings.meeting_record(
                 actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
                 family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
                 needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
-                next_review_on=data["next_review_on"])
+                next_review_on=data["next_review_on"], review_date_reason=data["review_date_reason"],
+                reason=data.get("reason", ""))
         if attempt.ok:
-            text = "The meeting has been recorded."
+            text = "The meeting record has been corrected." if correcting else "The meeting has been recorded."
             if result.plan_agreed:
                 text += " The plan has been agreed and is now active."
-            elif result.plan_waiting:
+            elif result.plan_waiting and not correcting:
                 text = result.plan_waiting
             messages.success(request, text)
             return redirect("plans:meeting", meeting_id=meeting.pk)
     return render(request, "plans/meeting_record.html", _context(
-        episode, meeting=meeting, form=form, title="Record the meeting"))
+        episode, meeting=meeting, form=form, correcting=correcting,
+        title="Correct the meeting record" if correcting else "Record the meeting"))
+
+
+@submit_once
+def meeting_withdraw_view(request, meeting_id: int):
+    meeting = selectors.meeting_for_update(request.user, meeting_id)
+    episode = meeting.episode
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Withdraw a meeting record")
+    form = WithdrawForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.meeting_withdraw(actor=request.user, meeting=meeting, version=form.cleaned_data["version"],
+                                         reason=form.cleaned_data["reason"])
+        if attempt.ok:
+            messages.success(request, "The meeting record has been withdrawn. It is kept, marked as withdrawn.")
+            return redirect("plans:meeting", meeting_id=meeting.pk)
+    return render(request, "plans/withdraw.html", _context(
+        episode, form=form, what="meeting record", item=meeting,
+        label=f"{meeting.get_kind_display()} on {timezone.localtime(meeting.scheduled_for):%-d %B %Y}",
+        may=corrections.may_correct(request.user, episode, meeting.recorded_by_id or meeting.scheduled_by_id),
+        back=reverse("plans:meeting", args=[meeting.pk]), title="Withdraw a meeting record"))
 
 
 @submit_once
@@ -219,8 +256,12 @@ def action_status_view(request, action_id: int):
         return _closed(request, episode, "Update an action")
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
                                                            "version": action.version})
+    may = services.may_update_action(request.user, action)
+    if request.method != "POST" and not may:
+        return render(request, "plans/action_not_yours.html", _context(
+            episode, action=action, refusal=services.ACTION_UPDATE_REFUSED, title="Update an action"))
     if request.method == "POST" and form.is_valid():
-        with refusal_on(form) as attempt:
+        with refusal_on(form) as attempt:  # who may update it: the refusal is shown on the form
             services.action_update_status(actor=request.user, action=action, version=form.cleaned_data["version"],
                                           status=form.cleaned_data["status"], note=form.cleaned_data["note"])
         if attempt.ok:
@@ -228,6 +269,99 @@ def action_status_view(request, action_id: int):
             return redirect("plans:plan", episode_id=episode.pk)
     return render(request, "plans/action_status.html", _context(
         episode, action=action, form=form, title="Update an action"))
+
+
+def _version(form) -> int:
+    return form.cleaned_data["version"] or 0
+
+
+@submit_once
+def outcome_edit_view(request, outcome_id: int):
+    outcome = selectors.outcome_for_update(request.user, outcome_id)
+    episode = outcome.episode
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Change an outcome")
+    council = episode.family.council
+    form = OutcomeCorrectForm(council, request.POST or None, initial={
+        "description": outcome.description, "area": outcome.area, "status": outcome.status,
+        "version": outcome.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.outcome_correct(actor=request.user, outcome=outcome, version=_version(form),
+                                        description=d["description"], area=d["area"], status=d["status"],
+                                        reason=d["reason"])
+        if attempt.ok:
+            messages.success(request, "The outcome has been changed.")
+            return redirect(reverse("plans:plan", args=[episode.pk]) + f"#outcome-{outcome.pk}")
+    return render(request, "plans/outcome_edit.html", _context(
+        episode, form=form, outcome=outcome,
+        may=corrections.may_correct(request.user, episode, outcome.created_by_id), title="Change an outcome"))
+
+
+@submit_once
+def outcome_withdraw_view(request, outcome_id: int):
+    outcome = selectors.outcome_for_update(request.user, outcome_id)
+    episode = outcome.episode
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Withdraw an outcome")
+    form = WithdrawForm(request.POST or None, initial={"version": outcome.version})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.outcome_withdraw(actor=request.user, outcome=outcome, version=_version(form),
+                                         reason=form.cleaned_data["reason"])
+        if attempt.ok:
+            messages.success(request, "The outcome has been withdrawn. It is kept, marked as withdrawn.")
+            return redirect("plans:plan", episode_id=episode.pk)
+    return render(request, "plans/withdraw.html", _context(
+        episode, form=form, what="outcome", item=outcome, label=outcome.description,
+        may=corrections.may_correct(request.user, episode, outcome.created_by_id),
+        back=reverse("plans:plan", args=[episode.pk]), title="Withdraw an outcome"))
+
+
+@submit_once
+def action_edit_view(request, action_id: int):
+    action = selectors.action_for_update(request.user, action_id)
+    episode = action.episode
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Correct an action")
+    form = ActionCorrectForm(request.POST or None, initial={"what": action.what, "due_on": action.due_on,
+                                                            "version": action.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.action_correct(actor=request.user, action=action, version=_version(form), what=d["what"],
+                                       due_on=d["due_on"], reason=d["reason"])
+        if attempt.ok:
+            messages.success(request, "The action has been corrected.")
+            return redirect("plans:plan", episode_id=episode.pk)
+    return render(request, "plans/action_edit.html", _context(
+        episode, form=form, action=action,
+        may=corrections.may_correct(request.user, episode, action.created_by_id), title="Correct an action"))
+
+
+@submit_once
+def action_withdraw_view(request, action_id: int):
+    action = selectors.action_for_update(request.user, action_id)
+    episode = action.episode
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "Withdraw an action")
+    form = WithdrawForm(request.POST or None, initial={"version": action.version})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.action_withdraw(actor=request.user, action=action, version=_version(form),
+                                        reason=form.cleaned_data["reason"])
+        if attempt.ok:
+            messages.success(request, "The action has been withdrawn. It is kept, marked as withdrawn.")
+            return redirect("plans:plan", episode_id=episode.pk)
+    return render(request, "plans/withdraw.html", _context(
+        episode, form=form, what="action", item=action, label=action.what,
+        may=corrections.may_correct(request.user, episode, action.created_by_id),
+        back=reverse("plans:plan", args=[episode.pk]), title="Withdraw an action"))
 
 
 # --- reviews -------------------------------------------------------------------------------------------------
@@ -254,7 +388,7 @@ def review_new_view(request, episode_id: int):
             answers = {"actor": request.user, "episode": episode, "held_on": d["held_on"],
                        "meeting": by_pk.get(d["meeting"]), "summary": d["summary"], "progress": form.progress(),
                        "decision": d["decision"], "new_level": d["new_level"], "level_reasons": d["level_reasons"],
-                       "next_review_on": d["next_review_on"]}
+                       "next_review_on": d["next_review_on"], "review_date_reason": d["review_date_reason"]}
             with refusal_on(form, scores_form) as attempt:
                 if not scores_valid:
                     # Check the rest too, so that every problem is shown at once; nothing is saved.

@@ -23,7 +23,7 @@ from hearth.core import profiles
 from hearth.families import services as people
 from hearth.jobs.models import Progress
 from hearth.outcomes.models import Reading, Score
-from hearth.plans.models import Action, Meeting, Review
+from hearth.plans.models import Action, Meeting, PlanOutcome, Review
 from hearth.referrals.models import Referral, ReferralKind
 from hearth.sharing.models import Disclosure
 
@@ -137,7 +137,9 @@ def build_world(marker: str = "") -> World:
     consent.lawful_basis_confirm(actor=u["manager_of_the_lead"], basis=basis)
     consent.lawful_basis_record(actor=lead, family=family, kind="crime", reason=m("Unconfirmed"),
                                 agencies=[u["team_member_basis_not_confirmed"].agency])
-    consent.not_sought_record(actor=lead, family=family, reason=m("Would increase the risk"))
+    consent.not_sought_record(actor=lead, family=family, reason=m("Would increase the risk"),
+                              manager=u["manager_of_the_lead"], advised_on=timezone.localdate(),
+                              advice=m("Agreed: do not ask"))
     for key in ("team_member_with_consent", "team_member_consent_withdrawn", "team_member_consent_for_another_agency",
                 "team_member_lawful_basis", "team_member_basis_not_confirmed", "team_member_consent_not_sought"):
         Involvement.objects.create(family=family, user=u[key], relationship=InvolvedAs.TAF_MEMBER)
@@ -165,6 +167,7 @@ def build_world(marker: str = "") -> World:
                                                agency_name="School nursing", facts=m("Nurse facts"))
     meeting = Meeting.objects.create(episode=episode, scheduled_for=now, location=m("Hub"), minutes=m("Minutes"),
                                      family_views=m("Family views"))
+    outcome = PlanOutcome.objects.create(episode=episode, description=m("An outcome"))
     action = Action.objects.create(episode=episode, what=m("Do a thing"), owner_user=lead,
                                    due_on=timezone.localdate() + timedelta(days=3))
     review = Review.objects.create(episode=episode, held_on=timezone.localdate(), summary=m("Review summary"),
@@ -185,6 +188,7 @@ def build_world(marker: str = "") -> World:
         "handover_id": handover.pk, "action": "complete", "name": "social_work_concluded",
         "assessment_id": assessment.pk, "key": "background", "child_view_id": child_view.pk,
         "contribution_id": contribution.pk, "meeting_id": meeting.pk, "action_id": action.pk,
+        "outcome_id": outcome.pk,
         "review_id": review.pk, "referral_id": referral.pk, "consent_id": school.pk, "agreement_id": agreement.pk,
         "basis_id": basis.pk, "entry_id": entry.pk, "break_glass_id": bg.pk, "user_id": lead.pk,
         "agency_id": lead.agency_id,

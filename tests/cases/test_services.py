@@ -255,14 +255,15 @@ def test_a_stale_note_edit_is_refused_and_only_the_author_may_edit(practitioner,
     note = notes.note_add(actor=practitioner, family=family, note_type="phone", occurred_on=timezone.localdate(),
                              summary="Called mum")
     notes.note_update(actor=practitioner, note=note, version=1, summary="Called mum about school",
-                         body="", significant=False, note_type="phone", occurred_on=note.occurred_on)
+                         body="", significant=False, note_type="phone", occurred_on=note.occurred_on,
+                         reason="Said what the call was about")
     with pytest.raises(Conflict):
         notes.note_update(actor=practitioner, note=note, version=1, summary="Overwrite", body="",
-                             significant=False, note_type="phone", occurred_on=note.occurred_on)
+                             significant=False, note_type="phone", occurred_on=note.occurred_on, reason="Typo")
     involve(family, other_practitioner)
     with pytest.raises(NotPermitted):
         notes.note_update(actor=other_practitioner, note=note, version=2, summary="Mine now", body="",
-                             significant=False, note_type="phone", occurred_on=note.occurred_on)
+                             significant=False, note_type="phone", occurred_on=note.occurred_on, reason="Typo")
 
 
 def test_the_lead_must_work_in_the_same_council(practitioner, family, other_council):
