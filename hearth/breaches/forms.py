@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from hearth.breaches.models import DataKind, IcoDecision, NoticeAudience
-from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, text_area
+from hearth.web.forms import LONG_TEXT, GovDateField, GovForm, record_number, text_area
 
 TIME_HINT = "Use the 24-hour clock or am and pm, for example 14:30 or 2:30pm"
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -89,10 +89,13 @@ def _time_field(required_message: str | None = None) -> forms.CharField:
 
 
 def parse_family_ids(text: str) -> list[int]:
+    """'1203, 1457' → [1203, 1457]. Only ASCII digits of a record number's length (`record_number`), so that
+    neither int() ('²'.isdigit() is true) nor the database's integers can fail on them."""
     parts = [p for p in re.split(r"[\s,;]+", (text or "").strip()) if p]
-    if any(not p.isdigit() for p in parts):
+    numbers = [record_number(p) for p in parts]
+    if None in numbers:
         raise forms.ValidationError("Enter family record numbers only, separated by commas, like 1203, 1457")
-    return sorted({int(p) for p in parts})
+    return sorted(set(numbers))
 
 
 class IncidentForm(DateTimeMixin, GovForm):

@@ -158,3 +158,14 @@ def test_closing_too_soon_says_what_is_missing_first_then_the_lessons(dpo, clien
         ("#id_lessons", "Say what was learned and what will change"),
         ("#id_version", "This page was out of date. Copy anything you typed, reload the page and try again"),
     ]
+
+
+@pytest.mark.parametrize("family_ids", ["9" * 30, "12, ²"])
+@pytest.mark.parametrize("summary_text", ["", "Lost phone"])
+def test_a_family_number_that_cannot_be_a_record_is_refused_in_words(dpo, client_for, summary_text, family_ids):
+    response = client_for(dpo).post(reverse("breaches:incident_new"), {
+        "summary": summary_text, "what_happened": "Lost on a bus",
+        **_date("discovered_at", timezone.localdate() - datetime.timedelta(days=1)),
+        "discovered_at_time": "00:01", "family_ids": family_ids, "data_kinds": [DataKind.NAMES_CONTACT]})
+    assert ("#id_family_ids", "Enter family record numbers only, separated by commas, like 1203, 1457") in (
+        summary(response))
