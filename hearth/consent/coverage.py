@@ -31,3 +31,13 @@ def load_facts(family_ids) -> dict[int, FamilyFacts]:
     for family_id, basis_rows in rows.items():
         facts[family_id].bases = bases_of(basis_rows)
     return facts
+
+
+def scopes_of(consent, scopes) -> list[Scope]:
+    """What one consent, with its loaded scopes, contributes to the rule's facts, as `load_facts` reads them from the
+    database: its scopes, naming the consent and whose it is, while it stands; nothing once withdrawn."""
+    if not consent.is_active:
+        return []
+    sharing = consent.for_assessment_planning or consent.for_named_partners
+    return [Scope(s.agency_id, s.agency_kind, s.excluded, sharing, consent.pk, consent.person_id, consent.given_on)
+            for s in scopes]

@@ -14,6 +14,7 @@ class GiverKind(models.TextChoices):
     PARENT_WITH_PR = "parent_pr", "A parent or carer with parental responsibility"
     PARENT_WITHOUT_PR = "parent_no_pr", "A parent or carer without parental responsibility"
     YOUNG_PERSON = "young_person", "A young person able to decide for themselves"
+    ADULT = "adult", "An adult giving their own consent"
 
 
 class OwnDecision(models.TextChoices):
@@ -176,9 +177,21 @@ class NotSoughtDecision(models.Model):
     reason = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
+    # The manager's advice the decision was taken with: a manager of the council chosen from the list, or the name
+    # of someone not on it; the day they advised, and what they said. Required where the council's profile says so
+    # (`consent_questions.no_consent_needs_manager_advice`).
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    manager_name = models.CharField(max_length=200, blank=True)
+    advised_on = models.DateField(null=True, blank=True)
+    advice = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-decided_at"]
 
     def __str__(self) -> str:
         return f"Consent not sought ({self.decided_at:%Y-%m-%d})"
+
+    @property
+    def manager_consulted(self) -> str:
+        return self.manager.full_name if self.manager_id else self.manager_name

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from hearth.access import coverage, policy
 from hearth.access.models import InvolvedAs, Involvement
-from hearth.accounts.models import Agency, AgencyKind, Role
+from hearth.accounts.models import Agency, AgencyKind, Role, User
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases.models import LevelChange
+from hearth.consent.coverage import scopes_of
 from hearth.consent.models import (
     Agreement,
     ConsentScope,
@@ -28,9 +29,10 @@ from hearth.consent.models import (
     ShareConsent,
 )
 from hearth.consent.services import PURPOSES
+from hearth.core.dates import age_on
 from hearth.core.errors import NotPermitted
 from hearth.core.models import ConsentModel
-from hearth.people.models import Family, FamilyMember
+from hearth.people.models import Family, FamilyMember, Person
 
 PURPOSE_LABELS = {
     "for_assessment_planning": "Assessment and planning",
@@ -105,6 +107,7 @@ class ConsentState:
     not_sought: list  # NotSoughtDecision (the consent page) or Dated (the panel)
     agreements: list[Agreement] = field(default_factory=list)
     bases: list[LawfulBasis] = field(default_factory=list)
+    facts: coverage.FamilyFacts | None = None
 
     @property
     def share_consents(self) -> list[ShareConsent]:
@@ -141,16 +144,16 @@ def _dated_facts(family: Family) -> tuple[list[Dated], list[Dated], list[coverag
     null_int, null_flag = Cast(Value(None), IntegerField()), Cast(Value(None), BooleanField())
     null_day, null_at = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
     levels = LevelChange.objects.filter(episode__family=family).values_list(
-        Value("level"), "pk", "level", null_flag, null_day, "decided_at")
+        Value("level"), "pk", "level", null_flag, null_day, "decided_at", null_int)
     not_sought = NotSoughtDecision.objects.filter(family=family).values_list(
-        Value("not_sought"), "pk", null_int, null_flag, null_day, "decided_at")
+        Value("not_sought"), "pk", null_int, null_flag, null_day, "decided_at", null_int)
     bases = LawfulBasis.objects.filter(family=family, confirmed_by__isnull=False).values_list(
-        Value("basis"), "pk", "agencies", "all_agencies", "ends_on", null_at)
+        Value("basis"), "pk", "agencies", "all_agencies", "ends_on", null_at, "person_id")
     rows = list(levels.order_by().union(not_sought.order_by(), bases.order_by(), all=True))
     dated = sorted((r for r in rows if r[0] != "basis"), key=lambda r: (r[5], r[1]))
     return ([Dated(r[2], r[5]) for r in dated if r[0] == "level"],
             [Dated(None, r[5]) for r in dated if r[0] == "not_sought"],
-            coverage.bases_of((r[1], r[3], r[4], r[2]) for r in rows if r[0] == "basis"))
+            coverage.bases_of((r[1], r[3], r[4], r[2], r[6], None) for r in rows if r[0] == "basis"))
 
 
 def _coverage(family: Family, involvements: list[Involvement], facts: coverage.FamilyFacts
@@ -182,13 +185,13 @@ def _load(family: Family, *, members: list[FamilyMember] | None = None,
     level_changes, not_sought, bases = _dated_facts(family)
     facts = coverage.FamilyFacts(
         public_task=family.council.consent_model == ConsentModel.PUBLIC_TASK,
-        scopes=[scope for c in consents for scope in coverage.consent_scopes(c, c.scopes.all())], bases=bases)
+        scopes=[scope for c in consents for scope in scopes_of(c, c.scopes.all())], bases=bases)
     agency_covered, user_covered = _coverage(family, involvements, facts)
     state = ConsentState(family=family, consents=consents, members=members, involvements=involvements,
                          agency_covered=agency_covered, user_covered=user_covered, level_changes=level_changes,
-                         not_sought=not_sought)
+                         not_sought=not_sought, facts=facts)
     if full:
-        state.not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by"))
+        state.not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by", "manager"))
         state.agreements = list(Agreement.objects.filter(family=family)
                                 .select_related("given_by", "recorded_by", "own_decision_by"))
         state.bases = list(
@@ -280,28 +283,108 @@ def reconsent_prompts(family: Family) -> list[str]:
     return _prompts(_load(family))
 
 
+# --- coverage person by person ----------------------------------------------------------------------------
+
+
+@dataclass
+class PersonCoverage:
+    """What covers sharing one family member's information: their own active consents to share (never another
+    person's), a confirmed lawful basis for the whole family or for them, or the council's public task; and which of
+    the agencies working with the family that reaches (the rule's `cover_for`, for this person)."""
+
+    person: Person
+    role: str
+    age: int | None
+    consents: list[ShareConsent]
+    covers: list[str]
+    excluded: list[str]
+    team_covered: list[str]
+    team_not_covered: list[str]
+    by_basis: bool
+    public_task: bool
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.consents) or self.by_basis or self.public_task
+
+    @property
+    def given_on(self) -> date | None:
+        return max((c.given_on for c in self.consents), default=None)
+
+    @property
+    def status(self) -> str:
+        """One line in plain words: what covers this person, with whom, and who working with the family it does not
+        reach yet."""
+        if self.consents:
+            text = f"Consent to share given on {_uk(self.given_on)}, for {', '.join(self.covers) or 'no agency'}"
+            if self.excluded:
+                text += f" (not with {', '.join(self.excluded)})"
+            text += "."
+        elif self.public_task:
+            text = "Consent to share is not needed: the council shares under its public task."
+        elif self.by_basis:
+            text = "No consent to share. A confirmed lawful basis covers sharing without consent."
+        else:
+            return "Not yet covered: no consent to share has been recorded."
+        if self.team_not_covered:
+            text += f" Not covered for {', '.join(self.team_not_covered)}."
+        return text
+
+
+def _family_order(members) -> list[FamilyMember]:
+    """Adults first, then children, each oldest first (a date of birth not recorded last)."""
+    return sorted(members, key=lambda m: (m.role == "child", m.person.date_of_birth or date.max, m.person.pk))
+
+
+def _people_coverage(state: ConsentState) -> list[PersonCoverage]:
+    """Each current member's coverage, from the state already loaded (no query)."""
+    today = timezone.localdate()
+    public_task = not uses_consent_model(state.family.council)
+    agencies = {}
+    for inv in state.involvements:
+        if inv.relationship in policy.CONSENT_GATED:
+            agencies.setdefault(inv.user.agency_id, inv.user.agency)
+    result = []
+    for member in _family_order(m for m in state.members if m.left_on is None):
+        person = member.person
+        mine = [c for c in state.active_share_consents if c.person_id == person.pk]
+        covers: list[str] = []
+        excluded: list[str] = []
+        for consent in mine:
+            included, left_out = scope_summary(consent)
+            covers += [n for n in included if n not in covers]
+            excluded += [n for n in left_out if n not in excluded]
+        reached, not_reached = [], []
+        for agency in sorted(agencies.values(), key=lambda a: a.name):
+            cover = coverage.cover_for(state.facts, agency.pk, agency.kind, person_id=person.pk, today=today)
+            (reached if cover else not_reached).append(agency.name)
+        by_basis = any(b.person_id in (None, person.pk) and (b.ends_on is None or b.ends_on >= today)
+                       for b in state.facts.bases)
+        result.append(PersonCoverage(
+            person=person, role=member.get_role_display(), age=age_on(person.date_of_birth, today), consents=mine,
+            covers=covers, excluded=excluded, team_covered=reached, team_not_covered=not_reached,
+            by_basis=by_basis, public_task=public_task))
+    return result
+
+
 # --- the family page panel ---------------------------------------------------------------------------------
 
 
-def _summary(state: ConsentState) -> str:
+def _summary(state: ConsentState, people: list[PersonCoverage]) -> str:
+    """One line for the family: how many of its members are covered, never "covered" for the whole family when only
+    some consented."""
     council = state.family.council
-    active = state.active_share_consents
     if not uses_consent_model(council):
         return ("Consent to share: not needed to share with the partners delivering Early Help "
                 f"({council.short_name} works under its public task); the family is told who is involved.")
-    if not active:
-        return "Consent to share: none in place."
-    latest = max(active, key=lambda c: (c.given_on, c.recorded_at, c.pk))
-    covers: list[str] = []
-    exclusions: list[str] = []
-    for consent in active:
-        included, excluded = scope_summary(consent)
-        covers += [n for n in included if n not in covers]
-        exclusions += [n for n in excluded if n not in exclusions]
-    text = f"Consent to share: recorded on {_uk(latest.given_on)}, covers {', '.join(covers) or 'no agency'}"
-    if exclusions:
-        text += f" (not with {', '.join(exclusions)})"
-    return text + "."
+    consented = [p for p in people if p.consents]
+    if not consented:
+        return "Consent to share: none in place for anyone in the family."
+    if len(consented) == len(people):
+        return f"Consent to share: in place for everyone in the family ({len(people)} of {len(people)})."
+    waiting = [p.person.full_name for p in people if not p.consents]
+    return (f"Consent to share: in place for {len(consented)} of {len(people)} people. "
+            f"Not yet covered by their own consent: {', '.join(waiting)}.")
 
 
 def family_panel(user, family: Family) -> dict:
@@ -315,9 +398,11 @@ def family_panel(user, family: Family) -> dict:
     not_covered = sorted({inv.user.agency.name for inv in state.involvements
                           if inv.relationship in policy.CONSENT_GATED
                           and not state.agency_covered.get(inv.user.agency_id, True)})
+    people = _people_coverage(state)
     return {
         "prompts": _prompts(state),
-        "summary": _summary(state),
+        "summary": _summary(state, people),
+        "people": people,
         "not_covered": not_covered,
         "consent_model": family.council.consent_model,
     }
@@ -338,6 +423,8 @@ class AgencyCoverage:
     agency: Agency
     covered: bool
     practitioners: list[dict]
+    covered_for: list[str] = field(default_factory=list)  # whose information it may receive
+    not_covered_for: list[str] = field(default_factory=list)
 
 
 def family_consent(user, family_id: int) -> dict:
@@ -364,8 +451,15 @@ def family_consent(user, family_id: int) -> dict:
         consent.purpose_list = purpose_labels(consent, family.council)
         consent.covers, consent.excluded = scope_summary(consent)
         consent.review_overdue = bool(consent.is_active and consent.review_by and consent.review_by < today)
+    people = _people_coverage(state)
+    for entry in agencies.values():
+        name = entry.agency.name
+        entry.covered_for = [p.person.full_name for p in people if name in p.team_covered or p.public_task]
+        entry.not_covered_for = [p.person.full_name for p in people if name in p.team_not_covered]
     trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk, detail={"page": "consent"})
     return {
+        "people": people,
+        "summary": _summary(state, people),
         "family": family,
         "council": family.council,
         "public_task": not uses_consent_model(family.council),
@@ -391,6 +485,58 @@ def family_for_consent_form(user, family_id: int) -> Family:
     trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
                  detail={"page": "consent form"})
     return family
+
+
+@dataclass(frozen=True)
+class Member:
+    """A current family member as the consent forms offer them: their role and their age today."""
+
+    person: Person
+    role: str
+    age: int | None
+
+    @property
+    def is_child(self) -> bool:
+        return self.role == "child"
+
+    @property
+    def is_carer(self) -> bool:
+        return self.role in ("parent_pr", "parent_no_pr")
+
+    @property
+    def described(self) -> str:
+        role = MEMBER_ROLE_WORDS.get(self.role, self.role)
+        return f"{role}, age {self.age}" if self.age is not None else f"{role}, date of birth not recorded"
+
+
+MEMBER_ROLE_WORDS = {"parent_pr": "Parent or carer with parental responsibility",
+                     "parent_no_pr": "Parent or carer without parental responsibility",
+                     "child": "Child or young person", "other_adult": "Other adult in the household"}
+
+
+def members_for_form(family: Family) -> list[Member]:
+    """The family's current members (loaded by `family_for_consent_form`), each with their role and age today."""
+    today = timezone.localdate()
+    return [Member(m.person, m.role, age_on(m.person.date_of_birth, today))
+            for m in _family_order(family.current_members)]
+
+
+def team_agencies(family: Family) -> list[Agency]:
+    """The agencies of the practitioners now working with the family (the Team Around the Family), by name."""
+    rows = (Involvement.objects.filter(family=family, ended_at__isnull=True)
+            .values_list("user__agency_id", flat=True).distinct())
+    return list(Agency.objects.filter(pk__in=rows).order_by("name"))
+
+
+def council_managers(council):
+    """The council's active managers, whose advice a decision not to seek consent may be taken with."""
+    return list(User.objects.filter(agency__council=council, is_active=True, roles__role=Role.MANAGER)
+                .select_related("agency").distinct().order_by("full_name"))
+
+
+def withdrawal_contact(council) -> str:
+    """The council's mailbox for withdrawing consent (its profile's referral panel mailbox), or "" when it has none."""
+    return council.contact("referral_panel_email")
 
 
 def council_agencies(council) -> list[Agency]:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from hearth.consent import selectors, services
 from hearth.consent.forms import (
     AgreementForm,
+    FamilyConsentForm,
     LawfulBasisForm,
     NotSoughtForm,
     ResearchOptOutForm,
-    ShareConsentForm,
     WithdrawForm,
     one_year_on,
 )
@@ -80,27 +80,52 @@ def _purpose_choices(council) -> list[tuple[str, str]]:
     return choices
 
 
+def _givings(form, family) -> list[services.PersonGiving]:
+    """Each chosen member's giving: an adult gives their own; for a child, who the form says gave it."""
+    data = form.cleaned_data
+    children = {m.person.pk for m in form.children}
+    givings = []
+    for pk in form.chosen_people():
+        person = _person(family, pk)
+        if pk not in children:
+            givings.append(services.PersonGiving(person=person, given_by=person))
+            continue
+        givings.append(services.PersonGiving(
+            person=person, given_by=_person(family, data.get(f"given_by_{pk}")),
+            competence_judged=bool(data.get(f"competence_judged_{pk}")),
+            own_decision_note=data.get(f"own_decision_note_{pk}") or ""))
+    return givings
+
+
 @submit_once
 def share_consent_new_view(request, family_id: int):
+    """Consent to share for several family members in one pass: one record per person."""
     family = selectors.family_for_consent_form(request.user, family_id)
     council = family.council
     agencies = selectors.council_agencies(council)
+    team = selectors.team_agencies(family)
     by_pk = {str(a.pk): a for a in agencies}
-    form = ShareConsentForm(request.POST or None, members=family.current_members, agencies=agencies,
-                            purposes=_purpose_choices(council),
-                            ask_research=selectors.asks(council, "research_opt_out"),
-                            initial={"review_by": one_year_on(timezone.localdate())})
+    form = FamilyConsentForm(request.POST or None, members=selectors.members_for_form(family), agencies=agencies,
+                             team=team, purposes=_purpose_choices(council),
+                             ask_research=selectors.asks(council, "research_opt_out"),
+                             initial={"review_by": one_year_on(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _save(request, form, family, lambda: services.share_consent_record(
-            actor=request.user, family=family, person=_person(family, data.get("person")),
-            **_giving(form, family), **_own(form), purposes=set(data["purposes"]),
-            research_opt_out=bool(data.get("research_opt_out")),
-            agencies=[by_pk[pk] for pk in data["agencies"]], agency_kinds=list(data["agency_kinds"]),
+        chosen = [by_pk[pk] for pk in data["agencies"]]
+        if data.get("team"):
+            chosen += [a for a in team if a not in chosen]
+        count = len(form.chosen_people())
+        done = _save(request, form, family, lambda: services.share_consents_record(
+            actor=request.user, family=family, people=_givings(form, family),
+            given_on=data.get("given_on"), method=data.get("method") or "",
+            form_reference=data.get("form_reference") or "", purposes=set(data["purposes"]),
+            research_opt_outs={int(pk) for pk in data.get("research_opt_outs") or []},
+            agencies=chosen, agency_kinds=list(data["agency_kinds"]),
             excluded_agencies=[by_pk[pk] for pk in data["excluded_agencies"]],
             excluded_kinds=list(data["excluded_kinds"]), limits=data.get("limits") or "",
             review_by=data.get("review_by")),
-            "The consent to share has been recorded.")
+            "The consent to share has been recorded." if count == 1
+            else f"The consent to share has been recorded for {count} people.")
         if done:
             return done
     return render(request, "consent/share_new.html", {
@@ -130,7 +155,8 @@ def _withdraw(request, family, record, write, *, template: str, title: str, succ
                                                           how=data.get("withdrawn_how") or ""), success)
         if done:
             return done
-    return render(request, template, {"form": form, "family": family, "record": record, "title": title})
+    return render(request, template, {"form": form, "family": family, "record": record, "title": title,
+                                      "withdrawal_contact": selectors.withdrawal_contact(family.council)})
 
 
 def agreement_withdraw_view(request, family_id: int, agreement_id: int):
@@ -193,12 +219,18 @@ def lawful_basis_confirm_view(request, family_id: int, basis_id: int):
 @submit_once
 def not_sought_new_view(request, family_id: int):
     family = selectors.family_for_consent_form(request.user, family_id)
-    form = NotSoughtForm(request.POST or None)
+    managers = [m for m in selectors.council_managers(family.council) if m.pk != request.user.pk]
+    form = NotSoughtForm(request.POST or None, managers=managers)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        manager = next((m for m in managers if m.pk == data.get("manager")), None)
         done = _save(request, form, family, lambda: services.not_sought_record(
-            actor=request.user, family=family, reason=form.cleaned_data.get("reason") or ""),
+            actor=request.user, family=family, reason=data.get("reason") or "", manager=manager,
+            manager_name=data.get("manager_name") or "", advised_on=data.get("advised_on"),
+            advice=data.get("advice") or ""),
             "The decision not to seek consent has been recorded.")
         if done:
             return done
     return render(request, "consent/not_sought_new.html", {
-        "form": form, "family": family, "title": "Record a decision not to seek consent"})
+        "form": form, "family": family, "needs_advice": services.needs_manager_advice(family.council),
+        "title": "Record a decision not to seek consent"})

@@ -11,6 +11,11 @@ from hearth.core.hooks import Hook
 from hearth.core.models import ConsentModel, Council, Locality
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
+# A council's logo (the optional `logo` key: a file name in this folder), printed on its PDFs. Hearth ships no real
+# council's logo; the demo council has a synthetic one.
+LOGO_DIR = PROFILE_DIR / "logos"
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+LOGO_MAX_BYTES = 200_000
 
 REQUIRED_KEYS = (
     "code",
@@ -102,7 +107,33 @@ def validate(council: dict, *, where: str) -> None:
                                f"{sorted(RETENTION_FROM)}")
     if not council["localities"]:
         raise ProfileError(f"{where}: at least one locality is needed")
+    if council.get("logo") is not None and logo_problem(council["logo"]):
+        raise ProfileError(f"{where}: logo {logo_problem(council['logo'])}")
     _validate_postcode_districts(council["localities"], where=where)
+
+
+def logo_problem(name) -> str:
+    """Why `name` cannot be a council's logo ("" when it can): a file directly in LOGO_DIR, SVG or PNG, small."""
+    if not isinstance(name, str) or not name or Path(name).name != name or name.startswith("."):
+        return f"must be the name of a file in {LOGO_DIR.name}/"
+    path = LOGO_DIR / name
+    if path.suffix.lower() not in LOGO_TYPES:
+        return "must be an SVG or PNG file"
+    if not path.is_file():
+        return f"names {name}, which is not in {LOGO_DIR.name}/"
+    if path.stat().st_size > LOGO_MAX_BYTES:
+        return f"must be at most {LOGO_MAX_BYTES // 1000} KB"
+    return ""
+
+
+def logo(council) -> tuple[bytes, str] | None:
+    """The council's logo as (content, media type), or None when its profile names none (or no longer a usable
+    file). Loading keeps the profile's `logo` with the council's contacts, the profile's one free-form mapping."""
+    name = (council.contacts or {}).get("logo")
+    if not name or logo_problem(name):
+        return None
+    path = LOGO_DIR / name
+    return path.read_bytes(), LOGO_TYPES[path.suffix.lower()]
 
 
 @transaction.atomic
@@ -120,6 +151,8 @@ def load(paths: list[Path] | None = None, *, only: list[str] | None = None) -> l
         if only and entry["code"] not in only:
             continue
         fields = {k: entry[k] for k in REQUIRED_KEYS if k not in ("code", "localities")}
+        if entry.get("logo"):
+            fields["contacts"] = {**(entry["contacts"] or {}), "logo": entry["logo"]}
         council, created = Council.objects.get_or_create(
             code=entry["code"], defaults={**fields, "service_name": entry["service_name"]}
         )

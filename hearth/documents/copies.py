@@ -134,14 +134,16 @@ def _assessment_parts(user, assessment: Assessment, *, for_family: bool) -> Asse
     )
 
 
-def assessment_pdf(user, assessment: Assessment) -> bytes:
+def assessment_pdf(user, assessment: Assessment, *, prepared_for: str = "") -> bytes:
     """The family's copy of an assessment: who is in the family, every section with facts and views apart,
-    the outcome scores, each child's view, each professional's view, and who completed it and when."""
+    the outcome scores, each child's view, each professional's view, and who completed it and when. Prepared
+    for `prepared_for` (the recipient recorded with the copy), named under the council's masthead."""
     family = assessment.family
     pieces.require_view(user, family, assessment)
     parts = _assessment_parts(user, assessment, for_family=True)
     pieces.export(user, assessment, family, DisclosureKind.ASSESSMENT_COPY)
-    return render_pdf("documents/assessment.html", {**pieces.base_context(user, family), "a": parts},
+    return render_pdf("documents/assessment.html",
+                      {**pieces.base_context(user, family, prepared_for=prepared_for), "a": parts},
                       title=f"{parts.name}: {family.name}")
 
 
@@ -254,7 +256,7 @@ def _plan_parts(episode: Episode) -> PlanParts:
     )
 
 
-def plan_pdf(user, episode: Episode) -> bytes:
+def plan_pdf(user, episode: Episode, *, prepared_for: str = "") -> bytes:
     """The family's copy of their plan: the lead professional and how to reach them, each outcome with its
     actions (what, who, by when, how it is going), the next review and the latest Team Around the Family
     meeting."""
@@ -262,7 +264,8 @@ def plan_pdf(user, episode: Episode) -> bytes:
     pieces.require_view(user, family, episode)
     parts = _plan_parts(episode)
     pieces.export(user, episode, family, DisclosureKind.PLAN_COPY)
-    return render_pdf("documents/plan.html", {**pieces.base_context(user, family), "p": parts},
+    return render_pdf("documents/plan.html", {**pieces.base_context(user, family, prepared_for=prepared_for),
+                                              "p": parts},
                       title=f"{parts.name}: {family.name}")
 
 
@@ -315,14 +318,15 @@ def _review_parts(review: Review) -> ReviewParts:
     )
 
 
-def review_pdf(user, review: Review) -> bytes:
+def review_pdf(user, review: Review, *, prepared_for: str = "") -> bytes:
     """The family's copy of a review: progress with each outcome, the new scores beside the first ones, the
     decision and the next review."""
     family = review.episode.family
     pieces.require_view(user, family, review)
     parts = _review_parts(review)
     pieces.export(user, review, family, DisclosureKind.REVIEW_COPY)
-    return render_pdf("documents/review.html", {**pieces.base_context(user, family), "r": parts},
+    return render_pdf("documents/review.html", {**pieces.base_context(user, family, prepared_for=prepared_for),
+                                                "r": parts},
                       title=f"Review of your plan on {review.held_on:%-d %B %Y}: {family.name}")
 
 
@@ -370,7 +374,7 @@ def step_up_bundle_pdf(user, referral) -> bytes:
     svg, text = _genogram(members)
     level = referral.level or (episode.level if episode else None)
     context = {
-        **pieces.base_context(user, family),
+        **pieces.base_context(user, family, prepared_for=pieces.MASH),
         "referral": referral,
         "episode": episode,
         "level": f"{family.council.level_name(level)} (level {level})" if level else "",
@@ -392,14 +396,16 @@ def step_up_bundle_pdf(user, referral) -> bytes:
 # The chronology
 
 
-def chronology_pdf(user, family: Family) -> bytes:
+def chronology_pdf(user, family: Family, *, prepared_for: str = "") -> bytes:
     """Significant events across the whole family in date order, each with its type and who recorded it: the
-    same chronology the family's chronology page shows (hearth.cases.selectors.chronology)."""
+    same chronology the family's chronology page shows (hearth.cases.selectors.chronology). Prepared for
+    `prepared_for`, or for the practitioner's own use when no one is named."""
     pieces.require_view(user, family, family)
     family = Family.objects.select_related("council").get(pk=family.pk)
     entries = chronology(user, family)
     pieces.export(user, family, family, DisclosureKind.CHRONOLOGY)
-    return render_pdf("documents/chronology.html", {**pieces.base_context(user, family), "entries": entries},
+    context = pieces.base_context(user, family, prepared_for=prepared_for or pieces.own_use(user))
+    return render_pdf("documents/chronology.html", {**context, "entries": entries},
                       title=f"Chronology: {family.name}")
 
 

@@ -112,10 +112,22 @@ def score_rows(council, reading: Reading | None, first: Reading | None = None) -
 
 
 def person_and_agency(user) -> str:
+    """"Name, agency", or "" for no one: the templates leave out a line whose person was not recorded."""
     if user is None:
-        return "Not recorded"
+        return ""
     return f"{user.full_name}, {user.agency.name}"
 
 
-def base_context(user, family: Family) -> dict:
-    return {"family": family, "council": family.council, "printed_on": timezone.localdate(), "printed_by": user}
+MASH = "the Multi-Agency Safeguarding Hub (MASH)"
+
+
+def own_use(user) -> str:
+    """Who a practitioner's own copy (not given to anyone) is prepared for."""
+    return f"{person_and_agency(user)}, for their own work with the family"
+
+
+def base_context(user, family: Family, *, prepared_for: str = "") -> dict:
+    """What every document's base template reads: the council (its name and logo in the masthead), when and by
+    whom the copy was made, and who it was prepared for (the recipient recorded in the sharing register)."""
+    return {"family": family, "council": family.council, "printed_on": timezone.localdate(), "printed_by": user,
+            "prepared_for": prepared_for}

@@ -54,7 +54,7 @@ def _copy_page(request, *, family: Family, obj, kind: str, document: str, stem: 
     members = sorted((m for m in family.members.all() if m.left_on is None), key=pieces.member_order)
     form = RecipientForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
-        pdf = make_pdf()
+        pdf = make_pdf(form.recipient_text)  # the copy names who it was prepared for
         copies.record_copy(actor=request.user, family=family, kind=kind, obj=obj, recipient=form.recipient_text,
                            person=form.person)
         return pdf_response(pdf, _filename(stem, family))
@@ -70,7 +70,8 @@ def assessment_copy_view(request, assessment_id: int):
                           lambda a: a.family)
     return _copy_page(request, family=assessment.family, obj=assessment, kind=DisclosureKind.ASSESSMENT_COPY,
                       document="the family's Early Help Assessment", stem="early-help-assessment",
-                      make_pdf=lambda: copies.assessment_pdf(request.user, assessment))
+                      make_pdf=lambda recipient: copies.assessment_pdf(request.user, assessment,
+                                                                         prepared_for=recipient))
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +79,7 @@ def plan_copy_view(request, episode_id: int):
     episode = _visible(request.user, Episode.objects.select_related("family"), episode_id, lambda e: e.family)
     return _copy_page(request, family=episode.family, obj=episode, kind=DisclosureKind.PLAN_COPY,
                       document="the family's Early Help plan", stem="early-help-plan",
-                      make_pdf=lambda: copies.plan_pdf(request.user, episode))
+                      make_pdf=lambda recipient: copies.plan_pdf(request.user, episode, prepared_for=recipient))
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +88,7 @@ def review_copy_view(request, review_id: int):
                       lambda r: r.episode.family)
     return _copy_page(request, family=review.episode.family, obj=review, kind=DisclosureKind.REVIEW_COPY,
                       document=f"the review of the plan held on {review.held_on:%-d %B %Y}", stem="plan-review",
-                      make_pdf=lambda: copies.review_pdf(request.user, review))
+                      make_pdf=lambda recipient: copies.review_pdf(request.user, review, prepared_for=recipient))
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,7 +96,7 @@ def chronology_copy_view(request, family_id: int):
     family = _visible(request.user, Family.objects.all(), family_id, lambda f: f)
     return _copy_page(request, family=family, obj=family, kind=DisclosureKind.CHRONOLOGY,
                       document="the family's chronology", stem="chronology",
-                      make_pdf=lambda: copies.chronology_pdf(request.user, family),
+                      make_pdf=lambda recipient: copies.chronology_pdf(request.user, family, prepared_for=recipient),
                       own_use_url=reverse("documents:chronology_pdf", args=[family.pk]))
 
 

@@ -44,9 +44,14 @@ def _giving(giver, given_on=TODAY, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _consent(person, **overrides):
-    return _giving(person, person=person.pk, purposes=["for_assessment_planning"], agency_kinds=["school"],
-                   **_date("review_by", TODAY + datetime.timedelta(days=365)), **overrides)
+def _consent(person, given_by=None, competence_judged=None, own_decision_note=None, **overrides):
+    """The consent form for one child: who gave it (the child, unless `given_by`), with what the age calls for."""
+    pk = person.pk
+    data = {"people": [str(pk)], f"given_by_{pk}": given_by or pk, f"competence_judged_{pk}": competence_judged,
+            f"own_decision_note_{pk}": own_decision_note, "method": "verbal", **_date("given_on", TODAY),
+            "purposes": ["for_assessment_planning"], "agency_kinds": ["school"],
+            **_date("review_by", TODAY + datetime.timedelta(days=365)), **overrides}
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _text(response) -> str:
@@ -69,12 +74,12 @@ def test_a_7_year_old_cannot_consent_without_a_reason_and_can_with_one(client_fo
     sam = child("Sam", datetime.date(2019, 3, 2))
     client = client_for(practitioner)
     form = _text(client.get(f"/families/{family.pk}/consent/share/new"))
-    assert_says(form, "Under 12: not without a reason", "Gillick competence", "govuk-radios__conditional",
-                'data-aria-controls="conditional-id_giver_kind')
+    assert_says(form, "under 12, a reason", "Why Sam decides for themselves", "govuk-radios__conditional",
+                f'data-aria-controls="conditional-id_given_by_{sam.pk}')
     page = _text(client.post(f"/families/{family.pk}/consent/share/new", _consent(sam)))
     assert_says(page, "There is a problem",
                 "Sam is 7. A child under 12 cannot give their own consent without a reason: give the reason, or "
-                "record consent from a parent or carer", 'href="#id_own_decision_note"')
+                "record consent from a parent or carer", f'href="#id_own_decision_note_{sam.pk}"')
     assert not ShareConsent.objects.exists()
 
     reason = "Sam asked for the school nurse to know about the bed-wetting and no parent can be reached"
@@ -93,7 +98,7 @@ def test_a_13_year_old_counts_only_once_competence_is_judged_and_the_judgement_i
     page = _text(client.post(f"/families/{family.pk}/consent/share/new", _consent(alex)))
     assert_says(page, "There is a problem", "Alex is 13. Confirm you judged them able to understand and decide for "
                 "themselves (Gillick competence), or record consent from a parent or carer",
-                "Say how you judged they understood what they were deciding", 'href="#id_competence_judged"')
+                "Say how you judged they understood what they were deciding", f'href="#id_competence_judged_{alex.pk}"')
     assert not ShareConsent.objects.exists()
     # A note alone is not the judgement.
     page = _text(client.post(f"/families/{family.pk}/consent/share/new",
@@ -164,6 +169,7 @@ def test_a_young_person_with_no_date_of_birth_needs_the_judgement(client_for, pr
 def test_a_parent_giving_consent_for_a_child_needs_nothing_more(client_for, practitioner, family, child, parent):
     sam = child("Sam", datetime.date(2019, 3, 2))
     response = client_for(practitioner).post(f"/families/{family.pk}/consent/share/new",
-                                             _consent(sam, given_by=parent.pk, giver_kind="parent_pr"))
+                                             _consent(sam, given_by=parent.pk))
     assert response.status_code == 302
-    assert ShareConsent.objects.get().own_decision == ""
+    consent = ShareConsent.objects.get()
+    assert (consent.own_decision, consent.given_by, consent.giver_kind) == ("", parent, "parent_pr")

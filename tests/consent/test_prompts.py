@@ -130,7 +130,8 @@ def test_when_every_consent_is_withdrawn_the_prompt_says_so(practitioner, family
 
 
 def test_a_decision_not_to_seek_consent_silences_the_no_consent_prompt(practitioner, family):
-    services.not_sought_record(actor=practitioner, family=family, reason="Asking would increase the risk")
+    services.not_sought_record(actor=practitioner, family=family, reason="Asking would increase the risk",
+                               manager_name="Morgan Manager", advised_on=TODAY(), advice="Do not ask the father")
     assert selectors.reconsent_prompts(family) == []
 
 
@@ -153,8 +154,11 @@ def test_the_panel_summarises_the_consent_and_lists_the_prompts(practitioner, fa
     involve(family, health, InvolvedAs.TAF_MEMBER, covered=False)
     panel = selectors.family_panel(practitioner, family)
     given = TODAY() - timedelta(days=10)
-    assert panel["summary"] == (f"Consent to share: recorded on {given:%-d %B %Y}, "
-                                "covers Hill School, Health visiting (any).")
+    # One person's consent says who it is about, never the whole family (issue "The practitioner's day").
+    assert panel["summary"] == "Consent to share: in place for everyone in the family (1 of 1)."
+    (dana,) = [p for p in panel["people"] if p.person == parent]
+    assert dana.status == (f"Consent to share given on {given:%-d %B %Y}, for Hill School, Health visiting (any). "
+                           "Not covered for Thames Police.")
     assert panel["not_covered"] == ["Thames Police"]
     html = get_template("consent/_family_panel.html").render({"panel": panel, "family": family})
     assert "govuk-notification-banner" in html

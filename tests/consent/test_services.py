@@ -100,8 +100,11 @@ def test_agreement_to_early_help_is_kept_apart_and_can_be_withdrawn(practitioner
 
 
 def test_a_decision_not_to_seek_consent_needs_the_reason(practitioner, family):
-    with pytest.raises(ValidationFailed):
-        services.not_sought_record(actor=practitioner, family=family, reason="")
+    with pytest.raises(ValidationFailed) as exc:
+        services.not_sought_record(actor=practitioner, family=family, reason="", manager_name="Morgan Manager",
+                                   advised_on=TODAY(), advice="Agreed")
+    assert set(exc.value.errors) == {"reason"}
     decision = services.not_sought_record(actor=practitioner, family=family,
-                                          reason="Asking would alert the person posing the risk")
-    assert decision.decided_by == practitioner
+                                          reason="Asking would alert the person posing the risk",
+                                          manager_name="Morgan Manager", advised_on=TODAY(), advice="Agreed")
+    assert decision.decided_by == practitioner and decision.manager_consulted == "Morgan Manager"

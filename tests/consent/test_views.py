@@ -25,7 +25,8 @@ def _date(prefix, d):
 
 
 def _consent_post(parent, **overrides):
-    data = {"person": parent.pk, "given_by": parent.pk, "giver_kind": "parent_pr", "method": "written",
+    """The consent form for one adult of the family (the form takes several people at once)."""
+    data = {"people": [str(parent.pk)], "method": "written",
             "form_reference": "EHA-0042", "purposes": ["for_assessment_planning", "for_named_partners"],
             "agency_kinds": ["school"], **_date("given_on", TODAY() - timedelta(days=1)),
             **_date("review_by", TODAY() + timedelta(days=365))}
@@ -53,27 +54,28 @@ def test_recording_consent_to_share_shows_purposes_scope_exclusions_and_review_d
     next_year = TODAY().replace(year=TODAY().year + 1) if not (TODAY().month == 2 and TODAY().day == 29) else None
     if next_year:
         assert f'value="{next_year.year}"' in form  # the review-by date defaults to a year on
-    assert "They opted out of national research linking" in form  # Oxfordshire asks it
+    assert "Who opted out of national research linking (if anyone)" in form  # Oxfordshire asks it
     response = client.post(f"/families/{family.pk}/consent/share/new", _consent_post(
         parent, excluded_agencies=[str(practitioner.agency_id)], limits="Not the older children's father's history",
-        research_opt_out="on"))
+        research_opt_outs=[str(parent.pk)]))
     assert response.status_code == 302 and response["Location"] == f"/families/{family.pk}/consent"
     page = html.unescape(client.get(response["Location"]).content.decode())
     assert "The consent to share has been recorded." in page
     for text in ("Dana Testfamily's information", "Assessment and planning", "Sharing with the partners named",
                  "School or college (any)", "Not with Hill School", "In writing", "EHA-0042", "Opted out",
-                 "Covered: Brook School."):
+                 "Can see the family's record:", "<li>Brook School</li>",
+                 "Consent to share: in place for everyone in the family (1 of 1)."):
         assert text in page, text
     consent = ShareConsent.objects.get()
     assert consent.research_opt_out and consent.review_by == TODAY() + timedelta(days=365)
 
 
-def test_consent_without_a_giver_and_written_without_a_reference_shows_both_errors(
+def test_consent_without_anyone_chosen_and_written_without_a_reference_shows_both_errors(
         client_for, practitioner, family, parent):
     page = html.unescape(client_for(practitioner).post(f"/families/{family.pk}/consent/share/new",
-                                         _consent_post(parent, given_by=None, form_reference="")).content.decode())
-    assert_says(page, "There is a problem", "Choose who gave their consent", "Enter the reference of the signed form",
-                'href="#id_given_by"')
+                                         _consent_post(parent, people=[], form_reference="")).content.decode())
+    assert_says(page, "There is a problem", "Choose whose consent you are recording",
+                "Enter the reference of the signed form", 'href="#id_people"', 'href="#id_form_reference"')
     assert not ShareConsent.objects.exists()
 
 
@@ -210,15 +212,29 @@ def test_a_lawful_basis_for_every_agency_needs_no_list(client_for, practitioner,
     assert LawfulBasis.objects.get().all_agencies
 
 
-def test_recording_a_decision_not_to_seek_consent(client_for, practitioner, family):
+def test_recording_a_decision_not_to_seek_consent(client_for, practitioner, family, make):
+    manager = make("morgan.manager@example.test", Role.MANAGER)
     client = client_for(practitioner)
+    form = html.unescape(client.get(f"/families/{family.pk}/consent/not-sought/new").content.decode())
+    assert_says(form, "Oxfordshire takes this decision with a manager's advice", "Morgan Manager",
+                "What the manager advised")
     page = html.unescape(client.post(f"/families/{family.pk}/consent/not-sought/new", {"reason": ""}).content.decode())
     assert "Say why seeking consent would increase the risk to the child" in page
-    client.post(f"/families/{family.pk}/consent/not-sought/new",
-                {"reason": "Asking would alert the person posing the risk"})
-    assert NotSoughtDecision.objects.get().decided_by == practitioner
+    # Oxfordshire's profile: the decision is refused without the manager's advice.
+    page = html.unescape(client.post(f"/families/{family.pk}/consent/not-sought/new",
+                                     {"reason": "Asking would alert the person posing the risk"}).content.decode())
+    assert_says(page, "There is a problem", "Choose the manager whose advice you took, or give their name",
+                'href="#id_manager"', "Enter the date the manager gave their advice", "Say what the manager advised")
+    assert not NotSoughtDecision.objects.exists()
+    response = client.post(f"/families/{family.pk}/consent/not-sought/new", {
+        "reason": "Asking would alert the person posing the risk", "manager": manager.pk,
+        **_date("advised_on", TODAY()), "advice": "Agreed: do not ask while the police investigate"})
+    assert response.status_code == 302
+    decision = NotSoughtDecision.objects.get()
+    assert decision.decided_by == practitioner and decision.manager == manager
     page = html.unescape(client.get(f"/families/{family.pk}/consent").content.decode())
-    assert "Asking would alert the person posing the risk" in page
+    assert_says(page, "Asking would alert the person posing the risk", "Manager's advice",
+                f"Morgan Manager, on {TODAY():%-d %B %Y}: Agreed: do not ask while the police investigate")
 
 
 def test_someone_outside_the_family_cannot_open_the_consent_pages(client_for, other_practitioner, family):

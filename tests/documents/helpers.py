@@ -67,3 +67,56 @@ def embedded_fonts(pdf: ReadPdf) -> list[tuple[str, bool]]:
             fonts.append((str(font["/BaseFont"]), any(k in descriptor for k in ("/FontFile", "/FontFile2",
                                                                                    "/FontFile3"))))
     return fonts
+
+
+def figures_and_their_headings(pdf: ReadPdf) -> list[tuple[int, int, str]]:
+    """For each figure after a heading (a chart, the genogram): the page of the heading just before it, the
+    figure's own page (both counted from 1) and its alternative text, from the structure tree."""
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(pdf.reader.pages, start=1)}
+    found: list[tuple[int, int, str]] = []
+    heading_page = None
+
+    def page_of(node) -> int:
+        return pages[node.raw_get("/Pg").idnum]
+
+    def walk(node):
+        nonlocal heading_page
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(node, dict) or "/S" not in node:
+            return
+        kind = str(node["/S"])
+        if len(kind) == 3 and kind.startswith("/H") and kind[2].isdigit():
+            heading_page = page_of(node)
+        elif kind == "/Figure" and heading_page is not None:
+            found.append((heading_page, page_of(node), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    root = pdf.catalog["/StructTreeRoot"].get_object()
+    kids = root["/K"]
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid)
+    return found
+
+
+def figure_alts(pdf: ReadPdf) -> list[str]:
+    """The alternative text of every figure (images and charts), in reading order."""
+    return [alt for _, alt in _figures(pdf)]
+
+
+def _figures(pdf: ReadPdf):
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(node, dict) or "/S" not in node:
+            return
+        if str(node["/S"]) == "/Figure":
+            yield node, str(node.get("/Alt", ""))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            yield from walk(kid)
+
+    root = pdf.catalog["/StructTreeRoot"].get_object()
+    kids = root["/K"]
+    for kid in kids if isinstance(kids, list) else [kids]:
+        yield from walk(kid)

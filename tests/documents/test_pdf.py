@@ -24,7 +24,7 @@ def test_the_base_template_sets_the_language_the_title_a4_and_page_x_of_y(counci
     assert "<title>Chronology: The Testfamily family</title>" in html
     assert "size: A4" in html
     assert '"Page " counter(page) " of " counter(pages)' in html
-    assert "No significant events have been recorded." in html
+    assert "Nothing recorded yet." in html
     assert "http" not in html.lower()
 
 
@@ -36,6 +36,16 @@ def test_long_words_get_break_opportunities_in_the_body_text_only():
     assert f"<title>{word}</title>" in done and f'class="{word}"' in done and f'href="/x/{word}"' in done
     assert f">A {'<wbr>'.join([word[:20], word[20:40], word[40:60], word[60:]])} &amp; " in done
     assert "&amp;" * 20 + "<wbr>" + "&amp;" * 20 + "<wbr>" + "&amp;" * 5 in done  # entities are never split
+    assert done.replace("<wbr>", "") == html
+
+
+def test_long_words_in_an_inline_chart_are_left_to_the_chart():
+    word = "Unbroken" * 10
+    chart = f'<svg viewBox="0 0 10 10"><title>{word}</title><text>{word}</text></svg>'
+    html = f"<html><body><p>{word}</p><div>{word} {chart} {word}</div>{chart}<p>{word}</p></body></html>"
+    done = breakable(html)
+    assert done.count(chart) == 2  # the chart's title (its alternative text) and labels are untouched
+    assert done.count("<wbr>") == 4 * 3  # the four words outside the charts are broken, each in four pieces
     assert done.replace("<wbr>", "") == html
 
 
