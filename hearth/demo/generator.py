@@ -7,7 +7,7 @@ email addresses from the reserved .test domain.
 
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -18,7 +18,16 @@ from django.utils import timezone
 from hearth.access import grants
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role, Team, User, UserRole
-from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeStatus
+from hearth.cases.models import (
+    Episode,
+    EpisodeOrigin,
+    EpisodeReason,
+    EpisodeStatus,
+    LeadAssignment,
+    LevelChange,
+    LevelSource,
+    StatusChange,
+)
 from hearth.core import identifiers, profiles
 from hearth.core.models import Council
 from hearth.demo import names
@@ -278,7 +287,9 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
 
 
 def _generate_work(rng, leads: list[Involvement], today: date) -> None:
-    """Episodes and plan actions for the families that have a lead professional."""
+    """Episodes and plan actions for the families that have a lead professional, each consistent in its dates: the
+    lead involved from the start, the episode's history (opened, plan agreed, closed) on its own days, closures in
+    the past, actions due between the start and the closure (a closed episode's actions done)."""
     episodes = []
     for involvement in leads:
         is_open = rng.random() < 0.7
@@ -287,17 +298,55 @@ def _generate_work(rng, leads: list[Involvement], today: date) -> None:
             family=involvement.family, lead_professional=involvement.user, origin=EpisodeOrigin.PRACTITIONER,
             reason=rng.choice(EpisodeReason.values), level=rng.choice([2, 3]), started_on=started,
             status=EpisodeStatus.PLAN if is_open else EpisodeStatus.CLOSED,
-            closed_on=None if is_open else started + timedelta(days=rng.randint(20, 300)),
+            closed_on=None if is_open else min(started + timedelta(days=rng.randint(20, 300)),
+                                               today - timedelta(days=1)),
             next_review_due=today + timedelta(days=rng.randint(-20, 42)) if is_open else None))
     Episode.objects.bulk_create(episodes, batch_size=2000)
+    for involvement, episode in zip(leads, episodes, strict=True):
+        involvement.started_at = _at(episode.started_on)
+    Involvement.objects.bulk_update(leads, ["started_at"], batch_size=2000)
+    _generate_history(episodes, today)
     actions = []
     for episode in episodes:
         for _ in range(rng.randint(0, 8)):
             status = rng.choices([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE],
                                  weights=[3, 3, 4])[0]
+            due = max(today + timedelta(days=rng.randint(-60, 90)), episode.started_on + timedelta(days=7))
+            if episode.closed_on:
+                due, status = min(due, episode.closed_on), ActionStatus.DONE
             actions.append(Action(episode=episode, what="Synthetic action", owner_user=episode.lead_professional,
-                                  due_on=today + timedelta(days=rng.randint(-60, 90)), status=status))
+                                  due_on=due, status=status, created_at=_at(episode.started_on),
+                                  completed_on=episode.closed_on if episode.closed_on else None))
     Action.objects.bulk_create(actions, batch_size=5000)
+
+
+def _at(day: date, hour: int = 10):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _generate_history(episodes: list[Episode], today: date) -> None:
+    """What the services record when an episode opens, its plan is agreed and it closes, on the episode's own days:
+    the history pages and the chronology start when the episode started."""
+    statuses, levels, leads = [], [], []
+    for e in episodes:
+        agreed = min(e.started_on + timedelta(days=28), e.closed_on or today)
+        statuses.append(StatusChange(episode=e, transition="opened", to_status=EpisodeStatus.ASSESSMENT,
+                                     note="Started by a practitioner with the family", changed_by=e.lead_professional,
+                                     changed_at=_at(e.started_on)))
+        statuses.append(StatusChange(episode=e, transition="plan_agreed", from_status=EpisodeStatus.ASSESSMENT,
+                                     to_status=EpisodeStatus.PLAN, changed_by=e.lead_professional,
+                                     changed_at=_at(agreed, 12)))
+        if e.closed_on:
+            statuses.append(StatusChange(episode=e, transition="closed", from_status=EpisodeStatus.PLAN,
+                                         to_status=EpisodeStatus.CLOSED, note="outcomes_achieved",
+                                         changed_by=e.lead_professional, changed_at=_at(e.closed_on, 15)))
+        levels.append(LevelChange(episode=e, level=e.level, reasons="Needs across the family", source=LevelSource.START,
+                                  decided_by=e.lead_professional, decided_at=_at(e.started_on)))
+        leads.append(LeadAssignment(episode=e, user=e.lead_professional, assigned_by=e.lead_professional,
+                                    started_at=_at(e.started_on)))
+    for rows in (statuses, levels, leads):
+        if rows:
+            type(rows[0]).objects.bulk_create(rows, batch_size=5000)
 
 
 def _person(rng, ids, council, given, family, sex, dob, *, adult: bool) -> Person:

@@ -47,14 +47,18 @@ def build_long_history(*, council, lead, years: int = 5, reviews: int = 30, note
     episode = Episode.objects.create(family=family, status=EpisodeStatus.PLAN, origin=EpisodeOrigin.PRACTITIONER,
                                      reason="N4", level=3, lead_professional=lead, started_on=start,
                                      next_review_due=today + timedelta(weeks=6))
-    LevelChange.objects.create(episode=episode, level=3, reasons="Start", source=LevelSource.START, decided_by=lead)
-    LeadAssignment.objects.create(episode=episode, user=lead, assigned_by=lead)
+    # The history starts when the episode started (five years ago), as the chronology shows it.
+    began = timezone.now() - (today - start)
+    LevelChange.objects.create(episode=episode, level=3, reasons="Start", source=LevelSource.START, decided_by=lead,
+                               decided_at=began)
+    LeadAssignment.objects.create(episode=episode, user=lead, assigned_by=lead, started_at=began)
     StatusChange.objects.create(episode=episode, transition="opened", to_status=EpisodeStatus.ASSESSMENT,
-                                changed_by=lead)
+                                changed_by=lead, changed_at=began)
     StatusChange.objects.create(episode=episode, transition="plan_agreed", from_status=EpisodeStatus.ASSESSMENT,
-                                to_status=EpisodeStatus.PLAN, changed_by=lead)
+                                to_status=EpisodeStatus.PLAN, changed_by=lead, changed_at=began + timedelta(days=1))
     assessment = Assessment.objects.create(episode=episode, family=family, status=AssessmentStatus.COMPLETED,
-                                           started_by=lead, completed_by=lead, completed_at=timezone.now())
+                                           started_by=lead, completed_by=lead, started_at=began,
+                                           completed_at=began + timedelta(hours=4))
     Section.objects.bulk_create([Section(assessment=assessment, key=key, facts=f"Facts for {key}",
                                          opinions=f"Views for {key}") for key in SectionKey.values])
     ChildView.objects.bulk_create([ChildView(assessment=assessment, child=p, method="three_houses",
