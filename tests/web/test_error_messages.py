@@ -5,6 +5,9 @@ shown with the form's own on the first submit (`show_checks`)."""
 import pytest
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import formset_factory
 
 from hearth.core.errors import DomainError, ValidationFailed
 from hearth.core.models import Council
@@ -18,6 +21,7 @@ from hearth.web.forms import (
     show_checks,
     show_refusal,
 )
+from tests.web.test_hostile_input import DJANGO_DEFAULTS
 
 
 class _Kinds(GovForm):
@@ -170,3 +174,48 @@ def test_the_service_s_checks_are_shown_with_the_form_s_own_but_never_twice_at_a
         ("#id_notes", "Say what happened"),  # a field after the time box: the page's order, not the checks'
 
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Knowing Django's own words, so that the checks for them can fail
+
+
+def _djangos_own_messages() -> list[str]:
+    """What Django's own fields, validators, formsets and model checks say, with no form giving its own words."""
+    triggers = [
+        (forms.CharField(), ""), (forms.CharField(max_length=2), "abc"), (forms.CharField(min_length=5), "ab"),
+        (forms.CharField(), "a\x00b"), (forms.IntegerField(), "x"), (forms.IntegerField(max_value=1), "5"),
+        (forms.IntegerField(min_value=1), "0"), (forms.IntegerField(step_size=2), "3"), (forms.FloatField(), "x"),
+        (forms.DecimalField(), "x"), (forms.DecimalField(max_digits=3, decimal_places=1), "1.25"),
+        (forms.DecimalField(max_digits=3, decimal_places=1), "123"), (forms.EmailField(), "x"),
+        (forms.URLField(assume_scheme="https"), "http//x"), (forms.ChoiceField(choices=[("a", "A")]), "b"),
+        (forms.MultipleChoiceField(choices=[("a", "A")]), ["b"]), (forms.MultipleChoiceField(choices=[]), "b"),
+        (forms.DateField(), "x"), (forms.TimeField(), "x"), (forms.DateTimeField(), "x"), (forms.UUIDField(), "x"),
+        (forms.SlugField(), "a b"), (forms.JSONField(), "{"), (forms.DurationField(), "x"),
+        (forms.RegexField(r"^a$"), "b"), (forms.GenericIPAddressField(), "x"),
+        (forms.SplitDateTimeField(), ["2026-01-01", ""]),
+    ]
+    said = []
+    for field, value in triggers:
+        try:
+            field.clean(value)
+        except forms.ValidationError as exc:
+            said.extend(exc.messages)
+    cities = formset_factory(forms.Form, max_num=1, validate_max=True)(
+        {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"})
+    cities.is_valid()
+    said.extend(cities.non_form_errors())
+    for field in (models.CharField(max_length=5), models.IntegerField()):
+        try:
+            field.clean(None if isinstance(field, models.IntegerField) else "", None)
+        except ValidationError as exc:
+            said.extend(exc.messages)
+    return said
+
+
+def test_every_message_django_gives_in_its_own_words_is_recognised_here_and_by_the_hostile_input_test():
+    said = _djangos_own_messages()
+    assert len(said) > 25
+    missed_here = [m for m in said if not in_djangos_words(m)]
+    missed_there = [m for m in said if not any(d in m for d in DJANGO_DEFAULTS)]
+    assert missed_here == [] and missed_there == []
