@@ -233,9 +233,24 @@ def review_choices(user, episode: Episode) -> dict:
     return {"outcomes": outcomes, "meetings": meetings}
 
 
+def _wording_at_review(review: Review, progress: list[OutcomeProgress]) -> None:
+    """Each outcome as it was worded when the review was recorded (`p.wording`): a review stays as it was made,
+    even after the outcome is corrected. The wording is the earlier text kept by the first correction made since."""
+    later = (Correction.objects.filter(kind=CorrectionKind.OUTCOME, change="corrected", made_at__gt=review.recorded_at,
+                                       object_id__in=[p.outcome_id for p in progress]).order_by("made_at", "pk"))
+    first: dict[int, str] = {}
+    for c in later:
+        said = dict((label, text) for label, text in c.earlier)
+        if c.object_id not in first and "What the family wants to achieve" in said:
+            first[c.object_id] = said["What the family wants to achieve"]
+    for p in progress:
+        p.wording = first.get(p.outcome_id, p.outcome.description)
+
+
 def _review_bundle(review: Review) -> dict:
     council = review.episode.family.council
     progress = list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id"))
+    _wording_at_review(review, progress)
     reading = Reading.objects.filter(review=review).prefetch_related("scores").first()
     previous = None
     if reading is not None:

@@ -324,3 +324,18 @@ def test_no_correction_links_for_someone_who_may_not(client_for, practitioner, m
     response = client.post(reverse("plans:outcome_withdraw", args=[outcome.pk]), {"reason": "x", "version": 1})
     assert response.status_code == 403
     assert PlanOutcome.objects.filter(pk=outcome.pk).exists()
+
+
+def test_a_review_keeps_the_wording_the_outcome_had_when_it_was_recorded(client_for, practitioner, episode,
+                                                                        council):
+    from hearth.plans import reviews
+
+    outcome, _ = plan_with_one_action(practitioner, episode)
+    review = reviews.review_record(
+        actor=practitioner, episode=episode, held_on=timezone.localdate(), summary="Calmer", decision="continue",
+        progress={outcome.pk: reviews.ProgressInput("partly_met")}, next_review_on=in_days(42),
+        scores={a["code"]: (6, None) for a in council.outcome_areas})
+    corrections.outcome_correct(actor=practitioner, outcome=outcome, version=1, description="Sam is at school by 9",
+                                area=outcome.area, status="open", reason="Made it measurable")
+    body = _text(client_for(practitioner).get(reverse("plans:review", args=[review.pk])))
+    assert "Sam goes to school every day" in body and "Since corrected to: Sam is at school by 9" in body
