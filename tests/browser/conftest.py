@@ -142,6 +142,44 @@ def run_axe(page) -> list[dict]:
     )
 
 
+NARROW = 320
+# What reaches past the right edge of the window: the page itself when it scrolls sideways, and each visible
+# element whose box ends beyond the edge (clipped by an ancestor or not), named by tag, class and text. Only a box
+# that scrolls sideways by itself inside the window (a wide data table) may hold something wider.
+OUTSIDE_THE_WINDOW = """() => {
+    const insideScrollingBox = (element, edge) => {
+        for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+            const overflow = getComputedStyle(box).overflowX;
+            if ((overflow === "auto" || overflow === "scroll") && box.getBoundingClientRect().right <= edge + 1) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const edge = document.documentElement.clientWidth;
+    const found = [];
+    if (document.documentElement.scrollWidth > edge) {
+        found.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    const outermost = [];
+    for (const element of document.body.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || box.right <= edge + 1) continue;
+        if (getComputedStyle(element).visibility === "hidden") continue;
+        if (element.closest(".govuk-visually-hidden, .govuk-skip-link")) continue;
+        if (outermost.some((outer) => outer.contains(element))) continue;
+        if (insideScrollingBox(element, edge)) continue;
+        outermost.push(element);
+        const classes = typeof element.className === "string" && element.className.trim()
+            ? "." + element.className.trim().split(/\\s+/).join(".") : "";
+        const text = (element.innerText || "").trim().slice(0, 40);
+        found.push(`${element.tagName.toLowerCase()}${classes} ends at ${Math.round(box.right)} px ("${text}")`);
+        if (outermost.length >= 5) break;
+    }
+    return found;
+}"""
+
+
 @pytest.fixture
 def app(live_server) -> str:
     return live_server.url
@@ -186,8 +224,20 @@ def axe(_watched_page):
 
     def _axe(page) -> None:
         violations = run_axe(page)
-        _watched_page.checks.update([page.url])
         assert not violations, format_violations(page.url, violations)
+        size = page.viewport_size
+        if size["width"] != NARROW:
+            page.set_viewport_size({"width": NARROW, "height": size["height"]})
+            try:
+                violations = run_axe(page)
+                assert not violations, format_violations(f"{page.url} at {NARROW} px", violations)
+                wide = page.evaluate(OUTSIDE_THE_WINDOW)
+            finally:
+                page.set_viewport_size(size)
+        else:
+            wide = page.evaluate(OUTSIDE_THE_WINDOW)
+        assert not wide, f"{page.url} does not fit a {NARROW} px window (WCAG 2.2 reflow): " + "; ".join(wide)
+        _watched_page.checks.update([page.url])
 
     return _axe
 
