@@ -74,8 +74,9 @@ def test_a_7_year_old_cannot_consent_without_a_reason_and_can_with_one(client_fo
     sam = child("Sam", datetime.date(2019, 3, 2))
     client = client_for(practitioner)
     form = _text(client.get(f"/families/{family.pk}/consent/share/new"))
-    assert_says(form, "under 12, a reason", "Why Sam decides for themselves", "govuk-radios__conditional",
-                f'data-aria-controls="conditional-id_given_by_{sam.pk}')
+    assert_says(form, "under 12, a reason", "If Sam decided for themselves:", "Why Sam decides for themselves",
+                f'id="own-decision-{sam.pk}"')
+    assert f'name="competence_judged_{sam.pk}"' not in form  # a reason, not a judgement, at 7
     page = _text(client.post(f"/families/{family.pk}/consent/share/new", _consent(sam)))
     assert_says(page, "There is a problem",
                 "Sam is 7. A child under 12 cannot give their own consent without a reason: give the reason, or "
