@@ -204,7 +204,7 @@ def day_labels(dates: list[date]) -> list[str]:
     return labels
 
 
-MIN_GAP = 28  # px between two readings' points, however close their dates: two sets on one day never collapse
+MIN_GAP = 36  # px between two readings' points, however close their dates: two sets on one day never collapse
 
 
 def _x_positions(dates: list[date]) -> list[float]:

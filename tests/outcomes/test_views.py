@@ -186,7 +186,7 @@ def test_the_score_form_puts_each_areas_two_scores_in_one_labelled_group(client_
         group = _group(page, area["name"])
         # The two boxes in one row, each labelled with what it is and, for a screen reader, the area.
         assert 'class="govuk-date-input hearth-score-pair"' in group
-        assert group.count('class="govuk-date-input__item"') == 2
+        assert group.count('class="govuk-date-input__item ') == 2
         assert f'for="id_score_{code}">Score agreed with the family (1 to 10)' in group
         assert f'for="id_family_score_{code}">Family&#39;s own score<span' in group
         assert group.count(f'<span class="govuk-visually-hidden">, {area["name"]}</span>') == 2
