@@ -253,8 +253,9 @@ def _settle(family, episode: Episode | None, line: Timeline, interval: timedelta
         day = start if level.source == LevelSource.START else (line.social_work or line.step_up or line.last())
         LevelChange.objects.filter(pk=level.pk).update(decided_at=_at(day, 12))
     LeadAssignment.objects.filter(episode=episode).update(started_at=_at(start, 9))
-    Involvement.objects.filter(family=family, relationship__in=[InvolvedAs.TAF_MEMBER, InvolvedAs.LEAD_PROFESSIONAL],
-                               started_at__gt=_at(start, 9)).update(started_at=_at(start, 9))
+    # Everyone working with the family was involved from the start (MASH from the step up, below).
+    Involvement.objects.filter(family=family, started_at__gt=_at(start, 9)).exclude(
+        relationship=InvolvedAs.MASH).update(started_at=_at(start, 9))
     Involvement.objects.filter(family=family, relationship=InvolvedAs.MASH,
                                started_at__gt=_at(line.step_up or start, 9)).update(
         started_at=_at(line.step_up or start, 9))
