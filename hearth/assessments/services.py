@@ -31,6 +31,7 @@ from hearth.cases import services as cases_services
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.outbox import services as outbox
 from hearth.outcomes import services as outcome_services
+from hearth.sharing import services as sharing
 
 LOCKED_MESSAGE = "This assessment is completed. Start a new version to make changes."
 SECTION_CONFLICT_MESSAGE = (
@@ -391,6 +392,7 @@ def assessment_complete(*, actor, assessment: Assessment) -> Assessment:
     assessment.save(update_fields=["status", "completed_by", "completed_at"])
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, family_id=assessment.family_id,
                  detail={"completed": True, "number": assessment.number})
+    sharing.assessment_notice(actor=actor, assessment=assessment)
     # If the Team Around the Family has already met and set out the plan, completing the assessment may be
     # the last thing the plan was waiting for.
     events.assessment_completed.call(actor=actor, episode=assessment.episode)

@@ -28,6 +28,8 @@ class Council(models.Model):
     consent_questions = models.JSONField(default=dict)
     retention_rules = models.JSONField(default=list)
     privacy_explanation = models.TextField(blank=True)
+    # The council's own process rules that are not wording (`rules:` in its profile, checked in core.profiles).
+    rules = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -45,6 +47,9 @@ class Council(models.Model):
 
     def contact(self, key: str) -> str:
         return (self.contacts or {}).get(key, "")
+
+    def rule(self, key: str, default=None):
+        return (self.rules or {}).get(key, default)
 
 
 class Locality(models.Model):

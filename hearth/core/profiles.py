@@ -34,6 +34,9 @@ REQUIRED_KEYS = (
     "privacy_explanation",
 )
 RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
+# Who is sent word of each completed Early Help Assessment (the optional rule `completed_assessment_goes_to`): the
+# council's MASH or Early Help team mailbox (its contacts), or the family's locality team.
+COMPLETED_ASSESSMENT_RECIPIENTS = ("mash", "early_help_team", "locality")
 # A postcode district: the part of a postcode before the space (OX4, OX16, SW1A).
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 
@@ -82,6 +85,21 @@ def _validate_postcode_districts(localities: list, *, where: str) -> None:
             seen[district] = loc.get("code")
 
 
+def _validate_rules(rules, *, where: str) -> None:
+    """The optional `rules`: the council's process rules that are not wording."""
+    if rules is None:
+        return
+    if not isinstance(rules, dict):
+        raise ProfileError(f"{where}: rules must be a mapping of rule names to settings")
+    unknown = sorted(set(rules) - {"completed_assessment_goes_to"})
+    if unknown:
+        raise ProfileError(f"{where}: rules has no rule called {', '.join(unknown)}")
+    goes_to = rules.get("completed_assessment_goes_to", [])
+    if not isinstance(goes_to, list) or not set(goes_to) <= set(COMPLETED_ASSESSMENT_RECIPIENTS):
+        raise ProfileError(f"{where}: rules.completed_assessment_goes_to must be a list of "
+                           f"{', '.join(COMPLETED_ASSESSMENT_RECIPIENTS)}")
+
+
 def validate(council: dict, *, where: str) -> None:
     if not isinstance(council, dict):
         raise ProfileError(f"{where}: each council must be a mapping of settings")
@@ -107,6 +125,7 @@ def validate(council: dict, *, where: str) -> None:
                                f"{sorted(RETENTION_FROM)}")
     if not council["localities"]:
         raise ProfileError(f"{where}: at least one locality is needed")
+    _validate_rules(council.get("rules"), where=where)
     if council.get("logo") is not None and logo_problem(council["logo"]):
         raise ProfileError(f"{where}: logo {logo_problem(council['logo'])}")
     _validate_postcode_districts(council["localities"], where=where)
@@ -151,6 +170,7 @@ def load(paths: list[Path] | None = None, *, only: list[str] | None = None) -> l
         if only and entry["code"] not in only:
             continue
         fields = {k: entry[k] for k in REQUIRED_KEYS if k not in ("code", "localities")}
+        fields["rules"] = entry.get("rules") or {}
         if entry.get("logo"):
             fields["contacts"] = {**(entry["contacts"] or {}), "logo": entry["logo"]}
         council, created = Council.objects.get_or_create(

@@ -30,6 +30,7 @@ class DisclosureKind(models.TextChoices):
     STEP_UP_BUNDLE = "step_up_bundle", "Step-up referral to MASH with the family's documents"
     REFERRAL_OUTCOME = "referral_outcome", "Outcome of a request for support"
     CLOSURE_NOTICE = "closure_notice", "Notice that Early Help has closed"
+    ASSESSMENT_NOTICE = "assessment_notice", "Notice that an Early Help Assessment was completed"
     CHRONOLOGY = "chronology", "Chronology"
     SHARE_DECISION = "share_decision", "A decision to share or not to share"
     REGISTER_EXPORT = "register_export", "Export of the information-sharing register"

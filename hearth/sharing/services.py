@@ -299,6 +299,32 @@ def closure_notice(*, actor, episode, closure, open_work) -> None:
                     about=entry)
 
 
+def assessment_notice(*, actor, assessment) -> None:
+    """When an Early Help Assessment is completed: tell whoever the council's process sends completed assessments to
+    (its profile's rule `completed_assessment_goes_to`: its MASH, its Early Help team, the family's locality team),
+    and record that in the register. The email names no one: the recipients read the assessment in Hearth."""
+    family = assessment.family
+    council = family.council
+    mailboxes = {"mash": lambda: council.contact("mash_email"),
+                 "early_help_team": lambda: council.contact("early_help_team_email"),
+                 "locality": lambda: family.locality.email if family.locality else ""}
+    recipients = list(dict.fromkeys(
+        address for goes_to in council.rule("completed_assessment_goes_to", []) if (address := mailboxes[goes_to]())))
+    if not recipients:
+        return
+    body = (f"An Early Help Assessment (version {assessment.number}, family record {family.pk}) was completed on "
+            f"{timezone.localtime(assessment.completed_at):%d %B %Y}.\n\n"
+            "Sign in to Hearth to read it.")
+    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.ASSESSMENT_NOTICE,
+                              what="That the family's Early Help Assessment was completed, with its record number "
+                                   "(no names)",
+                              recipient=", ".join(recipients), purpose="The council's process for completed "
+                              "assessments", basis="Public task: oversight of Early Help", obj=assessment,
+                              by_email=True)
+    outbox.send(to=recipients, subject="Early Help Assessment completed", body=body, kind="assessment.completed",
+                about=entry)
+
+
 def delivery_reported(message: Message) -> None:
     """The outbox sent (or gave up on) an email written for a register entry: the entry says so once every email
     for it has gone, or as soon as one cannot be sent."""
