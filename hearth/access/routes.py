@@ -129,6 +129,7 @@ ROUTES: dict[str, str] = {
     "plans:action_withdraw": FAMILY,
     "plans:outcome_edit": FAMILY,
     "plans:outcome_withdraw": FAMILY,
+    "plans:outcomes_final": FAMILY,
     "plans:meeting_withdraw": FAMILY,
     "plans:review_new": FAMILY,
     "plans:review": FAMILY,

@@ -240,3 +240,32 @@ def meeting_withdraw(*, actor, meeting: Meeting, version: int, reason: str) -> M
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=episode.family_id,
                      detail={"withdrawn": True})
     return Meeting.all_objects.get(pk=meeting.pk)
+
+
+# --- how each outcome ended, before closing ----------------------------------------------------------------------
+
+FINAL_STATES = (OutcomeStatus.ACHIEVED, OutcomeStatus.NOT_ACHIEVED, OutcomeStatus.NO_LONGER_NEEDED)
+
+
+def outcomes_final(*, actor, episode, answers: dict[int, tuple[str, int]]) -> list[PlanOutcome]:
+    """Before Early Help closes, record how each outcome still being worked towards ended: achieved, not achieved or
+    no longer needed (`answers`: outcome id to (state, the version its form was built from)). Every outcome must be
+    answered; a stale form is refused; nothing is saved unless all is."""
+    policy.require_edit_family(actor, episode.family)
+    if not policy.can_manage_episode(actor, episode):
+        raise NotPermitted("Only the lead professional, the locality's Early Help coordinator or the lead's manager "
+                           "can record how the outcomes ended.", object_type="cases.episode", object_id=episode.pk)
+    require_open(episode)
+    outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).order_by("pk"))
+    errors = {f"final_{o.pk}": "Say whether this outcome was achieved, not achieved or is no longer needed"
+              for o in outcomes if (answers.get(o.pk) or ("", 0))[0] not in FINAL_STATES}
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        for o in outcomes:
+            state, version = answers[o.pk]
+            fresh = locked(PlanOutcome.objects.all(), o.pk, version=version, conflict=STALE.format(what="outcome"))
+            PlanOutcome.objects.filter(pk=fresh.pk).update(status=state, version=fresh.version + 1)
+            trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=episode.family_id,
+                         detail={"status": state, "before_closing": True})
+    return outcomes

@@ -240,3 +240,25 @@ class WithdrawForm(GovForm):
                        help_text="For example, it was added to the wrong family's plan. The reason is kept and shown "
                                  "with it")
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OutcomesFinalForm(GovForm):
+    """Before closing: how each outcome still being worked towards ended (one question per outcome)."""
+
+    FINAL = [(OutcomeStatus.ACHIEVED.value, "Achieved"), (OutcomeStatus.NOT_ACHIEVED.value, "Not achieved"),
+             (OutcomeStatus.NO_LONGER_NEEDED.value, "No longer needed")]
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = list(outcomes)
+        for o in self.outcomes:
+            self.fields[f"final_{o.pk}"] = forms.ChoiceField(label=o.description, choices=self.FINAL,
+                                                             widget=forms.RadioSelect, required=False)
+            self.fields[f"version_{o.pk}"] = forms.IntegerField(widget=forms.HiddenInput, initial=o.version)
+
+    def outcome_fields(self):
+        return [(self[f"final_{o.pk}"], self[f"version_{o.pk}"]) for o in self.outcomes]
+
+    def answers(self) -> dict[int, tuple[str, int]]:
+        return {o.pk: (self.cleaned_data.get(f"final_{o.pk}") or "", self.cleaned_data.get(f"version_{o.pk}") or 0)
+                for o in self.outcomes}

@@ -200,7 +200,12 @@ def plan_detail(user, episode: Episode) -> dict:
     return {"episode": episode, "outcomes": outcomes, "unlinked_actions": unlinked,
             "open_outcomes": [o for o in outcomes if o.status == OutcomeStatus.OPEN],
             "closed_outcomes": [o for o in outcomes if o.status != OutcomeStatus.OPEN],
-            "withdrawn_outcomes": withdrawn_outcomes, "withdrawn_actions": withdrawn_actions}
+            "withdrawn_outcomes": withdrawn_outcomes, "withdrawn_actions": withdrawn_actions, "manages": manages}
+
+
+def open_outcomes(episode: Episode) -> list[PlanOutcome]:
+    """The outcomes still being worked towards (for the episode the page has loaded through the policy)."""
+    return list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).order_by("pk"))
 
 
 def action_for_update(user, action_id: int) -> Action:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("episodes/<int:episode_id>/plan", views.plan_view, name="plan"),
     path("episodes/<int:episode_id>/plan/outcomes/new", views.outcome_new_view, name="outcome_new"),
     path("episodes/<int:episode_id>/plan/actions/new", views.action_new_view, name="action_new"),
+    path("episodes/<int:episode_id>/plan/outcomes/final", views.outcomes_final_view, name="outcomes_final"),
     path("actions/<int:action_id>/status", views.action_status_view, name="action_status"),
     path("actions/<int:action_id>/correct", views.action_edit_view, name="action_edit"),
     path("actions/<int:action_id>/withdraw", views.action_withdraw_view, name="action_withdraw"),

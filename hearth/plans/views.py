@@ -22,6 +22,7 @@ from hearth.plans.forms import (
     MeetingForm,
     OutcomeCorrectForm,
     OutcomeForm,
+    OutcomesFinalForm,
     RecordForm,
     ReviewForm,
     WithdrawForm,
@@ -364,6 +365,26 @@ def action_withdraw_view(request, action_id: int):
         back=reverse("plans:plan", args=[episode.pk]), title="Withdraw an action"))
 
 
+@submit_once
+def outcomes_final_view(request, episode_id: int):
+    """Before closing: how each outcome still being worked towards ended, then on to the closure page."""
+    episode = selectors.episode_for_plan(request.user, episode_id)
+    policy.require_edit_family(request.user, episode.family)
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, "How each outcome ended")
+    outcomes = selectors.open_outcomes(episode)
+    form = OutcomesFinalForm(request.POST or None, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            corrections.outcomes_final(actor=request.user, episode=episode, answers=form.answers())
+        if attempt.ok:
+            messages.success(request, "How each outcome ended has been recorded. Now close Early Help with the "
+                                      "family's final comments.")
+            return redirect("cases:episode_close", episode_id=episode.pk)
+    return render(request, "plans/outcomes_final.html", _context(
+        episode, form=form, may=policy.can_manage_episode(request.user, episode), title="How each outcome ended"))
+
+
 # --- reviews -------------------------------------------------------------------------------------------------
 
 
@@ -405,6 +426,10 @@ def review_new_view(request, episode_id: int):
 
 def _after_review(request, review):
     if review.decision == ReviewDecision.CLOSE:
+        if selectors.open_outcomes(review.episode):
+            messages.success(request, "The review has been recorded. Now say how each outcome ended, then close "
+                                      "Early Help with the family's final comments.")
+            return redirect("plans:outcomes_final", episode_id=review.episode_id)
         messages.success(request, "The review has been recorded. Now close Early Help with the family's final "
                                   "comments.")
         return redirect("cases:episode_close", episode_id=review.episode_id)

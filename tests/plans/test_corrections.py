@@ -339,3 +339,43 @@ def test_a_review_keeps_the_wording_the_outcome_had_when_it_was_recorded(client_
                                 area=outcome.area, status="open", reason="Made it measurable")
     body = _text(client_for(practitioner).get(reverse("plans:review", args=[review.pk])))
     assert "Sam goes to school every day" in body and "Since corrected to: Sam is at school by 9" in body
+
+
+# --- before closing: how each outcome ended --------------------------------------------------------------------
+
+
+def test_before_closing_the_lead_records_how_each_outcome_ended(practitioner, other_practitioner, episode, involve):
+    outcome, _ = plan_with_one_action(practitioner, episode)
+    other = services.outcome_add(actor=practitioner, episode=episode, description="Jo sleeps better")
+    with pytest.raises(ValidationFailed) as exc:
+        corrections.outcomes_final(actor=practitioner, episode=episode, answers={outcome.pk: ("achieved", 1)})
+    assert set(exc.value.errors) == {f"final_{other.pk}"}
+    involve(episode.family, other_practitioner)
+    with pytest.raises(NotPermitted):
+        corrections.outcomes_final(actor=other_practitioner, episode=episode,
+                                   answers={outcome.pk: ("achieved", 1), other.pk: ("not_achieved", 1)})
+    corrections.outcomes_final(actor=practitioner, episode=episode,
+                               answers={outcome.pk: ("achieved", 1), other.pk: ("not_achieved", 1)})
+    assert PlanOutcome.objects.get(pk=outcome.pk).status == "achieved"
+    assert PlanOutcome.objects.get(pk=other.pk).status == "not_achieved"
+
+
+def test_a_review_deciding_to_close_asks_how_each_outcome_ended_then_goes_to_closing(client_for, practitioner,
+                                                                                  episode, council):
+    outcome, _ = plan_with_one_action(practitioner, episode)
+    client = client_for(practitioner)
+    data = {**_date("held_on", timezone.localdate()), "summary": "All going well", "decision": "close",
+            f"progress_{outcome.pk}": "partly_met"}
+    for area in council.outcome_areas:
+        data[f"scores-score_{area['code']}"] = "8"
+    response = client.post(reverse("plans:review_new", args=[episode.pk]), data)
+    final = reverse("plans:outcomes_final", args=[episode.pk])
+    assert response.status_code == 302 and response["Location"] == final
+    page = _text(client.get(final))
+    assert "Now say how each outcome ended" in page and "Sam goes to school every day" in page
+    body = _text(client.post(final, {f"version_{outcome.pk}": 1}))
+    assert "govuk-error-summary" in body and "Say whether this outcome was achieved" in body
+    response = client.post(final, {f"version_{outcome.pk}": 1, f"final_{outcome.pk}": "not_achieved"})
+    assert response.status_code == 302 and response["Location"] == reverse("cases:episode_close",
+                                                                           args=[episode.pk])
+    assert PlanOutcome.objects.get(pk=outcome.pk).status == "not_achieved"
