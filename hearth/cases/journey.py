@@ -7,13 +7,16 @@ change must respect or act on. They tell `cases` here, so `cases` never imports 
 - `open_work`: `items(episode) -> list`, work still open that the person closing must decide about (each item has
   `what` and `due_on`);
 - `episode_closed`: `act(actor, episode, closure, open_work)`, run in the closing transaction after the episode is
-  saved closed."""
+  saved closed;
+- `level_changed`: `act(actor, episode, before)`, run in the transaction after the episode's new level of need is
+  saved (`before` is the level it had)."""
 
 from hearth.core.hooks import Hook
 
 transition_checks = Hook("checks before an episode changes status", expects=("assessments",))
 open_work = Hook("open work to decide before an episode closes", expects=("plans",))
 episode_closed = Hook("an episode closed", expects=("assessments", "plans", "sharing"))
+level_changed = Hook("an episode's level of need changed", expects=("sharing",))
 
 
 def refusal(episode, transition: str) -> str:

@@ -235,11 +235,13 @@ def episode_change_level_as_step(*, actor, episode: Episode, level: int, reasons
             raise TransitionRefused("This episode is closed; its level of need can no longer change.")
         LevelChange.objects.create(episode=episode, level=level, reasons=reasons.strip(), source=source,
                                    decided_by=actor)
-        episode.level = level
+        before, episode.level = episode.level, level
         episode.version += 1
         episode.save(update_fields=["level", "version", "updated_at"])
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=episode, family_id=episode.family_id,
                      detail={"level": level})
+        if level != before:
+            journey.level_changed.call(actor=actor, episode=episode, before=before)
     return episode
 
 

@@ -34,9 +34,11 @@ REQUIRED_KEYS = (
     "privacy_explanation",
 )
 RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
-# Who is sent word of each completed Early Help Assessment (the optional rule `completed_assessment_goes_to`): the
-# council's MASH or Early Help team mailbox (its contacts), or the family's locality team.
-COMPLETED_ASSESSMENT_RECIPIENTS = ("mash", "early_help_team", "locality")
+# Who the council's process sends word to (the optional rules): of each completed Early Help Assessment
+# (`completed_assessment_goes_to`), of each step down in the level of need (`level_down_goes_to`). Each is a list of
+# the council's MASH or Early Help team mailbox (its contacts) or the family's locality team.
+NOTICE_RULES = ("completed_assessment_goes_to", "level_down_goes_to")
+NOTICE_RECIPIENTS = ("mash", "early_help_team", "locality")
 # A postcode district: the part of a postcode before the space (OX4, OX16, SW1A).
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 
@@ -91,13 +93,13 @@ def _validate_rules(rules, *, where: str) -> None:
         return
     if not isinstance(rules, dict):
         raise ProfileError(f"{where}: rules must be a mapping of rule names to settings")
-    unknown = sorted(set(rules) - {"completed_assessment_goes_to"})
+    unknown = sorted(set(rules) - set(NOTICE_RULES))
     if unknown:
         raise ProfileError(f"{where}: rules has no rule called {', '.join(unknown)}")
-    goes_to = rules.get("completed_assessment_goes_to", [])
-    if not isinstance(goes_to, list) or not set(goes_to) <= set(COMPLETED_ASSESSMENT_RECIPIENTS):
-        raise ProfileError(f"{where}: rules.completed_assessment_goes_to must be a list of "
-                           f"{', '.join(COMPLETED_ASSESSMENT_RECIPIENTS)}")
+    for rule in NOTICE_RULES:
+        goes_to = rules.get(rule, [])
+        if not isinstance(goes_to, list) or not set(goes_to) <= set(NOTICE_RECIPIENTS):
+            raise ProfileError(f"{where}: rules.{rule} must be a list of {', '.join(NOTICE_RECIPIENTS)}")
 
 
 def validate(council: dict, *, where: str) -> None:

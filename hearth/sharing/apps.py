@@ -17,5 +17,6 @@ class SharingConfig(AppConfig):
         panel = Panel("records", "sharing/_family_panel.html", selectors.family_panel)
         panels.family_page.register("sharing", panel, order=10)
         journey.episode_closed.register("sharing", services.closure_notice, order=30)
+        journey.level_changed.register("sharing", services.level_down_notice)
         personal_data.declare("sharing", sharing_records.RECORDS)
         outbox_hooks.SENT.register("sharing", services.delivery_reported)

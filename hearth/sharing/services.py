@@ -299,17 +299,46 @@ def closure_notice(*, actor, episode, closure, open_work) -> None:
                     about=entry)
 
 
+def _process_recipients(family, rule: str) -> list[str]:
+    """The addresses the council's process rule `rule` sends word to (core.profiles.COMPLETED_ASSESSMENT_RECIPIENTS):
+    its MASH or Early Help team mailbox, or the family's locality team, leaving out any the profile has no address
+    for."""
+    council = family.council
+    mailboxes = {"mash": lambda: council.contact("mash_email"),
+                 "early_help_team": lambda: council.contact("early_help_team_email"),
+                 "locality": lambda: family.locality.email if family.locality else ""}
+    return list(dict.fromkeys(address for goes_to in council.rule(rule, []) if (address := mailboxes[goes_to]())))
+
+
+def level_down_notice(*, actor, episode, before: int) -> None:
+    """When an episode's level of need goes down (Gloucestershire's step from a My Plan+ to a My Plan): tell whoever
+    the council's rule `level_down_goes_to` names, and record that in the register. The email names no one."""
+    if episode.level >= before:
+        return
+    family = episode.family
+    recipients = _process_recipients(family, "level_down_goes_to")
+    if not recipients:
+        return
+    council = family.council
+    names = council.plan_names or {}
+    was = names.get(f"level_{before}") or council.level_name(before)
+    now = names.get(f"level_{episode.level}") or council.level_name(episode.level)
+    body = (f"Early Help episode {episode.pk} (family record {family.pk}) stepped down from level {before} "
+            f"({was}) to level {episode.level} ({now}) on {timezone.localdate():%d %B %Y}.\n\n"
+            "Sign in to Hearth to read the plan.")
+    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.LEVEL_NOTICE,
+                              what="That the episode's level of need went down, with its record number (no names)",
+                              recipient=", ".join(recipients), purpose="The council's process for a step down",
+                              basis="Public task: oversight of Early Help", obj=episode, by_email=True)
+    outbox.send(to=recipients, subject="Early Help stepped down", body=body, kind="episode.level_down", about=entry)
+
+
 def assessment_notice(*, actor, assessment) -> None:
     """When an Early Help Assessment is completed: tell whoever the council's process sends completed assessments to
     (its profile's rule `completed_assessment_goes_to`: its MASH, its Early Help team, the family's locality team),
     and record that in the register. The email names no one: the recipients read the assessment in Hearth."""
     family = assessment.family
-    council = family.council
-    mailboxes = {"mash": lambda: council.contact("mash_email"),
-                 "early_help_team": lambda: council.contact("early_help_team_email"),
-                 "locality": lambda: family.locality.email if family.locality else ""}
-    recipients = list(dict.fromkeys(
-        address for goes_to in council.rule("completed_assessment_goes_to", []) if (address := mailboxes[goes_to]())))
+    recipients = _process_recipients(family, "completed_assessment_goes_to")
     if not recipients:
         return
     body = (f"An Early Help Assessment (version {assessment.number}, family record {family.pk}) was completed on "

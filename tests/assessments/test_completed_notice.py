@@ -64,13 +64,14 @@ def test_the_profiles_say_where_completed_assessments_go():
     by_code = {c["code"]: c for path in profiles.profile_files() for c in profiles.read_file(path)}
     assert by_code["portsmouth"]["rules"]["completed_assessment_goes_to"] == ["mash"]
     assert by_code["oxfordshire"]["rules"]["completed_assessment_goes_to"] == ["locality"]
+    assert by_code["gloucestershire"]["rules"]["level_down_goes_to"] == ["early_help_team", "locality"]
 
 
 @pytest.mark.parametrize("rules, message", [
     (["locality"], "rules must be a mapping"),
     ({"send_everything_to": ["mash"]}, "rules has no rule called send_everything_to"),
-    ({"completed_assessment_goes_to": ["the_press"]}, "must be a list of mash, early_help_team, locality"),
-    ({"completed_assessment_goes_to": "mash"}, "must be a list of mash, early_help_team, locality"),
+    ({"completed_assessment_goes_to": ["the_press"]}, "completed_assessment_goes_to must be a list of mash, early_help_team, locality"),
+    ({"completed_assessment_goes_to": "mash"}, "completed_assessment_goes_to must be a list of mash, early_help_team, locality"),
 ])
 def test_a_profile_with_a_rule_that_cannot_be_followed_is_refused(rules, message):
     (oxfordshire,) = profiles.read_file(profiles.PROFILE_DIR / "oxfordshire.yaml")
