@@ -6,7 +6,8 @@ Family meeting, the plan review, step down and the due-work lists.
 - A next review date is always after today: a review held today sets the one after it.
 - A review is overdue from the day after its date, and "due soon" within `DUE_SOON_DAYS` of today.
 - A next review later than the council's interval from the day it is set (the plan agreed at the meeting, or the
-  review held) needs a reason, which is kept and shown on the episode (`reason_problem`)."""
+  review held) needs a reason, which is kept and shown on the episode (`reason_problem`); one recorded on a later
+  day counts the interval from the day it is recorded."""
 
 from datetime import date, timedelta
 
@@ -30,16 +31,20 @@ def date_problem(due: date | None, *, required: bool = True, today: date | None 
     return NOT_IN_FUTURE if due <= (today or timezone.localdate()) else ""
 
 
-def latest_without_reason(council, from_date: date | None = None) -> date:
-    """The latest next review date that needs no reason: the council's interval from `from_date`."""
-    return default_date(council, from_date)
+def latest_without_reason(council, from_date: date | None = None, today: date | None = None) -> date:
+    """The latest next review date that needs no reason: the council's interval from `from_date` (the meeting or
+    review); for one recorded on a later day, the interval from the day it is recorded (a date must be in the
+    future, so a meeting recorded late cannot keep to its own interval)."""
+    today = today or timezone.localdate()
+    return max(default_date(council, from_date or today), default_date(council, today))
 
 
-def reason_problem(council, due: date | None, reason: str, *, from_date: date | None = None) -> str:
+def reason_problem(council, due: date | None, reason: str, *, from_date: date | None = None,
+                   today: date | None = None) -> str:
     """A next review later than the council's interval needs a reason; what to say when it has none ("" if fine)."""
     if due is None or (reason or "").strip():
         return ""
-    latest = latest_without_reason(council, from_date)
+    latest = latest_without_reason(council, from_date, today)
     if due <= latest:
         return ""
     weeks = council.review_interval_weeks or DEFAULT_INTERVAL_WEEKS

@@ -379,3 +379,17 @@ def test_a_review_deciding_to_close_asks_how_each_outcome_ended_then_goes_to_clo
     assert response.status_code == 302 and response["Location"] == reverse("cases:episode_close",
                                                                            args=[episode.pk])
     assert PlanOutcome.objects.get(pk=outcome.pk).status == "not_achieved"
+
+
+def test_a_review_recorded_late_counts_the_interval_from_the_day_it_is_recorded(council):
+    from hearth.cases import review_dates
+
+    weeks = council.review_interval_weeks or 6
+    today = datetime.date(2026, 6, 1)
+    held = today - datetime.timedelta(weeks=10)
+    latest = today + datetime.timedelta(weeks=weeks)
+    assert review_dates.reason_problem(council, latest, "", from_date=held, today=today) == ""
+    assert "within" in review_dates.reason_problem(council, latest + datetime.timedelta(days=1), "", from_date=held,
+                                                   today=today)
+    assert review_dates.reason_problem(council, latest + datetime.timedelta(days=1), "Holidays", from_date=held,
+                                       today=today) == ""
