@@ -55,7 +55,9 @@ class _OwnDecisionForm(_GivingForm):
 
 
 class AgreementForm(_OwnDecisionForm):
-    pass
+    # The page asks what a young person's age calls for straight after "They are" (consent/_own_decision.html).
+    field_order = ["given_by", "giver_kind", "competence_judged", "own_decision_note", "given_on", "method",
+                   "form_reference"]
 
 
 def _agency_groups(agencies) -> list[tuple[str, str, list[tuple[str, str]]]]:

@@ -107,3 +107,7 @@ def test_one_persons_consent_leaves_the_others_not_yet_covered(page, axe, practi
     for name in ("Lee Testfamily", "Alex Testfamily", "Sam Testfamily"):
         expect(page.locator("#people-coverage .govuk-summary-list__row", has_text=name)).to_contain_text(
             "Not yet covered: no consent to share has been recorded.")
+    # The family's agreement to Early Help asks the same of a young person deciding for themselves.
+    click(page, "Record the family's agreement to Early Help")
+    arrive(page, axe, "Record the family's agreement to Early Help")
+    expect(page.locator("#own-decision")).to_contain_text("12 to 15, or if their date of birth is not recorded")
