@@ -16,7 +16,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import locked
 from hearth.plans.models import (
     Action,
@@ -32,6 +32,7 @@ from hearth.plans.services import require_open
 REASON_MAX = 1_000
 WHO_MAY = ("Only the person who added it, the lead professional, the locality's Early Help coordinator or the lead's "
            "manager can correct or withdraw it")
+GONE = "This {what} has been withdrawn, so it can no longer be changed."
 STALE = ("Someone else changed this {what} while you were working on it. Your changes have not been saved: check "
          "the latest details and make your changes again.")
 
@@ -56,6 +57,16 @@ def reason_given(reason: str, errors: dict, *, what: str) -> str:
     elif len(reason) > REASON_MAX:
         errors["reason"] = f"The reason must be {REASON_MAX:,} characters or fewer"
     return reason
+
+
+def _lock(model, pk: int, version: int, *, what: str):
+    """The item, locked, from the version its form was built from; refused if changed or withdrawn meanwhile."""
+    fresh = locked(model.all_objects.all(), pk)
+    if fresh.is_withdrawn:
+        raise Conflict(GONE.format(what=what))
+    if fresh.version != version:
+        raise Conflict(STALE.format(what=what))
+    return fresh
 
 
 def _keep(*, actor, episode, kind: str, obj, change: str, earlier: list, reason: str) -> Correction:
@@ -97,8 +108,7 @@ def outcome_correct(*, actor, outcome: PlanOutcome, version: int, description: s
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        fresh = locked(PlanOutcome.objects.select_related("episode"), outcome.pk, version=version,
-                       conflict=STALE.format(what="outcome"))
+        fresh = _lock(PlanOutcome, outcome.pk, version, what="outcome")
         if reworded:
             earlier = [["What the family wants to achieve", fresh.description]]
             if area != fresh.area:
@@ -126,8 +136,7 @@ def outcome_withdraw(*, actor, outcome: PlanOutcome, version: int, reason: str) 
         raise ValidationFailed(errors)
     now = timezone.now()
     with transaction.atomic():
-        fresh = locked(PlanOutcome.objects.all(), outcome.pk, version=version,
-                       conflict=STALE.format(what="outcome"))
+        fresh = _lock(PlanOutcome, outcome.pk, version, what="outcome")
         _keep(actor=actor, episode=episode, kind=CorrectionKind.OUTCOME, obj=fresh,
               change=CorrectionChange.WITHDRAWN, earlier=[], reason=reason)
         PlanOutcome.objects.filter(pk=fresh.pk).update(withdrawn_at=now, withdrawn_by=actor, withdrawn_reason=reason,
@@ -167,7 +176,7 @@ def action_correct(*, actor, action: Action, version: int, what: str, due_on: da
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        fresh = locked(Action.objects.all(), action.pk, version=version, conflict=STALE.format(what="action"))
+        fresh = _lock(Action, action.pk, version, what="action")
         earlier = [["What will be done", fresh.what]]
         if due_on != fresh.due_on:
             earlier.append(["Done by", f"{fresh.due_on.day} {fresh.due_on:%B %Y}"])
@@ -188,7 +197,7 @@ def action_withdraw(*, actor, action: Action, version: int, reason: str) -> Acti
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        fresh = locked(Action.objects.all(), action.pk, version=version, conflict=STALE.format(what="action"))
+        fresh = _lock(Action, action.pk, version, what="action")
         _keep(actor=actor, episode=episode, kind=CorrectionKind.ACTION, obj=fresh,
               change=CorrectionChange.WITHDRAWN, earlier=[], reason=reason)
         Action.objects.filter(pk=fresh.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
@@ -232,7 +241,7 @@ def meeting_withdraw(*, actor, meeting: Meeting, version: int, reason: str) -> M
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        fresh = locked(Meeting.objects.all(), meeting.pk, version=version, conflict=STALE.format(what="meeting"))
+        fresh = _lock(Meeting, meeting.pk, version, what="meeting record")
         _keep(actor=actor, episode=episode, kind=CorrectionKind.MEETING, obj=fresh,
               change=CorrectionChange.WITHDRAWN, earlier=[], reason=reason)
         Meeting.objects.filter(pk=fresh.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
@@ -264,7 +273,7 @@ def outcomes_final(*, actor, episode, answers: dict[int, tuple[str, int]]) -> li
     with transaction.atomic():
         for o in outcomes:
             state, version = answers[o.pk]
-            fresh = locked(PlanOutcome.objects.all(), o.pk, version=version, conflict=STALE.format(what="outcome"))
+            fresh = _lock(PlanOutcome, o.pk, version, what="outcome")
             PlanOutcome.objects.filter(pk=fresh.pk).update(status=state, version=fresh.version + 1)
             trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=episode.family_id,
                          detail={"status": state, "before_closing": True})

@@ -172,6 +172,8 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
     child_views = child_views or {}
     today = timezone.localdate()
     errors: dict[str, str] = {}
+    if meeting.is_withdrawn:
+        raise DomainError("This meeting record was withdrawn, so it can no longer be changed.")
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError("This meeting was cancelled, so it cannot be recorded.")
     if timezone.localtime(meeting.scheduled_for).date() > today:

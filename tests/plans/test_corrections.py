@@ -12,7 +12,7 @@ from hearth.accounts.models import Role
 from hearth.audit.models import AuditEvent
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
-from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.plans import corrections, selectors, services
 from hearth.plans.models import Action, Correction, Meeting, OutcomeStatus, PlanOutcome
 from tests.plans.conftest import attended, in_days, plan_with_one_action, record_meeting
@@ -187,8 +187,23 @@ def test_withdrawing_a_meeting_record_keeps_it_as_withdrawn(client_for, practiti
     corrections.meeting_withdraw(actor=practitioner, meeting=meeting, version=meeting.version,
                                  reason="Recorded on the wrong family")
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
-    body = _text(client_for(practitioner).get(reverse("plans:meeting", args=[meeting.pk])))
+    client = client_for(practitioner)
+    body = _text(client.get(reverse("plans:meeting", args=[meeting.pk])))
     assert "Withdrawn" in body and "Recorded on the wrong family" in body
+    assert reverse("plans:meeting_record", args=[meeting.pk]) not in body
+    withdrawn = Meeting.all_objects.get(pk=meeting.pk)
+    with pytest.raises(DomainError) as exc:
+        record_meeting(withdrawn, practitioner, reason="Again")
+    assert exc.value.message == "This meeting record was withdrawn, so it can no longer be changed."
+
+
+def test_an_item_withdrawn_meanwhile_cannot_be_corrected(practitioner, episode):
+    outcome, _ = plan_with_one_action(practitioner, episode)
+    corrections.outcome_withdraw(actor=practitioner, outcome=outcome, version=1, reason="Added twice")
+    with pytest.raises(Conflict) as exc:
+        corrections.outcome_correct(actor=practitioner, outcome=outcome, version=1, description="Other words",
+                                    area=outcome.area, status="open", reason="Typo")
+    assert exc.value.message == "This outcome has been withdrawn, so it can no longer be changed."
 
 
 # --- closing with the outcomes achieved ------------------------------------------------------------------------
