@@ -127,6 +127,8 @@ def validate(council: dict, *, where: str) -> None:
                                f"{sorted(RETENTION_FROM)}")
     if not council["localities"]:
         raise ProfileError(f"{where}: at least one locality is needed")
+    if not isinstance((council["consent_questions"] or {}).get("no_consent_needs_manager_advice", False), bool):
+        raise ProfileError(f"{where}: consent_questions.no_consent_needs_manager_advice must be true or false")
     _validate_rules(council.get("rules"), where=where)
     if council.get("logo") is not None and logo_problem(council["logo"]):
         raise ProfileError(f"{where}: logo {logo_problem(council['logo'])}")
