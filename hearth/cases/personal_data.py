@@ -16,7 +16,5 @@ RECORDS = [
     Record("cases.casenote", "a case note", "Case notes (those marked significant, in the chronology)",
            retention="case_notes", erasure=Erasure.KEPT, sar_section="notes", copies=("chronology",)),
     Record("cases.casenoterevision", "a case note's earlier wording", "Earlier wording of corrected or withdrawn "
-           "case notes", retention="case_notes", erasure=Erasure.KEPT,
-           not_in_sar="The earlier wording of a corrected or withdrawn note, kept as its history and shown with the "
-                      "note; the subject access section shows notes as they now stand"),
+           "case notes", retention="case_notes", erasure=Erasure.KEPT, sar_section="notes"),
 ]

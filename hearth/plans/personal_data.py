@@ -22,7 +22,5 @@ RECORDS = [
            retention="plan_and_reviews", erasure=Erasure.KEPT, sar_section="plans", copies=("review_copy",)),
     Record("plans.correction", "a correction to the plan or a meeting record",
            "Corrections and withdrawals of outcomes, actions and meeting records, with their earlier wording",
-           retention="plan_and_reviews", erasure=Erasure.KEPT,
-           not_in_sar="The earlier wording of a corrected or withdrawn item, kept as its history and shown with the "
-                      "item; the subject access section shows the plan as it now stands"),
+           retention="plan_and_reviews", erasure=Erasure.KEPT, sar_section="plans"),
 ]

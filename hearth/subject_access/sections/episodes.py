@@ -64,14 +64,20 @@ def _episodes(subject: Subject) -> Section:
 
 
 def _notes(subject: Subject) -> Section:
-    notes = (CaseNote.objects.filter(family_id__in=subject.family_ids).select_related("author__agency")
-             .order_by("occurred_on", "pk"))
+    # Withdrawn notes and earlier wordings are still held, so they are in the bundle too.
+    notes = (CaseNote.all_objects.filter(family_id__in=subject.family_ids).select_related("author__agency")
+             .prefetch_related("revisions").order_by("occurred_on", "pk"))
     items = []
     for n in notes:
         b = Builder(f"casenote:{n.pk}")
         b.add("summary", "Summary", n.summary).add("body", "Details", n.body, long=True)
         b.add("significant", "On the chronology", "Yes" if n.significant else "")
         b.add("author", "Written by", who(n.author))
+        for r in n.revisions.all():
+            b.add(f"revision-{r.pk}", f"Earlier wording ({'withdrawn' if r.withdrawn else 'corrected'} on "
+                  f"{day(r.made_at)}: {r.reason.strip()})", f"{r.summary}. {r.body}".strip(), long=True)
+        if n.withdrawn_at:
+            b.add("withdrawn", "Withdrawn", f"On {day(n.withdrawn_at)}: {n.withdrawn_reason.strip()}", long=True)
         items.append(b.item(n.get_note_type_display(), on=n.occurred_on))
     return Section("notes", "Case notes", "Dated notes on the family's record.", "No case notes have been written.",
                    items)
@@ -80,4 +86,4 @@ def _notes(subject: Subject) -> Section:
 
 EPISODES = SectionSource("episodes", ("cases.episode", "cases.levelchange", "cases.leadassignment", "cases.handover",
                                       "cases.statuschange"), _episodes)
-NOTES = SectionSource("notes", ("cases.casenote",), _notes)
+NOTES = SectionSource("notes", ("cases.casenote", "cases.casenoterevision"), _notes)

@@ -4,8 +4,18 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from hearth.outcomes.models import Reading
-from hearth.plans.models import Action, ChildMeetingView, Invitation, Meeting, OutcomeProgress, PlanOutcome, Review
-from hearth.subject_access.bundle import Builder, Section, SectionSource, Subject, who
+from hearth.plans.models import (
+    Action,
+    ChildMeetingView,
+    Correction,
+    CorrectionKind,
+    Invitation,
+    Meeting,
+    OutcomeProgress,
+    PlanOutcome,
+    Review,
+)
+from hearth.subject_access.bundle import Builder, Section, SectionSource, Subject, day, who
 
 
 def _owner(action: Action) -> str:
@@ -17,14 +27,30 @@ def _owner(action: Action) -> str:
 
 
 
+def _history(b: Builder, item, corrections: list[Correction]) -> None:
+    """What is still held about an item beyond its present wording: each earlier wording, with when and why it was
+    corrected, and its withdrawal. The bundle holds all of it, since all of it is still held."""
+    for c in corrections:
+        if c.earlier:
+            wording = "; ".join(f"{label}: {text}" for label, text in c.earlier)
+            b.add(f"correction-{c.pk}", f"Earlier wording (corrected on {day(c.made_at)}: {c.reason.strip()})",
+                  wording, long=True)
+    if item.withdrawn_at:
+        b.add("withdrawn", "Withdrawn", f"On {day(item.withdrawn_at)}: {item.withdrawn_reason.strip()}", long=True)
+
+
 def _plans(subject: Subject) -> Section:
     areas = {a["code"]: a["name"] for a in subject.council.outcome_areas or []}
     episode_ids = subject.episode_ids
-    outcomes = PlanOutcome.objects.filter(episode_id__in=episode_ids).order_by("pk")
-    actions = (Action.objects.filter(episode_id__in=episode_ids)
+    # Withdrawn items are still held, so they are in the bundle too (`all_objects`), with their earlier wordings.
+    outcomes = PlanOutcome.all_objects.filter(episode_id__in=episode_ids).order_by("pk")
+    actions = (Action.all_objects.filter(episode_id__in=episode_ids)
                .select_related("owner_user__agency", "owner_agency", "owner_person").order_by("due_on", "pk"))
+    corrections: dict[tuple[str, int], list[Correction]] = {}
+    for c in Correction.objects.filter(episode_id__in=episode_ids):
+        corrections.setdefault((c.kind, c.object_id), []).append(c)
     meetings = (
-        Meeting.objects.filter(episode_id__in=episode_ids).select_related("agreed_lead__agency")
+        Meeting.all_objects.filter(episode_id__in=episode_ids).select_related("agreed_lead__agency")
         .prefetch_related(
             Prefetch("invitations", queryset=Invitation.objects.select_related("user__agency", "person")),
             Prefetch("child_views", queryset=ChildMeetingView.objects.filter(child=subject.person),
@@ -40,12 +66,14 @@ def _plans(subject: Subject) -> Section:
         b = Builder(f"planoutcome:{o.pk}")
         b.add("description", "What we hope for", o.description, long=True)
         b.add("area", "Area", areas.get(o.area, o.area)).add("status", "Status", o.get_status_display())
+        _history(b, o, corrections.get((CorrectionKind.OUTCOME, o.pk), []))
         items.append(b.item("Outcome in the plan", on=o.created_at, group="The plan"))
     for a in actions:
         b = Builder(f"action:{a.pk}")
         b.add("what", "What", a.what, long=True).add("owner", "Who", _owner(a)).add("due_on", "By", a.due_on)
         b.add("status", "Status", a.get_status_display()).add("completed_on", "Done on", a.completed_on)
         b.add("status_note", "Note", a.status_note, long=True)
+        _history(b, a, corrections.get((CorrectionKind.ACTION, a.pk), []))
         items.append(b.item("Action", on=a.created_at, group="The plan"))
     for m in meetings:
         b = Builder(f"meeting:{m.pk}")
@@ -60,6 +88,7 @@ def _plans(subject: Subject) -> Section:
         b.add("minutes", "Minutes", m.minutes, long=True)
         b.add("agreed_lead", "Lead professional agreed", who(m.agreed_lead) if m.agreed_lead_id else "")
         b.add("next_review_on", "Next review", m.next_review_on).add("notes_sent_at", "Notes sent", m.notes_sent_at)
+        _history(b, m, corrections.get((CorrectionKind.MEETING, m.pk), []))
         items.append(b.item(m.get_kind_display(), on=m.scheduled_for, group="Meetings"))
         for v in m.subject_views:
             vb = Builder(f"childmeetingview:{v.pk}")
@@ -103,5 +132,6 @@ def _outcomes(subject: Subject) -> Section:
 
 
 PLANS = SectionSource("plans", ("plans.planoutcome", "plans.action", "plans.meeting", "plans.invitation",
-                                "plans.childmeetingview", "plans.review", "plans.outcomeprogress"), _plans)
+                                "plans.childmeetingview", "plans.review", "plans.outcomeprogress",
+                                "plans.correction"), _plans)
 OUTCOMES = SectionSource("outcomes", ("outcomes.reading", "outcomes.score"), _outcomes)

@@ -1,0 +1,56 @@
+"""What was corrected or withdrawn is still held, so a subject access bundle has it: the earlier wording with when
+and why it changed, and each withdrawn item marked as withdrawn with its reason."""
+
+import pytest
+
+from hearth.cases import notes
+from hearth.plans import corrections
+from hearth.plans.models import Action, PlanOutcome
+from hearth.subject_access.compile import compile_bundle
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(bundle, section: str, key_prefix: str) -> dict[str, list[tuple[str, str]]]:
+    """Each item of the section whose key starts with `key_prefix`: its fields as (label, value)."""
+    (found,) = [s for s in bundle.sections if s.key == section]
+    return {i.key: [(f.label, f.value) for f in i.fields] for i in found.items if i.key.startswith(key_prefix)}
+
+
+def test_a_corrected_outcome_and_a_withdrawn_action_are_in_the_bundle_with_their_history(practitioner, sar,
+                                                                                        history):
+    outcome = PlanOutcome.objects.create(episode=history.episode, description="Mum feels more confdent Oc1",
+                                         created_by=practitioner)
+    corrections.outcome_correct(actor=practitioner, outcome=outcome, version=outcome.version,
+                                description="Mum feels more confident Oc1", area=outcome.area,
+                                status=outcome.status, reason="Spelling")
+    action = Action.objects.get(episode=history.episode)
+    corrections.action_withdraw(actor=practitioner, action=action, version=action.version,
+                                reason="Recorded for the wrong family")
+
+    bundle = compile_bundle(sar)
+    (outcome_fields,) = _fields(bundle, "plans", "planoutcome:").values()
+    assert ("What we hope for", "Mum feels more confident Oc1") in outcome_fields
+    (earlier,) = [(label, value) for label, value in outcome_fields if label.startswith("Earlier wording")]
+    assert earlier[0].startswith("Earlier wording (corrected on ") and earlier[0].endswith(": Spelling)")
+    assert "Mum feels more confdent Oc1" in earlier[1]
+    (action_fields,) = _fields(bundle, "plans", "action:").values()
+    assert ("What", "Action to take Ac1") in action_fields
+    (withdrawn,) = [value for label, value in action_fields if label == "Withdrawn"]
+    assert withdrawn.endswith(": Recorded for the wrong family")
+
+
+def test_a_withdrawn_note_and_a_corrected_notes_earlier_wording_are_in_the_bundle(practitioner, sar, history):
+    note, other = history.note, history.other_note
+    notes.note_update(actor=practitioner, note=note, version=note.version, summary="Home visit Nt1",
+                      body="Note details, corrected", significant=note.significant, note_type=note.note_type,
+                      occurred_on=note.occurred_on, reason="Wrong room named")
+    notes.note_withdraw(actor=practitioner, note=other, version=other.version, reason="Not this family")
+
+    by_key = _fields(compile_bundle(sar), "notes", "casenote:")
+    corrected, withdrawn = by_key[f"casenote:{note.pk}"], by_key[f"casenote:{other.pk}"]
+    assert ("Details", "Note details, corrected") in corrected
+    (earlier,) = [value for label, value in corrected if label.startswith("Earlier wording (corrected on ")]
+    assert "Note details Nt2" in earlier
+    assert ("Details", "Neighbour said Nt4") in withdrawn
+    assert any(label == "Withdrawn" and value.endswith(": Not this family") for label, value in withdrawn)
