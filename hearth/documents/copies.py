@@ -43,7 +43,7 @@ from hearth.plans.models import (
     PlanOutcome,
     Review,
 )
-from hearth.referrals.models import Referral
+from hearth.referrals.models import Referral, ScreeningTool
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
 from hearth.web.pdf import render_pdf
@@ -357,7 +357,8 @@ def _may_have_bundle(user, referral) -> bool:
 
 def step_up_bundle_pdf(user, referral) -> bytes:
     """One PDF for MASH: the multi-agency referral (who asks, the concerns, what has been tried, whether
-    consent was sought and why not, the level), then the latest completed assessment, the plan, the latest
+    consent was sought and why not, the level), the screening tools completed (which, when, by whom and what each
+    found), then the latest completed assessment, the plan, the latest
     Team Around the Family minutes and the genogram with its text alternative."""
     if referral.family_id is None:
         raise NotPermitted("A step-up bundle needs a family record.", object_type="referrals.referral",
@@ -386,6 +387,7 @@ def step_up_bundle_pdf(user, referral) -> bytes:
         "p": plan,
         "genogram_svg": svg,
         "genogram_text": text,
+        "screening_tools": list(ScreeningTool.objects.filter(referral=referral).order_by("position")),
     }
     pieces.export(user, referral, family, DisclosureKind.STEP_UP_BUNDLE)
     return render_pdf("documents/step_up_bundle.html", context,

@@ -17,6 +17,13 @@ from hearth.referrals.models import (
     ReferralKind,
     RequesterKind,
     SameDayTrigger,
+    ScreeningToolKind,
+)
+from hearth.referrals.statutory import (
+    COMPLETED_BY_LENGTH,
+    FINDINGS_LENGTH,
+    TOOL_NAME_LENGTH,
+    ScreeningToolEntry,
 )
 from hearth.web.forms import DOCUMENT_TEXT, GovDateField, GovForm, text_area, text_field
 
@@ -227,6 +234,52 @@ class LinkNewFamilyForm(GovForm):
 # Step up and step down
 
 
+# The screening tools a step-up can send: a few optional groups of questions on the page, each left empty when not
+# used, so that no JavaScript is needed to add one.
+SCREENING_TOOL_SLOTS = 3
+SCREENING_TOOL_PARTS = ("tool", "other_name", "completed_on", "completed_by", "findings")
+
+
+def _tool_choice() -> forms.ChoiceField:
+    return forms.ChoiceField(label="Which tool?", required=False,
+                             choices=[("", "Choose a tool"), *ScreeningToolKind.choices],
+                             error_messages={"invalid_choice": "Choose a screening tool from the list"})
+
+
+def _tool_other_name() -> forms.CharField:
+    return text_field("If other, the tool's name", required=False, max_length=TOOL_NAME_LENGTH,
+                      what="The tool's name")
+
+
+class _CompletedOnField(GovDateField):
+    """The date a tool was completed: its messages name the tool chosen with it ("The date the Neglect Toolkit was
+    completed must be a real date"), set by the form as `said_as`."""
+
+    said_as = ""
+
+    def clean(self, value):
+        shown = self.label
+        self.label = self.said_as or shown
+        try:
+            return super().clean(value)
+        finally:
+            self.label = shown
+
+
+def _tool_completed_on() -> GovDateField:
+    return _CompletedOnField(label="Date it was completed", required=False, help_text="For example, 27 3 2026")
+
+
+def _tool_completed_by() -> forms.CharField:
+    return text_field("Who completed it? (optional)", required=False, max_length=COMPLETED_BY_LENGTH,
+                      what="Who completed it", help_text="Their name and agency. Leave blank if you completed it")
+
+
+def _tool_findings() -> forms.CharField:
+    return text_area("What did it find?", required=False, max_length=FINDINGS_LENGTH, rows=3, what="What it found",
+                     help_text="A short summary of what it shows about the risk to the child")
+
+
 class StepUpForm(GovForm):
     concerns = text_area("Why are you referring the family to MASH?", max_length=20_000, required=True, rows=8,
                          message="Describe why you are referring the family to MASH",
@@ -235,6 +288,21 @@ class StepUpForm(GovForm):
     tried_already = text_area("What has the plan tried so far?", required=False, rows=4, what="What the plan has tried")
     hoped_for = text_area("What do you want MASH to do?", required=False, rows=3, what="What you want MASH to do")
     same_day_triggers = same_day_triggers_field()
+    screening_1_tool = _tool_choice()
+    screening_1_other_name = _tool_other_name()
+    screening_1_completed_on = _tool_completed_on()
+    screening_1_completed_by = _tool_completed_by()
+    screening_1_findings = _tool_findings()
+    screening_2_tool = _tool_choice()
+    screening_2_other_name = _tool_other_name()
+    screening_2_completed_on = _tool_completed_on()
+    screening_2_completed_by = _tool_completed_by()
+    screening_2_findings = _tool_findings()
+    screening_3_tool = _tool_choice()
+    screening_3_other_name = _tool_other_name()
+    screening_3_completed_on = _tool_completed_on()
+    screening_3_completed_by = _tool_completed_by()
+    screening_3_findings = _tool_findings()
     consent_sought = yes_no_field("Did you seek the family's consent to this referral?",
                                   "Say whether you sought the family's consent to this referral",
                                   help_text="Seek consent first unless doing so would increase the risk to the child")
@@ -242,6 +310,41 @@ class StepUpForm(GovForm):
         "If not, why not?", required=False, rows=3,
         help_text="For example, seeking consent would increase the risk to the child. Your name is recorded "
                   "with this decision", what="Why consent was not sought")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # messages about a tool's answers name the tool chosen with them
+            for n, entry in enumerate(self._entries(self._raw), start=1):
+                tool = entry.in_a_sentence()
+                self.fields[f"screening_{n}_completed_on"].said_as = f"The date {tool} was completed"
+                self.fields[f"screening_{n}_completed_by"].what = f"Who completed {tool}"
+                self.fields[f"screening_{n}_findings"].what = f"What {tool} found"
+
+    def _raw(self, name: str) -> str:
+        return str(self.data.get(self.add_prefix(name), "") or "")
+
+    @staticmethod
+    def _entries(get) -> list[ScreeningToolEntry]:
+        entries = []
+        for n in range(1, SCREENING_TOOL_SLOTS + 1):
+            tool = get(f"screening_{n}_tool") or ""
+            entries.append(ScreeningToolEntry(
+                tool=tool if tool in ScreeningToolKind.values else "",
+                other_name=get(f"screening_{n}_other_name") or "",
+                completed_on=get(f"screening_{n}_completed_on") or None,
+                completed_by=get(f"screening_{n}_completed_by") or "", findings=get(f"screening_{n}_findings") or ""))
+        return entries
+
+    def screening_tools(self) -> list[ScreeningToolEntry]:
+        """The screening tools as the service takes them, from the answers that passed the form's own checks (an
+        answer that did not is left out: its error is shown already)."""
+        data = getattr(self, "cleaned_data", {})
+        return self._entries(lambda name: data.get(name))
+
+    def screening_tool_groups(self) -> list[tuple[int, list]]:
+        """Each screening tool's place on the page and its bound fields, for the template."""
+        return [(n, [self[f"screening_{n}_{part}"] for part in SCREENING_TOOL_PARTS])
+                for n in range(1, SCREENING_TOOL_SLOTS + 1)]
 
 
 class StepDownForm(GovForm):

@@ -151,6 +151,53 @@ class Referral(models.Model):
         return [label for value, label in SameDayTrigger.choices if value in ticked]
 
 
+class ScreeningToolKind(models.TextChoices):
+    """The tools a practitioner completes that show the level of risk rising, sent to MASH with a step-up
+    (Gloucestershire's guidance names the CSE Screening Tool, the Neglect Toolkit and the disability screening
+    tool)."""
+
+    CSE = "cse", "Child sexual exploitation (CSE) screening tool"
+    NEGLECT = "neglect", "Neglect Toolkit"
+    DISABILITY = "disability", "Disability screening tool"
+    OTHER = "other", "Other"
+
+
+# How each tool is named inside a sentence ("Enter the date the Neglect Toolkit was completed").
+SCREENING_TOOL_IN_A_SENTENCE = {
+    ScreeningToolKind.CSE: "the CSE screening tool",
+    ScreeningToolKind.NEGLECT: "the Neglect Toolkit",
+    ScreeningToolKind.DISABILITY: "the disability screening tool",
+}
+
+
+class ScreeningTool(models.Model):
+    """A screening tool completed for the family (the CSE screening tool, the Neglect Toolkit...), sent to MASH with
+    a step-up referral as evidence that the risk has risen: which tool, when, by whom, and what it found."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="screening_tools")
+    position = models.PositiveSmallIntegerField()  # the order the referrer gave them in, from 1
+    tool = models.CharField(max_length=20, choices=ScreeningToolKind.choices)
+    other_name = models.CharField(max_length=200, blank=True)  # the tool's name, for "Other"
+    completed_on = models.DateField()
+    completed_by = models.CharField(max_length=200)
+    findings = models.TextField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["referral", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "position"], name="screening_tool_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The tool's name: its own for "Other"."""
+        return self.other_name if self.tool == ScreeningToolKind.OTHER else self.get_tool_display()
+
+
 class StepDown(models.Model):
     """A transfer from a Child in Need plan to Early Help, with the social-work history handed over."""
 

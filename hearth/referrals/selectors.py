@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -22,7 +22,14 @@ from hearth.core.models import Council
 from hearth.families import selectors as people_selectors
 from hearth.people.models import Family, FamilyMember, MemberRole
 from hearth.referrals import urgency
-from hearth.referrals.models import ImmediateRiskContact, Referral, ReferralKind, ReferralStatus, StepDown
+from hearth.referrals.models import (
+    ImmediateRiskContact,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+    ScreeningTool,
+    StepDown,
+)
 
 RECENTLY_DECIDED_DAYS = 30
 RECENTLY_DECIDED_LIMIT = 25
@@ -155,17 +162,20 @@ def screening_queue(user, page_number=None) -> dict:
 
 
 def referral_detail(user, referral_id: int) -> Referral:
-    """One referral, for the screeners of its council. Audited."""
+    """One referral, for the screeners of its council, with the screening tools sent with it. Audited."""
     referral = (
         _screenable(user)
         .select_related("council", "family", "episode__lead_professional__agency", "requester_user__agency",
                         "named_lead__agency", "screened_by")
+        .prefetch_related(Prefetch("screening_tools", queryset=ScreeningTool.objects.order_by("position")))
         .filter(pk=referral_id)
         .first()
     )
     if referral is None:
         raise NotPermitted(object_type="referrals.referral", object_id=referral_id)
-    trail.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id)
+    tools = [t.pk for t in referral.screening_tools.all()]
+    trail.record(actor=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id,
+                 detail={"screening_tools": tools} if tools else None)
     return referral
 
 

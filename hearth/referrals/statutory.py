@@ -3,6 +3,8 @@ stepping a family down from a Child in Need plan to Early Help, and a practition
 a child may be at immediate risk."""
 
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -18,7 +20,16 @@ from hearth.cases.models import Episode, EpisodeOrigin, EpisodeReason, EpisodeSt
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.people.models import Family
 from hearth.referrals import services
-from hearth.referrals.models import ContactMethod, ImmediateRiskContact, Referral, ReferralKind, StepDown
+from hearth.referrals.models import (
+    SCREENING_TOOL_IN_A_SENTENCE,
+    ContactMethod,
+    ImmediateRiskContact,
+    Referral,
+    ReferralKind,
+    ScreeningTool,
+    ScreeningToolKind,
+    StepDown,
+)
 from hearth.sharing.models import DisclosureKind
 from hearth.sharing.services import disclosure_record
 
@@ -28,18 +39,102 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 # ---------------------------------------------------------------------------------------------------
+# Screening tools sent with a step-up
+
+# How long each answer about a screening tool may be.
+TOOL_NAME_LENGTH = 200
+COMPLETED_BY_LENGTH = 200
+FINDINGS_LENGTH = 1_000
+
+
+@dataclass
+class ScreeningToolEntry:
+    """One screening tool the referrer says was completed, as typed: which tool (a `ScreeningToolKind`, with its
+    name for "Other"), the day it was completed, who completed it (blank: the referrer) and what it found. An entry
+    with nothing in it is no entry."""
+
+    tool: str = ""
+    other_name: str = ""
+    completed_on: date | None = None
+    completed_by: str = ""
+    findings: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tool or (self.other_name or "").strip() or self.completed_on
+                    or (self.completed_by or "").strip() or (self.findings or "").strip())
+
+    def in_a_sentence(self) -> str:
+        """The tool as a sentence names it: "the Neglect Toolkit", or the name given for another tool."""
+        if self.tool == ScreeningToolKind.OTHER and (self.other_name or "").strip():
+            return self.other_name.strip()
+        return SCREENING_TOOL_IN_A_SENTENCE.get(self.tool, "the screening tool")
+
+
+def screening_tool_problems(entries: Iterable[ScreeningToolEntry], *, today: date | None = None) -> dict[str, str]:
+    """What is wrong with the screening tools given, as {field: message}, each entry's fields named by its place
+    from 1 (`screening_2_completed_on`); writes nothing. An empty entry is skipped; one partly filled in is told
+    what it lacks, naming the tool. The step-up page also shows these beside its own errors
+    (`web.forms.show_checks`)."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    for n, entry in enumerate(entries, start=1):
+        if entry.empty:
+            continue
+        key = f"screening_{n}_"
+        other_name = (entry.other_name or "").strip()
+        if entry.tool not in ScreeningToolKind.values:
+            errors[key + "tool"] = f"Choose which tool was completed for screening tool {n}"
+        elif entry.tool == ScreeningToolKind.OTHER and not other_name:
+            errors[key + "other_name"] = "Enter the name of the other screening tool"
+        if len(other_name) > TOOL_NAME_LENGTH:
+            errors[key + "other_name"] = f"The tool's name must be {TOOL_NAME_LENGTH:,} characters or fewer"
+        tool = entry.in_a_sentence()
+        if entry.completed_on is None:
+            errors[key + "completed_on"] = f"Enter the date {tool} was completed"
+        elif entry.completed_on > today:
+            errors[key + "completed_on"] = f"The date {tool} was completed must be today or in the past"
+        if len((entry.completed_by or "").strip()) > COMPLETED_BY_LENGTH:
+            errors[key + "completed_by"] = (f"Who completed {tool} must be {COMPLETED_BY_LENGTH:,} characters "
+                                            "or fewer")
+        findings = (entry.findings or "").strip()
+        if not findings:
+            errors[key + "findings"] = f"Describe what {tool} found"
+        elif len(findings) > FINDINGS_LENGTH:
+            errors[key + "findings"] = f"What {tool} found must be {FINDINGS_LENGTH:,} characters or fewer"
+    return errors
+
+
+def _screening_tools_save(actor, referral: Referral, entries: Iterable[ScreeningToolEntry]) -> list[ScreeningTool]:
+    """Save the entries that are not empty, in their order, each audited as part of the step-up. Checked already."""
+    saved = []
+    for entry in (e for e in entries if not e.empty):
+        completed_by = (entry.completed_by or "").strip() or f"{actor.full_name} ({actor.agency.name})"
+        tool = ScreeningTool.objects.create(
+            referral=referral, position=len(saved) + 1, tool=entry.tool,
+            other_name=entry.other_name.strip() if entry.tool == ScreeningToolKind.OTHER else "",
+            completed_on=entry.completed_on, completed_by=completed_by[:COMPLETED_BY_LENGTH],
+            findings=entry.findings.strip())
+        trail.record(actor=actor, action=AuditAction.CREATE, obj=tool, family_id=referral.family_id,
+                     detail={"referral": referral.pk, "tool": entry.tool})
+        saved.append(tool)
+    return saved
+
+
+# ---------------------------------------------------------------------------------------------------
 # Step up
 
 
 def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: bool | None,
                      consent_not_sought_reason: str = "", tried_already: str = "", hoped_for: str = "",
-                     same_day_triggers=()) -> Referral:
-    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents, as
-    urgent as the same-working-day situations they say apply (within one working day when none does:
-    `referrals.urgency`)."""
+                     same_day_triggers=(), screening_tools: Iterable[ScreeningToolEntry] = ()) -> Referral:
+    """The lead professional refers the family to MASH: a multi-agency referral with the family's documents and
+    the screening tools completed that show the risk rising (`screening_tools`, each audited), as urgent as the
+    same-working-day situations they say apply (within one working day when none does: `referrals.urgency`)."""
     if not policy.can_manage_episode(actor, episode):
         raise NotPermitted("Only the lead professional, the locality's coordinator or the lead's manager can step "
                            "a family up to MASH.", object_type="cases.episode", object_id=episode.pk)
+    screening_tools = list(screening_tools)
     errors = {}
     urgent = services.triggers_and_urgency(ReferralKind.STEP_UP, same_day_triggers, errors)
     if not (concerns or "").strip():
@@ -49,6 +144,7 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
     elif not consent_sought and not (consent_not_sought_reason or "").strip():
         errors["consent_not_sought_reason"] = ("Say why consent was not sought, for example that seeking it would "
                                                "increase the risk to the child")
+    errors.update(screening_tool_problems(screening_tools))
     if errors:
         raise ValidationFailed(errors)
     family = episode.family
@@ -64,13 +160,14 @@ def referral_step_up(*, actor, episode: Episode, concerns: str, consent_sought: 
         services.save_with_reference(referral)
         referral.episode = cases.episode_transition(actor=actor, episode=episode, transition="step_up_sent",
                                                     note=referral.reference)
+        tools = _screening_tools_save(actor, referral, screening_tools)
         trail.record(actor=actor, action=AuditAction.CREATE, obj=referral, family_id=family.pk,
                      detail={"kind": ReferralKind.STEP_UP, "consent_sought": consent_sought,
-                             "urgency": referral.urgency})
+                             "urgency": referral.urgency, "screening_tools": [t.pk for t in tools]})
         disclosure_record(
             actor=actor, family=family, kind=DisclosureKind.STEP_UP_BUNDLE,
             what="Multi-agency referral with the latest assessment, plan, Team Around the Family minutes and "
-                 "genogram",
+                 "genogram" + (", and the screening tools completed" if tools else ""),
             recipient=family.council.contact("mash_email") or "Multi-Agency Safeguarding Hub (MASH)",
             purpose="Step up: ask MASH for a statutory response",
             basis=("With the family's consent" if consent_sought

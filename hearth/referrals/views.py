@@ -26,7 +26,7 @@ from hearth.referrals.forms import (
     token_age,
 )
 from hearth.referrals.models import Decision, ReferralKind, ReferralStatus, Urgency
-from hearth.web.forms import refusal_on
+from hearth.web.forms import refusal_on, show_checks
 from hearth.web.once import submit_once
 
 PUBLIC_SENT_KEY = "referrals_public_sent"
@@ -263,11 +263,13 @@ def step_up_view(request, episode_id: int):
                 tried_already=data["tried_already"], hoped_for=data["hoped_for"],
                 consent_sought=data["consent_sought"],
                 consent_not_sought_reason=data["consent_not_sought_reason"],
-                same_day_triggers=data["same_day_triggers"])
+                same_day_triggers=data["same_day_triggers"], screening_tools=form.screening_tools())
         if attempt.ok:
             messages.success(request, f"The family has been referred to MASH. The reference is {referral.reference}."
                                       f"{_phone_mash_too(referral)}")
             return redirect(reverse("cases:episode", args=[episode.pk]))
+    elif request.method == "POST":
+        show_checks(form, statutory.screening_tool_problems(form.screening_tools()))
     return render(request, "referrals/step_up.html", {
         "form": form, "episode": episode, "family": episode.family, "council": episode.family.council, **context,
         "title": f"Step up {episode.family.name} to MASH"})

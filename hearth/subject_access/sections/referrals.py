@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from hearth.referrals.models import ImmediateRiskContact, Referral, StepDown
+from hearth.referrals.models import ImmediateRiskContact, Referral, ScreeningTool, StepDown
 from hearth.sharing.models import Disclosure
 from hearth.subject_access.bundle import Builder, Section, SectionSource, Subject, day, who, yes_no
 
@@ -11,6 +11,9 @@ def _referrals(subject: Subject) -> Section:
     family_ids = subject.family_ids
     referrals = (Referral.objects.filter(family_id__in=family_ids)
                  .select_related("screened_by__agency", "named_lead__agency").order_by("received_at", "pk"))
+    tools: dict[int, list[ScreeningTool]] = {}
+    for t in ScreeningTool.objects.filter(referral__family_id__in=family_ids).order_by("referral_id", "position"):
+        tools.setdefault(t.referral_id, []).append(t)
     step_downs = (StepDown.objects.filter(family_id__in=family_ids)
                   .select_related("social_worker__agency", "new_lead__agency").order_by("recorded_at", "pk"))
     mash_contacts = (ImmediateRiskContact.objects.filter(family_id__in=family_ids)
@@ -38,6 +41,12 @@ def _referrals(subject: Subject) -> Section:
         b.add("outcome_told", "Told", f"{day(r.outcome_told_at)} ({r.outcome_told_how})" if r.outcome_told_at
               else "")
         items.append(b.item(r.get_kind_display(), on=r.received_at))
+        for t in tools.get(r.pk, []):  # the screening tools sent with it, after it
+            b = Builder(f"screeningtool:{t.pk}")
+            b.add("tool", "Tool", t.name).add("referral", "Sent to MASH with", r.reference)
+            b.add("completed_on", "Completed on", t.completed_on).add("completed_by", "Completed by", t.completed_by)
+            b.add("findings", "What it found", t.findings, long=True)
+            items.append(b.item(f"Screening tool sent with referral {r.reference}", on=t.completed_on))
     for s in step_downs:
         b = Builder(f"stepdown:{s.pk}")
         b.add("social_worker", "Social worker", who(s.social_worker)).add("new_lead", "New lead", who(s.new_lead))
@@ -53,8 +62,9 @@ def _referrals(subject: Subject) -> Section:
         b.add("advice", "Advice", c.advice, long=True).add("mash_reference", "MASH reference", c.mash_reference)
         b.add("recorded_by", "Recorded by", who(c.recorded_by))
         items.append(b.item("Contact with MASH about a child at immediate risk", on=c.contacted_at))
-    return Section("referrals", "Requests for support and referrals", "Requests for support, referrals to MASH, "
-                   "steps down from children's social care, and same-day contacts with MASH.",
+    return Section("referrals", "Requests for support and referrals", "Requests for support, referrals to MASH "
+                   "with the screening tools sent with them, steps down from children's social care, and same-day "
+                   "contacts with MASH.",
                    "No request for support or referral has been recorded.", items)
 
 
@@ -80,6 +90,6 @@ def _sharing(subject: Subject) -> Section:
 
 
 
-REFERRALS = SectionSource("referrals", ("referrals.referral", "referrals.stepdown", "referrals.immediateriskcontact"),
-                          _referrals)
+REFERRALS = SectionSource("referrals", ("referrals.referral", "referrals.screeningtool", "referrals.stepdown",
+                                        "referrals.immediateriskcontact"), _referrals)
 SHARING = SectionSource("sharing", ("sharing.disclosure",), _sharing)
