@@ -27,7 +27,7 @@ def clean_nhs_number(value: str) -> str:
     if not re.fullmatch(r"\d{10}", digits):
         raise ValueError("Enter an NHS number with 10 digits, like 485 777 3456")
     if nhs_check_digit(digits[:9]) != int(digits[9]):
-        raise ValueError("Enter a valid NHS number: the last digit does not match the check digit")
+        raise ValueError("Enter a real NHS number: the last digit does not match the check digit")
     return digits
 
 
@@ -52,7 +52,7 @@ def clean_upn(value: str) -> str:
     if not re.fullmatch(rf"[{_UPN_LETTERS}]\d{{11}}[\d{_UPN_LETTERS}]", upn):
         raise ValueError("Enter a Unique Pupil Number: a letter followed by 12 characters, like A801200199001")
     if upn_check_letter(upn[1:]) != upn[0]:
-        raise ValueError("Enter a valid Unique Pupil Number: the check letter does not match")
+        raise ValueError("Enter a real Unique Pupil Number: the check letter does not match")
     return upn
 
 

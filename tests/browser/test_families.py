@@ -209,7 +209,7 @@ def test_new_person_form_lists_each_error_in_the_summary_linked_to_its_field(pag
     links = summary.get_by_role("link")
     expect(links).to_have_text([
         "Date of birth must be today or in the past",
-        "Enter a valid NHS number: the last digit does not match the check digit",
+        "Enter a real NHS number: the last digit does not match the check digit",
     ])
     expect(links.nth(0)).to_have_attribute("href", "#id_date_of_birth-day")
     expect(links.nth(1)).to_have_attribute("href", "#id_nhs_number")
@@ -217,7 +217,7 @@ def test_new_person_form_lists_each_error_in_the_summary_linked_to_its_field(pag
     # Each message is beside its field too, and what was typed is kept.
     expect(page.locator("#id_date_of_birth-error")).to_contain_text(
         "Date of birth must be today or in the past")
-    expect(page.locator("#id_nhs_number-error")).to_contain_text("Enter a valid NHS number")
+    expect(page.locator("#id_nhs_number-error")).to_contain_text("Enter a real NHS number")
     expect(page.get_by_label("NHS number")).to_have_value("123 456 7890")
     year = page.get_by_role("group", name="Date of birth").get_by_label("Year")
     expect(year).to_have_value(str(next_year.year))
