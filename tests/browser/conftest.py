@@ -156,6 +156,14 @@ OUTSIDE_THE_WINDOW = """() => {
         }
         return false;
     };
+    // Hidden but read by screen readers, as GOV.UK's visually-hidden mixin does it (a stacked table's headings).
+    const visuallyHidden = (element) => {
+        for (let box = element; box && box !== document.body; box = box.parentElement) {
+            const style = getComputedStyle(box);
+            if (style.clipPath === "inset(50%)" || style.clip === "rect(0px, 0px, 0px, 0px)") return true;
+        }
+        return false;
+    };
     const edge = document.documentElement.clientWidth;
     const found = [];
     if (document.documentElement.scrollWidth > edge) {
@@ -166,7 +174,7 @@ OUTSIDE_THE_WINDOW = """() => {
         const box = element.getBoundingClientRect();
         if (box.width === 0 || box.height === 0 || box.right <= edge + 1) continue;
         if (getComputedStyle(element).visibility === "hidden") continue;
-        if (element.closest(".govuk-visually-hidden, .govuk-skip-link")) continue;
+        if (element.closest(".govuk-visually-hidden, .govuk-skip-link") || visuallyHidden(element)) continue;
         if (outermost.some((outer) => outer.contains(element))) continue;
         if (insideScrollingBox(element, edge)) continue;
         outermost.push(element);
