@@ -35,10 +35,14 @@ REQUIRED_KEYS = (
 )
 RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
 # Who the council's process sends word to (the optional rules): of each completed Early Help Assessment
-# (`completed_assessment_goes_to`), of each step down in the level of need (`level_down_goes_to`). Each is a list of
-# the council's MASH or Early Help team mailbox (its contacts) or the family's locality team.
-NOTICE_RULES = ("completed_assessment_goes_to", "level_down_goes_to")
+# (`completed_assessment_goes_to`), of each step down in the level of need (`level_down_goes_to`), of each plan agreed
+# (`plan_agreed_goes_to`). Each is a list of the council's MASH or Early Help team mailbox (its contacts) or the
+# family's locality team.
+NOTICE_RULES = ("completed_assessment_goes_to", "level_down_goes_to", "plan_agreed_goes_to")
 NOTICE_RECIPIENTS = ("mash", "early_help_team", "locality")
+# Process rules that are on or off: a level 2 plan agreed at the Team Around the Family meeting without a completed
+# assessment (Gloucestershire's My Plan, registered on a notification form).
+SWITCH_RULES = ("level_2_plan_without_assessment",)
 # A postcode district: the part of a postcode before the space (OX4, OX16, SW1A).
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 
@@ -93,13 +97,16 @@ def _validate_rules(rules, *, where: str) -> None:
         return
     if not isinstance(rules, dict):
         raise ProfileError(f"{where}: rules must be a mapping of rule names to settings")
-    unknown = sorted(set(rules) - set(NOTICE_RULES))
+    unknown = sorted(set(rules) - set(NOTICE_RULES) - set(SWITCH_RULES))
     if unknown:
         raise ProfileError(f"{where}: rules has no rule called {', '.join(unknown)}")
     for rule in NOTICE_RULES:
         goes_to = rules.get(rule, [])
         if not isinstance(goes_to, list) or not set(goes_to) <= set(NOTICE_RECIPIENTS):
             raise ProfileError(f"{where}: rules.{rule} must be a list of {', '.join(NOTICE_RECIPIENTS)}")
+    for rule in SWITCH_RULES:
+        if not isinstance(rules.get(rule, False), bool):
+            raise ProfileError(f"{where}: rules.{rule} must be true or false")
 
 
 def validate(council: dict, *, where: str) -> None:

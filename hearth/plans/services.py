@@ -13,7 +13,7 @@ from django.utils import timezone
 from hearth.access import policy
 from hearth.access.models import InvolvedAs, Involvement
 from hearth.accounts.models import Agency, User, UserRole
-from hearth.assessments.models import AssessmentStatus
+from hearth.assessments import journey as assessment_journey
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases import services as cases
@@ -33,6 +33,7 @@ from hearth.plans.models import (
     OutcomeStatus,
     PlanOutcome,
 )
+from hearth.sharing import services as sharing
 
 # Young people of this age or older are invited to their own Team Around the Family meeting.
 YOUNG_PERSON_AGE = 11
@@ -85,7 +86,7 @@ def basis(council, *, family_member: bool) -> str:
 
 def plan_blockers(episode: Episode) -> list[str]:
     missing = []
-    if not episode.assessments.filter(status=AssessmentStatus.COMPLETED).exists():
+    if assessment_journey.assessment_needed_for_plan(episode):
         missing.append("the Early Help Assessment is completed")
     if not PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).exists():
         missing.append("the plan has at least one outcome")
@@ -109,6 +110,7 @@ def agree_plan_if_ready(*, actor, episode: Episode) -> bool:
         return False
     cases.episode_transition_as_step(actor=actor, episode=episode, transition="plan_agreed",
                                      note=f"Meeting {meeting.pk}")
+    sharing.plan_notice(actor=actor, episode=episode)
     return True
 
 

@@ -333,6 +333,25 @@ def level_down_notice(*, actor, episode, before: int) -> None:
     outbox.send(to=recipients, subject="Early Help stepped down", body=body, kind="episode.level_down", about=entry)
 
 
+def plan_notice(*, actor, episode) -> None:
+    """When a plan is agreed at the Team Around the Family meeting: tell whoever the council's rule
+    `plan_agreed_goes_to` names (Gloucestershire registers each My Plan with its Early Help team), and record that in
+    the register. The email names no one."""
+    family = episode.family
+    recipients = _process_recipients(family, "plan_agreed_goes_to")
+    if not recipients:
+        return
+    names = family.council.plan_names or {}
+    plan = names.get(f"level_{episode.level}") or "Early Help plan"
+    body = (f"A {plan} (level {episode.level}) was agreed for Early Help episode {episode.pk} (family record "
+            f"{family.pk}) on {timezone.localdate():%d %B %Y}.\n\nSign in to Hearth to read the plan.")
+    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.PLAN_NOTICE,
+                              what="That a plan was agreed, its level and record number (no names)",
+                              recipient=", ".join(recipients), purpose="The council's process for registering plans",
+                              basis="Public task: oversight of Early Help", obj=episode, by_email=True)
+    outbox.send(to=recipients, subject=f"{plan} agreed", body=body, kind="episode.plan_agreed", about=entry)
+
+
 def assessment_notice(*, actor, assessment) -> None:
     """When an Early Help Assessment is completed: tell whoever the council's process sends completed assessments to
     (its profile's rule `completed_assessment_goes_to`: its MASH, its Early Help team, the family's locality team),
