@@ -43,6 +43,8 @@ NOTICE_RECIPIENTS = ("mash", "early_help_team", "locality")
 # Process rules that are on or off: a level 2 plan agreed at the Team Around the Family meeting without a completed
 # assessment (Gloucestershire's My Plan, registered on a notification form).
 SWITCH_RULES = ("level_2_plan_without_assessment",)
+# A disabled child's plan after a step down from a Child in Need plan may be reviewed less often
+# (`disabled_child_step_down_review_weeks`: Gloucestershire's six-monthly reviews), read by cases.review_dates.
 # A postcode district: the part of a postcode before the space (OX4, OX16, SW1A).
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 
@@ -97,7 +99,7 @@ def _validate_rules(rules, *, where: str) -> None:
         return
     if not isinstance(rules, dict):
         raise ProfileError(f"{where}: rules must be a mapping of rule names to settings")
-    unknown = sorted(set(rules) - set(NOTICE_RULES) - set(SWITCH_RULES))
+    unknown = sorted(set(rules) - set(NOTICE_RULES) - set(SWITCH_RULES) - {"disabled_child_step_down_review_weeks"})
     if unknown:
         raise ProfileError(f"{where}: rules has no rule called {', '.join(unknown)}")
     for rule in NOTICE_RULES:
@@ -107,6 +109,10 @@ def _validate_rules(rules, *, where: str) -> None:
     for rule in SWITCH_RULES:
         if not isinstance(rules.get(rule, False), bool):
             raise ProfileError(f"{where}: rules.{rule} must be true or false")
+    weeks = rules.get("disabled_child_step_down_review_weeks")
+    if weeks is not None and (not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 52):
+        raise ProfileError(f"{where}: rules.disabled_child_step_down_review_weeks must be a whole number of weeks "
+                           "from 1 to 52")
 
 
 def validate(council: dict, *, where: str) -> None:

@@ -200,7 +200,8 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
     if problem := review_dates.date_problem(next_review_on, today=today):
         errors["next_review_on"] = problem
     elif problem := review_dates.reason_problem(family.council, next_review_on, review_date_reason,
-                                                from_date=timezone.localtime(meeting.scheduled_for).date()):
+                                                from_date=timezone.localtime(meeting.scheduled_for).date(),
+                                                episode=episode):
         errors["review_date_reason"] = problem
     correcting = meeting.recorded_at is not None
     if correcting:

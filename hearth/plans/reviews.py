@@ -86,7 +86,8 @@ def review_check(*, actor, episode: Episode, held_on: date | None, summary: str,
             problem := review_dates.date_problem(next_review_on, required=needs_review_date, today=today)):
         errors["next_review_on"] = problem
     elif decision != ReviewDecision.CLOSE and held_on is not None and (
-            problem := review_dates.reason_problem(council, next_review_on, review_date_reason, from_date=held_on)):
+            problem := review_dates.reason_problem(council, next_review_on, review_date_reason, from_date=held_on,
+                                                    episode=episode)):
         errors["review_date_reason"] = problem
     if errors:
         raise ValidationFailed(errors)

@@ -103,7 +103,8 @@ def meeting_record_view(request, meeting_id: int):
         "version": meeting.version, "family_views": meeting.family_views, "strengths": meeting.strengths,
         "needs": meeting.needs, "minutes": meeting.minutes,
         "agreed_lead": meeting.agreed_lead_id or episode.lead_professional_id,
-        "next_review_on": meeting.next_review_on or review_dates.default_date(episode.family.council, on),
+        "next_review_on": (meeting.next_review_on
+                           or review_dates.default_date(episode.family.council, on, episode=episode)),
         **{f"attendance_{i.pk}": i.attendance for i in invitations if i.attendance != "invited"},
         **{f"child_view_{pk}": text for pk, text in choices["child_views"].items()},
     }
@@ -398,7 +399,7 @@ def review_new_view(request, episode_id: int):
     choices = selectors.review_choices(request.user, episode)
     data = request.POST or None
     form = ReviewForm(council, data, outcomes=choices["outcomes"], meetings=choices["meetings"],
-                      initial={"next_review_on": review_dates.default_date(council),
+                      initial={"next_review_on": review_dates.default_date(council, episode=episode),
                                "meeting": request.GET.get("meeting")})
     scores_form = ScoresForm(council, data, prefix="scores")
     if request.method == "POST":

@@ -216,7 +216,7 @@ def step_down_record(*, actor, family: Family, new_lead, level: int | None, reas
             level_reasons=f"Stepped down from a Child in Need plan that ended on {cin_plan_ended_on:%-d %B %Y}",
             source=LevelSource.STEP_DOWN, status=EpisodeStatus.PLAN)
         cases.episode_set_next_review_as_step(actor=actor, episode=episode,
-                                      due=review_dates.default_date(episode.family.council))
+                                      due=review_dates.default_date(episode.family.council, episode=episode))
         step_down = StepDown.objects.create(
             family=family, episode=episode, social_worker=actor, new_lead=new_lead, level=level,
             cin_plan_ended_on=cin_plan_ended_on, single_assessment=single_assessment.strip(),
