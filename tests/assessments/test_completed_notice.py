@@ -67,11 +67,14 @@ def test_the_profiles_say_where_completed_assessments_go():
     assert by_code["gloucestershire"]["rules"]["level_down_goes_to"] == ["early_help_team", "locality"]
 
 
+NOT_A_LIST = "completed_assessment_goes_to must be a list of mash, early_help_team, locality"
+
+
 @pytest.mark.parametrize("rules, message", [
     (["locality"], "rules must be a mapping"),
     ({"send_everything_to": ["mash"]}, "rules has no rule called send_everything_to"),
-    ({"completed_assessment_goes_to": ["the_press"]}, "completed_assessment_goes_to must be a list of mash, early_help_team, locality"),
-    ({"completed_assessment_goes_to": "mash"}, "completed_assessment_goes_to must be a list of mash, early_help_team, locality"),
+    ({"completed_assessment_goes_to": ["the_press"]}, NOT_A_LIST),
+    ({"completed_assessment_goes_to": "mash"}, NOT_A_LIST),
 ])
 def test_a_profile_with_a_rule_that_cannot_be_followed_is_refused(rules, message):
     (oxfordshire,) = profiles.read_file(profiles.PROFILE_DIR / "oxfordshire.yaml")
