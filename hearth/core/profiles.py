@@ -36,9 +36,10 @@ REQUIRED_KEYS = (
 RETENTION_FROM = {"episode_closed", "date_of_birth", "created", "answered"}
 # Who the council's process sends word to (the optional rules): of each completed Early Help Assessment
 # (`completed_assessment_goes_to`), of each step down in the level of need (`level_down_goes_to`), of each plan agreed
-# (`plan_agreed_goes_to`). Each is a list of the council's MASH or Early Help team mailbox (its contacts) or the
-# family's locality team.
-NOTICE_RULES = ("completed_assessment_goes_to", "level_down_goes_to", "plan_agreed_goes_to")
+# (`plan_agreed_goes_to`), of each Team Around the Family meeting recorded (`meeting_recorded_goes_to`). Each is a
+# list of the council's MASH or Early Help team mailbox (its contacts) or the family's locality team.
+NOTICE_RULES = ("completed_assessment_goes_to", "level_down_goes_to", "plan_agreed_goes_to",
+                "meeting_recorded_goes_to")
 NOTICE_RECIPIENTS = ("mash", "early_help_team", "locality")
 # Process rules that are on or off: a level 2 plan agreed at the Team Around the Family meeting without a completed
 # assessment (Gloucestershire's My Plan, registered on a notification form).

@@ -45,6 +45,7 @@ from hearth.plans.services import (
     plan_blockers,
     require_open,
 )
+from hearth.sharing import services as sharing
 from hearth.sharing.services import disclosure_record
 
 
@@ -254,6 +255,8 @@ def meeting_record(*, actor, meeting: Meeting, version: int, attendance: dict[in
         cases.episode_set_next_review_as_step(actor=actor, episode=episode, due=next_review_on)
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=meeting, family_id=family.pk,
                      detail={"recorded": True, "lead_changed": lead_changes, "corrected": correcting})
+        if not correcting:
+            sharing.meeting_notice(actor=actor, meeting=meeting)
         result = MeetingRecorded(meeting=meeting)
         if meeting.kind == MeetingKind.INITIAL and episode.status == EpisodeStatus.ASSESSMENT:
             missing = plan_blockers(episode)

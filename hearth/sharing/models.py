@@ -33,6 +33,7 @@ class DisclosureKind(models.TextChoices):
     ASSESSMENT_NOTICE = "assessment_notice", "Notice that an Early Help Assessment was completed"
     LEVEL_NOTICE = "level_notice", "Notice that the level of need went down"
     PLAN_NOTICE = "plan_notice", "Notice that a plan was agreed"
+    MEETING_NOTICE = "meeting_notice", "Notice that a Team Around the Family meeting was recorded"
     CHRONOLOGY = "chronology", "Chronology"
     SHARE_DECISION = "share_decision", "A decision to share or not to share"
     REGISTER_EXPORT = "register_export", "Export of the information-sharing register"

@@ -333,6 +333,28 @@ def level_down_notice(*, actor, episode, before: int) -> None:
     outbox.send(to=recipients, subject="Early Help stepped down", body=body, kind="episode.level_down", about=entry)
 
 
+def meeting_notice(*, actor, meeting) -> None:
+    """When a Team Around the Family meeting is recorded: tell whoever the council's rule `meeting_recorded_goes_to`
+    names (Oxfordshire sends every TAF record to the family's locality team), and record that in the register. The
+    email names no one."""
+    episode = meeting.episode
+    family = episode.family
+    recipients = _process_recipients(family, "meeting_recorded_goes_to")
+    if not recipients:
+        return
+    held = timezone.localtime(meeting.scheduled_for)
+    body = (f"A Team Around the Family meeting ({meeting.get_kind_display().lower()}) held on {held:%d %B %Y} was "
+            f"recorded for Early Help episode {episode.pk} (family record {family.pk}).\n\n"
+            "Sign in to Hearth to read its record.")
+    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.MEETING_NOTICE,
+                              what="That a Team Around the Family meeting was recorded, its date and record number "
+                                   "(no names)",
+                              recipient=", ".join(recipients), purpose="The council's process for TAF records",
+                              basis="Public task: oversight of Early Help", obj=meeting, by_email=True)
+    outbox.send(to=recipients, subject="Team Around the Family meeting recorded", body=body,
+                kind="meeting.recorded", about=entry)
+
+
 def plan_notice(*, actor, episode) -> None:
     """When a plan is agreed at the Team Around the Family meeting: tell whoever the council's rule
     `plan_agreed_goes_to` names (Gloucestershire registers each My Plan with its Early Help team), and record that in
