@@ -28,8 +28,8 @@ MISSING = "Enter the date of the next review"
 def interval_weeks(council, episode=None) -> int:
     """Weeks between reviews: the council's interval, or its longer one for a disabled child's plan after a step down
     from a Child in Need plan."""
-    longer = council.rule("disabled_child_step_down_review_weeks")
-    if (longer and episode is not None and episode.origin == STEP_DOWN
+    if (episode is not None and episode.origin == STEP_DOWN
+            and (longer := council.rule("disabled_child_step_down_review_weeks"))
             and FamilyMember.objects.filter(family_id=episode.family_id, role=MemberRole.CHILD, left_on__isnull=True,
                                             person__disability=Disability.YES).exists()):
         return longer
