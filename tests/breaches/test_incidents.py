@@ -2,6 +2,7 @@
 told, closing, and who may use it."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -359,3 +360,15 @@ def test_a_practitioner_gets_403_on_every_breach_log_page(practitioner, dpo, cli
         assert client.get(reverse(name, args=args)).status_code == 403, name
     assert client.post(reverse("breaches:incident_close", args=[incident.pk]), {"lessons": "x", "version": 1}
                        ).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_incident_form_shows_where_to_find_a_familys_record_number(client_for, dpo):
+    """The officer is not left to know record numbers: the form links to the data protection page's search (in a
+    new tab, so the form keeps what was typed), whose results show each family's number."""
+    page = client_for(dpo).get(reverse("breaches:incident_new")).content.decode()
+    link = re.search(r'<p class="govuk-body" id="find-family-numbers">.*?<a class="govuk-link" href="([^"]+)"'
+                     r' target="_blank"[^>]*>([^<]+)</a>', page, re.S)
+    assert link is not None
+    assert link.group(1) == reverse("dpo:home") + "#find-heading"
+    assert link.group(2).endswith("(opens in new tab)")
