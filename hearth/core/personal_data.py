@@ -64,11 +64,12 @@ class Record:
         return apps.get_model(self.model)
 
     def rows_about(self, person):
-        """This record's rows that refer to the person, by any of its references to a person."""
+        """This record's rows that refer to the person, by any of its references to a person: every row held, those
+        a model's default manager leaves out included (a withdrawn action is still held)."""
         refers = Q()
         for name in self.person_fields():
             refers |= Q(**{name: person})
-        return self.model_class.objects.filter(refers)
+        return self.model_class._base_manager.filter(refers)
 
     def person_fields(self) -> list[str]:
         """The fields by which this record refers to a person directly."""

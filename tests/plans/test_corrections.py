@@ -12,6 +12,7 @@ from hearth.accounts.models import Role
 from hearth.audit.models import AuditEvent
 from hearth.cases import services as cases
 from hearth.cases.models import Episode
+from hearth.core import personal_data
 from hearth.core.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from hearth.plans import corrections, selectors, services
 from hearth.plans.models import Action, Correction, Meeting, OutcomeStatus, PlanOutcome
@@ -408,3 +409,11 @@ def test_a_review_recorded_late_counts_the_interval_from_the_day_it_is_recorded(
                                                    today=today)
     assert review_dates.reason_problem(council, latest + datetime.timedelta(days=1), "Holidays", from_date=held,
                                        today=today) == ""
+
+
+def test_a_withdrawn_action_for_a_family_member_is_still_counted_before_their_erasure(practitioner, episode, parent):
+    """A withdrawn action is still held, so the erasure page's count of rows about the person includes it."""
+    action = services.action_add(actor=practitioner, episode=episode, what="Jo rings the school", due_on=in_days(3),
+                                 owner_person=parent)
+    corrections.action_withdraw(actor=practitioner, action=action, version=action.version, reason="Not agreed")
+    assert personal_data.record_for("plans.action").rows_about(parent).count() == 1
