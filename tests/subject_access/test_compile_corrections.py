@@ -1,9 +1,12 @@
 """What was corrected or withdrawn is still held, so a subject access bundle has it: the earlier wording with when
-and why it changed, and each withdrawn item marked as withdrawn with its reason."""
+and why it changed, and each withdrawn item marked as withdrawn with its reason. So is a manager's advice on a
+decision not to seek consent."""
 
 import pytest
+from django.utils import timezone
 
 from hearth.cases import notes
+from hearth.consent.models import NotSoughtDecision
 from hearth.plans import corrections
 from hearth.plans.models import Action, PlanOutcome
 from hearth.subject_access.compile import compile_bundle
@@ -54,3 +57,14 @@ def test_a_withdrawn_note_and_a_corrected_notes_earlier_wording_are_in_the_bundl
     assert "Note details Nt2" in earlier
     assert ("Details", "Neighbour said Nt4") in withdrawn
     assert any(label == "Withdrawn" and value.endswith(": Not this family") for label, value in withdrawn)
+
+
+def test_a_decision_not_to_seek_consent_is_in_the_bundle_with_the_managers_advice(practitioner, sar, history,
+                                                                                  family):
+    NotSoughtDecision.objects.create(family=family, reason="Asking would raise the risk Ns1", decided_by=practitioner,
+                                     manager_name="Morgan Manager", advised_on=timezone.localdate(),
+                                     advice="Do not seek consent yet Ns2")
+    (fields,) = _fields(compile_bundle(sar), "consent", "notsought:").values()
+    assert ("Manager consulted", "Morgan Manager") in fields
+    assert ("Their advice", "Do not seek consent yet Ns2") in fields
+    assert any(label == "Advice given on" for label, _ in fields)

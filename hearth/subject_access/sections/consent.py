@@ -29,7 +29,7 @@ def _consent(subject: Subject) -> Section:
              .select_related("decided_by__agency", "confirmed_by__agency")
              .prefetch_related("agencies").order_by("decided_at", "pk"))
     not_sought = (NotSoughtDecision.objects.filter(family_id__in=family_ids)
-                  .select_related("decided_by__agency").order_by("decided_at", "pk"))
+                  .select_related("decided_by__agency", "manager__agency").order_by("decided_at", "pk"))
     items = []
     for a in agreements:
         b = Builder(f"agreement:{a.pk}")
@@ -72,6 +72,8 @@ def _consent(subject: Subject) -> Section:
     for n in not_sought:
         b = Builder(f"notsought:{n.pk}")
         b.add("reason", "Reason", n.reason, long=True).add("decided_by", "Decided by", who(n.decided_by))
+        b.add("manager", "Manager consulted", who(n.manager) if n.manager_id else n.manager_name)
+        b.add("advised_on", "Advice given on", n.advised_on).add("advice", "Their advice", n.advice, long=True)
         items.append(b.item("A decision not to seek consent", on=n.decided_at))
     return Section("consent", "Agreement, consent and lawful bases", "The family's agreement to receive Early Help, "
                    "consents to share information, and the lawful bases for sharing without consent.",
