@@ -32,6 +32,7 @@ from hearth.outcomes.charts import star_chart
 from hearth.outcomes.models import Reading
 from hearth.people import genogram
 from hearth.people.models import Family, FamilyMember, Relationship
+from hearth.plans import selectors as plan_selectors
 from hearth.plans.models import (
     Action,
     Attendance,
@@ -304,12 +305,15 @@ def _star_chart(council, reading: Reading | None, first: Reading | None) -> str:
 def _review_parts(review: Review) -> ReviewParts:
     review = Review.objects.select_related("episode__family__council", "recorded_by__agency").get(pk=review.pk)
     council = review.episode.family.council
+    # Each outcome as it was worded when the review was recorded: a copy made later says what the review said.
+    progress = list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id"))
+    plan_selectors.wording_at_review(review, progress)
     reading = Reading.objects.filter(review=review).prefetch_related("scores").first()
     first = (Reading.objects.filter(episode=review.episode, taken_on__lte=review.held_on).exclude(review=review)
              .prefetch_related("scores").order_by("taken_on", "pk").first())
     return ReviewParts(
         review=review,
-        progress=list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id")),
+        progress=progress,
         scores=pieces.score_rows(council, reading, first),
         first_taken_on=first.taken_on if first else None,
         now_taken_on=reading.taken_on if reading else None,

@@ -238,7 +238,7 @@ def review_choices(user, episode: Episode) -> dict:
     return {"outcomes": outcomes, "meetings": meetings}
 
 
-def _wording_at_review(review: Review, progress: list[OutcomeProgress]) -> None:
+def wording_at_review(review: Review, progress: list[OutcomeProgress]) -> None:
     """Each outcome as it was worded when the review was recorded (`p.wording`): a review stays as it was made,
     even after the outcome is corrected. The wording is the earlier text kept by the first correction made since."""
     later = (Correction.objects.filter(kind=CorrectionKind.OUTCOME, change="corrected", made_at__gt=review.recorded_at,
@@ -255,7 +255,7 @@ def _wording_at_review(review: Review, progress: list[OutcomeProgress]) -> None:
 def _review_bundle(review: Review) -> dict:
     council = review.episode.family.council
     progress = list(OutcomeProgress.objects.filter(review=review).select_related("outcome").order_by("outcome_id"))
-    _wording_at_review(review, progress)
+    wording_at_review(review, progress)
     reading = Reading.objects.filter(review=review).prefetch_related("scores").first()
     previous = None
     if reading is not None:

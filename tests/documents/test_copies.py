@@ -5,6 +5,7 @@ from hearth.accounts.models import Role
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
+from hearth.plans import corrections
 from tests.assertions import assert_says
 from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 
@@ -170,3 +171,14 @@ def test_record_copy_records_a_disclosure_with_purpose_and_basis(journey, practi
     assert disclosure.purpose == "The family's own copy of their Early Help plan"
     assert disclosure.basis and disclosure.what
     assert disclosure.object_type == "cases.episode" and disclosure.object_id == str(journey.episode.pk)
+
+
+def test_a_review_copy_made_after_an_outcome_is_corrected_says_what_the_review_said(journey, practitioner):
+    (outcome,) = [p.outcome for p in journey.review.progress.select_related("outcome")
+                  if p.outcome.description.startswith("Max goes to school")]
+    corrections.outcome_correct(actor=practitioner, outcome=outcome, version=outcome.version,
+                                description="Max goes to Hill School every day", area=outcome.area,
+                                status=outcome.status, reason="The school's name was missing")
+    text = read_pdf(copies.review_pdf(practitioner, journey.review)).text
+    assert_says(text, "Max goes to school every day. Partly met")
+    assert "Hill School every day" not in text
