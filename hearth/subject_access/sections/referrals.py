@@ -30,6 +30,9 @@ def _referrals(subject: Subject) -> Section:
         b.add("concerns", "Concerns", r.concerns, long=True).add("tried_already", "Tried already", r.tried_already,
                                                                  long=True)
         b.add("hoped_for", "Hoped for", r.hoped_for, long=True)
+        b.add("urgency", "Urgency", r.get_urgency_display())
+        b.add("same_day_triggers", "Needing a response the same working day because",
+              "; ".join(r.get_same_day_triggers_display()), long=True)
         b.add("family_agrees", "The family agrees", yes_no(r.family_agrees) if r.family_agrees is not None else "")
         b.add("agreement_given_by", "Agreement given by", r.agreement_given_by)
         b.add("consent_not_sought_reason", "Why consent was not sought", r.consent_not_sought_reason, long=True)

@@ -1,6 +1,6 @@
 """What was corrected or withdrawn is still held, so a subject access bundle has it: the earlier wording with when
 and why it changed, and each withdrawn item marked as withdrawn with its reason. So is a manager's advice on a
-decision not to seek consent."""
+decision not to seek consent, and a referral's urgency."""
 
 import pytest
 from django.utils import timezone
@@ -9,6 +9,7 @@ from hearth.cases import notes
 from hearth.consent.models import NotSoughtDecision
 from hearth.plans import corrections
 from hearth.plans.models import Action, PlanOutcome
+from hearth.referrals.models import Referral, Urgency
 from hearth.subject_access.compile import compile_bundle
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,11 @@ def test_a_decision_not_to_seek_consent_is_in_the_bundle_with_the_managers_advic
     assert ("Manager consulted", "Morgan Manager") in fields
     assert ("Their advice", "Do not seek consent yet Ns2") in fields
     assert any(label == "Advice given on" for label, _ in fields)
+
+
+def test_a_referrals_urgency_and_its_same_day_situations_are_in_the_bundle(sar, history):
+    Referral.objects.filter(pk=history.referral.pk).update(same_day_triggers=["frightened"], urgency=Urgency.SAME_DAY)
+    (fields,) = _fields(compile_bundle(sar), "referrals", f"referral:{history.referral.pk}").values()
+    labels = dict(fields)
+    assert labels["Urgency"] == Urgency.SAME_DAY.label
+    assert "frightened" in labels["Needing a response the same working day because"].lower()
