@@ -6,6 +6,7 @@ from hearth.audit.models import AuditAction, AuditEvent
 from hearth.core.errors import NotPermitted
 from hearth.documents import copies
 from hearth.plans import corrections
+from hearth.referrals.models import Referral, Urgency
 from tests.assertions import assert_says
 from tests.documents.helpers import assert_accessible, embedded_fonts, heading_levels, read_pdf, struct_types
 
@@ -182,3 +183,10 @@ def test_a_review_copy_made_after_an_outcome_is_corrected_says_what_the_review_s
     text = read_pdf(copies.review_pdf(practitioner, journey.review)).text
     assert_says(text, "Max goes to school every day. Partly met")
     assert "Hill School every day" not in text
+
+
+def test_the_step_up_bundle_says_how_urgent_the_referral_is_and_why(journey, practitioner):
+    Referral.objects.filter(pk=journey.referral.pk).update(same_day_triggers=["frightened"], urgency=Urgency.SAME_DAY)
+    journey.referral.refresh_from_db()
+    text = read_pdf(copies.step_up_bundle_pdf(practitioner, journey.referral)).text
+    assert_says(text, "Urgency Same working day: the child is frightened to return home")
