@@ -328,7 +328,7 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                 if stage in ("stepped_up", "social_work"):
                     step_up = statutory.referral_step_up(
                         actor=lead, episode=episode, concerns="New worries about a violent ex-partner visiting.",
-                        consent_sought=False,
+                        consent_sought=False, same_day_triggers=["immediate_risk"] if stage == "stepped_up" else (),
                         consent_not_sought_reason="Asking could increase the risk to the children.")
                     if stage == "social_work":
                         cases.involve(actor=mash, family=family, user=mash, relationship=InvolvedAs.MASH)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from hearth.accounts.models import User
 from hearth.cases.models import Episode, EpisodeStatus
-from hearth.referrals.models import Referral, ReferralStatus
+from hearth.referrals.models import Referral, ReferralStatus, Urgency
 
 
 @pytest.mark.django_db
@@ -25,3 +25,6 @@ def test_the_demo_has_families_at_every_stage_and_their_pages_render(client):
     client.force_login(User.objects.get(email="mash@demo.hearth.test"))
     queue = client.get("/referrals/").content.decode()
     assert "Waiting for screening" in queue or "waiting" in queue.lower()
+    # The step-up waiting for MASH is the urgent one, first in the queue with its situation.
+    assert Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING, urgency=Urgency.SAME_DAY).count() == 1
+    assert "immediate risk" in queue
