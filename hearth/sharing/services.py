@@ -300,9 +300,8 @@ def closure_notice(*, actor, episode, closure, open_work) -> None:
 
 
 def _process_recipients(family, rule: str) -> list[str]:
-    """The addresses the council's process rule `rule` sends word to (core.profiles.COMPLETED_ASSESSMENT_RECIPIENTS):
-    its MASH or Early Help team mailbox, or the family's locality team, leaving out any the profile has no address
-    for."""
+    """The addresses the council's process rule `rule` sends word to (core.profiles.NOTICE_RECIPIENTS): its MASH or
+    Early Help team mailbox, or the family's locality team, leaving out any the profile has no address for."""
     council = family.council
     mailboxes = {"mash": lambda: council.contact("mash_email"),
                  "early_help_team": lambda: council.contact("early_help_team_email"),
@@ -310,89 +309,83 @@ def _process_recipients(family, rule: str) -> list[str]:
     return list(dict.fromkeys(address for goes_to in council.rule(rule, []) if (address := mailboxes[goes_to]())))
 
 
+def _process_notice(*, actor, family, rule: str, obj, kind: str, what: str, purpose: str, subject: str, body: str,
+                    email_kind: str) -> None:
+    """Tell whoever the council's process rule `rule` names that something happened, and record it in the register.
+    The email names no one (record numbers only): the recipients read the record in Hearth. Nobody to tell, nothing
+    recorded."""
+    recipients = _process_recipients(family, rule)
+    if not recipients:
+        return
+    entry = disclosure_record(actor=actor, family=family, kind=kind, what=what, recipient=", ".join(recipients),
+                              purpose=purpose, basis="Public task: oversight of Early Help", obj=obj, by_email=True)
+    outbox.send(to=recipients, subject=subject, body=f"{body}\n\nSign in to Hearth to read it.", kind=email_kind,
+                about=entry)
+
+
+def _plan_name(council, level: int) -> str:
+    return (council.plan_names or {}).get(f"level_{level}") or ""
+
+
 def level_down_notice(*, actor, episode, before: int) -> None:
-    """When an episode's level of need goes down (Gloucestershire's step from a My Plan+ to a My Plan): tell whoever
-    the council's rule `level_down_goes_to` names, and record that in the register. The email names no one."""
+    """When an episode's level of need goes down (Gloucestershire's step from a My Plan+ to a My Plan), for the rule
+    `level_down_goes_to`."""
     if episode.level >= before:
         return
     family = episode.family
-    recipients = _process_recipients(family, "level_down_goes_to")
-    if not recipients:
-        return
     council = family.council
-    names = council.plan_names or {}
-    was = names.get(f"level_{before}") or council.level_name(before)
-    now = names.get(f"level_{episode.level}") or council.level_name(episode.level)
-    body = (f"Early Help episode {episode.pk} (family record {family.pk}) stepped down from level {before} "
-            f"({was}) to level {episode.level} ({now}) on {timezone.localdate():%d %B %Y}.\n\n"
-            "Sign in to Hearth to read the plan.")
-    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.LEVEL_NOTICE,
-                              what="That the episode's level of need went down, with its record number (no names)",
-                              recipient=", ".join(recipients), purpose="The council's process for a step down",
-                              basis="Public task: oversight of Early Help", obj=episode, by_email=True)
-    outbox.send(to=recipients, subject="Early Help stepped down", body=body, kind="episode.level_down", about=entry)
+    was = _plan_name(council, before) or council.level_name(before)
+    now = _plan_name(council, episode.level) or council.level_name(episode.level)
+    _process_notice(
+        actor=actor, family=family, rule="level_down_goes_to", obj=episode, kind=DisclosureKind.LEVEL_NOTICE,
+        what="That the episode's level of need went down, with its record number (no names)",
+        purpose="The council's process for a step down", subject="Early Help stepped down",
+        body=(f"Early Help episode {episode.pk} (family record {family.pk}) stepped down from level {before} ({was}) "
+              f"to level {episode.level} ({now}) on {timezone.localdate():%d %B %Y}."),
+        email_kind="episode.level_down")
 
 
 def meeting_notice(*, actor, meeting) -> None:
-    """When a Team Around the Family meeting is recorded: tell whoever the council's rule `meeting_recorded_goes_to`
-    names (Oxfordshire sends every TAF record to the family's locality team), and record that in the register. The
-    email names no one."""
+    """When a Team Around the Family meeting is recorded (Oxfordshire sends every TAF record to the family's locality
+    team), for the rule `meeting_recorded_goes_to`."""
     episode = meeting.episode
-    family = episode.family
-    recipients = _process_recipients(family, "meeting_recorded_goes_to")
-    if not recipients:
-        return
     held = timezone.localtime(meeting.scheduled_for)
-    body = (f"A Team Around the Family meeting ({meeting.get_kind_display().lower()}) held on {held:%d %B %Y} was "
-            f"recorded for Early Help episode {episode.pk} (family record {family.pk}).\n\n"
-            "Sign in to Hearth to read its record.")
-    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.MEETING_NOTICE,
-                              what="That a Team Around the Family meeting was recorded, its date and record number "
-                                   "(no names)",
-                              recipient=", ".join(recipients), purpose="The council's process for TAF records",
-                              basis="Public task: oversight of Early Help", obj=meeting, by_email=True)
-    outbox.send(to=recipients, subject="Team Around the Family meeting recorded", body=body,
-                kind="meeting.recorded", about=entry)
+    _process_notice(
+        actor=actor, family=episode.family, rule="meeting_recorded_goes_to", obj=meeting,
+        kind=DisclosureKind.MEETING_NOTICE,
+        what="That a Team Around the Family meeting was recorded, its date and record number (no names)",
+        purpose="The council's process for TAF records", subject="Team Around the Family meeting recorded",
+        body=(f"A Team Around the Family meeting ({meeting.get_kind_display().lower()}) held on {held:%d %B %Y} was "
+              f"recorded for Early Help episode {episode.pk} (family record {episode.family_id})."),
+        email_kind="meeting.recorded")
 
 
 def plan_notice(*, actor, episode) -> None:
-    """When a plan is agreed at the Team Around the Family meeting: tell whoever the council's rule
-    `plan_agreed_goes_to` names (Gloucestershire registers each My Plan with its Early Help team), and record that in
-    the register. The email names no one."""
+    """When a plan is agreed at the Team Around the Family meeting (Gloucestershire registers each My Plan with its
+    Early Help team), for the rule `plan_agreed_goes_to`."""
     family = episode.family
-    recipients = _process_recipients(family, "plan_agreed_goes_to")
-    if not recipients:
-        return
-    names = family.council.plan_names or {}
-    plan = names.get(f"level_{episode.level}") or "Early Help plan"
-    body = (f"A {plan} (level {episode.level}) was agreed for Early Help episode {episode.pk} (family record "
-            f"{family.pk}) on {timezone.localdate():%d %B %Y}.\n\nSign in to Hearth to read the plan.")
-    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.PLAN_NOTICE,
-                              what="That a plan was agreed, its level and record number (no names)",
-                              recipient=", ".join(recipients), purpose="The council's process for registering plans",
-                              basis="Public task: oversight of Early Help", obj=episode, by_email=True)
-    outbox.send(to=recipients, subject=f"{plan} agreed", body=body, kind="episode.plan_agreed", about=entry)
+    plan = _plan_name(family.council, episode.level) or "Early Help plan"
+    _process_notice(
+        actor=actor, family=family, rule="plan_agreed_goes_to", obj=episode, kind=DisclosureKind.PLAN_NOTICE,
+        what="That a plan was agreed, its level and record number (no names)",
+        purpose="The council's process for registering plans", subject=f"{plan} agreed",
+        body=(f"A {plan} (level {episode.level}) was agreed for Early Help episode {episode.pk} (family record "
+              f"{family.pk}) on {timezone.localdate():%d %B %Y}."),
+        email_kind="episode.plan_agreed")
 
 
 def assessment_notice(*, actor, assessment) -> None:
-    """When an Early Help Assessment is completed: tell whoever the council's process sends completed assessments to
-    (its profile's rule `completed_assessment_goes_to`: its MASH, its Early Help team, the family's locality team),
-    and record that in the register. The email names no one: the recipients read the assessment in Hearth."""
+    """When an Early Help Assessment is completed (Portsmouth's go to its MASH, Oxfordshire's to the family's locality
+    team), for the rule `completed_assessment_goes_to`."""
     family = assessment.family
-    recipients = _process_recipients(family, "completed_assessment_goes_to")
-    if not recipients:
-        return
-    body = (f"An Early Help Assessment (version {assessment.number}, family record {family.pk}) was completed on "
-            f"{timezone.localtime(assessment.completed_at):%d %B %Y}.\n\n"
-            "Sign in to Hearth to read it.")
-    entry = disclosure_record(actor=actor, family=family, kind=DisclosureKind.ASSESSMENT_NOTICE,
-                              what="That the family's Early Help Assessment was completed, with its record number "
-                                   "(no names)",
-                              recipient=", ".join(recipients), purpose="The council's process for completed "
-                              "assessments", basis="Public task: oversight of Early Help", obj=assessment,
-                              by_email=True)
-    outbox.send(to=recipients, subject="Early Help Assessment completed", body=body, kind="assessment.completed",
-                about=entry)
+    _process_notice(
+        actor=actor, family=family, rule="completed_assessment_goes_to", obj=assessment,
+        kind=DisclosureKind.ASSESSMENT_NOTICE,
+        what="That the family's Early Help Assessment was completed, with its record number (no names)",
+        purpose="The council's process for completed assessments", subject="Early Help Assessment completed",
+        body=(f"An Early Help Assessment (version {assessment.number}, family record {family.pk}) was completed on "
+              f"{timezone.localtime(assessment.completed_at):%d %B %Y}."),
+        email_kind="assessment.completed")
 
 
 def delivery_reported(message: Message) -> None:
