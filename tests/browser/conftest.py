@@ -1,7 +1,8 @@
 """Browser tests: Hearth on pytest-django's live server, driven by Debian's chromium through Playwright.
 
-Every page a test visits is checked with axe-core (`axe(page)`); a test that loads a page and
-does not check it fails. Failed requests (a missing stylesheet, script or font) and JavaScript
+Every page a test visits is checked with axe-core (`axe(page)`) at the test's width and again at
+320 CSS pixels, where nothing may reach past the window's edge (WCAG 2.2 reflow); a test that loads
+a page and does not check it fails. Failed requests (a missing stylesheet, script or font) and JavaScript
 errors fail the test too.
 
 Without chromium the tests skip, unless HEARTH_REQUIRE_BROWSER is set (CI), when they fail.
