@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core import checks
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from hearth.access import policy
 from hearth.assessments.models import (
@@ -106,8 +106,9 @@ def _assessment_parts(user, assessment: Assessment, *, for_family: bool) -> Asse
         Assessment.objects.select_related("family__council", "completed_by__agency", "started_by__agency")
         .prefetch_related(
             "sections",
-            Prefetch("child_views", queryset=ChildView.objects.select_related("child").order_by("child__date_of_birth",
-                                                                                                 "pk")),
+            # Youngest last; a child whose date of birth is not known first, on every database.
+            Prefetch("child_views", queryset=ChildView.objects.select_related("child").order_by(
+                F("child__date_of_birth").asc(nulls_first=True), "pk")),
             Prefetch("contributions", queryset=Contribution.objects.filter(status=ContributionStatus.SUBMITTED)
                      .select_related("author")),
         )
