@@ -188,23 +188,29 @@ def action_correct(*, actor, action: Action, version: int, what: str, due_on: da
     return Action.objects.get(pk=action.pk)
 
 
-def action_withdraw(*, actor, action: Action, version: int, reason: str) -> Action:
-    episode = action.episode
-    _require_may_correct(actor, episode, action.created_by_id, object_type="plans.action", object_id=action.pk)
+def _withdraw(*, actor, episode, model, pk: int, version: int, kind: str, what: str, reason: str):
+    """Withdraw one item of the plan or a meeting record: the reason is required, the row is taken as the form saw it
+    (else refused), the withdrawal kept in its history, the row marked withdrawn and audited."""
     require_open(episode)
     errors: dict[str, str] = {}
     reason = reason_given(reason, errors, what="withdrawing it")
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        fresh = _lock(Action, action.pk, version, what="action")
-        _keep(actor=actor, episode=episode, kind=CorrectionKind.ACTION, obj=fresh,
-              change=CorrectionChange.WITHDRAWN, earlier=[], reason=reason)
-        Action.objects.filter(pk=fresh.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
-                                                  withdrawn_reason=reason, version=fresh.version + 1)
+        fresh = _lock(model, pk, version, what=what)
+        _keep(actor=actor, episode=episode, kind=kind, obj=fresh, change=CorrectionChange.WITHDRAWN, earlier=[],
+              reason=reason)
+        model.objects.filter(pk=fresh.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
+                                                 withdrawn_reason=reason, version=fresh.version + 1)
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=episode.family_id,
                      detail={"withdrawn": True})
-    return Action.all_objects.get(pk=action.pk)
+    return model.all_objects.get(pk=pk)
+
+
+def action_withdraw(*, actor, action: Action, version: int, reason: str) -> Action:
+    _require_may_correct(actor, action.episode, action.created_by_id, object_type="plans.action", object_id=action.pk)
+    return _withdraw(actor=actor, episode=action.episode, model=Action, pk=action.pk, version=version,
+                     kind=CorrectionKind.ACTION, what="action", reason=reason)
 
 
 # --- meeting records ---------------------------------------------------------------------------------------------
@@ -233,22 +239,9 @@ def require_may_correct_meeting(actor, meeting: Meeting) -> None:
 def meeting_withdraw(*, actor, meeting: Meeting, version: int, reason: str) -> Meeting:
     """Withdraw a meeting record made by mistake (the wrong family, a meeting that did not happen): kept with the
     reason, left out of the live record. Notes already emailed stay as they were sent."""
-    episode = meeting.episode
     require_may_correct_meeting(actor, meeting)
-    require_open(episode)
-    errors: dict[str, str] = {}
-    reason = reason_given(reason, errors, what="withdrawing it")
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        fresh = _lock(Meeting, meeting.pk, version, what="meeting record")
-        _keep(actor=actor, episode=episode, kind=CorrectionKind.MEETING, obj=fresh,
-              change=CorrectionChange.WITHDRAWN, earlier=[], reason=reason)
-        Meeting.objects.filter(pk=fresh.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
-                                                   withdrawn_reason=reason, version=fresh.version + 1)
-        trail.record(actor=actor, action=AuditAction.UPDATE, obj=fresh, family_id=episode.family_id,
-                     detail={"withdrawn": True})
-    return Meeting.all_objects.get(pk=meeting.pk)
+    return _withdraw(actor=actor, episode=meeting.episode, model=Meeting, pk=meeting.pk, version=version,
+                     kind=CorrectionKind.MEETING, what="meeting record", reason=reason)
 
 
 # --- how each outcome ended, before closing ----------------------------------------------------------------------
