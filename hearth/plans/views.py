@@ -1,6 +1,8 @@
 """Pages: arranging and recording Team Around the Family meetings, sending the notes, the SMART plan,
 reviews and the due-work list."""
 
+import functools
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -302,25 +304,31 @@ def outcome_edit_view(request, outcome_id: int):
         may=corrections.may_correct(request.user, episode, outcome.created_by_id), title="Change an outcome"))
 
 
+def _withdraw_page(request, item, *, what: str, label: str, withdraw):
+    """The page that withdraws one item of the plan (an outcome, an action) with a reason, through `withdraw`."""
+    episode = item.episode
+    policy.require_edit_family(request.user, episode.family)
+    title = f"Withdraw an {what}" if what[0] in "aeiou" else f"Withdraw a {what}"
+    if request.method != "POST" and not episode.is_open:
+        return _closed(request, episode, title)
+    form = WithdrawForm(request.POST or None, initial={"version": item.version})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
+            withdraw(actor=request.user, version=_version(form), reason=form.cleaned_data["reason"])
+        if attempt.ok:
+            messages.success(request, f"The {what} has been withdrawn. It is kept, marked as withdrawn.")
+            return redirect("plans:plan", episode_id=episode.pk)
+    return render(request, "plans/withdraw.html", _context(
+        episode, form=form, what=what, item=item, label=label,
+        may=corrections.may_correct(request.user, episode, item.created_by_id),
+        back=reverse("plans:plan", args=[episode.pk]), title=title))
+
+
 @submit_once
 def outcome_withdraw_view(request, outcome_id: int):
     outcome = selectors.outcome_for_update(request.user, outcome_id)
-    episode = outcome.episode
-    policy.require_edit_family(request.user, episode.family)
-    if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Withdraw an outcome")
-    form = WithdrawForm(request.POST or None, initial={"version": outcome.version})
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-            corrections.outcome_withdraw(actor=request.user, outcome=outcome, version=_version(form),
-                                         reason=form.cleaned_data["reason"])
-        if attempt.ok:
-            messages.success(request, "The outcome has been withdrawn. It is kept, marked as withdrawn.")
-            return redirect("plans:plan", episode_id=episode.pk)
-    return render(request, "plans/withdraw.html", _context(
-        episode, form=form, what="outcome", item=outcome, label=outcome.description,
-        may=corrections.may_correct(request.user, episode, outcome.created_by_id),
-        back=reverse("plans:plan", args=[episode.pk]), title="Withdraw an outcome"))
+    return _withdraw_page(request, outcome, what="outcome", label=outcome.description,
+                          withdraw=functools.partial(corrections.outcome_withdraw, outcome=outcome))
 
 
 @submit_once
@@ -348,22 +356,8 @@ def action_edit_view(request, action_id: int):
 @submit_once
 def action_withdraw_view(request, action_id: int):
     action = selectors.action_for_update(request.user, action_id)
-    episode = action.episode
-    policy.require_edit_family(request.user, episode.family)
-    if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Withdraw an action")
-    form = WithdrawForm(request.POST or None, initial={"version": action.version})
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-            corrections.action_withdraw(actor=request.user, action=action, version=_version(form),
-                                        reason=form.cleaned_data["reason"])
-        if attempt.ok:
-            messages.success(request, "The action has been withdrawn. It is kept, marked as withdrawn.")
-            return redirect("plans:plan", episode_id=episode.pk)
-    return render(request, "plans/withdraw.html", _context(
-        episode, form=form, what="action", item=action, label=action.what,
-        may=corrections.may_correct(request.user, episode, action.created_by_id),
-        back=reverse("plans:plan", args=[episode.pk]), title="Withdraw an action"))
+    return _withdraw_page(request, action, what="action", label=action.what,
+                          withdraw=functools.partial(corrections.action_withdraw, action=action))
 
 
 @submit_once
