@@ -55,6 +55,7 @@ def episode_view(request, episode_id: int):
         "can_manage": policy.can_manage_episode(request.user, episode),
         "manual_transitions": [t for t in services.allowed_transitions(episode) if t.name in MANUAL_TRANSITIONS],
         "planned_handover": episode.planned_handover,
+        "first_steps": journey.steps_before_closing(episode) if episode.is_open else [],
         "title": f"Early Help for {episode.family.name}"})
 
 
@@ -154,7 +155,7 @@ def episode_close_view(request, episode_id: int):
             return redirect("cases:episode", episode_id=episode.pk)
     return render(request, "cases/episode_close.html", {
         "form": form, "episode": episode, "council": council, "open_actions": open_actions,
-        "title": "Close Early Help"})
+        "first_steps": journey.steps_before_closing(episode), "title": "Close Early Help"})
 
 
 @submit_once

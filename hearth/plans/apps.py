@@ -17,6 +17,7 @@ class PlansConfig(AppConfig):
         panels.episode_page.register("plans", Panel("journey", "plans/_episode_panel.html", selectors.episode_panel),
                                      order=30)
         cases_journey.open_work.register("plans", journey.open_actions)
+        cases_journey.first_steps.register("plans", journey.outcomes_to_settle)
         cases_journey.episode_closed.register("plans", journey.outcomes_settled_on_closing, order=11)
         cases_journey.episode_closed.register("plans", journey.settle_open_actions, order=10)
         assessment_events.assessment_completed.register("plans", services.agree_plan_if_ready)

@@ -2,6 +2,7 @@
 to decide about, and are settled as the person closing decided; closing because the desired outcomes were achieved
 records the outcomes still being worked towards as achieved, in their history."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.audit import trail
@@ -34,14 +35,27 @@ def settle_open_actions(*, actor, episode, closure, open_work) -> None:
 
 
 
+def outcomes_to_settle(*, episode) -> list[dict]:
+    """Before closing, the outcomes still being worked towards: the practitioner says how each ended (achieved,
+    not achieved, no longer needed) on a page of its own, so the plan after closure says what really happened."""
+    outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN).order_by("pk"))
+    if not outcomes:
+        return []
+    n = len(outcomes)
+    return [{"what": f"{n} outcome{'s' if n != 1 else ''} still say{'' if n != 1 else 's'} “Working towards”.",
+             "items": [o.description for o in outcomes],
+             "url": reverse("plans:outcomes_final", args=[episode.pk]), "link": "Say how each outcome ended"}]
+
+
 OUTCOMES_ACHIEVED = "outcomes_achieved"
 
 
 def outcomes_settled_on_closing(*, actor, episode, closure, open_work) -> None:
-    """Closing because the desired outcomes were achieved: the outcomes still marked "Working towards" are recorded
-    as achieved, each with a line in its history saying so (who closed, when, why), so the plan after closure agrees
-    with the closure. Outcomes the practitioner marked otherwise before closing (not achieved, no longer needed) keep
-    what they said."""
+    """Closing because the desired outcomes were achieved, when the practitioner went straight to the closure page
+    past `outcomes_to_settle`: the outcomes still marked "Working towards" are recorded as achieved, each with a
+    line in its history saying so (who closed, when, why), so the plan after closure agrees with the closure.
+    Outcomes the practitioner marked otherwise before closing (not achieved, no longer needed) keep what they
+    said."""
     if closure.reason != OUTCOMES_ACHIEVED:
         return
     outcomes = list(PlanOutcome.objects.filter(episode=episode, status=OutcomeStatus.OPEN))

@@ -226,6 +226,26 @@ def test_closing_because_outcomes_were_achieved_records_the_open_ones_as_achieve
     assert "Marked achieved when Early Help closed: Desired outcomes have been achieved" in body
 
 
+def test_close_early_help_from_the_episode_page_first_asks_how_each_outcome_ended(client_for, practitioner,
+                                                                                   episode):
+    outcome, _ = plan_with_one_action(practitioner, episode)
+    client = client_for(practitioner)
+    final = reverse("plans:outcomes_final", args=[episode.pk])
+    close = reverse("cases:episode_close", args=[episode.pk])
+    page = _text(client.get(reverse("cases:episode", args=[episode.pk])))
+    assert f'id="close-early-help" href="{final}"' in page
+    assert "1 outcome still says “Working towards”. Closing starts with “Say how each outcome ended”." in page
+    # Someone who goes straight to the closure page is told, with the outcome named and the way to settle it.
+    page = _text(client.get(close))
+    assert "1 outcome still says “Working towards”." in page and "Sam goes to school every day" in page
+    assert f'href="{final}">Say how each outcome ended</a> before closing' in page
+    response = client.post(final, {f"version_{outcome.pk}": 1, f"final_{outcome.pk}": "achieved"})
+    assert response.status_code == 302 and response["Location"] == close
+    assert "Working towards" not in _text(client.get(close))
+    page = _text(client.get(reverse("cases:episode", args=[episode.pk])))
+    assert f'id="close-early-help" href="{close}"' in page and 'id="first-step"' not in page
+
+
 def test_closing_for_another_reason_leaves_the_outcomes_as_they_were(practitioner, episode):
     outcome, _ = plan_with_one_action(practitioner, episode)
     cases.episode_close(actor=practitioner, episode=Episode.objects.get(pk=episode.pk),
