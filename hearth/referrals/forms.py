@@ -10,6 +10,7 @@ from hearth.accounts.models import User
 from hearth.cases.models import EpisodeReason
 from hearth.core import identifiers
 from hearth.people.models import MemberRole
+from hearth.referrals import urgency
 from hearth.referrals.models import (
     AgreementMethod,
     ContactMethod,
@@ -135,6 +136,12 @@ class PublicRequestForm(GovForm):
                               what="What you have tried")
     hoped_for = text_area("What would you like to be different? (optional)", required=False, rows=4,
                           what="What you would like to be different")
+    same_day_triggers = forms.MultipleChoiceField(
+        label="Is any of these happening to a child in your family now?", required=False,
+        choices=list(urgency.IN_A_FAMILYS_WORDS.items()), widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. If one does, we will read your request the same working day. If a child "
+                  "is in danger now, call 999",
+        error_messages={"invalid_choice": "Choose only from the situations listed"})
     # Spam and abuse: people leave this empty (it is hidden from view); automated senders fill it in.
     website = forms.CharField(label="Leave this blank", required=False, max_length=200)
     agrees = forms.BooleanField(

@@ -219,6 +219,7 @@ class PublicRequest:
     tried_already: str = ""
     hoped_for: str = ""
     agrees: bool = False
+    same_day_triggers: tuple = ()
 
 
 def referral_public_create(*, council, request: PublicRequest) -> Referral:
@@ -255,6 +256,7 @@ def referral_public_create(*, council, request: PublicRequest) -> Referral:
         errors["concerns"] = "Tell us what you would like help with"
     if not request.agrees:
         errors["agrees"] = "Confirm that you agree to this request for support"
+    urgent = triggers_and_urgency(ReferralKind.REQUEST, request.same_day_triggers, errors)
     if errors:
         raise ValidationFailed(errors)
     referral = Referral(
@@ -263,11 +265,12 @@ def referral_public_create(*, council, request: PublicRequest) -> Referral:
         family_details=request.family_details.strip(), address=(request.address or "").strip(), postcode=postcode,
         concerns=request.concerns.strip(), tried_already=(request.tried_already or "").strip(),
         hoped_for=(request.hoped_for or "").strip(), family_agrees=True, agreement_method=AgreementMethod.WRITTEN,
-        agreement_given_by=name,
+        agreement_given_by=name, **urgent,
     )
     save_with_reference(referral)
     trail.record(actor=None, action=AuditAction.CREATE, obj=referral,
-                 detail={"kind": ReferralKind.REQUEST, "requester_kind": request.requester_kind, "public": True})
+                 detail={"kind": ReferralKind.REQUEST, "requester_kind": request.requester_kind, "public": True,
+                         "urgency": referral.urgency})
     return referral
 
 

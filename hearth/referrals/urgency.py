@@ -32,6 +32,18 @@ DUE_AFTER: dict[int, int | None] = {Urgency.SAME_DAY: 0, Urgency.NEXT_WORKING_DA
 MAX_COUNTED = 250
 
 
+# The same situations in a family's own words, for the public request form: a parent or a young person is asked
+# whether one is happening now; the screener sees the guidance's words.
+IN_A_FAMILYS_WORDS: dict[str, str] = {
+    SameDayTrigger.ABUSE: "Someone has hurt a child or touched them sexually, or you are worried this is happening",
+    SameDayTrigger.SEVERE_NEGLECT: "A child is not getting the food, care or medical help they need, and it is "
+                                   "serious",
+    SameDayTrigger.FRIGHTENED: "A child is frightened to go home",
+    SameDayTrigger.IMMEDIATE_RISK: "A child is, or will soon be, somewhere they are not safe",
+    SameDayTrigger.ABANDONED: "A child has been left with no parent or carer to look after them",
+}
+
+
 def clean_triggers(values) -> list[str]:
     """The same-working-day situations as stored: known values only, once each, in the guidance's order. ValueError
     for anything else."""

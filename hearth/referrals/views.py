@@ -1,18 +1,21 @@
 """Requests for support (from practitioners and from families), the screening queue and decisions,
 step up to MASH, step down from social care, and immediate-risk contacts with MASH."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.audit.middleware import client_ip
 from hearth.core import limits
 from hearth.families import selectors as people_selectors
 from hearth.families.forms import SearchForm
 from hearth.people.search import SearchQuery
-from hearth.referrals import selectors, services, statutory
+from hearth.referrals import selectors, services, statutory, urgency
 from hearth.referrals.forms import (
     LinkExistingForm,
     LinkNewFamilyForm,
@@ -129,11 +132,14 @@ def public_request_view(request, code: str | None = None):
                     requester_kind=data["requester_kind"], name=data["name"], email=data["email"],
                     phone=data["phone"], relationship=data["relationship"], family_details=data["family_details"],
                     address=data["address"], postcode=data["postcode"], concerns=data["concerns"],
-                    tried_already=data["tried_already"], hoped_for=data["hoped_for"], agrees=data["agrees"]))
+                    tried_already=data["tried_already"], hoped_for=data["hoped_for"], agrees=data["agrees"],
+                    same_day_triggers=tuple(data["same_day_triggers"])))
             if attempt.ok:
                 _rate_hit(request)
+                due = urgency.due_on(referral.urgency, referral.received_at)
                 request.session[PUBLIC_SENT_KEY] = {"reference": referral.reference, "council": council.code,
-                                                    "email": bool(referral.requester_email)}
+                                                    "email": bool(referral.requester_email),
+                                                    "due": due.isoformat() if due else ""}
                 return redirect("referrals:public_sent")
         elif form.looks_automated:
             _rate_hit(request)
@@ -150,7 +156,8 @@ def public_sent_view(request):
     council = selectors.public_council(sent["council"])
     return render(request, "referrals/public_sent.html", {
         "reference": sent["reference"], "by_email": sent.get("email"), "for_council": council,
-        "title": "Your request for support has been sent"})
+        "read_by": date.fromisoformat(sent["due"]) if sent.get("due") else None,
+        "today": timezone.localdate(), "title": "Your request for support has been sent"})
 
 
 # ---------------------------------------------------------------------------------------------------

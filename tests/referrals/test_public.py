@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.referrals.forms import start_token
-from hearth.referrals.models import Referral, ReferralStatus
+from hearth.referrals.models import Referral, ReferralStatus, Urgency
 from tests.referrals.factories import public_form_data
 
 URL = "/request-support"
@@ -39,6 +39,36 @@ def test_a_request_is_sent_and_the_confirmation_shows_its_reference(client, coun
         council, ReferralStatus.AWAITING_SCREENING, "Jo Sample")
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_id=str(referral.pk))
     assert event.actor_id is None
+
+
+@pytest.mark.django_db
+def test_a_family_that_says_a_child_may_not_be_safe_is_told_when_and_goes_up_the_queue(client, client_for, council,
+                                                                                      screener):
+    page = client.get(URL).content.decode()
+    assert "Is any of these happening to a child in your family now?" in page
+    assert "A child is frightened to go home" in page
+    response = client.post(URL, {**public_form_data(), "same_day_triggers": ["frightened"]}, follow=True)
+    body = response.content.decode()
+    referral = Referral.objects.get()
+    assert (referral.same_day_triggers, referral.urgency) == (["frightened"], Urgency.SAME_DAY)
+    assert "You told us a child may not be safe" in body and "We will read your request" in body
+    queue = client_for(screener).get(reverse("referrals:queue")).content.decode()
+    # The screener reads the guidance's own words for the situation the family ticked.
+    assert "The child is frightened to return home" in queue
+
+
+@pytest.mark.django_db
+def test_a_request_with_no_situation_ticked_is_routine_and_says_nothing_of_urgency(client, council):
+    body = client.post(URL, public_form_data(), follow=True).content.decode()
+    assert Referral.objects.get().urgency == Urgency.ROUTINE
+    assert "You told us a child may not be safe" not in body
+
+
+@pytest.mark.django_db
+def test_a_situation_that_is_not_listed_is_refused(client, council):
+    body = client.post(URL, {**public_form_data(), "same_day_triggers": ["made_up"]}).content.decode()
+    assert "Choose only from the situations listed" in body
+    assert not Referral.objects.exists()
 
 
 @pytest.mark.django_db
