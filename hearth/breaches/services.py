@@ -139,6 +139,22 @@ def incident_update(*, actor, incident: Incident, version: int, data: IncidentIn
     return incident
 
 
+@transaction.atomic
+def incident_link_family(*, actor, incident: Incident, family_id: int) -> bool:
+    """Add a family record, found by search, to the families an incident involved. Adding is idempotent and
+    touches nothing else of the incident, so it needs no version check. False when it was linked already."""
+    governance.require_officer(actor, incident.council_id, object_type="breaches.incident", object_id=incident.pk)
+    if not incident.is_open:
+        raise Conflict(CLOSED)
+    if not governance.governance_families(actor).filter(pk=family_id).exists():
+        raise ValidationFailed({"family": f"There is no family record {family_id} in your council"})
+    if incident.families.filter(pk=family_id).exists():
+        return False
+    incident.families.add(family_id)
+    trail.record(actor=actor, action=AuditAction.UPDATE, obj=incident, detail={"family_linked": family_id})
+    return True
+
+
 def decision_problems(*, incident: Incident, decision: str, reason: str, delay_reason: str = "",
                       now: datetime.datetime | None = None) -> dict[str, str]:
     """What is wrong with a decision on reporting an incident, as {field: message}; writes nothing."""

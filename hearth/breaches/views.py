@@ -9,11 +9,13 @@ Every page needs the council's data protection officer (`governance.can_do_gover
 (NotPermitted)."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hearth.breaches import forms, selectors, services
 from hearth.breaches.models import DataKind
+from hearth.core.errors import Conflict, ValidationFailed
 from hearth.web.forms import run_on_form, show_checks
 from hearth.web.once import submit_once
 
@@ -102,6 +104,21 @@ def incident_edit_view(request, incident_id: int):
         show_checks(form, services.incident_problems(actor=request.user, data=_incident_input(form.cleaned_data)))
     return _render(request, "incident_form.html", {"form": form, "incident": incident, "other_kind": DataKind.OTHER,
                                                    "title": f"Change incident {incident.pk}"})
+
+
+def incident_link_family_view(request, incident_id: int, family_id: int):
+    """From the data protection page's search (opened for this incident): link a family found there."""
+    if request.method != "POST":
+        raise Http404
+    incident = selectors.incident_detail(request.user, incident_id, audited=False)
+    try:
+        linked = services.incident_link_family(actor=request.user, incident=incident, family_id=family_id)
+    except (Conflict, ValidationFailed) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Family record {family_id} is linked to incident {incident.pk}." if linked else
+                         f"Family record {family_id} was already linked to incident {incident.pk}.")
+    return redirect("breaches:incident", incident_id=incident.pk)
 
 
 def incident_decide_view(request, incident_id: int):

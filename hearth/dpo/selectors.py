@@ -16,6 +16,7 @@ from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.breaches import selectors as breaches
+from hearth.core.errors import NotPermitted
 from hearth.people import search
 from hearth.people.models import FamilyMember, Person
 from hearth.rights import selectors as rights
@@ -59,3 +60,16 @@ def find_for_access_review(user, query: search.SearchQuery) -> list[AccessFind]:
     trail.record(actor=user, action=AuditAction.SEARCH, object_type="people.person",
                  detail={"purpose": "access_review", "results": [f.person.pk for f in found]})
     return found
+
+
+def open_incident_to_link(user, incident_id: str | None):
+    """The open incident the search was opened for (`?incident=`), whose families the officer is finding, or None
+    when there is none of that number in the officer's council or it is closed (the page is then the plain
+    search)."""
+    if not (incident_id or "").isdigit() or len(incident_id) > 12:
+        return None
+    try:
+        incident = breaches.incident_detail(user, int(incident_id), audited=False)
+    except NotPermitted:
+        return None
+    return incident if incident.is_open else None

@@ -33,8 +33,9 @@ def home_view(request):
         query = SearchQuery(**{k: data.get(k) or ("" if k != "date_of_birth" else None)
                                for k in (*SEARCH_FIELDS, "date_of_birth")})
         found = selectors.find_for_access_review(request.user, query)
+    for_incident = selectors.open_incident_to_link(request.user, request.GET.get("incident"))
     return _render(request, "home.html", {"summary": summary, "form": form, "found": found,
-                                          "title": "Data protection"})
+                                          "for_incident": for_incident, "title": "Data protection"})
 
 
 def _access_page(request, **subject):

@@ -372,3 +372,38 @@ def test_the_incident_form_shows_where_to_find_a_familys_record_number(client_fo
     assert link is not None
     assert link.group(1) == reverse("dpo:home") + "#find-heading"
     assert link.group(2).endswith("(opens in new tab)")
+
+
+def test_the_officer_links_a_family_found_by_search_from_the_incident_page(client_for, dpo, mum, family):
+    incident = _incident(dpo)
+    client = client_for(dpo)
+    page = client.get(reverse("breaches:incident", args=[incident.pk])).content.decode()
+    find = reverse("dpo:home") + f"?incident={incident.pk}#find-heading"
+    assert f'id="find-family" href="{find}"' in page
+    page = client.get(reverse("dpo:home"), {"incident": incident.pk, "family_name": "Testfamily"}).content.decode()
+    assert "Finding the families involved in" in page and f'name="incident" value="{incident.pk}"' in page
+    link = reverse("breaches:incident_link_family", args=[incident.pk, family.pk])
+    assert f'action="{link}"' in page and f"Link to incident {incident.pk}" in page
+    page = client.post(link, follow=True).content.decode()
+    assert f"Family record {family.pk} is linked to incident {incident.pk}." in page
+    assert list(Incident.objects.get(pk=incident.pk).families.values_list("pk", flat=True)) == [family.pk]
+    event = AuditEvent.objects.filter(actor=dpo, action=AuditAction.UPDATE, object_id=str(incident.pk)).latest("pk")
+    assert event.detail == {"family_linked": family.pk}
+    page = client.post(link, follow=True).content.decode()
+    assert "was already linked" in page
+
+
+def test_a_family_or_an_incident_of_another_council_cannot_be_linked(client_for, dpo, far_dpo, family):
+    incident = _incident(dpo)
+    other = services.incident_record(actor=far_dpo, data=_input())
+    # Another council's officer cannot reach this incident, nor this council's family from their own.
+    assert client_for(far_dpo).post(reverse("breaches:incident_link_family",
+                                            args=[incident.pk, family.pk])).status_code == 403
+    with pytest.raises(ValidationFailed) as exc:
+        services.incident_link_family(actor=far_dpo, incident=other, family_id=family.pk)
+    assert exc.value.errors == {"family": f"There is no family record {family.pk} in your council"}
+    # A search opened for another council's incident, or a made-up one, is the plain search.
+    page = client_for(dpo).get(reverse("dpo:home"), {"incident": other.pk}).content.decode()
+    assert "Finding the families involved" not in page
+    assert "Finding the families involved" not in client_for(dpo).get(reverse("dpo:home"),
+                                                                       {"incident": "x1"}).content.decode()
