@@ -199,6 +199,7 @@ ROUTES: dict[str, str] = {
     "breaches:incident_report": GOVERNANCE,
     "breaches:incident_notice_new": GOVERNANCE,
     "breaches:incident_close": GOVERNANCE,
+    "breaches:incident_link_family": GOVERNANCE,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

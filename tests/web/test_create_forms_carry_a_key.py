@@ -74,6 +74,7 @@ NOT_CREATING = {
     "breaches:incident_decide": "decides on an incident",
     "breaches:incident_report": "records the report to the Commissioner",
     "breaches:incident_close": "closes an incident",
+    "breaches:incident_link_family": "links a family to an incident, once however often it is sent",
     "rights:request_decide": "decides on a request",
     "rights:request_apply": "applies a decided request",
     "rights:request_erase": "applies a decided request",
