@@ -68,6 +68,7 @@ HEARTH_APPS = [
     "breaches",
     "rights",
     "dpo",
+    "reports",
     "web",
     "ops",
     "home",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("hearth.breaches.urls")),
     path("", include("hearth.rights.urls")),
     path("", include("hearth.dpo.urls")),
+    path("", include("hearth.reports.urls")),
     path("", include("hearth.jobs.urls")),
 ]
 

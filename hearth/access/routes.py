@@ -10,6 +10,8 @@ Scopes:
 - FAMILY: a page about one family or a record within it: only users the policy lets see that family.
 - BREAK_GLASS: opening a family outside the policy (`policy.BREAK_GLASS_ROLES`), or reviewing such use.
 - GOVERNANCE: the data protection officer's and managers' governance pages.
+- REPORTS: management information (`reports.access`: analysts, managers, coordinators): counts only, protected by
+  small-number suppression.
 """
 
 PUBLIC = "public"
@@ -19,6 +21,7 @@ SCREENING = "screening"
 FAMILY = "family"
 BREAK_GLASS = "break_glass"
 GOVERNANCE = "governance"
+REPORTS = "reports"
 
 ROUTES: dict[str, str] = {
     # web
@@ -200,6 +203,9 @@ ROUTES: dict[str, str] = {
     "breaches:incident_notice_new": GOVERNANCE,
     "breaches:incident_close": GOVERNANCE,
     "breaches:incident_link_family": GOVERNANCE,
+    # reports (management information)
+    "reports:home": REPORTS,
+    "reports:caseload": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

@@ -71,10 +71,10 @@ def finish_login(request, user: User):
 
 
 # Where each role's work is, for someone who holds none of the roles that work with families' records (they land on
-# their families): the MASH on its queue, the data protection officer on the data protection pages, the
-# administrator on administration.
+# their families): the MASH on its queue, the data protection officer on the data protection pages, the analyst on
+# the reports, the administrator on administration.
 CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.MANAGER}
-LANDING_PAGES = ((Role.MASH_SCREENER, "referrals:queue"), (Role.DPO, "dpo:home"),
+LANDING_PAGES = ((Role.MASH_SCREENER, "referrals:queue"), (Role.DPO, "dpo:home"), (Role.ANALYST, "reports:home"),
                  (Role.SYSADMIN, "accounts:admin_users"))
 
 

@@ -6,44 +6,22 @@ every piece of text, and is deterministic: the same input gives byte-for-byte th
 A chart never stands alone: pages put a data table with a caption beside it.
 """
 
-import hashlib
 import math
 import textwrap
 from datetime import date
-from html import escape
+
+from hearth.web import svg
 
 SCALE_MAX = 10
-FONT = "Arial, Helvetica, sans-serif"
-TEXT = "#0b0c0c"
-GRID = "#b1b4b6"
-GRID_LIGHT = "#dfe1e2"
+FONT, TEXT, GRID, GRID_LIGHT = svg.FONT, svg.TEXT, svg.GRID, svg.GRID_LIGHT
 FIRST = {"colour": "#505a5f", "dash": "8 5", "width": "2.5"}
 LATEST = {"colour": "#1d70b8", "dash": "", "width": "3"}
 
 
-def _e(text) -> str:
-    return escape(str(text), quote=True)
-
-
-def _n(value: float) -> str:
-    """A coordinate, rounded so output is stable across platforms."""
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def _chart_id(*parts) -> str:
-    return "chart-" + hashlib.sha256(repr(parts).encode()).hexdigest()[:10]
-
-
-def _open(chart_id: str, width: int, height: int, title: str, desc: str, css_class: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="hearth-chart {css_class}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="{FONT}" font-size="13">',
-        f'<title id="{chart_id}-title">{_e(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_e(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+_e = svg.text
+_n = svg.coordinate
+_chart_id = svg.chart_id
+_open = svg.svg_open
 
 
 def _square(x: float, y: float, colour: str, size: float = 8) -> str:

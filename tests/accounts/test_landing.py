@@ -27,7 +27,7 @@ def demo_sign_in(client, settings):
     ((Role.MASH_SCREENER,), "referrals:queue"),
     ((Role.DPO,), "dpo:home"),
     ((Role.SYSADMIN,), "accounts:admin_users"),
-    ((Role.ANALYST,), "home:dashboard"),
+    ((Role.ANALYST,), "reports:home"),
     ((Role.COORDINATOR, Role.MASH_SCREENER), "home:dashboard"),  # works with families too: lands on them
 ])
 def test_each_role_lands_on_its_own_work(make, demo_sign_in, client, roles, lands_on):

@@ -93,6 +93,7 @@ USER_FOR_SCOPE = {
     routes.SIGNED_IN: "lead_professional",
     routes.ADMIN: "system_administrator",
     routes.GOVERNANCE: "data_protection_officer",
+    routes.REPORTS: "analyst",
     routes.SCREENING: "mash_holding_a_referral",
     routes.BREAK_GLASS: "mash_break_glass_expired",
 }

@@ -1,0 +1,47 @@
+"""The analyst's reports as an analyst uses them: signing in lands on the reports, the caseload report shows its
+chart beside its table with small counts hidden as [c], counting by lead professional and filtering by level work
+from the form, another choice the form does not offer is refused with the error summary, and every page passes axe
+at 1280 and 320 px."""
+
+import pytest
+from playwright.sync_api import expect
+
+from hearth.accounts.models import Role
+from hearth.cases import services as cases_services
+from hearth.families import services as people_services
+
+from .conftest import sign_in
+from .pages import arrive, click, errors
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_analyst_reads_the_caseload_with_small_counts_hidden(page, axe, practitioner, make_user):
+    analyst = make_user("ali.rahman@example.test", "Ali Rahman", "Performance", roles=(Role.ANALYST,))
+    for i in range(7):
+        family = people_services.family_create(actor=practitioner, name=f"The Caseload {i} family")
+        cases_services.episode_open(actor=practitioner, family=family, reason="N4", level=2 if i < 6 else 3,
+                                    lead=practitioner)
+
+    sign_in(page, axe, analyst)
+    arrive(page, axe, "Reports")
+    click(page, "Caseload")
+    arrive(page, axe, "Caseload")
+    expect(page.locator("#open-total")).to_have_text("7")
+    chart = page.get_by_role("img", name="Open episodes by team of the lead professional")
+    expect(chart).to_be_visible()
+    table = page.get_by_role("table", name="Open episodes by team of the lead professional and stage")
+    expect(table).to_contain_text("No team recorded")
+
+    page.get_by_label("Count by", exact=True).select_option(label="Level of need")
+    page.get_by_role("button", name="Show").click()
+    arrive(page, axe, "Caseload")
+    table = page.get_by_role("table", name="Open episodes by level of need and stage")
+    level_3 = table.get_by_role("row", name="Level 3")
+    expect(level_3).to_contain_text("[c]")  # one family: hidden
+    expect(table.get_by_role("row", name="Level 2")).to_contain_text("[c]")  # 6 - [c] would give Level 3 away
+
+    page.goto("/reports/caseload?level=9")
+    errors(page, "Choose a level of need from the list")
+    axe(page)
+    expect(page.locator("#caseload")).to_have_count(0)

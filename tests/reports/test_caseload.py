@@ -1,0 +1,158 @@
+"""The caseload report as an analyst, a manager and a coordinator use it: open episodes counted by team, agency,
+locality, lead professional and level, small counts hidden as [c] on the page and in the download, filters of the
+council's own, refusals for anyone else and for another council's team, and a fixed number of statements."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hearth.accounts.models import Role
+from hearth.audit.models import AuditAction, AuditEvent
+from hearth.cases.models import EpisodeStatus
+from tests.factories import EpisodeFactory, FamilyFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/reports/caseload"
+
+
+@pytest.fixture
+def analyst(make):
+    return make("ali.analyst@example.test", Role.ANALYST)
+
+
+@pytest.fixture
+def teams(council):
+    north = TeamFactory(agency__council=council, name="North team")
+    south = TeamFactory(agency__council=council, name="South team",
+                        locality=council.localities.get(code="south"))
+    return north, south
+
+
+@pytest.fixture
+def caseload(make, teams):
+    """North team: 5 in assessment and 1 with a plan; South team: 2 in assessment; a lead with no team: 5 plans,
+    one of them with no review date; and 1 family with no lead professional."""
+    north, south = teams
+    leads = {"north": make("nell.north@example.test", team=north), "south": make("sam.south@example.test",
+                                                                                 team=south),
+             "none": make("nat.noteam@example.test")}
+
+    def open_for(actor, n, status=EpisodeStatus.ASSESSMENT, **kwargs):
+        for i in range(n):
+            family = FamilyFactory(actor=actor, name=f"The {actor.full_name.split()[0]} {status} {i} family")
+            EpisodeFactory(actor=actor, family=family, status=status, **kwargs)
+
+    open_for(leads["north"], 5)
+    open_for(leads["north"], 1, EpisodeStatus.PLAN)
+    open_for(leads["south"], 2)
+    open_for(leads["none"], 5, EpisodeStatus.PLAN)
+    open_for(leads["none"], 1, lead=None)
+    return leads
+
+
+def _rows(page: str, table_id: str = "caseload") -> dict[str, list[str]]:
+    table = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', page, re.S).group(1)
+    rows = {}
+    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]:
+        heading = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1).strip()
+        rows[heading] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    return rows
+
+
+def _figure(page: str, figure_id: str) -> str:
+    return re.search(rf'id="{figure_id}">(.*?)</dd>', page, re.S).group(1).strip()
+
+
+def test_the_analyst_lands_on_the_reports_and_reaches_the_caseload(client_for, analyst):
+    client = client_for(analyst)
+    page = client.get(reverse("reports:home")).content.decode()
+    assert f'href="{URL}"' in page and "How small numbers are protected" in page
+    assert 'href="/reports"' in page  # "Reports" in the navigation
+
+
+def test_open_episodes_by_team_with_every_small_count_hidden(client_for, analyst, caseload):
+    page = client_for(analyst).get(URL).content.decode()
+    rows = _rows(page)
+    assert list(rows) == ["North team", "No team recorded", "South team", "Total"] or \
+        list(rows) == ["North team", "South team", "No team recorded", "Total"]
+    # The true counts: North [5, 1, 0, 0] = 6, South [2, 0, 0, 0] = 2, no team (the lead without a team and the
+    # family with no lead) [1, 5, 0, 0] = 6; columns [8, 6, 0, 0] = 14.
+    truth = {"North team": [5, 1, 0, 0, 6], "South team": [2, 0, 0, 0, 2], "No team recorded": [1, 5, 0, 0, 6],
+             "Total": [8, 6, 0, 0, 14]}
+    for heading, cells in rows.items():
+        for shown, true in zip(cells, truth[heading], strict=True):
+            assert shown in ("[c]", str(true)), (heading, cells)
+            if 1 <= true <= 4:
+                assert shown == "[c]", (heading, cells)
+    assert rows["Total"][-1] == "14" and _figure(page, "open-total") == "14"
+    assert rows["South team"] == ["[c]", "0", "0", "0", "[c]"]
+    # Each row with one hidden count has another hidden beside it: none can be worked out from its total.
+    for heading, cells in rows.items():
+        assert cells.count("[c]") != 1, heading
+    assert _figure(page, "without-lead") == "[c]"  # one family
+    assert _figure(page, "reviews-out-of-date") == "6"  # six plans, none with a review date yet
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="hearth-chart hearth-bar-chart"' in page
+    assert "Open episodes by team of the lead professional" in page
+
+
+def test_counting_by_lead_professional_and_filtering_by_team(client_for, analyst, caseload, teams):
+    client = client_for(analyst)
+    rows = _rows(client.get(URL, {"by": "lead"}).content.decode())
+    assert rows["Nell North"] == ["6"] and rows["Nat Noteam"] == ["5"] and rows["Total"] == ["14"]
+    assert rows["Sam South"] == ["[c]"] and rows["No lead professional"] == ["[c]"]
+    page = client.get(URL, {"by": "level", "team": teams[0].pk}).content.decode()
+    # One row, [5, 1, 0, 0] = 6: the 5 is hidden too, or 6 - 5 would give the 1 away.
+    assert _rows(page) == {"Level 2": ["[c]", "[c]", "0", "0", "6"], "Total": ["[c]", "[c]", "0", "0", "6"]}
+
+
+def test_a_team_of_another_council_is_refused_and_nothing_is_counted(client_for, analyst, caseload, other_council):
+    elsewhere = TeamFactory(agency__council=other_council, name="Far team", locality=None)
+    response = client_for(analyst).get(URL, {"team": elsewhere.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Choose a team from the list: the one asked for is not one of" in page
+    assert 'id="caseload"' not in page and 'id="key-figures"' not in page
+
+
+def test_the_download_is_protected_like_the_page_and_audited_as_an_export(client_for, analyst, caseload):
+    response = client_for(analyst).get(URL, {"by": "lead", "download": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="caseload-by-lead-' in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert lines[0] == ["Lead professional", "Open episodes"]
+    body = {line[0]: line[1:] for line in lines[1:] if len(line) == 2}
+    assert body["Sam South"] == ["[c]"] and body["Nell North"] == ["6"] and body["Total"] == ["14"]
+    assert "[c]: a count from 1 to 4" in lines[-2][0]
+    event = AuditEvent.objects.get(actor=analyst, action=AuditAction.EXPORT)
+    assert event.detail == {"report": "caseload", "by": "lead", "filters": {}}
+
+
+def test_managers_and_coordinators_read_reports_and_practitioners_and_the_dpo_do_not(client_for, make, dpo,
+                                                                                     practitioner):
+    for role in (Role.MANAGER, Role.COORDINATOR):
+        user = make(f"{role}.reader@example.test", role)
+        assert client_for(user).get(URL).status_code == 200
+    for user in (practitioner, dpo):
+        assert client_for(user).get(URL).status_code == 403
+        assert client_for(user).get(reverse("reports:home")).status_code == 403
+
+
+def test_the_page_takes_the_same_statements_for_more_episodes(client_for, analyst, caseload, make, teams):
+    client = client_for(analyst)
+
+    def statements():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    before = statements()
+    lead = make("lee.more@example.test", team=teams[1])
+    for i in range(6):
+        EpisodeFactory(actor=lead, family=FamilyFactory(actor=lead, name=f"The More {i} family"))
+    assert statements() == before
