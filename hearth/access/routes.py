@@ -206,6 +206,7 @@ ROUTES: dict[str, str] = {
     # reports (management information)
     "reports:home": REPORTS,
     "reports:caseload": REPORTS,
+    "reports:flow": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.cases.models import Episode, EpisodeStatus
-from hearth.reports.suppression import Protected, one_way, protect
+from hearth.reports.suppression import one_way, protect
+from hearth.reports.tables import Table
 
 OPEN_STAGES = [EpisodeStatus.ASSESSMENT, EpisodeStatus.PLAN, EpisodeStatus.STEPPED_UP, EpisodeStatus.SOCIAL_WORK]
 STAGE_HEADINGS = ["Assessment", "Plan in place", "Stepped up, waiting for MASH", "Social-work assessment under way"]
@@ -34,10 +35,7 @@ _NONE = {"team": "No team recorded", "agency": "No lead professional", "locality
 @dataclass(frozen=True)
 class Caseload:
     by: str
-    row_heading: str
-    rows: list[str]
-    columns: list[str]  # one per stage; empty when the table has one column (by lead professional)
-    table: Protected
+    table: Table  # by stage; one column (open episodes) when by lead professional
     without_lead: int | None
     reviews_out_of_date: int | None
     as_at: object  # when it was counted
@@ -73,13 +71,15 @@ def caseload(council, filters: dict, *, by: str, names: dict, threshold: int,
         out_of_date=Count("id", filter=Q(status__in=REVIEWED_STAGES) & (
             Q(next_review_due__isnull=True) | Q(next_review_due__lt=today))))
     if by == "lead":
-        table = protect([[sum(counts[k].values())] for k in keys], threshold=threshold)
+        protected = protect([[sum(counts[k].values())] for k in keys], threshold=threshold)
         columns = []
     else:
-        table = protect([[counts[k].get(stage, 0) for stage in OPEN_STAGES] for k in keys], threshold=threshold)
+        protected = protect([[counts[k].get(stage, 0) for stage in OPEN_STAGES] for k in keys], threshold=threshold)
         columns = STAGE_HEADINGS
-    return Caseload(by=by, row_heading=BREAKDOWNS[by], rows=[labels[k] for k in keys], columns=columns, table=table,
-                    without_lead=one_way([figures["without_lead"]], threshold=threshold)[1],
+    table = Table(key="caseload", title=f"Open episodes by {BREAKDOWNS[by].lower()}", row_heading=BREAKDOWNS[by],
+                  rows=[labels[k] for k in keys], columns=columns, table=protected,
+                  columns_are="stage" if columns else "", count_heading="Open episodes")
+    return Caseload(by=by, table=table, without_lead=one_way([figures["without_lead"]], threshold=threshold)[1],
                     reviews_out_of_date=one_way([figures["out_of_date"]], threshold=threshold)[1],
                     as_at=timezone.localtime())
 

@@ -7,4 +7,5 @@ app_name = "reports"
 urlpatterns = [
     path("reports", views.home_view, name="home"),
     path("reports/caseload", views.caseload_view, name="caseload"),
+    path("reports/flow", views.flow_view, name="flow"),
 ]

@@ -45,3 +45,26 @@ def test_the_analyst_reads_the_caseload_with_small_counts_hidden(page, axe, prac
     errors(page, "Choose a level of need from the list")
     axe(page)
     expect(page.locator("#caseload")).to_have_count(0)
+
+
+def test_the_flow_report_counts_a_period_and_refuses_one_that_ends_before_it_starts(page, axe, practitioner,
+                                                                                    make_user):
+    analyst = make_user("ali.rahman@example.test", "Ali Rahman", "Performance", roles=(Role.ANALYST,))
+    for i in range(6):
+        family = people_services.family_create(actor=practitioner, name=f"The Flowing {i} family")
+        cases_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
+
+    sign_in(page, axe, analyst)
+    click(page, "Flow: what came in and went out")
+    arrive(page, axe, "Flow: what came in and went out")
+    table = page.get_by_role("table", name="Early Help episodes opened, by how they began")
+    expect(table.get_by_role("row", name="Started by a practitioner with the family")).to_contain_text("6")
+
+    for part, value in (("Day", "10"), ("Month", "6"), ("Year", "2026")):
+        page.get_by_role("group", name="From").get_by_label(part).fill(value)
+    for part, value in (("Day", "1"), ("Month", "6"), ("Year", "2026")):
+        page.get_by_role("group", name="To").get_by_label(part).fill(value)
+    page.get_by_role("button", name="Show").click()
+    errors(page, "The end of the period must be the same as or after its start")
+    axe(page)
+    expect(page.locator("#opened")).to_have_count(0)

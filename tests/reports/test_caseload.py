@@ -125,10 +125,10 @@ def test_the_download_is_protected_like_the_page_and_audited_as_an_export(client
     assert response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="caseload-by-lead-' in response["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert lines[0] == ["Lead professional", "Open episodes"]
-    body = {line[0]: line[1:] for line in lines[1:] if len(line) == 2}
+    assert lines[:2] == [["Open episodes by lead professional"], ["Lead professional", "Open episodes"]]
+    body = {line[0]: line[1:] for line in lines[2:] if len(line) == 2}
     assert body["Sam South"] == ["[c]"] and body["Nell North"] == ["6"] and body["Total"] == ["14"]
-    assert "[c]: a count from 1 to 4" in lines[-2][0]
+    assert "[c]: a count from 1 to 4" in lines[-2][0] and "Counted at" in lines[-1][0]
     event = AuditEvent.objects.get(actor=analyst, action=AuditAction.EXPORT)
     assert event.detail == {"report": "caseload", "by": "lead", "filters": {}}
 

@@ -1,0 +1,63 @@
+"""A report's tables as they leave the reports app: protected counts (`suppression.Protected`) with their labels,
+the chart drawn from them, and the CSV lines of a download. Nothing here sees a count before it is protected."""
+
+import csv
+from dataclasses import dataclass
+
+from hearth.reports import charts
+from hearth.reports.suppression import SUPPRESSED, Protected, shown_as
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # the table's id on the page
+    title: str
+    row_heading: str
+    rows: list[str]
+    columns: list[str]  # empty for a list of counts with its total
+    table: Protected
+    columns_are: str = ""  # what the columns count by, for the caption: "stage"
+    count_heading: str = "Count"  # the heading of the one column of a list
+
+    @property
+    def row_totals(self) -> list[int | None]:
+        return self.table.row_totals if self.columns else [row[0] for row in self.table.cells]
+
+    def chart(self) -> str:
+        rows = list(zip(self.rows, self.row_totals, strict=True))
+        described = ", ".join(f"{label}: {shown_as(value)}" for label, value in rows[:12])
+        more = "" if len(rows) <= 12 else ", and more in the table"
+        return charts.bar_chart(self.title, f"One bar for each row of the table beside it. {described}{more}.", rows)
+
+    def lines(self) -> list[list[str]]:
+        """The table as the rows of a CSV file: its title, headings, one line a row, its totals."""
+        heading = [self.row_heading, *(self.columns or [self.count_heading])] + (["Total"] if self.columns else [])
+        body = []
+        for i, label in enumerate(self.rows):
+            body.append([label, *map(cell, self.table.cells[i])] + ([cell(self.table.row_totals[i])]
+                                                                    if self.columns else []))
+        total = ["Total", *map(cell, self.table.column_totals), cell(self.table.total)] if self.columns else \
+            ["Total", cell(self.table.total)]
+        return [[self.title], heading, *body, total]
+
+
+def cell(value: int | None) -> str:
+    return SUPPRESSED if value is None else str(value)
+
+
+def csv_lines(tables: list[Table], notes: list[str]):
+    """The tables one after another, a blank line between, then the notes: each line as CSV text."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    for i, table in enumerate(tables):
+        if i:
+            yield writer.writerow([])
+        for line in table.lines():
+            yield writer.writerow(line)
+    yield writer.writerow([])
+    for note in notes:
+        yield writer.writerow([note])
