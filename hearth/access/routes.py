@@ -207,6 +207,8 @@ ROUTES: dict[str, str] = {
     "reports:home": REPORTS,
     "reports:caseload": REPORTS,
     "reports:flow": REPORTS,
+    "reports:extracts": REPORTS,
+    "reports:ssd_start": GOVERNANCE,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

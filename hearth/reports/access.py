@@ -1,11 +1,12 @@
-"""Who reads the council's management information: analysts, managers and Early Help coordinators. Every figure
-they see is a count over the whole council (or a locality, team, agency or level of it), protected by small-number
-suppression (`hearth.reports.suppression`), so reading one needs no sight of any family."""
+"""Who reads the council's management information: analysts, managers, Early Help coordinators and the data
+protection officer. Every figure they see is a count over the whole council (or a locality, team, agency or level of
+it), protected by small-number suppression (`hearth.reports.suppression`), so reading one needs no sight of any
+family. Extracts that name people are the data protection officer's alone (`hearth.reports.tasks`)."""
 
 from hearth.accounts.models import Role
 from hearth.core.errors import NotPermitted
 
-REPORT_ROLES = (Role.ANALYST, Role.MANAGER, Role.COORDINATOR)
+REPORT_ROLES = (Role.ANALYST, Role.MANAGER, Role.COORDINATOR, Role.DPO)
 
 
 def can_read_reports(user) -> bool:
@@ -14,5 +15,5 @@ def can_read_reports(user) -> bool:
 
 def require_reports(user) -> None:
     if not can_read_reports(user):
-        raise NotPermitted("Only analysts, managers and Early Help coordinators can see the council's reports.",
-                           object_type="reports")
+        raise NotPermitted("Only analysts, managers, Early Help coordinators and the data protection officer can "
+                           "see the council's reports.", object_type="reports")

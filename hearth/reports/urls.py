@@ -8,4 +8,6 @@ urlpatterns = [
     path("reports", views.home_view, name="home"),
     path("reports/caseload", views.caseload_view, name="caseload"),
     path("reports/flow", views.flow_view, name="flow"),
+    path("reports/extracts", views.extracts_view, name="extracts"),
+    path("reports/extracts/ssd", views.ssd_start_view, name="ssd_start"),
 ]

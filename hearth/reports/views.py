@@ -3,14 +3,18 @@ with its charts, tables and download. Every page needs a reporting role (`report
 A download is the page's tables as CSV, as protected as the page, and is audited as an export of counts."""
 
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.reports import access, caseload, flow
+from hearth.jobs import selectors as job_selectors
+from hearth.reports import access, caseload, flow, ssd, tasks
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
 from hearth.reports.tables import csv_lines
+from hearth.web.once import submit_once
 
 ACTIVE = "reports"
 
@@ -78,3 +82,27 @@ def _download(request, name: str, tables, form, as_at, *, extra: dict, filename:
     response = StreamingHttpResponse(csv_lines(tables, notes), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{as_at:%Y-%m-%d}.csv"'
     return response
+
+
+def extracts_view(request):
+    """The extracts the user may make: the Standard Safeguarding Dataset for the data protection officer."""
+    access.require_reports(request.user)
+    council = request.user.agency.council
+    officer = governance.can_do_governance(request.user)
+    return render(request, "reports/extracts.html", {
+        "active": ACTIVE, "council": council, "officer": officer,
+        "left_out": ssd.left_out(council) if officer else None, "objects": ssd.OBJECTS,
+        "latest": _own_latest(request.user, tasks.about("ssd", council.pk)) if officer else None,
+        "title": "Extracts"})
+
+
+def _own_latest(user, about: str):
+    job = job_selectors.latest_about(about)
+    return job if job is not None and job["progress"].owner_id == user.pk else None
+
+
+@submit_once
+@require_POST
+def ssd_start_view(request):
+    task_id = tasks.start_ssd(request.user)  # refused (403) for anyone but the data protection officer
+    return redirect("jobs:job", task_id=task_id)

@@ -54,8 +54,8 @@ OTHER_SCOPES = {
                        "mash_break_glass_active", "mash_break_glass_expired"},
     routes.GOVERNANCE: {"data_protection_officer", "manager_of_the_lead", "manager_of_another_team",
                         "manager_of_the_contributor", "manager_of_an_uncovered_team_member"},
-    # Counts only: analysts, managers and coordinators (hearth.reports.access).
-    routes.REPORTS: {"analyst", "locality_coordinator", "coordinator_of_another_locality", "manager_of_the_lead",
+    # Counts only: analysts, managers, coordinators and the DPO (hearth.reports.access).
+    routes.REPORTS: {"analyst", "data_protection_officer", "locality_coordinator", "coordinator_of_another_locality", "manager_of_the_lead",
                      "manager_of_another_team", "manager_of_the_contributor", "manager_of_an_uncovered_team_member"},
 }
 
