@@ -38,6 +38,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _pseudonym_key() -> str:
+    """The key the pseudonyms of analysis extracts are made with (hearth.reports.pseudonymised): HEARTH_PSEUDONYM_KEY,
+    kept apart from HEARTH_SECRET_KEY so that changing that one does not break the link between a council's returns
+    over the years; otherwise, outside production, a generated key kept under var/."""
+    if key := os.environ.get("HEARTH_PSEUDONYM_KEY"):
+        return key
+    if PRODUCTION:
+        return ""  # refused at the end of this module
+    path = VAR_DIR / "pseudonym_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+HEARTH_PSEUDONYM_KEY = _pseudonym_key()
 DEBUG = env_bool("HEARTH_DEBUG")
 # The demo setting: pre-enrolled demo users and a banner on every page.
 DEMO_MODE = env_bool("HEARTH_DEMO")

@@ -208,7 +208,7 @@ ROUTES: dict[str, str] = {
     "reports:caseload": REPORTS,
     "reports:flow": REPORTS,
     "reports:extracts": REPORTS,
-    "reports:ssd_start": GOVERNANCE,
+    "reports:extract_start": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

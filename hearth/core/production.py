@@ -42,6 +42,10 @@ def problems(s: Mapping) -> list[str]:
     if not s["SECRET_KEY"]:
         found.append("HEARTH_SECRET_KEY is not set: set it in the environment, the same long random value on "
                      "every instance (production never generates a key file).")
+    if not s.get("HEARTH_PSEUDONYM_KEY", "set"):
+        found.append("HEARTH_PSEUDONYM_KEY is not set: set it to a long random value kept with the council's "
+                     "secrets, and keep it: analysis extracts' pseudonyms are made with it, and link over time only "
+                     "while it stays the same.")
     if s["EMAIL_BACKEND"] in UNDELIVERED and not s["HEARTH_NOTIFY_API_KEY"]:
         found.append(f"The email backend {UNDELIVERED[s['EMAIL_BACKEND']]}: set HEARTH_NOTIFY_API_KEY and "
                      "HEARTH_NOTIFY_TEMPLATE_ID (GOV.UK Notify) or HEARTH_EMAIL_BACKEND to an SMTP backend.")

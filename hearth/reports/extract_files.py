@@ -8,12 +8,21 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    item_ref: str = ""  # the dataset's own reference for the field, where it has one
+    kind: str = "text"  # text, date, int or float: the column's type in Parquet
+
 TYPES = {"text": pa.string(), "date": pa.date32(), "int": pa.int64(), "float": pa.float64()}
 
 

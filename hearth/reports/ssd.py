@@ -16,29 +16,20 @@ How Hearth fills them, where it is not obvious:
 - A field Hearth does not record is left empty (legacy id, gender code, expected date of birth, date of death,
   nationality, SEND flag, staff id, registration number, agency-worker flag, full-time equivalence).
 
-Who is left out, and counted: people whose information was erased (only a placeholder remains) and people whose
-information's use is restricted at their request (GDPR Article 18). Every row is read in chunks from the database, so
+Who is left out, and counted, is `hearth.reports.left_out`'s rule. Every row is read in chunks from the database, so
 memory stays flat whatever the council's size."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from hearth.accounts.models import User
 from hearth.cases.models import EpisodeReason, EpisodeStatus
-from hearth.people.models import FamilyMember, MemberRole, Person, Sex
-from hearth.rights.models import Restriction
+from hearth.people.models import FamilyMember, MemberRole, Sex
+from hearth.reports.extract_files import Field
+from hearth.reports.left_out import people_included
 
 CHUNK = 5_000
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    item_ref: str
-    kind: str = "text"  # text, date, int or float: the column's type in Parquet
-
 
 OBJECTS: dict[str, list[Field]] = {
     "ssd_person": [
@@ -79,28 +70,6 @@ SEX_CODES = {Sex.FEMALE: "F", Sex.MALE: "M", Sex.NOT_KNOWN: "U"}
 PARENTS = (MemberRole.PARENT_WITH_PR, MemberRole.PARENT_WITHOUT_PR)
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    erased: int
-    restricted: int
-
-
-def left_out(council) -> LeftOut:
-    return LeftOut(erased=Person.objects.filter(council=council, erased_at__isnull=False).count(),
-                   restricted=_restricted(council).count())
-
-
-def _restricted(council):
-    return (Restriction.objects.filter(person__council=council, person__erased_at__isnull=True,
-                                       lifted_at__isnull=True).values("person_id").distinct())
-
-
-def _people(council):
-    """The council's people who may be included: not erased, their information's use not restricted."""
-    return (Person.objects.filter(council=council, erased_at__isnull=True)
-            .exclude(pk__in=Restriction.objects.filter(lifted_at__isnull=True).values("person_id")))
-
-
 def _day(value) -> str:
     return value.isoformat() if value else ""
 
@@ -113,7 +82,7 @@ def person_rows(council) -> Iterator[tuple]:
     # A mother: a woman who is a parent or carer in a family with a child (the SSD derives it from relationships).
     parent = FamilyMember.objects.filter(person=OuterRef("pk"), role__in=PARENTS,
                                          family__members__role=MemberRole.CHILD)
-    people = _people(council).annotate(parent=Exists(parent)).order_by("pk")
+    people = people_included(council).annotate(parent=Exists(parent)).order_by("pk")
     for pk, upn, given, surname, sex, ethnicity, dob, nhs, is_parent in people.values_list(
             "pk", "upn", "given_name", "family_name", "sex", "ethnicity", "date_of_birth", "nhs_number",
             "parent").iterator(chunk_size=CHUNK):
@@ -123,7 +92,7 @@ def person_rows(council) -> Iterator[tuple]:
 
 
 def family_rows(council) -> Iterator[tuple]:
-    members = (FamilyMember.objects.filter(family__council=council, person__in=_people(council))
+    members = (FamilyMember.objects.filter(family__council=council, person__in=people_included(council))
                .order_by("pk").values_list("pk", "family_id", "person_id"))
     for pk, family_id, person_id in members.iterator(chunk_size=CHUNK):
         yield (str(pk), str(family_id), str(person_id))
@@ -132,8 +101,8 @@ def family_rows(council) -> Iterator[tuple]:
 def early_help_rows(council) -> Iterator[tuple]:
     reasons = dict(EpisodeReason.choices)
     closures = {r["code"]: r.get("label", r["code"]) for r in council.closure_reasons}
-    rows = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD, person__in=_people(council),
-                                        family__episodes__isnull=False)
+    rows = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD,
+                                        person__in=people_included(council), family__episodes__isnull=False)
             .order_by("family__episodes__pk", "person_id")
             .values_list("family__episodes__pk", "person_id", "family__episodes__started_on",
                          "family__episodes__closed_on", "family__episodes__reason", "family__episodes__end_reason",
@@ -145,8 +114,8 @@ def early_help_rows(council) -> Iterator[tuple]:
 
 
 def involvement_rows(council) -> Iterator[tuple]:
-    rows = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD, person__in=_people(council),
-                                        family__involvements__isnull=False)
+    rows = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD,
+                                        person__in=people_included(council), family__involvements__isnull=False)
             .order_by("family__involvements__pk", "person_id")
             .values_list("family__involvements__pk", "family__involvements__user_id",
                          "family__involvements__relationship", "family__involvements__user__team_id", "person_id",

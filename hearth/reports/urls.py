@@ -9,5 +9,5 @@ urlpatterns = [
     path("reports/caseload", views.caseload_view, name="caseload"),
     path("reports/flow", views.flow_view, name="flow"),
     path("reports/extracts", views.extracts_view, name="extracts"),
-    path("reports/extracts/ssd", views.ssd_start_view, name="ssd_start"),
+    path("reports/extracts/<slug:kind>", views.extract_start_view, name="extract_start"),
 ]

@@ -2,15 +2,14 @@
 with its charts, tables and download. Every page needs a reporting role (`reports.access`); refusals are 403 pages.
 A download is the page's tables as CSV, as protected as the page, and is audited as an export of counts."""
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.jobs import selectors as job_selectors
-from hearth.reports import access, caseload, flow, ssd, tasks
+from hearth.reports import access, caseload, flow, left_out, pseudonymised, ssd, tasks
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
 from hearth.reports.tables import csv_lines
@@ -85,15 +84,16 @@ def _download(request, name: str, tables, form, as_at, *, extra: dict, filename:
 
 
 def extracts_view(request):
-    """The extracts the user may make: the Standard Safeguarding Dataset for the data protection officer."""
+    """The extracts: what each holds, who may make it, the user's latest of each."""
     access.require_reports(request.user)
     council = request.user.agency.council
-    officer = governance.can_do_governance(request.user)
+    extracts = [{"extract": e, "may_make": tasks.may_make(request.user, kind),
+                 "latest": _own_latest(request.user, tasks.about(kind, council.pk))}
+                for kind, e in tasks.EXTRACTS.items()]
     return render(request, "reports/extracts.html", {
-        "active": ACTIVE, "council": council, "officer": officer,
-        "left_out": ssd.left_out(council) if officer else None, "objects": ssd.OBJECTS,
-        "latest": _own_latest(request.user, tasks.about("ssd", council.pk)) if officer else None,
-        "title": "Extracts"})
+        "active": ACTIVE, "council": council, "extracts": {x["extract"].kind: x for x in extracts},
+        "left_out": left_out.left_out(council) if any(x["may_make"] for x in extracts) else None,
+        "ssd_objects": ssd.OBJECTS, "pseudonymised_objects": pseudonymised.OBJECTS, "title": "Extracts"})
 
 
 def _own_latest(user, about: str):
@@ -103,6 +103,8 @@ def _own_latest(user, about: str):
 
 @submit_once
 @require_POST
-def ssd_start_view(request):
-    task_id = tasks.start_ssd(request.user)  # refused (403) for anyone but the data protection officer
+def extract_start_view(request, kind: str):
+    if kind not in tasks.EXTRACTS:
+        raise Http404
+    task_id = tasks.start(request.user, kind)  # refused (403) for anyone who may not make it
     return redirect("jobs:job", task_id=task_id)

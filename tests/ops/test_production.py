@@ -12,6 +12,7 @@ from tests.ops.conftest import environ, hearth
 SAFE = {
     "HEARTH_ENV": "production",
     "HEARTH_SECRET_KEY": secrets.token_urlsafe(50),
+    "HEARTH_PSEUDONYM_KEY": secrets.token_urlsafe(50),
     "HEARTH_ALLOWED_HOSTS": "hearth.example.gov.uk",
     "HEARTH_CSRF_TRUSTED_ORIGINS": "https://hearth.example.gov.uk",
     "HEARTH_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -26,6 +27,7 @@ UNSAFE = {
     "demo": ({"HEARTH_DEMO": "1"}, "HEARTH_DEMO is on"),
     "debug": ({"HEARTH_DEBUG": "1"}, "HEARTH_DEBUG is on"),
     "no secret key": ({"HEARTH_SECRET_KEY": ""}, "HEARTH_SECRET_KEY is not set"),
+    "no pseudonym key": ({"HEARTH_PSEUDONYM_KEY": ""}, "HEARTH_PSEUDONYM_KEY is not set"),
     "file email": ({"HEARTH_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"},
                    "email backend writes email to files"),
     "default email": ({"HEARTH_EMAIL_BACKEND": None}, "email backend writes email to files"),

@@ -79,7 +79,7 @@ def _restrict(council, dpo, person):
 
 
 def _make(client, dpo) -> zipfile.ZipFile:
-    response = client.post(reverse("reports:ssd_start"))
+    response = client.post(reverse("reports:extract_start", args=["ssd"]))
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")
     run_jobs()
     result = ResultFile.objects.get(owner=dpo)
@@ -100,7 +100,8 @@ def test_the_dpo_makes_the_extract_in_the_worker_as_csv_and_parquet(client_for, 
     _restrict(council, dpo, people["sam"])
     client = client_for(dpo)
     page = client.get(reverse("reports:extracts")).content.decode()
-    assert "Make the extract" in page and "and 1 whose information's use is restricted" in page
+    assert "Make the Standard Safeguarding Dataset extract" in page
+    assert "and 1 whose information's use is restricted" in page
     archive = _make(client, dpo)
 
     names = set(archive.namelist())
@@ -153,6 +154,7 @@ def test_only_the_data_protection_officer_may_make_it(client_for, make, family_i
     analyst = make("ali.analyst@example.test", Role.ANALYST)
     client = client_for(analyst)
     page = client.get(reverse("reports:extracts")).content.decode()
-    assert "only the council's data protection officer can make it" in page and "Make the extract" not in page
-    assert client.post(reverse("reports:ssd_start")).status_code == 403
+    assert "Only the council&#39;s data protection officer can make an extract that names people." in page
+    assert "Make the Standard Safeguarding Dataset extract" not in page
+    assert client.post(reverse("reports:extract_start", args=["ssd"])).status_code == 403
     assert not ResultFile.objects.exists()

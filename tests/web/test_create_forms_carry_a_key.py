@@ -180,7 +180,7 @@ PAGES = {
     # the form is on another page
     "assessments:children_add_missing": _family_with_a_new_child,
     "plans:meeting_send": _held_meeting,
-    "reports:ssd_start": lambda world, users: reverse("reports:extracts"),
+    "reports:extract_start": lambda world, users: reverse("reports:extracts"),
     "subject_access:new": lambda world, users: reverse("subject_access:new") + f"?person={world.ids['person_id']}",
     "referrals:public_request": lambda world, users: reverse("referrals:public_request_council",
                                                               kwargs={"code": world.council.code}),
