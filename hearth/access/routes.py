@@ -207,6 +207,7 @@ ROUTES: dict[str, str] = {
     "reports:home": REPORTS,
     "reports:caseload": REPORTS,
     "reports:flow": REPORTS,
+    "reports:timeliness": REPORTS,
     "reports:extracts": REPORTS,
     "reports:extract_start": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hearth.accounts.models import AgencyKind
 from hearth.cases.models import Episode, EpisodeOrigin
 from hearth.referrals.models import Decision, Referral, ReferralKind, RequesterKind
-from hearth.reports.periods import Period
+from hearth.reports.periods import Period, window
 from hearth.reports.suppression import Protected, one_way, protect
 from hearth.reports.tables import Table
 
@@ -31,16 +31,8 @@ class Flow:
     as_at: datetime.datetime
 
 
-def _window(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
-    """The period as times in the council's time zone: from the start of its first day to the start of the day
-    after its last."""
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return start, end
-
-
-def _filtered(queryset, filters: dict, *, family: str = "family", level: str | None = "level"):
+def filtered(queryset, filters: dict, *, family: str = "family", level: str | None = "level"):
+    """The records of the family's locality and, where the record has one (`level`), of the level asked for."""
     if filters.get("locality"):
         queryset = queryset.filter(**{f"{family}__locality": filters["locality"]})
     if filters.get("level") and level:
@@ -58,8 +50,8 @@ def _listed(key, title, row_heading, counts: Counter, labels: dict, threshold: i
 
 
 def flow(council, filters: dict, period: Period, *, threshold: int) -> Flow:
-    start, end = _window(period)
-    referrals = _filtered(Referral.objects.filter(council=council), filters, level=None)
+    start, end = window(period)
+    referrals = filtered(Referral.objects.filter(council=council), filters, level=None)
     requests = referrals.filter(kind=ReferralKind.REQUEST, received_at__gte=start, received_at__lt=end)
 
     by_source = Counter()
@@ -71,7 +63,7 @@ def flow(council, filters: dict, period: Period, *, threshold: int) -> Flow:
                      **dict(AgencyKind.choices), "unknown": "A practitioner (agency not known)"}
 
     decided = Counter()
-    screened = _filtered(referrals.filter(screened_at__gte=start, screened_at__lt=end), filters, level="level")
+    screened = filtered(referrals.filter(screened_at__gte=start, screened_at__lt=end), filters, level="level")
     for row in screened.values("decision", "kind").annotate(n=Count("id")).order_by():
         decided[(row["decision"], row["kind"])] += row["n"]
     decisions = [d for d in Decision.values if any(decided.get((d, k)) for k in ReferralKind.values)]
@@ -82,7 +74,7 @@ def flow(council, filters: dict, period: Period, *, threshold: int) -> Flow:
         table=protect([[decided.get((d, k), 0) for k in ReferralKind.values] for d in decisions],
                       threshold=threshold))
 
-    episodes = _filtered(Episode.objects.filter(family__council=council), filters)
+    episodes = filtered(Episode.objects.filter(family__council=council), filters)
     opened = Counter(dict(episodes.filter(started_on__range=(period.start, period.end))
                           .values_list("origin").annotate(n=Count("id")).order_by()))
     closed = Counter(dict(episodes.filter(closed_on__range=(period.start, period.end))

@@ -4,6 +4,8 @@ national returns use them."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class Period:
@@ -20,3 +22,12 @@ class Period:
 def financial_year_to_date(today: datetime.date) -> Period:
     year = today.year if today.month >= 4 else today.year - 1
     return Period(datetime.date(year, 4, 1), today)
+
+
+def window(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as times in the council's time zone: from the start of its first day to the start of the day
+    after its last."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end

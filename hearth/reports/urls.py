@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports", views.home_view, name="home"),
     path("reports/caseload", views.caseload_view, name="caseload"),
     path("reports/flow", views.flow_view, name="flow"),
+    path("reports/timeliness", views.timeliness_view, name="timeliness"),
     path("reports/extracts", views.extracts_view, name="extracts"),
     path("reports/extracts/<slug:kind>", views.extract_start_view, name="extract_start"),
 ]

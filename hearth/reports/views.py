@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.jobs import selectors as job_selectors
-from hearth.reports import access, caseload, flow, left_out, pseudonymised, ssd, tasks
+from hearth.reports import access, caseload, flow, left_out, pseudonymised, ssd, tasks, timeliness
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
 from hearth.reports.tables import csv_lines
@@ -69,6 +69,20 @@ def flow_view(request):
                              extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
                              filename=f"flow-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}")
     return _page(request, "reports/flow.html", form, report, "Flow: what came in and went out")
+
+
+def timeliness_view(request):
+    access.require_reports(request.user)
+    council = request.user.agency.council
+    form = _form(request, council, areas=("locality", "level"), period=True)
+    report = None
+    if not form.is_bound or form.is_valid():
+        report = timeliness.timeliness(council, form.chosen(), form.period(), threshold=threshold_for(council))
+        if request.GET.get("download") == "csv":
+            return _download(request, "timeliness", [m.table for m in report.measures], form, report.as_at,
+                             extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
+                             filename=f"timeliness-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}")
+    return _page(request, "reports/timeliness.html", form, report, "Timeliness")
 
 
 def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str):

@@ -192,7 +192,7 @@ def build_world(marker: str = "") -> World:
         "review_id": review.pk, "referral_id": referral.pk, "consent_id": school.pk, "agreement_id": agreement.pk,
         "basis_id": basis.pk, "entry_id": entry.pk, "break_glass_id": bg.pk, "user_id": lead.pk,
         "agency_id": lead.agency_id,
-        "uidb64": "MQ", "token": "set-password", "code": council.code,
+        "uidb64": "MQ", "token": "set-password", "code": council.code, "kind": "pseudonymised",
         # Governance records that do not exist for this family: their pages answer 403 or 404 to everyone.
         "sar_id": 999_999, "withholding_id": 999_999, "hold_id": 999_999, "run_id": 999_999,
         "incident_id": 999_999, "rights_request_id": 999_999, "provider_id": 999_999,
