@@ -208,6 +208,8 @@ ROUTES: dict[str, str] = {
     "reports:caseload": REPORTS,
     "reports:flow": REPORTS,
     "reports:timeliness": REPORTS,
+    "reports:outcomes": REPORTS,
+    "reports:equality": REPORTS,
     "reports:extracts": REPORTS,
     "reports:extract_start": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)

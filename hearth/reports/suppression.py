@@ -60,23 +60,29 @@ class Protected:
                 or any(None in row for row in self.cells))
 
 
-def protect(cells: list[list[int]], *, threshold: int) -> Protected:
+def protect(cells: list[list[int]], *, threshold: int, row_totals: bool = True) -> Protected:
     """Protect a table of counts (`cells[row][column]`, every row the same length, counts zero or more), adding
-    its row totals (when it has more than one column), column totals and grand total."""
+    its row totals (when it has more than one column, and `row_totals`: not when its columns are measures that
+    overlap, whose sum across would mean nothing), column totals and grand total (the sum of the column totals, or
+    with no row totals the total of the first column)."""
     rows = len(cells)
     columns = len(cells[0]) if rows else 0
     if any(len(row) != columns for row in cells):
         raise ValueError("Every row of a table must have the same number of columns")
     if any(v < 0 for row in cells for v in row):
         raise ValueError("Counts cannot be negative")
-    with_row_totals = columns > 1
+    with_row_totals = columns > 1 and row_totals
     value: dict[tuple, int] = {("cell", r, c): cells[r][c] for r in range(rows) for c in range(columns)}
     column_totals = [sum(cells[r][c] for r in range(rows)) for c in range(columns)]
     value.update({("column", c): column_totals[c] for c in range(columns)})
-    value[("total",)] = sum(column_totals)
     # Each sum the table shows: (its total, its parts).
     sums = [(("column", c), [("cell", r, c) for r in range(rows)]) for c in range(columns)]
-    sums.append((("total",), [("column", c) for c in range(columns)]))
+    if columns > 1 and not row_totals:
+        value[("total",)] = column_totals[0]
+        sums.append((("total",), [("column", 0)]))
+    else:
+        value[("total",)] = sum(column_totals)
+        sums.append((("total",), [("column", c) for c in range(columns)]))
     if with_row_totals:
         value.update({("row", r): sum(cells[r]) for r in range(rows)})
         sums += [(("row", r), [("cell", r, c) for c in range(columns)]) for r in range(rows)]

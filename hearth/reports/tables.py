@@ -20,24 +20,30 @@ class Table:
     count_heading: str = "Count"  # the heading of the one column of a list
 
     @property
+    def has_total_column(self) -> bool:
+        return bool(self.columns and self.table.row_totals)
+
+    @property
     def row_totals(self) -> list[int | None]:
-        return self.table.row_totals if self.columns else [row[0] for row in self.table.cells]
+        """What the chart draws: each row's total, or its first column when the columns are separate measures."""
+        return self.table.row_totals if self.has_total_column else [row[0] for row in self.table.cells]
 
     def chart(self) -> str:
         rows = list(zip(self.rows, self.row_totals, strict=True))
         described = ", ".join(f"{label}: {shown_as(value)}" for label, value in rows[:12])
         more = "" if len(rows) <= 12 else ", and more in the table"
-        return charts.bar_chart(self.title, f"One bar for each row of the table beside it. {described}{more}.", rows)
+        title = self.title if self.has_total_column or not self.columns else f"{self.title}: {self.columns[0]}"
+        return charts.bar_chart(title, f"One bar for each row of the table beside it. {described}{more}.", rows)
 
     def lines(self) -> list[list[str]]:
         """The table as the rows of a CSV file: its title, headings, one line a row, its totals."""
-        heading = [self.row_heading, *(self.columns or [self.count_heading])] + (["Total"] if self.columns else [])
+        totals = self.has_total_column
+        heading = [self.row_heading, *(self.columns or [self.count_heading])] + (["Total"] if totals else [])
         body = []
         for i, label in enumerate(self.rows):
             body.append([label, *map(cell, self.table.cells[i])] + ([cell(self.table.row_totals[i])]
-                                                                    if self.columns else []))
-        total = ["Total", *map(cell, self.table.column_totals), cell(self.table.total)] if self.columns else \
-            ["Total", cell(self.table.total)]
+                                                                    if totals else []))
+        total = ["Total", *map(cell, self.table.column_totals)] + ([cell(self.table.total)] if totals else [])
         return [[self.title], heading, *body, total]
 
 
@@ -45,14 +51,19 @@ def cell(value: int | None) -> str:
     return SUPPRESSED if value is None else str(value)
 
 
-def csv_lines(tables: list[Table], notes: list[str]):
-    """The tables one after another, a blank line between, then the notes: each line as CSV text."""
+def csv_lines(tables: list[Table], notes: list[str], *, before=()):
+    """Any lines `before` (a table of another shape, as lists), then the tables one after another, a blank line
+    between, then the notes: each line as CSV text."""
 
     class Echo:
         def write(self, value):
             return value
 
     writer = csv.writer(Echo())
+    for line in before:
+        yield writer.writerow(line)
+    if before:
+        yield writer.writerow([])
     for i, table in enumerate(tables):
         if i:
             yield writer.writerow([])

@@ -9,6 +9,8 @@ urlpatterns = [
     path("reports/caseload", views.caseload_view, name="caseload"),
     path("reports/flow", views.flow_view, name="flow"),
     path("reports/timeliness", views.timeliness_view, name="timeliness"),
+    path("reports/outcomes", views.outcomes_view, name="outcomes"),
+    path("reports/equality", views.equality_view, name="equality"),
     path("reports/extracts", views.extracts_view, name="extracts"),
     path("reports/extracts/<slug:kind>", views.extract_start_view, name="extract_start"),
 ]

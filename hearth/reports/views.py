@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.jobs import selectors as job_selectors
-from hearth.reports import access, caseload, flow, left_out, pseudonymised, ssd, tasks, timeliness
+from hearth.reports import access, caseload, equality, flow, left_out, outcomes, pseudonymised, ssd, tasks, timeliness
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
 from hearth.reports.tables import csv_lines
@@ -85,14 +85,46 @@ def timeliness_view(request):
     return _page(request, "reports/timeliness.html", form, report, "Timeliness")
 
 
-def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str):
+def outcomes_view(request):
+    access.require_reports(request.user)
+    council = request.user.agency.council
+    form = _form(request, council, areas=("locality", "level"), period=True)
+    report = None
+    if not form.is_bound or form.is_valid():
+        report = outcomes.outcomes(council, form.chosen(), form.period(), threshold=threshold_for(council))
+        if request.GET.get("download") == "csv":
+            return _download(request, "outcomes", report.tables, form, report.as_at,
+                             extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
+                             filename=f"outcomes-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}",
+                             before=outcomes.area_lines(report))
+    return _page(request, "reports/outcomes.html", form, report, "Outcomes")
+
+
+def equality_view(request):
+    access.require_reports(request.user)
+    council = request.user.agency.council
+    form = _form(request, council, areas=("locality", "level"), period=True, breakdowns=equality.BREAKDOWNS)
+    report = None
+    if not form.is_bound or form.is_valid():
+        by = (form.cleaned_data.get("by") if form.is_bound else "") or "ethnicity"
+        report = equality.equality(council, form.chosen(), form.period(), by=by, threshold=threshold_for(council))
+        if request.GET.get("download") == "csv":
+            return _download(request, "equality", [report.table], form, report.as_at,
+                             extra={"by": by, "from": report.period.start.isoformat(),
+                                    "to": report.period.end.isoformat()},
+                             filename=f"equality-by-{by}-{report.period.start:%Y-%m-%d}-to-"
+                                      f"{report.period.end:%Y-%m-%d}")
+    return _page(request, "reports/equality.html", form, report, "Equality: children in Early Help")
+
+
+def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str, before=()):
     council = request.user.agency.council
     chosen = {k: (v.pk if hasattr(v, "pk") else v) for k, v in form.chosen().items() if v}
     trail.record(actor=request.user, action=AuditAction.EXPORT, object_type=f"reports.{name}",
                  detail={"report": name, **extra, "filters": chosen})
     notes = [f"{SUPPRESSED}: a count from 1 to {threshold_for(council)}, or one hidden so that it cannot be worked "
              "out from the totals", f"{council.name}. Counted at {as_at:%H:%M on %-d %B %Y}"]
-    response = StreamingHttpResponse(csv_lines(tables, notes), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(tables, notes, before=before), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{as_at:%Y-%m-%d}.csv"'
     return response
 

@@ -68,3 +68,20 @@ def test_the_flow_report_counts_a_period_and_refuses_one_that_ends_before_it_sta
     errors(page, "The end of the period must be the same as or after its start")
     axe(page)
     expect(page.locator("#opened")).to_have_count(0)
+
+
+def test_every_report_and_the_extracts_page_pass_axe_at_both_widths(page, axe, practitioner, make_user):
+    analyst = make_user("ali.rahman@example.test", "Ali Rahman", "Performance", roles=(Role.ANALYST,))
+    for i in range(6):
+        family = people_services.family_create(actor=practitioner, name=f"The Checked {i} family")
+        cases_services.episode_open(actor=practitioner, family=family, reason="N4", level=2, lead=practitioner)
+    sign_in(page, axe, analyst)  # lands on the reports, checked there
+    for path, heading in (("/reports/timeliness", "Timeliness"), ("/reports/outcomes", "Outcomes"),
+                          ("/reports/equality", "Equality: children in Early Help")):
+        page.goto(path)
+        arrive(page, axe, heading)
+    expect(page.locator("#equality-none")).to_have_text("None in this period or for these filters.")  # no children
+    page.goto("/reports/extracts")
+    arrive(page, axe, "Extracts")
+    expect(page.get_by_role("button", name="Make the pseudonymised extract")).to_be_visible()
+    expect(page.get_by_role("button", name="Make the Standard Safeguarding Dataset extract")).to_have_count(0)
