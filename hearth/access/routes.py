@@ -206,6 +206,7 @@ ROUTES: dict[str, str] = {
     # reports (management information)
     "reports:home": REPORTS,
     "reports:caseload": REPORTS,
+    "reports:caseload_families": REPORTS,
     "reports:flow": REPORTS,
     "reports:timeliness": REPORTS,
     "reports:outcomes": REPORTS,

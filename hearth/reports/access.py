@@ -13,6 +13,20 @@ def can_read_reports(user) -> bool:
     return user.is_authenticated and user.has_role(*REPORT_ROLES)
 
 
+# Roles whose users may see the families behind a count, where the access policy lets them see each family.
+DRILL_ROLES = (Role.MANAGER, Role.COORDINATOR)
+
+
+def can_drill_down(user) -> bool:
+    return can_read_reports(user) and user.has_role(*DRILL_ROLES)
+
+
+def require_drill_down(user) -> None:
+    if not can_drill_down(user):
+        raise NotPermitted("Only managers and Early Help coordinators can see the families behind a count, and "
+                           "then only those they may see.", object_type="reports")
+
+
 def require_reports(user) -> None:
     if not can_read_reports(user):
         raise NotPermitted("Only analysts, managers, Early Help coordinators and the data protection officer can "

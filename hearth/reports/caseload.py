@@ -9,7 +9,10 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from hearth.access.policy import visible_through
 from hearth.accounts.models import User
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.reports.suppression import one_way, protect
 from hearth.reports.tables import Table
@@ -36,6 +39,7 @@ _NONE = {"team": "No team recorded", "agency": "No lead professional", "locality
 class Caseload:
     by: str
     table: Table  # by stage; one column (open episodes) when by lead professional
+    keys: list[str]  # each row's key for the drill-down ("none" for the row of records with none)
     without_lead: int | None
     reviews_out_of_date: int | None
     as_at: object  # when it was counted
@@ -79,7 +83,8 @@ def caseload(council, filters: dict, *, by: str, names: dict, threshold: int,
     table = Table(key="caseload", title=f"Open episodes by {BREAKDOWNS[by].lower()}", row_heading=BREAKDOWNS[by],
                   rows=[labels[k] for k in keys], columns=columns, table=protected,
                   columns_are="stage" if columns else "", count_heading="Open episodes")
-    return Caseload(by=by, table=table, without_lead=one_way([figures["without_lead"]], threshold=threshold)[1],
+    return Caseload(by=by, table=table, keys=["none" if k is None else str(k) for k in keys],
+                    without_lead=one_way([figures["without_lead"]], threshold=threshold)[1],
                     reviews_out_of_date=one_way([figures["out_of_date"]], threshold=threshold)[1],
                     as_at=timezone.localtime())
 
@@ -92,3 +97,20 @@ def _labels(by: str, keys, names: dict) -> dict:
     else:
         found = {int(k): v for k, v in names.get(by, {}).items()}
     return {k: (found.get(k, "Not known") if k is not None else _NONE[by]) for k in keys}
+
+
+DRILL_LIMIT = 200
+
+
+def families_in_row(user, council, filters: dict, *, by: str, key: str) -> dict:
+    """The families behind one row of the table that the access policy lets `user` see (the first DRILL_LIMIT, by
+    name), with their episodes: for a manager or coordinator to act on a number. The count of the others is never
+    given. Audited as a search with the families shown."""
+    episodes = open_episodes(council, filters).filter(
+        visible_through(user, "family_id"),
+        **({f"{_FIELD[by]}__isnull": True} if key == "none" else {_FIELD[by]: int(key)}))
+    shown = list(episodes.select_related("family", "lead_professional").order_by("family__name", "pk")
+                 [:DRILL_LIMIT + 1])
+    trail.record(actor=user, action=AuditAction.SEARCH, object_type="reports.caseload",
+                 detail={"purpose": "caseload_row", "by": by, "results": [e.family_id for e in shown[:DRILL_LIMIT]]})
+    return {"episodes": shown[:DRILL_LIMIT], "more": len(shown) > DRILL_LIMIT}

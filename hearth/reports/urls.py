@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports", views.home_view, name="home"),
     path("reports/caseload", views.caseload_view, name="caseload"),
+    path("reports/caseload/families", views.caseload_families_view, name="caseload_families"),
     path("reports/flow", views.flow_view, name="flow"),
     path("reports/timeliness", views.timeliness_view, name="timeliness"),
     path("reports/outcomes", views.outcomes_view, name="outcomes"),

@@ -54,7 +54,25 @@ def caseload_view(request):
         if request.GET.get("download") == "csv":
             return _download(request, "caseload", [report.table], form, report.as_at, extra={"by": by},
                              filename=f"caseload-by-{by}")
-    return _page(request, "reports/caseload.html", form, report, "Caseload")
+    return _page(request, "reports/caseload.html", form, report, "Caseload",
+                 drill=access.can_drill_down(request.user))
+
+
+def caseload_families_view(request):
+    """The families behind one row of the caseload table that the user may see (managers and coordinators)."""
+    access.require_drill_down(request.user)
+    council = request.user.agency.council
+    form = _form(request, council, breakdowns=caseload.BREAKDOWNS)
+    key = request.GET.get("row", "")
+    if not form.is_valid() or not (key == "none" or (key.isdigit() and len(key) <= 12)):
+        raise Http404
+    by = form.cleaned_data.get("by") or "team"
+    found = caseload.families_in_row(request.user, council, form.chosen(), by=by, key=key)
+    query = request.GET.copy()
+    query.pop("row", None)
+    return render(request, "reports/caseload_families.html", {
+        "active": ACTIVE, "found": found, "by": caseload.BREAKDOWNS[by], "back_query": query.urlencode(),
+        "title": "The families behind a count"})
 
 
 def flow_view(request):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hearth.access import grants
 from hearth.accounts.models import Role
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases.models import EpisodeStatus
@@ -157,3 +158,29 @@ def test_the_page_takes_the_same_statements_for_more_episodes(client_for, analys
     for i in range(6):
         EpisodeFactory(actor=lead, family=FamilyFactory(actor=lead, name=f"The More {i} family"))
     assert statements() == before
+
+
+def test_a_manager_follows_a_row_to_the_families_they_may_see_and_the_analyst_cannot(client_for, make, analyst,
+                                                                                      caseload, teams):
+    north, _ = teams
+    # The manager of the North team sees the families its members lead.
+    north.manager = make("mo.manager@example.test", Role.MANAGER, team=north)
+    north.save()
+    grants.refresh_team(north)
+    manager = north.manager
+    client = client_for(manager)
+    page = client.get(URL).content.decode()
+    link = f'/reports/caseload/families?by=team&amp;row={north.pk}'
+    assert link in page and "the families you may see" in page
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    names = re.findall(r'<a class="govuk-link" href="/episodes/\d+">(.*?)</a>', listed)
+    assert len(names) == 6 and all(name.startswith("The Nell") for name in names)
+    event = AuditEvent.objects.filter(actor=manager, action=AuditAction.SEARCH).latest("pk")
+    assert event.detail["purpose"] == "caseload_row" and len(event.detail["results"]) == 6
+    # The South team's row: families the manager may not see are neither listed nor counted.
+    south = client.get(f"/reports/caseload/families?by=team&row={teams[1].pk}").content.decode()
+    assert "None of the families in this row is one you may see." in south
+    # The analyst sees counts only.
+    assert "/reports/caseload/families" not in client_for(analyst).get(URL).content.decode()
+    assert client_for(analyst).get(link.replace("&amp;", "&")).status_code == 403
+    assert client_for(manager).get("/reports/caseload/families?by=team&row=x1").status_code == 404
