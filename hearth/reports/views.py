@@ -1,6 +1,8 @@
-"""The reports pages: the list of reports (the analyst's landing page), the caseload and the flow reports, each
-with its charts, tables and download. Every page needs a reporting role (`reports.access`); refusals are 403 pages.
-A download is the page's tables as CSV, as protected as the page, and is audited as an export of counts."""
+"""The reports pages: the list of reports (the analyst's landing page); the caseload, and the reports counted over
+a period (flow, timeliness, outcomes, equality), each with its charts, tables and download; the families behind a
+caseload row, for managers and coordinators; the extracts. Every page needs a reporting role (`reports.access`);
+refusals are 403 pages. A download is the page's tables as CSV, as protected as the page, and is audited as an
+export of counts."""
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -75,64 +77,45 @@ def caseload_families_view(request):
         "title": "The families behind a count"})
 
 
-def flow_view(request):
+def _period_view(request, *, name: str, title: str, build, tables, breakdowns: dict | None = None, before=None):
+    """A report counted over a period (flow, timeliness, outcomes, equality): its filters, the report `build`
+    makes, its page `reports/<name>.html`, or its `tables` (and any lines `before` them) as the download."""
     access.require_reports(request.user)
     council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level"), period=True)
+    form = _form(request, council, areas=("locality", "level"), period=True, breakdowns=breakdowns)
     report = None
     if not form.is_bound or form.is_valid():
-        report = flow.flow(council, form.chosen(), form.period(), threshold=threshold_for(council))
+        by = {}
+        if breakdowns:
+            by = {"by": (form.cleaned_data.get("by") if form.is_bound else "") or next(iter(breakdowns))}
+        report = build(council, form.chosen(), form.period(), threshold=threshold_for(council), **by)
         if request.GET.get("download") == "csv":
-            return _download(request, "flow", report.tables, form, report.as_at,
-                             extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
-                             filename=f"flow-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}")
-    return _page(request, "reports/flow.html", form, report, "Flow: what came in and went out")
+            start, end = report.period.start, report.period.end
+            return _download(request, name, tables(report), form, report.as_at,
+                             extra={**by, "from": start.isoformat(), "to": end.isoformat()},
+                             filename=f"{name}{'-by-' + by['by'] if by else ''}-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}",
+                             before=before(report) if before else ())
+    return _page(request, f"reports/{name}.html", form, report, title)
+
+
+def flow_view(request):
+    return _period_view(request, name="flow", title="Flow: what came in and went out", build=flow.flow,
+                        tables=lambda report: report.tables)
 
 
 def timeliness_view(request):
-    access.require_reports(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level"), period=True)
-    report = None
-    if not form.is_bound or form.is_valid():
-        report = timeliness.timeliness(council, form.chosen(), form.period(), threshold=threshold_for(council))
-        if request.GET.get("download") == "csv":
-            return _download(request, "timeliness", [m.table for m in report.measures], form, report.as_at,
-                             extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
-                             filename=f"timeliness-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}")
-    return _page(request, "reports/timeliness.html", form, report, "Timeliness")
+    return _period_view(request, name="timeliness", title="Timeliness", build=timeliness.timeliness,
+                        tables=lambda report: [m.table for m in report.measures])
 
 
 def outcomes_view(request):
-    access.require_reports(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level"), period=True)
-    report = None
-    if not form.is_bound or form.is_valid():
-        report = outcomes.outcomes(council, form.chosen(), form.period(), threshold=threshold_for(council))
-        if request.GET.get("download") == "csv":
-            return _download(request, "outcomes", report.tables, form, report.as_at,
-                             extra={"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
-                             filename=f"outcomes-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}",
-                             before=outcomes.area_lines(report))
-    return _page(request, "reports/outcomes.html", form, report, "Outcomes")
+    return _period_view(request, name="outcomes", title="Outcomes", build=outcomes.outcomes,
+                        tables=lambda report: report.tables, before=outcomes.area_lines)
 
 
 def equality_view(request):
-    access.require_reports(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level"), period=True, breakdowns=equality.BREAKDOWNS)
-    report = None
-    if not form.is_bound or form.is_valid():
-        by = (form.cleaned_data.get("by") if form.is_bound else "") or "ethnicity"
-        report = equality.equality(council, form.chosen(), form.period(), by=by, threshold=threshold_for(council))
-        if request.GET.get("download") == "csv":
-            return _download(request, "equality", [report.table], form, report.as_at,
-                             extra={"by": by, "from": report.period.start.isoformat(),
-                                    "to": report.period.end.isoformat()},
-                             filename=f"equality-by-{by}-{report.period.start:%Y-%m-%d}-to-"
-                                      f"{report.period.end:%Y-%m-%d}")
-    return _page(request, "reports/equality.html", form, report, "Equality: children in Early Help")
+    return _period_view(request, name="equality", title="Equality: children in Early Help", build=equality.equality,
+                        tables=lambda report: [report.table], breakdowns=equality.BREAKDOWNS)
 
 
 def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str, before=()):
