@@ -24,38 +24,25 @@ def env_bool(name: str, default: bool = False) -> bool:
 PRODUCTION = production.mode(os.environ.get("HEARTH_ENV", ""))
 
 
-def _secret_key() -> str:
-    """Use HEARTH_SECRET_KEY; otherwise keep a generated key under var/ so sessions survive restarts."""
-    if key := os.environ.get("HEARTH_SECRET_KEY"):
+def _kept_key(variable: str, file_name: str) -> str:
+    """The key in the environment variable; otherwise, outside production, a generated key kept under var/ so that it
+    survives restarts. Production never generates one: an empty key is refused at the end of this module."""
+    if key := os.environ.get(variable):
         return key
     if PRODUCTION:
-        return ""  # never a generated key in production: refused at the end of this module
-    path = VAR_DIR / "secret_key"
+        return ""
+    path = VAR_DIR / file_name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _kept_key("HEARTH_SECRET_KEY", "secret_key")
+# The key the pseudonyms of analysis extracts are made with (hearth.reports.pseudonymised), kept apart from the secret
+# key so that changing that one does not break the link between a council's returns over the years.
+HEARTH_PSEUDONYM_KEY = _kept_key("HEARTH_PSEUDONYM_KEY", "pseudonym_key")
 
-
-def _pseudonym_key() -> str:
-    """The key the pseudonyms of analysis extracts are made with (hearth.reports.pseudonymised): HEARTH_PSEUDONYM_KEY,
-    kept apart from HEARTH_SECRET_KEY so that changing that one does not break the link between a council's returns
-    over the years; otherwise, outside production, a generated key kept under var/."""
-    if key := os.environ.get("HEARTH_PSEUDONYM_KEY"):
-        return key
-    if PRODUCTION:
-        return ""  # refused at the end of this module
-    path = VAR_DIR / "pseudonym_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-HEARTH_PSEUDONYM_KEY = _pseudonym_key()
 DEBUG = env_bool("HEARTH_DEBUG")
 # The demo setting: pre-enrolled demo users and a banner on every page.
 DEMO_MODE = env_bool("HEARTH_DEMO")

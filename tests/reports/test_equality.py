@@ -1,21 +1,16 @@
 """The equality report as an analyst reads it: children counted once a column by sex, ethnicity, age band or
 disability, the columns overlapping so with no row totals, small counts hidden."""
 
-import re
-
 import pytest
 
-from hearth.accounts.models import Role
 from hearth.people.models import Ethnicity, Sex
 from tests.factories import ChildFactory, ClosedEpisodeFactory, EpisodeFactory, FamilyFactory
+from tests.reports.pages import table_rows
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/equality"
 
 
-@pytest.fixture
-def analyst(make):
-    return make("ali.analyst@example.test", Role.ANALYST)
 
 
 @pytest.fixture
@@ -30,18 +25,8 @@ def children(practitioner):
         (ClosedEpisodeFactory if i == 6 else EpisodeFactory)(family=family, actor=practitioner)
 
 
-def _rows(page: str) -> dict[str, list[str]]:
-    table = re.search(r'<table class="govuk-table" id="equality">(.*?)</table>', page, re.S).group(1)
-    header = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
-    rows = {"": header}
-    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]:
-        heading = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1).strip()
-        rows[heading] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    return rows
-
-
 def test_children_by_sex_with_small_counts_hidden_and_no_row_totals(client_for, analyst, children):
-    rows = _rows(client_for(analyst).get(URL, {"by": "sex"}).content.decode())
+    rows = table_rows(client_for(analyst).get(URL, {"by": "sex"}).content.decode(), "equality", headings=True)
     assert rows[""] == ["Sex", "In Early Help now", "Started in the period", "Closed in the period",
                         "Closed with outcomes achieved"]  # no Total column: the columns overlap
     # The truth: girls [2, 2, 0, 0], boys [6, 7, 1, 1]; the columns' totals [8, 9, 1, 1].
@@ -52,9 +37,9 @@ def test_children_by_sex_with_small_counts_hidden_and_no_row_totals(client_for, 
 
 def test_children_by_ethnicity_and_by_age_band(client_for, analyst, children):
     client = client_for(analyst)
-    rows = _rows(client.get(URL).content.decode())
+    rows = table_rows(client.get(URL).content.decode(), "equality")
     assert rows[dict(Ethnicity.choices)[Ethnicity.NOBT]] == ["8", "9", "[c]", "[c]"]
-    rows = _rows(client.get(URL, {"by": "age_band"}).content.decode())
+    rows = table_rows(client.get(URL, {"by": "age_band"}).content.decode(), "equality")
     assert rows["5-10"] == ["8", "9", "[c]", "[c]"]  # all born in 2016
 
 

@@ -10,20 +10,18 @@ import re
 import pytest
 from django.utils import timezone
 
-from hearth.accounts.models import AgencyKind, Role
+from hearth.accounts.models import AgencyKind
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeStatus
 from hearth.referrals.models import Decision, Referral, ReferralKind, ReferralStatus, RequesterKind
 from tests.factories import FamilyFactory
+from tests.reports.pages import table_rows
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/flow"
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def analyst(make):
-    return make("ali.analyst@example.test", Role.ANALYST)
 
 
 def _at(days_ago: int) -> datetime.datetime:
@@ -78,14 +76,6 @@ def flow_data(council, make, practitioner):
     return families
 
 
-def _table(page: str, table_id: str) -> dict[str, list[str]]:
-    found = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', page, re.S)
-    assert found, f"no table {table_id}"
-    rows = {}
-    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", found.group(1), re.S)[1:]:
-        heading = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1).strip()
-        rows[heading] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    return rows
 
 
 def test_the_last_30_days_of_requests_decisions_and_episodes(client_for, analyst, flow_data):
@@ -94,15 +84,15 @@ def test_the_last_30_days_of_requests_decisions_and_episodes(client_for, analyst
                                          "date_from-year": start.year}).content.decode()
     assert f"from {start:%-d %B %Y} to {TODAY:%-d %B %Y}" in page
     # 7 from parents (one of them the re-referral), 2 from a school: the 2 hidden, and the 7 with it.
-    assert _table(page, "requests") == {"A parent or carer": ["[c]"], "School or college": ["[c]"],
+    assert table_rows(page, "requests") == {"A parent or carer": ["[c]"], "School or college": ["[c]"],
                                         "Total": ["9"]}
     # Advice 6 and a plan 1, all requests for support: the 1 hidden, so the 6 beside it in its column too.
-    assert _table(page, "decisions") == {"Advice and information only": ["[c]", "0", "[c]"],
+    assert table_rows(page, "decisions") == {"Advice and information only": ["[c]", "0", "[c]"],
                                          "An Early Help plan is needed": ["[c]", "0", "[c]"],
                                          "Total": ["7", "0", "7"]}
-    assert _table(page, "opened") == {"Started by a practitioner with the family": ["[c]"],
+    assert table_rows(page, "opened") == {"Started by a practitioner with the family": ["[c]"],
                                       "Stepped down from children&#39;s social care": ["[c]"], "Total": ["6"]}
-    assert _table(page, "closed") == {"Desired outcomes have been achieved": ["5"], "Total": ["5"]}
+    assert table_rows(page, "closed") == {"Desired outcomes have been achieved": ["5"], "Total": ["5"]}
     assert re.search(r'id="step-ups">\[c\]</dd>', page)
     assert re.search(r'id="re-referrals">\[c\] of \[c\] requests linked to a family</dd>', page)
     assert 'class="hearth-chart hearth-bar-chart"' in page

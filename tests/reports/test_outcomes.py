@@ -5,25 +5,21 @@ the plans' outcomes ended, small counts hidden; the download holds them all."""
 import csv
 import datetime
 import io
-import re
 
 import pytest
 from django.utils import timezone
 
-from hearth.accounts.models import Role
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeStatus
 from hearth.outcomes.models import Reading, ReadingContext, Score
 from hearth.plans.models import OutcomeStatus, PlanOutcome
 from tests.factories import FamilyFactory
+from tests.reports.pages import table_rows
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/outcomes"
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def analyst(make):
-    return make("ali.analyst@example.test", Role.ANALYST)
 
 
 @pytest.fixture
@@ -47,24 +43,17 @@ def closed(council, practitioner):
     return council.outcome_areas[0]["name"]
 
 
-def _cells(page: str, table_id: str) -> dict[str, list[str]]:
-    table = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', page, re.S).group(1)
-    rows = {}
-    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]:
-        heading = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1).strip()
-        rows[heading] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    return rows
 
 
 def test_distance_travelled_closure_reasons_and_how_outcomes_ended(client_for, analyst, closed):
     page = client_for(analyst).get(URL).content.decode()
-    areas = _cells(page, "areas")
+    areas = table_rows(page, "areas")
     # Six families scored by the worker: the means are shown; two by the family: hidden.
     assert areas[closed] == ["6", "3.0", "7.0", "+4.0", "[c]", "[c]", "[c]"]
     assert "(6 episodes)" in page
-    assert _cells(page, "closure_reasons") == {"Desired outcomes have been achieved": ["6"], "Total": ["6"]}
+    assert table_rows(page, "closure_reasons") == {"Desired outcomes have been achieved": ["6"], "Total": ["6"]}
     # Six achieved and one not: the one hidden, and the six with it.
-    assert _cells(page, "outcomes_ended") == {"Achieved": ["[c]"], "Not achieved": ["[c]"], "Total": ["7"]}
+    assert table_rows(page, "outcomes_ended") == {"Achieved": ["[c]"], "Not achieved": ["[c]"], "Total": ["7"]}
 
 
 def test_nothing_closed_in_the_period_shows_no_scores(client_for, analyst, closed):
@@ -72,7 +61,7 @@ def test_nothing_closed_in_the_period_shows_no_scores(client_for, analyst, close
     page = client_for(analyst).get(URL, {"date_from-day": start.day, "date_from-month": start.month,
                                          "date_from-year": start.year}).content.decode()
     assert "(0 episodes)" in page
-    assert _cells(page, "areas")[closed] == ["0"] + ["No scores"] * 6
+    assert table_rows(page, "areas")[closed] == ["0"] + ["No scores"] * 6
 
 
 def test_the_download_holds_the_scores_and_the_tables(client_for, analyst, closed):

@@ -37,9 +37,6 @@ CANARIES = ("Zebedee", "Quarrington", "9434765919", "A123456789012", "OX16 1AA",
             "07700 900999", "1987-06-05", "05/06/1987", "Worried about Zebedee")
 
 
-@pytest.fixture
-def analyst(make):
-    return make("ali.analyst@example.test", Role.ANALYST)
 
 
 @pytest.fixture

@@ -2,17 +2,16 @@
 median of a few hidden, for steps finished in the period; a bad period refused."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
 
-from hearth.accounts.models import Role
 from hearth.assessments.models import Assessment, AssessmentStatus
 from hearth.cases.models import Episode, EpisodeOrigin, EpisodeStatus
 from hearth.plans.models import Meeting, MeetingKind, MeetingStatus, Review, ReviewDecision
 from hearth.referrals.models import Decision, Referral, ReferralKind, ReferralStatus, RequesterKind
 from tests.factories import FamilyFactory
+from tests.reports.pages import table_rows
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/timeliness"
@@ -23,9 +22,6 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
-@pytest.fixture
-def analyst(make):
-    return make("ali.analyst@example.test", Role.ANALYST)
 
 
 @pytest.fixture
@@ -56,13 +52,6 @@ def steps(council, practitioner):
                               summary="Going well", decision=ReviewDecision.CONTINUE)
 
 
-def _rows(page: str, table_id: str) -> dict[str, list[str]]:
-    table = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', page, re.S).group(1)
-    rows = {}
-    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]:
-        heading = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1).strip()
-        rows[heading] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    return rows
 
 
 def _page(client, start: datetime.date) -> str:
@@ -72,20 +61,20 @@ def _page(client, start: datetime.date) -> str:
 
 def test_each_step_in_bands_with_its_median(client_for, analyst, steps):
     page = _page(client_for(analyst), datetime.date(2026, 8, 1))
-    decision = _rows(page, "decision")
+    decision = table_rows(page, "decision")
     # The 1 is hidden, and so the smallest count beside it (the 5); the 6 and the total stay.
     assert decision == {"The same working day": ["6"], "The next working day": ["0"],
                         "2 to 5 working days": ["[c]"], "6 to 10 working days": ["0"],
                         "More than 10 working days": ["[c]"], "Total": ["12"]}
     assert 'id="decision-median">Median: 1.5 working days.' in page
-    assessment = _rows(page, "assessment")
+    assessment = table_rows(page, "assessment")
     # 5 within 4 weeks and 1 over 3 months: the 1 is hidden, and so the 5 beside it.
     assert assessment["Within 4 weeks"] == ["[c]"] and assessment["More than 3 months"] == ["[c]"]
     assert assessment["Total"] == ["6"]
     assert 'id="assessment-median">Median: 20 days.' in page
-    assert _rows(page, "first_meeting")["Within 10 days"] == ["6"]
+    assert table_rows(page, "first_meeting")["Within 10 days"] == ["6"]
     # Five reviews held so far (the late assessment's review falls after today): four on time, one late.
-    reviews = _rows(page, "reviews")
+    reviews = table_rows(page, "reviews")
     assert reviews == {"On or before the date set": ["[c]"], "Up to 2 weeks late": ["0"],
                        "More than 2 weeks late": ["[c]"], "Total": ["5"]}
 
@@ -95,11 +84,11 @@ def test_steps_finished_before_the_period_are_not_counted(client_for, analyst, s
     page = _page(client, datetime.date(2026, 10, 25))
     # The decisions were all in November; of the assessments only the late one (9 November) is in the period: one,
     # so hidden, and its median with it.
-    assert _rows(page, "decision")["Total"] == ["12"]
-    assert _rows(page, "assessment")["Total"] == ["[c]"]
+    assert table_rows(page, "decision")["Total"] == ["12"]
+    assert table_rows(page, "assessment")["Total"] == ["[c]"]
     assert 'id="assessment-median">Median: [c].' in page
     page = _page(client, datetime.date(2026, 11, 30))
-    assert _rows(page, "decision")["Total"] == ["0"] and _rows(page, "assessment")["Total"] == ["0"]
+    assert table_rows(page, "decision")["Total"] == ["0"] and table_rows(page, "assessment")["Total"] == ["0"]
     assert 'id="assessment-median"' not in page  # nothing to measure
 
 
