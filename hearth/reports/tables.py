@@ -2,7 +2,13 @@
 the chart drawn from them, and the CSV lines of a download. Nothing here sees a count before it is protected."""
 
 import csv
+import io
 from dataclasses import dataclass
+
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table as Sheet
+from odf.table import TableCell, TableRow
+from odf.text import P
 
 from hearth.reports import charts
 from hearth.reports.suppression import SUPPRESSED, Protected, shown_as
@@ -72,3 +78,36 @@ def csv_lines(tables: list[Table], notes: list[str], *, before=()):
     yield writer.writerow([])
     for note in notes:
         yield writer.writerow([note])
+
+
+def _sheet(name: str, lines: list[list[str]]) -> Sheet:
+    """A sheet named for its table: within the 31 characters other spreadsheets allow, cut at a word (the table's
+    whole title is its first line)."""
+    sheet = Sheet(name=name if len(name) <= 31 else name[:31].rsplit(" ", 1)[0])
+    for line in lines:
+        row = TableRow()
+        for value in line:
+            number = value.replace(",", "") if isinstance(value, str) else value
+            if isinstance(number, str) and number.lstrip("+-").replace(".", "", 1).isdigit():
+                cell = TableCell(valuetype="float", value=number)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+    return sheet
+
+
+def ods_bytes(tables: list[Table], notes: list[str], *, before=()) -> bytes:
+    """The same as `csv_lines`, as an OpenDocument spreadsheet: any lines `before` on a sheet of their own, one
+    sheet a table, and the notes on the last. Numbers are numbers; "[c]" stays text. Tables are small: made in
+    memory."""
+    document = OpenDocumentSpreadsheet()
+    if before:
+        document.spreadsheet.addElement(_sheet(before[0][0], list(before)))
+    for table in tables:
+        document.spreadsheet.addElement(_sheet(table.title, table.lines()))
+    document.spreadsheet.addElement(_sheet("About these figures", [[n] for n in notes]))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()

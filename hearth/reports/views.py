@@ -4,7 +4,7 @@ caseload row, for managers and coordinators; the extracts. Every page needs a re
 refusals are 403 pages. A download is the page's tables as CSV, as protected as the page, and is audited as an
 export of counts."""
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,10 +14,12 @@ from hearth.jobs import selectors as job_selectors
 from hearth.reports import access, caseload, equality, flow, left_out, outcomes, pseudonymised, ssd, tasks, timeliness
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
-from hearth.reports.tables import csv_lines
+from hearth.reports.tables import csv_lines, ods_bytes
 from hearth.web.once import submit_once
 
 ACTIVE = "reports"
+DOWNLOADS = ("csv", "ods")
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def home_view(request):
@@ -53,7 +55,7 @@ def caseload_view(request):
                  "agency": {k: a.name for k, a in form.agencies.items()},
                  "locality": {k: x.name for k, x in form.localities.items()}}
         report = caseload.caseload(council, form.chosen(), by=by, names=names, threshold=threshold_for(council))
-        if request.GET.get("download") == "csv":
+        if request.GET.get("download") in DOWNLOADS:
             return _download(request, "caseload", [report.table], form, report.as_at, extra={"by": by},
                              filename=f"caseload-by-{by}")
     return _page(request, "reports/caseload.html", form, report, "Caseload",
@@ -89,7 +91,7 @@ def _period_view(request, *, name: str, title: str, build, tables, breakdowns: d
         if breakdowns:
             by = {"by": (form.cleaned_data.get("by") if form.is_bound else "") or next(iter(breakdowns))}
         report = build(council, form.chosen(), form.period(), threshold=threshold_for(council), **by)
-        if request.GET.get("download") == "csv":
+        if request.GET.get("download") in DOWNLOADS:
             start, end = report.period.start, report.period.end
             return _download(request, name, tables(report), form, report.as_at,
                              extra={**by, "from": start.isoformat(), "to": end.isoformat()},
@@ -122,11 +124,16 @@ def _download(request, name: str, tables, form, as_at, *, extra: dict, filename:
     council = request.user.agency.council
     chosen = {k: (v.pk if hasattr(v, "pk") else v) for k, v in form.chosen().items() if v}
     trail.record(actor=request.user, action=AuditAction.EXPORT, object_type=f"reports.{name}",
-                 detail={"report": name, **extra, "filters": chosen})
+                 detail={"report": name, **extra, "filters": chosen, "format": request.GET["download"]})
     notes = [f"{SUPPRESSED}: a count from 1 to {threshold_for(council)}, or one hidden so that it cannot be worked "
              "out from the totals", f"{council.name}. Counted at {as_at:%H:%M on %-d %B %Y}"]
-    response = StreamingHttpResponse(csv_lines(tables, notes, before=before), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{as_at:%Y-%m-%d}.csv"'
+    kind = request.GET["download"]
+    if kind == "ods":
+        response = HttpResponse(ods_bytes(tables, notes, before=before), content_type=ODS)
+    else:
+        response = StreamingHttpResponse(csv_lines(tables, notes, before=before),
+                                         content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{as_at:%Y-%m-%d}.{kind}"'
     return response
 
 

@@ -10,6 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from odf import opendocument, teletype
+from odf.table import Table as Sheet
+from odf.table import TableCell, TableRow
 
 from hearth.access import grants
 from hearth.accounts.models import Role
@@ -123,7 +126,22 @@ def test_the_download_is_protected_like_the_page_and_audited_as_an_export(client
     assert body["Sam South"] == ["[c]"] and body["Nell North"] == ["6"] and body["Total"] == ["14"]
     assert "[c]: a count from 1 to 4" in lines[-2][0] and "Counted at" in lines[-1][0]
     event = AuditEvent.objects.get(actor=analyst, action=AuditAction.EXPORT)
-    assert event.detail == {"report": "caseload", "by": "lead", "filters": {}}
+    assert event.detail == {"report": "caseload", "by": "lead", "filters": {}, "format": "csv"}
+
+
+def test_the_spreadsheet_download_holds_the_same_protected_figures(client_for, analyst, caseload):
+    response = client_for(analyst).get(URL, {"by": "lead", "download": "ods"})
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert 'filename="caseload-by-lead-' in response["Content-Disposition"]
+    document = opendocument.load(io.BytesIO(response.content))
+    sheets = document.spreadsheet.getElementsByType(Sheet)
+    assert [s.getAttribute("name") for s in sheets] == ["Open episodes by lead", "About these figures"]
+    rows = [[teletype.extractText(c) for c in r.getElementsByType(TableCell)]
+            for r in sheets[0].getElementsByType(TableRow)]
+    assert ["Sam South", "[c]"] in rows and ["Total", "14"] in rows
+    total = next(r for r in sheets[0].getElementsByType(TableRow)
+                 if teletype.extractText(r.getElementsByType(TableCell)[0]) == "Total")
+    assert total.getElementsByType(TableCell)[1].getAttribute("valuetype") == "float"  # a number, not text
 
 
 def test_managers_coordinators_and_the_dpo_read_reports_and_practitioners_do_not(client_for, make, dpo,
