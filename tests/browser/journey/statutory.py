@@ -60,7 +60,7 @@ def family_is_stepped_up_and_early_help_closes(page, axe, people) -> None:
     expect(summary_value(page, "Status")).to_have_text("Social-work assessment under way (Early Help continues)")
     expect(summary_value(page, "Level of need")).to_have_text("Level 4: Critical")
     page.get_by_role("link", name="Close Early Help").click()
-    arrive(page, axe, "Close Early Help")
+    settle_outcomes_then_arrive_at_closing(page, axe, "No longer needed")
     page.get_by_role("group", name="Why is Early Help closing?").get_by_label(
         re.compile("needs support from statutory services")).check()
     open_actions = page.get_by_role("group", name="What should happen to the open actions?")
@@ -73,6 +73,20 @@ def family_is_stepped_up_and_early_help_closes(page, axe, people) -> None:
     expect(summary_value(page, "Closed")).to_contain_text("needs support from statutory services")
     axe(page)
     sign_out(page, axe)
+
+
+def settle_outcomes_then_arrive_at_closing(page, axe, how: str) -> None:
+    """"Close Early Help" asks first how each outcome still being worked towards ended, when there is one; then the
+    closure page."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("How each outcome ended|Close Early Help"))
+    if heading(page, "How each outcome ended").count():
+        axe(page)
+        for choice in page.get_by_label(how, exact=True).all():
+            choice.check()
+        page.get_by_role("button", name="Save and continue to closing").click()
+        arrive(page, axe, "Close Early Help", "How each outcome ended has been recorded.")
+    else:
+        arrive(page, axe, "Close Early Help")
 
 
 def social_worker_steps_the_family_down(page, axe, people, today: datetime.date) -> None:
@@ -118,7 +132,7 @@ def new_lead_closes_early_help(page, axe, people) -> None:
     arrive(page, axe, FAMILY)
     open_episode_from_family(page, axe)
     page.get_by_role("link", name="Close Early Help").click()
-    arrive(page, axe, "Close Early Help")
+    settle_outcomes_then_arrive_at_closing(page, axe, "Achieved")
     page.get_by_role("group", name="Why is Early Help closing?").get_by_label(
         "Desired outcomes have been achieved").check()
     page.get_by_label("The family's final comments").fill(FINAL_COMMENTS)
