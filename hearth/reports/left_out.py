@@ -17,16 +17,17 @@ class LeftOut:
         return {"erased": self.erased, "restricted": self.restricted}
 
 
-def _restricted():
+def restricted_people():
+    """The ids of the people whose information's use is restricted now (a few rows: for a NOT IN)."""
     return Restriction.objects.filter(lifted_at__isnull=True).values("person_id")
 
 
 def people_included(council):
     """The council's people an extract may hold."""
-    return Person.objects.filter(council=council, erased_at__isnull=True).exclude(pk__in=_restricted())
+    return Person.objects.filter(council=council, erased_at__isnull=True).exclude(pk__in=restricted_people())
 
 
 def left_out(council) -> LeftOut:
     return LeftOut(erased=Person.objects.filter(council=council, erased_at__isnull=False).count(),
                    restricted=Person.objects.filter(council=council, erased_at__isnull=True,
-                                                    pk__in=_restricted()).count())
+                                                    pk__in=restricted_people()).count())

@@ -2,8 +2,10 @@
 disability, the columns overlapping so with no row totals, small counts hidden."""
 
 import pytest
+from django.utils import timezone
 
-from hearth.people.models import Ethnicity, Sex
+from hearth.people.models import Ethnicity, Person, Sex
+from hearth.rights.models import RequestDecision, RequestKind, Restriction, RightsRequest
 from tests.factories import ChildFactory, ClosedEpisodeFactory, EpisodeFactory, FamilyFactory
 from tests.reports.pages import table_rows
 
@@ -46,3 +48,15 @@ def test_children_by_ethnicity_and_by_age_band(client_for, analyst, children):
 def test_a_level_with_no_children_shows_none(client_for, analyst, children):
     page = client_for(analyst).get(URL, {"by": "sex", "level": "4"}).content.decode()
     assert 'id="equality-none"' in page
+
+
+def test_children_erased_or_restricted_are_left_out(client_for, analyst, children, council, dpo):
+    girls = list(Person.objects.filter(given_name="Sam").order_by("pk"))
+    request = RightsRequest.objects.create(
+        council=council, person=girls[0], kind=RequestKind.RESTRICTION, asked="Stop using it",
+        received_on=timezone.localdate(), created_by=dpo, decision=RequestDecision.ACCEPTED,
+        decided_at=timezone.now(), decided_by=dpo)
+    Restriction.objects.create(request=request, person=girls[0], what="While it is checked", started_by=dpo)
+    Person.objects.filter(pk=girls[1].pk).update(erased_at=timezone.now())
+    rows = table_rows(client_for(analyst).get(URL).content.decode(), "equality")
+    assert rows[dict(Ethnicity.choices)[Ethnicity.NOBT]] == ["6", "7", "[c]", "[c]"]  # 8 and 9, less the two
