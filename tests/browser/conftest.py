@@ -227,6 +227,14 @@ def page(_watched_page):
     return _watched_page.page
 
 
+def _resize(page, width: int, height: int) -> None:
+    """Resize the window and wait until the page has it, so that nothing is checked or measured at the old width
+    (a resize reaches the page a moment after the call returns)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function("width => window.innerWidth === width", arg=width)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 @pytest.fixture
 def axe(_watched_page):
     """`axe(page)`: check the page as it is now with axe-core; fail listing each violation and where."""
@@ -236,13 +244,13 @@ def axe(_watched_page):
         assert not violations, format_violations(page.url, violations)
         size = page.viewport_size
         if size["width"] != NARROW:
-            page.set_viewport_size({"width": NARROW, "height": size["height"]})
+            _resize(page, NARROW, size["height"])
             try:
                 violations = run_axe(page)
                 assert not violations, format_violations(f"{page.url} at {NARROW} px", violations)
                 wide = page.evaluate(OUTSIDE_THE_WINDOW)
             finally:
-                page.set_viewport_size(size)
+                _resize(page, size["width"], size["height"])
         else:
             wide = page.evaluate(OUTSIDE_THE_WINDOW)
         assert not wide, f"{page.url} does not fit a {NARROW} px window (WCAG 2.2 reflow): " + "; ".join(wide)
