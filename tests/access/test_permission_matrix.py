@@ -55,8 +55,9 @@ OTHER_SCOPES = {
     routes.GOVERNANCE: {"data_protection_officer", "manager_of_the_lead", "manager_of_another_team",
                         "manager_of_the_contributor", "manager_of_an_uncovered_team_member"},
     # Counts only: analysts, managers, coordinators and the DPO (hearth.reports.access).
-    routes.REPORTS: {"analyst", "data_protection_officer", "locality_coordinator", "coordinator_of_another_locality", "manager_of_the_lead",
-                     "manager_of_another_team", "manager_of_the_contributor", "manager_of_an_uncovered_team_member"},
+    routes.REPORTS: {"analyst", "data_protection_officer", "locality_coordinator", "coordinator_of_another_locality",
+                     "manager_of_the_lead", "manager_of_another_team", "manager_of_the_contributor",
+                     "manager_of_an_uncovered_team_member"},
 }
 
 # The step-up bundle also goes to whoever manages the episode it came from.
