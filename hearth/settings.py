@@ -74,6 +74,7 @@ HEARTH_APPS = [
     "rights",
     "dpo",
     "reports",
+    "supporting_families",
     "web",
     "ops",
     "home",

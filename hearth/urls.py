@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("hearth.rights.urls")),
     path("", include("hearth.dpo.urls")),
     path("", include("hearth.reports.urls")),
+    path("", include("hearth.supporting_families.urls")),
     path("", include("hearth.jobs.urls")),
 ]
 

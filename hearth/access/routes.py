@@ -213,6 +213,15 @@ ROUTES: dict[str, str] = {
     "reports:equality": REPORTS,
     "reports:extracts": REPORTS,
     "reports:extract_start": REPORTS,
+    # supporting families: a family's needs, progress and claim; the programme's return, claims list and share
+    "supporting_families:family": FAMILY,
+    "supporting_families:need_new": FAMILY,
+    "supporting_families:need_remove": FAMILY,
+    "supporting_families:progress_new": FAMILY,
+    "supporting_families:claim_check": FAMILY,
+    "supporting_families:programme": REPORTS,
+    "supporting_families:claims": REPORTS,
+    "supporting_families:share_start": REPORTS,
     # rights (requests to correct, erase or restrict, the data protection officer's work)
     "rights:requests": GOVERNANCE,
     "rights:request_find": GOVERNANCE,

@@ -17,6 +17,14 @@ def add_years(day: date, years: int) -> date:
     return day.replace(year=year)
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the later month lacks becomes its last (31 August + 6 months is 28 or 29
+    February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def age_on(date_of_birth: date | None, on: date) -> int | None:
     """Age in whole years on a day; None when the date of birth is not known. Someone born on 29 February turns a
     year older on 1 March in a year without one."""

@@ -30,6 +30,9 @@ class Council(models.Model):
     privacy_explanation = models.TextField(blank=True)
     # The council's own process rules that are not wording (`rules:` in its profile, checked in core.profiles).
     rules = models.JSONField(default=dict, blank=True)
+    # The council's part in the national Supporting Families programme (`supporting_families:` in its profile: its
+    # descriptors of each headline need and how long progress must last); empty when it does not take part.
+    supporting_families = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -50,6 +53,10 @@ class Council(models.Model):
 
     def rule(self, key: str, default=None):
         return (self.rules or {}).get(key, default)
+
+    @property
+    def takes_part_in_supporting_families(self) -> bool:
+        return bool(self.supporting_families)
 
 
 class Locality(models.Model):

@@ -80,7 +80,7 @@ class Record:
 
 register = Hook("the register of personal data", expects=(
     "core", "people", "cases", "assessments", "plans", "outcomes", "consent", "referrals", "sharing", "access",
-    "subject_access", "retention", "rights", "breaches"))
+    "subject_access", "retention", "rights", "breaches", "supporting_families"))
 
 # The audit log's record, declared by core (`CoreConfig.ready`) because the audit app is the one app below core.
 AUDIT_LOG = Record("governance.auditevent", "the audit log", "Who looked at or changed the record (the audit log)",

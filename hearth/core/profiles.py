@@ -9,6 +9,7 @@ from django.db import transaction
 from hearth.core.errors import DomainError
 from hearth.core.hooks import Hook
 from hearth.core.models import ConsentModel, Council, Locality
+from hearth.core.programme import HEADLINE_NEEDS
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 # A council's logo (the optional `logo` key: a file name in this folder), printed on its PDFs. Hearth ships no real
@@ -100,7 +101,8 @@ def _validate_rules(rules, *, where: str) -> None:
         return
     if not isinstance(rules, dict):
         raise ProfileError(f"{where}: rules must be a mapping of rule names to settings")
-    unknown = sorted(set(rules) - set(NOTICE_RULES) - set(SWITCH_RULES) - {"disabled_child_step_down_review_weeks"})
+    unknown = sorted(set(rules) - set(NOTICE_RULES) - set(SWITCH_RULES)
+                     - {"disabled_child_step_down_review_weeks", "small_number_threshold"})
     if unknown:
         raise ProfileError(f"{where}: rules has no rule called {', '.join(unknown)}")
     for rule in NOTICE_RULES:
@@ -114,6 +116,42 @@ def _validate_rules(rules, *, where: str) -> None:
     if weeks is not None and (not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 52):
         raise ProfileError(f"{where}: rules.disabled_child_step_down_review_weeks must be a whole number of weeks "
                            "from 1 to 52")
+    threshold = rules.get("small_number_threshold")
+    if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool)
+                                  or not 1 <= threshold <= 20):
+        raise ProfileError(f"{where}: rules.small_number_threshold must be a whole number from 1 to 20 (the largest "
+                           "count that reports hide)")
+
+
+def _validate_supporting_families(programme, areas: list, *, where: str) -> None:
+    """The optional `supporting_families`: the council's descriptors of each headline need (a list of `code` and
+    `text` for some or all of them) and `sustained_months`; and each outcome area's `supporting_families_outcome`."""
+    for area in areas:
+        need = area.get("supporting_families_outcome")
+        if need is not None and need not in HEADLINE_NEEDS:
+            raise ProfileError(f"{where}: outcome area {area.get('code')} maps to {need!r}, which is not one of the "
+                               f"Supporting Families headline needs ({', '.join(HEADLINE_NEEDS)})")
+    if programme is None:
+        return
+    if not isinstance(programme, dict) or set(programme) - {"descriptors", "sustained_months"}:
+        raise ProfileError(f"{where}: supporting_families may hold only descriptors and sustained_months")
+    months = programme.get("sustained_months", 6)
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 24:
+        raise ProfileError(f"{where}: supporting_families.sustained_months must be a whole number from 1 to 24")
+    descriptors = programme.get("descriptors") or {}
+    if not isinstance(descriptors, dict):
+        raise ProfileError(f"{where}: supporting_families.descriptors must map each headline need to a list")
+    for need, entries in descriptors.items():
+        if need not in HEADLINE_NEEDS:
+            raise ProfileError(f"{where}: supporting_families.descriptors names {need!r}, which is not one of the "
+                               f"headline needs ({', '.join(HEADLINE_NEEDS)})")
+        if not isinstance(entries, list) or not entries:
+            raise ProfileError(f"{where}: the descriptors of {need} must be a list of code and text")
+        codes = [e.get("code") if isinstance(e, dict) else None for e in entries]
+        if any(not isinstance(e, dict) or not e.get("code") or not e.get("text") for e in entries):
+            raise ProfileError(f"{where}: each descriptor of {need} needs a code and a text")
+        if len(set(codes)) != len(codes):
+            raise ProfileError(f"{where}: two descriptors of {need} have the same code")
 
 
 def validate(council: dict, *, where: str) -> None:
@@ -144,6 +182,7 @@ def validate(council: dict, *, where: str) -> None:
     if not isinstance((council["consent_questions"] or {}).get("no_consent_needs_manager_advice", False), bool):
         raise ProfileError(f"{where}: consent_questions.no_consent_needs_manager_advice must be true or false")
     _validate_rules(council.get("rules"), where=where)
+    _validate_supporting_families(council.get("supporting_families"), areas, where=where)
     if council.get("logo") is not None and logo_problem(council["logo"]):
         raise ProfileError(f"{where}: logo {logo_problem(council['logo'])}")
     _validate_postcode_districts(council["localities"], where=where)
@@ -189,6 +228,7 @@ def load(paths: list[Path] | None = None, *, only: list[str] | None = None) -> l
             continue
         fields = {k: entry[k] for k in REQUIRED_KEYS if k not in ("code", "localities")}
         fields["rules"] = entry.get("rules") or {}
+        fields["supporting_families"] = entry.get("supporting_families") or {}
         if entry.get("logo"):
             fields["contacts"] = {**(entry["contacts"] or {}), "logo": entry["logo"]}
         council, created = Council.objects.get_or_create(

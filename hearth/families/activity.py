@@ -17,7 +17,8 @@ from hearth.people.models import Family
 
 CHANGES = frozenset({AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE})
 # The apps (by their Django label) whose records are the family's work.
-WORK = frozenset({"people", "cases", "consent", "sharing", "outcomes", "assessments", "plans", "referrals"})
+WORK = frozenset({"people", "cases", "consent", "sharing", "outcomes", "assessments", "plans", "referrals",
+                  "supporting_families"})
 
 
 def counts(event: AuditEvent) -> bool:

@@ -5,5 +5,6 @@ The family page's slots, top to bottom: `alerts` (banners above the heading), `s
 
 from hearth.core.hooks import Hook
 
-family_page = Hook("panels on the family page", expects=("cases", "consent", "sharing", "rights"))
+family_page = Hook("panels on the family page", expects=("cases", "consent", "sharing", "rights",
+                                                        "supporting_families"))
 person_page = Hook("panels on the person page", expects=("rights",))

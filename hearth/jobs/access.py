@@ -16,7 +16,8 @@ from django.conf import settings
 from hearth.core.hooks import Hook
 
 viewers = Hook("who else may see a long job's page", expects=("subject_access", "retention"))
-downloads = Hook("whether a job's file may be downloaded, and its audit", expects=("documents",))
+downloads = Hook("whether a job's file may be downloaded, and its audit",
+                 expects=("documents", "reports", "supporting_families"))
 
 # How long a job's file is kept for its owner to download.
 RESULT_KEEP = timedelta(hours=float(getattr(settings, "HEARTH_JOB_RESULT_HOURS", 24)))

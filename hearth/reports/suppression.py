@@ -177,6 +177,21 @@ def one_way(counts: list[int], *, threshold: int) -> tuple[list[int | None], int
     return [row[0] for row in table.cells], table.total
 
 
+def apart(cells: list[list[int]], *, threshold: int, within: list[int | None] | None = None) -> Protected:
+    """Counts that no figure shown sums (overlapping measures: the families with each need, where a family has
+    several), protected one by one: each from 1 to the threshold is hidden. Where each column's counts are parts of
+    a total shown elsewhere (`within[column]`), a count is hidden too when the rest of that total (those without)
+    would be from 1 to the threshold. No totals are shown here, so none needs secondary suppression."""
+
+    def small(v: int) -> bool:
+        return 1 <= v <= threshold
+
+    return Protected(
+        cells=[[None if small(v) or (within and within[c] is not None and small(within[c] - v)) else v
+                for c, v in enumerate(row)] for row in cells],
+        row_totals=[], column_totals=[], total=None)
+
+
 def shown_as(value: int | None) -> str:
     """How a protected count reads on a page or in a download."""
     return SUPPRESSED if value is None else f"{value:,}"

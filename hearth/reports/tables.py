@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.http import HttpResponse, StreamingHttpResponse
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table as Sheet
 from odf.table import TableCell, TableRow
@@ -24,6 +25,7 @@ class Table:
     table: Protected
     columns_are: str = ""  # what the columns count by, for the caption: "stage"
     count_heading: str = "Count"  # the heading of the one column of a list
+    totals: bool = True  # False for counts that overlap (`suppression.apart`), whose sums would mean nothing
 
     @property
     def has_total_column(self) -> bool:
@@ -43,12 +45,14 @@ class Table:
 
     def lines(self) -> list[list[str]]:
         """The table as the rows of a CSV file: its title, headings, one line a row, its totals."""
-        totals = self.has_total_column
+        totals = self.has_total_column and self.totals
         heading = [self.row_heading, *(self.columns or [self.count_heading])] + (["Total"] if totals else [])
         body = []
         for i, label in enumerate(self.rows):
             body.append([label, *map(cell, self.table.cells[i])] + ([cell(self.table.row_totals[i])]
                                                                     if totals else []))
+        if not self.totals:
+            return [[self.title], heading, *body]
         total = ["Total", *map(cell, self.table.column_totals)] + ([cell(self.table.total)] if totals else [])
         return [[self.title], heading, *body, total]
 
@@ -111,3 +115,18 @@ def ods_bytes(tables: list[Table], notes: list[str], *, before=()) -> bytes:
     out = io.BytesIO()
     document.write(out)
     return out.getvalue()
+
+
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+DOWNLOADS = ("csv", "ods")
+
+
+def download(kind: str, tables: list[Table], notes: list[str], *, filename: str, before=()):
+    """The tables as a file to download (`kind` one of DOWNLOADS), named `filename`.<kind>."""
+    if kind == "ods":
+        response = HttpResponse(ods_bytes(tables, notes, before=before), content_type=ODS)
+    else:
+        response = StreamingHttpResponse(csv_lines(tables, notes, before=before),
+                                         content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response

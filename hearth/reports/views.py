@@ -4,7 +4,7 @@ caseload row, for managers and coordinators; the extracts. Every page needs a re
 refusals are 403 pages. A download is the page's tables as CSV, as protected as the page, and is audited as an
 export of counts."""
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,12 +14,10 @@ from hearth.jobs import selectors as job_selectors
 from hearth.reports import access, caseload, equality, flow, left_out, outcomes, pseudonymised, ssd, tasks, timeliness
 from hearth.reports.forms import FiltersForm
 from hearth.reports.suppression import SUPPRESSED, threshold_for
-from hearth.reports.tables import csv_lines, ods_bytes
+from hearth.reports.tables import DOWNLOADS, download
 from hearth.web.once import submit_once
 
 ACTIVE = "reports"
-DOWNLOADS = ("csv", "ods")
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def home_view(request):
@@ -127,14 +125,7 @@ def _download(request, name: str, tables, form, as_at, *, extra: dict, filename:
                  detail={"report": name, **extra, "filters": chosen, "format": request.GET["download"]})
     notes = [f"{SUPPRESSED}: a count from 1 to {threshold_for(council)}, or one hidden so that it cannot be worked "
              "out from the totals", f"{council.name}. Counted at {as_at:%H:%M on %-d %B %Y}"]
-    kind = request.GET["download"]
-    if kind == "ods":
-        response = HttpResponse(ods_bytes(tables, notes, before=before), content_type=ODS)
-    else:
-        response = StreamingHttpResponse(csv_lines(tables, notes, before=before),
-                                         content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{as_at:%Y-%m-%d}.{kind}"'
-    return response
+    return download(request.GET["download"], tables, notes, filename=f"{filename}-{as_at:%Y-%m-%d}", before=before)
 
 
 def extracts_view(request):

@@ -73,6 +73,7 @@ RECORD_TYPE_LABELS = {
     DATA_PROTECTION: "Subject access requests and requests to correct, erase or restrict, with what was released or "
                      "changed",
     SEND_RECORDS: "Records about special educational needs and disabilities",
+    "supporting_families": "Supporting Families headline needs, judgements of progress and claims",
     FAMILY_RECORD: "The family record: members, names, addresses, relationships, episodes and their history, "
                    "and who worked with the family",
 }

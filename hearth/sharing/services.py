@@ -130,6 +130,27 @@ def disclosure_record(*, actor, family, kind: str, what: str, recipient: str, pu
                    basis=basis, person=person, recipient_agency=recipient_agency, obj=obj, by_email=by_email)
 
 
+def disclosures_record(*, actor, kind: str, sent: list[tuple[int, str]], recipient: str, purpose: str,
+                       basis: str, object_type: str, object_id: str, batch: int = 2_000) -> int:
+    """Record a share of many families at once (a national return): one automatic "shared" entry in the register of
+    each family in `sent` ((family id, what was sent of it)), written in batches, each audited as a disclosure."""
+    if kind not in DisclosureKind.values:
+        raise ValueError(f"Unknown disclosure kind {kind!r}")
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(sent), batch):
+        entries = Disclosure.objects.bulk_create([
+            Disclosure(family_id=family_id, kind=kind, what=what, recipient=recipient[:300], purpose=purpose[:300],
+                       basis=basis[:300], object_type=object_type, object_id=object_id, disclosed_by=actor,
+                       disclosed_at=now, occurred_on=timezone.localdate(now))
+            for family_id, what in sent[start:start + batch]])
+        trail.record_many(actor=actor, action=AuditAction.DISCLOSE, object_type="sharing.disclosure", rows=[
+            (e.pk, e.family_id, {"kind": kind, "decision": Decision.SHARED, "origin": Origin.AUTOMATIC})
+            for e in entries])
+        written += len(entries)
+    return written
+
+
 def share_decide(*, actor, family, agency, what: str, purpose: str, person=None) -> Disclosure:
     """Share information about the family (or one person in it) with an agency, on purpose.
 

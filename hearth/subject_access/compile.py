@@ -23,13 +23,23 @@ from hearth.core import personal_data
 from hearth.people.models import Address, FamilyMember, Person, PersonName
 from hearth.subject_access.bundle import Bundle, Section, SectionSource, Subject, withheld_statement
 from hearth.subject_access.models import Withholding
-from hearth.subject_access.sections import access, assessments, consent, episodes, people, plans, referrals
+from hearth.subject_access.sections import (
+    access,
+    assessments,
+    consent,
+    episodes,
+    people,
+    plans,
+    referrals,
+    supporting_families,
+)
 from hearth.web.pdf import render_pdf
 
 # The sections, in the order the bundle shows them.
 SECTIONS: list[SectionSource] = [
     people.PERSON, people.FAMILIES, episodes.EPISODES, assessments.ASSESSMENTS, plans.PLANS, plans.OUTCOMES,
-    episodes.NOTES, consent.CONSENT, referrals.REFERRALS, referrals.SHARING, access.ACCESS,
+    episodes.NOTES, consent.CONSENT, supporting_families.PROGRAMME, referrals.REFERRALS, referrals.SHARING,
+    access.ACCESS,
 ]
 
 

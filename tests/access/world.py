@@ -26,6 +26,7 @@ from hearth.outcomes.models import Reading, Score
 from hearth.plans.models import Action, Meeting, PlanOutcome, Review
 from hearth.referrals.models import Referral, ReferralKind
 from hearth.sharing.models import Disclosure
+from hearth.supporting_families.models import Need
 
 
 def url_patterns():
@@ -180,6 +181,8 @@ def build_world(marker: str = "") -> World:
                                        consent_sought=False, consent_not_sought_reason=m("Risk"))
     entry = Disclosure.objects.create(family=family, kind="other", what=m("What was shared"), recipient=m("Someone"),
                                       purpose=m("Purpose"), basis="Consent", disclosed_by=lead)
+    need = Need.objects.create(family=family, need="housing", person=parent, evidence=m("Rent arrears"),
+                               identified_on=timezone.localdate(), recorded_by=lead)
     bg = BreakGlass.objects.filter(user=u["mash_break_glass_active"]).get()
     job = Progress.objects.create(task_id=uuid.UUID(int=1_000_000 - 1), owner=u["practitioner_not_involved"],
                                   title="A long job")
@@ -188,7 +191,7 @@ def build_world(marker: str = "") -> World:
         "handover_id": handover.pk, "action": "complete", "name": "social_work_concluded",
         "assessment_id": assessment.pk, "key": "background", "child_view_id": child_view.pk,
         "contribution_id": contribution.pk, "meeting_id": meeting.pk, "action_id": action.pk,
-        "outcome_id": outcome.pk,
+        "outcome_id": outcome.pk, "need_id": need.pk,
         "review_id": review.pk, "referral_id": referral.pk, "consent_id": school.pk, "agreement_id": agreement.pk,
         "basis_id": basis.pk, "entry_id": entry.pk, "break_glass_id": bg.pk, "user_id": lead.pk,
         "agency_id": lead.agency_id,

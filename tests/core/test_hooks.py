@@ -30,7 +30,7 @@ def test_the_family_page_has_each_apps_panels_in_their_slots():
         by_slot.setdefault(panel.slot, []).append(panel.template)
     assert by_slot == {"alerts": ["cases/_risk_banner.html", "rights/_restriction_banner.html"],
                        "summary": ["consent/_family_panel.html"], "work": ["cases/_family_panel.html"],
-                       "records": ["sharing/_family_panel.html"]}
+                       "records": ["sharing/_family_panel.html", "supporting_families/_family_panel.html"]}
 
 
 def test_a_hook_refuses_to_run_while_an_expected_app_has_not_registered():
