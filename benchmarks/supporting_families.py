@@ -19,8 +19,9 @@
    protection officer, inside a transaction that is then rolled back so that runs do not pile up register entries.
    Its wall time, the subprocess's peak resident memory (`ru_maxrss`), the rows and the zip's size are reported.
 
-The results are printed as Markdown and written into docs/performance.md as the section "Supporting Families at
-250,000 families" (not with `--no-doc`).
+The results are printed as Markdown and, for the 250,000-family database, written into docs/performance.md as the
+section "Supporting Families at 250,000 families" (not with `--no-doc`). `--pg-url` names another load database
+(`hearth_load_…`, made with `hearth demo-up` and `hearth generate --with-work`) for a quick run.
 """
 
 import argparse
@@ -149,7 +150,7 @@ def worker_pages(args) -> dict:
     ]
     results = []
     for name, email, path, query in pages:
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(User.objects.get(email=email))
         for _ in range(args.warm_up):
             assert client.get(path, query).status_code == 200
@@ -215,7 +216,7 @@ def section(r: dict) -> str:
     m, prepared = r["machine"], r["pages"]["prepared"]
     lines = [f"## {HEADING}", "",
              f"Measured {r['date']} on {m['cores']} cores ({m['cpu'] or 'CPU not known'}), {m['memory_gb']} GB memory, "
-             f"PostgreSQL, the load benchmark's database (`hearth_load`). Command: `{r['command']}`.", "",
+             f"PostgreSQL, the load benchmark's database (`{r['database']}`). Command: `{r['command']}`.", "",
              f"{prepared['programme_families']:,} of its families are on the programme (three or four headline needs "
              "each; those whose latest episode is closed have progress judged at closure and sustained, and a fifth "
              "of those a claim accepted). Each page: "
@@ -251,7 +252,7 @@ def main(argv=None) -> None:
         result = (worker_pages if args.worker == "pages" else worker_share)(args)
         print(json.dumps(result))
         return
-    pg_parts(args.pg_url)
+    pg = pg_parts(args.pg_url)
     env = fresh_db.db_env("postgres", args.pg_url, BENCH_DIR / "unused.sqlite3")
     common = ["--programme", str(args.programme), "--runs", str(args.runs), "--warm-up", str(args.warm_up)]
     log("the Supporting Families pages")
@@ -260,11 +261,11 @@ def main(argv=None) -> None:
     log("the National Impact Study share")
     share = json_from(env, [sys.executable, "-m", "benchmarks.supporting_families", "--worker", "share", *common],
                       "the share worker", timeout=1800)
-    result = {"date": dt.date.today().isoformat(), "machine": machine(), "runs": args.runs, "warm_up": args.warm_up,
+    result = {"date": dt.date.today().isoformat(), "machine": machine(), "database": pg["name"], "runs": args.runs, "warm_up": args.warm_up,
               "command": "python -m benchmarks.supporting_families", "pages": pages, "share": share}
     text = section(result)
     print(text)
-    if not args.no_doc:
+    if not args.no_doc and args.pg_url == PG_URL:  # the section is for the 250,000-family database only
         write_section(text, HEADING)
 
 
