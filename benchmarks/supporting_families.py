@@ -261,7 +261,8 @@ def main(argv=None) -> None:
     log("the National Impact Study share")
     share = json_from(env, [sys.executable, "-m", "benchmarks.supporting_families", "--worker", "share", *common],
                       "the share worker", timeout=1800)
-    result = {"date": dt.date.today().isoformat(), "machine": machine(), "database": pg["name"], "runs": args.runs, "warm_up": args.warm_up,
+    result = {"date": dt.date.today().isoformat(), "machine": machine(), "database": pg["name"], "runs": args.runs,
+              "warm_up": args.warm_up,
               "command": "python -m benchmarks.supporting_families", "pages": pages, "share": share}
     text = section(result)
     print(text)
