@@ -33,6 +33,7 @@ from hearth.referrals import services as referrals
 from hearth.referrals import statutory
 from hearth.referrals.models import Decision, Referral, StepDown
 from hearth.sharing.models import Disclosure
+from hearth.supporting_families import services as programme
 
 STAGES = (
     "request_waiting",
@@ -296,6 +297,29 @@ def _settle(family, episode: Episode | None, line: Timeline, interval: timedelta
     StepDown.objects.filter(family=family).update(recorded_at=_at(start, 10))
 
 
+# The Supporting Families headline needs of two staged families (`_programme`): (need, descriptor, evidence).
+PROGRAMME_NEEDS = (
+    ("education", "persistent_absence", "School attendance 84% this year; late most Mondays (school's register)."),
+    ("health", "mental_health", "Mum is on the waiting list for talking therapy (GP letter)."),
+    ("finances", "debt", "Rent arrears of two months; a council tax summons (seen at the home visit)."),
+)
+
+
+def _programme(family, lead, line: Timeline, *, closed: bool) -> None:
+    """Three headline needs identified when the assessment was completed; for a closed family, progress against each
+    judged at closure (too recently to be judged sustained)."""
+    if not family.council.takes_part_in_supporting_families:
+        return
+    for need, descriptor, evidence in PROGRAMME_NEEDS:
+        recorded = programme.need_record(actor=lead, family=family, need=need, descriptor=descriptor, person=None,
+                                         evidence=evidence, identified_on=line.assessed)
+        if closed:
+            programme.progress_record(actor=lead, need=recorded, stage="closure", made=True,
+                                      evidence="Held at the last review and confirmed at closure.",
+                                      confirmed_by="The lead professional, from the Team Around the Family's review",
+                                      judged_on=line.closed)
+
+
 def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
     """Bring one family to each stage. `users` maps demo local parts (practitioner, teacher, ...) to users."""
     lead, teacher, mash, social_worker = (users["practitioner"], users["teacher"], users["mash"],
@@ -344,6 +368,8 @@ def stage_families(*, council, users: dict, families: list) -> dict[str, int]:
                                                               family_comments="Mornings are calm now. Thank you.",
                                                               evaluation_rating=5, closed_on=line.closed,
                                                               evaluation="Having one person to call helped most."))
+                if stage in ("plan_with_reviews", "closed"):
+                    _programme(family, lead, line, closed=stage == "closed")
             elif stage == "stepped_down":
                 cases.involve(actor=social_worker, family=family, user=social_worker,
                               relationship=InvolvedAs.SOCIAL_WORK)

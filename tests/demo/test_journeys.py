@@ -6,6 +6,7 @@ from django.core.management import call_command
 from hearth.accounts.models import User
 from hearth.cases.models import Episode, EpisodeStatus
 from hearth.referrals.models import Referral, ReferralStatus, Urgency
+from hearth.supporting_families.models import Need
 
 
 @pytest.mark.django_db
@@ -28,3 +29,12 @@ def test_the_demo_has_families_at_every_stage_and_their_pages_render(client):
     # The step-up waiting for MASH is the urgent one, first in the queue with its situation.
     assert Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING, urgency=Urgency.SAME_DAY).count() == 1
     assert "immediate risk" in queue
+    # Two families are on the Supporting Families programme: one still working, one closed with progress judged.
+    client.force_login(practitioner)
+    families = sorted(set(Need.objects.values_list("family_id", flat=True)))
+    assert len(families) == 2
+    pages = [client.get(f"/families/{f}/supporting-families").content.decode() for f in families]
+    assert all("so it is eligible" in page for page in pages)
+    assert sum("Progress</strong>" in page for page in pages) == 1
+    client.force_login(User.objects.get(email="analyst@demo.hearth.test"))
+    assert "The quarterly progress return" in client.get("/supporting-families").content.decode()
