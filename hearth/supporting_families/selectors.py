@@ -107,7 +107,11 @@ def family_programme(user, family_id: int) -> dict:
 
 
 def family_for_form(user, family_id: int) -> Family:
+    """A family the user may see, with its current members, for the programme's forms (the services check what the
+    user may record). Audited as a view: the forms name the family's members."""
     family = _family(user, family_id)
+    trail.record(actor=user, action=AuditAction.VIEW, obj=family, family_id=family.pk,
+                 detail={"page": "supporting families form"})
     family.current_members = [m.person for m in FamilyMember.objects.filter(family=family, left_on__isnull=True)
                               .select_related("person").order_by("person__date_of_birth", "person__pk")]
     return family
