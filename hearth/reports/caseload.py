@@ -14,6 +14,7 @@ from hearth.accounts.models import User
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.cases.models import Episode, EpisodeStatus
+from hearth.reports.ages import with_child_aged
 from hearth.reports.suppression import one_way, protect
 from hearth.reports.tables import Table
 
@@ -55,6 +56,8 @@ def open_episodes(council, filters: dict):
         episodes = episodes.filter(lead_professional__agency=filters["agency"])
     if filters.get("level"):
         episodes = episodes.filter(level=filters["level"])
+    if filters.get("age_band"):
+        episodes = episodes.filter(with_child_aged(filters["age_band"], timezone.localdate()))
     return episodes
 
 

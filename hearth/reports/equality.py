@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from hearth.core.working_days import add_months
 from hearth.people.models import Disability, Ethnicity, FamilyMember, MemberRole, Sex
+from hearth.reports.ages import AGE_BANDS, born
 from hearth.reports.caseload import OPEN_STAGES
 from hearth.reports.left_out import restricted_people
 from hearth.reports.periods import Period
-from hearth.reports.pseudonymised import AGE_BANDS
 from hearth.reports.suppression import protect
 from hearth.reports.tables import Table
 
@@ -52,6 +52,8 @@ def equality(council, filters: dict, period: Period, *, by: str, threshold: int,
                 .exclude(person_id__in=restricted_people()))
     if filters.get("locality"):
         children = children.filter(family__locality=filters["locality"])
+    if filters.get("age_band"):
+        children = children.filter(born(filters["age_band"], today, "person__date_of_birth"))
     level = Q(family__episodes__level=filters["level"]) if filters.get("level") else Q()
     if by == "age_band":
         children = children.annotate(group=_age_band(today))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hearth.accounts.models import AgencyKind
 from hearth.cases.models import Episode, EpisodeOrigin
 from hearth.referrals.models import Decision, Referral, ReferralKind, RequesterKind
+from hearth.reports.ages import with_child_aged
 from hearth.reports.periods import Period, window
 from hearth.reports.suppression import Protected, one_way, protect
 from hearth.reports.tables import Table
@@ -32,11 +33,14 @@ class Flow:
 
 
 def filtered(queryset, filters: dict, *, family: str = "family", level: str | None = "level"):
-    """The records of the family's locality and, where the record has one (`level`), of the level asked for."""
+    """The records of the family's locality, of families with a child of the age band asked for, and, where the record
+    has one (`level`), of the level asked for."""
     if filters.get("locality"):
         queryset = queryset.filter(**{f"{family}__locality": filters["locality"]})
     if filters.get("level") and level:
         queryset = queryset.filter(**{level: filters["level"]})
+    if filters.get("age_band"):
+        queryset = queryset.filter(with_child_aged(filters["age_band"], timezone.localdate(), family))
     return queryset
 
 

@@ -1,6 +1,6 @@
 """The filters the management-information pages offer: a period, the council's own localities, teams and agencies,
-and the level of need. A choice that is not one of the council's (another council's team, a made-up number) or a
-period that ends before it starts is refused with a message, and nothing is counted."""
+the level of need, and the age of a child in the family. A choice that is not one of the council's (another council's
+team, a made-up number) or a period that ends before it starts is refused with a message, and nothing is counted."""
 
 import datetime
 
@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from hearth.accounts.models import Agency, Team
 from hearth.core.models import Locality
+from hearth.reports.ages import CHILD_BANDS
 from hearth.reports.periods import Period, financial_year_to_date
 from hearth.web.forms import GovDateField, GovForm
 
-AREAS = ("locality", "team", "agency", "level")
+AREAS = ("locality", "team", "agency", "level", "age_band")
 
 LEVELS = [("", "All levels"), *((str(n), f"Level {n}") for n in range(1, 5))]
 
@@ -50,6 +51,8 @@ class FiltersForm(GovForm):
         self.fields["agency"].choices = [("", "All agencies"), *((k, a.name) for k, a in self.agencies.items())]
         self.fields["level"] = _choice("Level of need", "a level of need", name)
         self.fields["level"].choices = LEVELS
+        self.fields["age_band"] = _choice("Age of a child in the family, today", "an age band", name)
+        self.fields["age_band"].choices = [("", "All ages"), *((label, label) for _, _, label in CHILD_BANDS)]
         for name in AREAS:
             if name not in areas:
                 del self.fields[name]
@@ -83,4 +86,5 @@ class FiltersForm(GovForm):
         return {"locality": self.localities.get(data.get("locality") or ""),
                 "team": self.teams.get(data.get("team") or ""),
                 "agency": self.agencies.get(data.get("agency") or ""),
-                "level": int(data["level"]) if data.get("level") else None}
+                "level": int(data["level"]) if data.get("level") else None,
+                "age_band": next((b for b in CHILD_BANDS if b[2] == data.get("age_band")), None)}

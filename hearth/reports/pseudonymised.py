@@ -24,13 +24,12 @@ from hearth.cases.models import Episode
 from hearth.outcomes.models import Score
 from hearth.people.models import Family, FamilyMember
 from hearth.referrals.models import Referral
+from hearth.reports.ages import AGE_BANDS
 from hearth.reports.extract_files import Field
 from hearth.reports.left_out import people_included
 from hearth.reports.ssd import SEX_CODES
 
 CHUNK = 5_000
-AGE_BANDS = ((0, 4, "0-4"), (5, 10, "5-10"), (11, 15, "11-15"), (16, 17, "16-17"), (18, 24, "18-24"),
-             (25, 200, "25 and over"))
 
 OBJECTS: dict[str, list[Field]] = {
     "people": [Field("person"), Field("sex"), Field("ethnicity"), Field("birth_year_month"), Field("age_band"),

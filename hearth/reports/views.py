@@ -82,7 +82,7 @@ def _period_view(request, *, name: str, title: str, build, tables, breakdowns: d
     makes, its page `reports/<name>.html`, or its `tables` (and any lines `before` them) as the download."""
     access.require_reports(request.user)
     council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level"), period=True, breakdowns=breakdowns)
+    form = _form(request, council, areas=("locality", "level", "age_band"), period=True, breakdowns=breakdowns)
     report = None
     if not form.is_bound or form.is_valid():
         by = {}
@@ -120,7 +120,8 @@ def equality_view(request):
 
 def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str, before=()):
     council = request.user.agency.council
-    chosen = {k: (v.pk if hasattr(v, "pk") else v) for k, v in form.chosen().items() if v}
+    chosen = {k: (v.pk if hasattr(v, "pk") else v[2] if isinstance(v, tuple) else v)
+              for k, v in form.chosen().items() if v}
     trail.record(actor=request.user, action=AuditAction.EXPORT, object_type=f"reports.{name}",
                  detail={"report": name, **extra, "filters": chosen, "format": request.GET["download"]})
     notes = [f"{SUPPRESSED}: a count from 1 to {threshold_for(council)}, or one hidden so that it cannot be worked "

@@ -3,6 +3,7 @@ locality, lead professional and level, small counts hidden as [c] on the page an
 council's own, refusals for anyone else and for another council's team, and a fixed number of statements."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from odf import opendocument, teletype
 from odf.table import Table as Sheet
 from odf.table import TableCell, TableRow
@@ -18,7 +20,9 @@ from hearth.access import grants
 from hearth.accounts.models import Role
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.cases.models import EpisodeStatus
-from tests.factories import EpisodeFactory, FamilyFactory, TeamFactory
+from hearth.core.dates import add_years
+from hearth.people.models import Family
+from tests.factories import ChildFactory, EpisodeFactory, FamilyFactory, TeamFactory
 from tests.reports.pages import table_rows
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +198,20 @@ def test_a_manager_follows_a_row_to_the_families_they_may_see_and_the_analyst_ca
     assert "/reports/caseload/families" not in client_for(analyst).get(URL).content.decode()
     assert client_for(analyst).get(link.replace("&amp;", "&")).status_code == 403
     assert client_for(manager).get("/reports/caseload/families?by=team&row=x1").status_code == 404
+
+
+def test_filtering_by_the_age_of_a_child_in_the_family(client_for, analyst, caseload):
+    """Five of the North team's families have a three-year-old, one has a twelve-year-old; the rest have no
+    children."""
+    today = timezone.localdate()
+    families = list(Family.objects.filter(name__startswith="The Nell").order_by("name"))
+    for family in families[:5]:
+        ChildFactory(family=family, date_of_birth=add_years(today, -3))
+    ChildFactory(family=families[5], date_of_birth=add_years(today, -12) - datetime.timedelta(days=1))
+    client = client_for(analyst)
+    rows = table_rows(client.get(URL, {"by": "lead", "age_band": "0-4"}).content.decode(), "caseload")
+    assert rows == {"Nell North": ["5"], "Total": ["5"]}
+    rows = table_rows(client.get(URL, {"by": "lead", "age_band": "11-15"}).content.decode(), "caseload")
+    assert rows == {"Nell North": ["[c]"], "Total": ["[c]"]}
+    page = client.get(URL, {"by": "lead", "age_band": "30-40"}).content.decode()
+    assert "Choose an age band from the list" in page and 'id="caseload"' not in page
