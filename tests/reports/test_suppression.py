@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from hearth.reports.suppression import Protected, one_way, protect, shown_as, threshold_for
+from hearth.reports.suppression import Protected, apart, one_way, protect, shown_as, threshold_for
 
 
 def _published(table: Protected, rows: int, columns: int, *, measures: bool = False):
@@ -148,3 +148,24 @@ def test_a_ragged_or_negative_table_is_refused():
         protect([[1, 2], [3]], threshold=4)
     with pytest.raises(ValueError, match="cannot be negative"):
         protect([[-1]], threshold=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(threshold=st.integers(1, 5), data=st.data())
+def test_overlapping_counts_show_no_small_number_directly_or_as_the_rest_of_a_total(threshold, data):
+    """`apart`: counts of overlapping measures (each a part of a total shown beside them, such as the families with
+    each need among the families worked with). A reader sees each shown count, and the total, so they also know
+    how many are without: neither may be from 1 to the threshold. Only the hidden ones are hidden."""
+    columns = data.draw(st.integers(1, 3))
+    totals = [data.draw(st.integers(0, 30)) for _ in range(columns)]
+    rows = data.draw(st.integers(1, 10))
+    cells = [[data.draw(st.integers(0, totals[c])) for c in range(columns)] for _ in range(rows)]
+    shown_totals = [data.draw(st.one_of(st.just(t), st.none())) for t in totals]  # a total may itself be hidden
+    table = apart(cells, threshold=threshold, within=shown_totals)
+    for r in range(rows):
+        for c in range(columns):
+            value, shown = cells[r][c], table.cells[r][c]
+            small = 1 <= value <= threshold
+            rest_small = shown_totals[c] is not None and 1 <= shown_totals[c] - value <= threshold
+            assert shown is None if small or rest_small else shown == value
+    assert table.column_totals == [] and table.row_totals == [] and table.total is None
