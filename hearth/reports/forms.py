@@ -29,10 +29,19 @@ class FiltersForm(GovForm):
     """Read from the page's query string; an empty answer means "all". `areas`: the filters the report can apply;
     `period`: whether it counts what happened in a period (from and to, both days included)."""
 
-    def __init__(self, council, data=None, *, breakdowns: dict[str, str] | None = None, areas=AREAS,
+    def __init__(self, councils, data=None, *, breakdowns: dict[str, str] | None = None, areas=AREAS,
                  period: bool = False):
+        """`councils`: those the user may report on (`access.reportable_councils`), their own first; the council
+        asked for (`council`, its code) is the one counted, and its localities, teams and agencies are offered."""
         super().__init__(data)
         self.has_period = period
+        by_code = {c.code: c for c in councils}
+        council = by_code.get((data or {}).get("council") or "") or councils[0]
+        if len(councils) > 1:
+            self.fields["council"] = forms.ChoiceField(
+                label="Council", required=False, choices=[(c.code, c.name) for c in councils],
+                error_messages={"invalid_choice": "Choose a council from the list: you may report on the councils "
+                                                  "of your Early Help service only"})
         if period:
             self.fields["date_from"] = GovDateField(label="From", required=False)
             self.fields["date_to"] = GovDateField(label="To", required=False)
@@ -60,7 +69,7 @@ class FiltersForm(GovForm):
             self.fields["by"] = forms.ChoiceField(
                 label="Count by", required=False, choices=list(breakdowns.items()),
                 error_messages={"invalid_choice": "Choose what to count by from the list"})
-            self.order_fields(["by"])
+        self.order_fields(["council", "by"])
 
     def clean(self):
         data = super().clean()

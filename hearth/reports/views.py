@@ -27,25 +27,25 @@ def home_view(request):
                                                  "threshold": threshold_for(council), "title": "Reports"})
 
 
-def _form(request, council, **kwargs) -> FiltersForm:
+def _form(request, **kwargs) -> FiltersForm:
+    """The page's filters, of the council asked for among those the user may report on (`form.council`)."""
     data = request.GET.copy()
     data.pop("download", None)
-    return FiltersForm(council, data or None, **kwargs)
+    return FiltersForm(access.reportable_councils(request.user), data or None, **kwargs)
 
 
 def _page(request, template: str, form, report, title: str, **context):
     query = request.GET.copy()
     query.pop("download", None)
     return render(request, template, {
-        "active": ACTIVE, "form": form, "report": report, "council": request.user.agency.council,
-        "threshold": threshold_for(request.user.agency.council), "query": query.urlencode(), "title": title,
-        **context})
+        "active": ACTIVE, "form": form, "report": report,
+        "threshold": threshold_for(form.council), "query": query.urlencode(), "title": title, **context})
 
 
 def caseload_view(request):
     access.require_reports(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, breakdowns=caseload.BREAKDOWNS)
+    form = _form(request, breakdowns=caseload.BREAKDOWNS)
+    council = form.council
     report = None
     if not form.is_bound or form.is_valid():
         by = (form.cleaned_data.get("by") if form.is_bound else "") or "team"
@@ -63,8 +63,8 @@ def caseload_view(request):
 def caseload_families_view(request):
     """The families behind one row of the caseload table that the user may see (managers and coordinators)."""
     access.require_drill_down(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, breakdowns=caseload.BREAKDOWNS)
+    form = _form(request, breakdowns=caseload.BREAKDOWNS)
+    council = form.council
     key = request.GET.get("row", "")
     if not form.is_valid() or not (key == "none" or (key.isdigit() and len(key) <= 12)):
         raise Http404
@@ -81,8 +81,8 @@ def _period_view(request, *, name: str, title: str, build, tables, breakdowns: d
     """A report counted over a period (flow, timeliness, outcomes, equality): its filters, the report `build`
     makes, its page `reports/<name>.html`, or its `tables` (and any lines `before` them) as the download."""
     access.require_reports(request.user)
-    council = request.user.agency.council
-    form = _form(request, council, areas=("locality", "level", "age_band"), period=True, breakdowns=breakdowns)
+    form = _form(request, areas=("locality", "level", "age_band"), period=True, breakdowns=breakdowns)
+    council = form.council
     report = None
     if not form.is_bound or form.is_valid():
         by = {}
@@ -119,11 +119,12 @@ def equality_view(request):
 
 
 def _download(request, name: str, tables, form, as_at, *, extra: dict, filename: str, before=()):
-    council = request.user.agency.council
+    council = form.council
     chosen = {k: (v.pk if hasattr(v, "pk") else v[2] if isinstance(v, tuple) else v)
               for k, v in form.chosen().items() if v}
     trail.record(actor=request.user, action=AuditAction.EXPORT, object_type=f"reports.{name}",
-                 detail={"report": name, **extra, "filters": chosen, "format": request.GET["download"]})
+                 detail={"report": name, **extra, "filters": chosen, "council": council.code,
+                         "format": request.GET["download"]})
     notes = [f"{SUPPRESSED}: a count from 1 to {threshold_for(council)}, or one hidden so that it cannot be worked "
              "out from the totals", f"{council.name}. Counted at {as_at:%H:%M on %-d %B %Y}"]
     return download(request.GET["download"], tables, notes, filename=f"{filename}-{as_at:%Y-%m-%d}", before=before)

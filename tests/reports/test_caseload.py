@@ -130,7 +130,8 @@ def test_the_download_is_protected_like_the_page_and_audited_as_an_export(client
     assert body["Sam South"] == ["[c]"] and body["Nell North"] == ["6"] and body["Total"] == ["14"]
     assert "[c]: a count from 1 to 4" in lines[-2][0] and "Counted at" in lines[-1][0]
     event = AuditEvent.objects.get(actor=analyst, action=AuditAction.EXPORT)
-    assert event.detail == {"report": "caseload", "by": "lead", "filters": {}, "format": "csv"}
+    assert event.detail == {"report": "caseload", "by": "lead", "filters": {}, "council": "oxfordshire",
+                            "format": "csv"}
 
 
 def test_the_spreadsheet_download_holds_the_same_protected_figures(client_for, analyst, caseload):

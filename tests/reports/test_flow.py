@@ -123,7 +123,7 @@ def test_the_download_holds_every_table_protected_and_is_audited(client_for, ana
     assert lines[at + 1: at + 3] == [["Who asked", "Requests"], ["Total", "0"]]  # no family in the North
     event = AuditEvent.objects.get(actor=analyst, action=AuditAction.EXPORT)
     assert event.detail == {"report": "flow", "from": start.isoformat(), "to": TODAY.isoformat(),
-                            "filters": {"locality": locality.pk}, "format": "csv"}
+                            "filters": {"locality": locality.pk}, "council": "oxfordshire", "format": "csv"}
     response = client_for(analyst).get(URL, {"date_from-day": start.day, "date_from-month": start.month,
                                              "date_from-year": start.year, "download": "csv"})
     text = b"".join(response.streaming_content).decode()
