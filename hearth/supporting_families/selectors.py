@@ -14,7 +14,7 @@ from hearth.core.programme import ELIGIBLE_WITH, HEADLINE_NEEDS
 from hearth.people.models import Family, FamilyMember
 from hearth.reports.access import can_drill_down
 from hearth.supporting_families import rules
-from hearth.supporting_families.models import Claim, ClaimDecision, Need, Progress, Stage
+from hearth.supporting_families.models import Claim, ClaimDecision, Need, Progress
 
 CLAIMS_SHOWN = 200
 
@@ -41,7 +41,7 @@ class ClaimState:
 def claim_state(family) -> ClaimState:
     """Whether the family is ready for the council's team to check its claim: three or more current needs, each with
     progress at closure and sustained, no claim accepted, and none rejected since the latest judgement."""
-    needs = [n for n in Need.objects.filter(family=family, removed_on__isnull=True)]
+    needs = list(Need.objects.filter(family=family, removed_on__isnull=True))
     claims = list(Claim.objects.filter(family=family).order_by("-checked_at"))
     codes = [n.need for n in needs]
     if any(c.decision == ClaimDecision.ACCEPTED for c in claims):
@@ -169,6 +169,3 @@ def claims_list(user) -> dict:
     return {"ready": ready[:CLAIMS_SHOWN], "more": len(ready) > CLAIMS_SHOWN, "decided": decided,
             "programme_name": rules.programme_name(council), "takes_part": rules.takes_part(council)}
 
-
-def stage_label(stage: str) -> str:
-    return Stage(stage).label

@@ -3,7 +3,7 @@ council team's check of each claim. Every write is checked against the access po
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.access import policy
@@ -59,8 +59,13 @@ def need_record(*, actor, family, need: str, descriptor: str, person, evidence: 
     if errors:
         raise ValidationFailed(errors)
     episode = Episode.objects.filter(family=family).order_by("-started_on", "-pk").first()
-    record = Need.objects.create(family=family, episode=episode, need=need, descriptor=descriptor, person=person,
-                                 evidence=evidence, identified_on=identified_on, recorded_by=actor)
+    try:
+        with transaction.atomic():
+            record = Need.objects.create(family=family, episode=episode, need=need, descriptor=descriptor,
+                                         person=person, evidence=evidence, identified_on=identified_on,
+                                         recorded_by=actor)
+    except IntegrityError as exc:  # someone recorded the same need a moment ago
+        raise ValidationFailed({"need": f"“{HEADLINE_NEEDS[need]}” is already recorded for this family"}) from exc
     trail.record(actor=actor, action=AuditAction.CREATE, obj=record, family_id=family.pk,
                  person_id=person.pk if person else None, detail={"need": need})
     return record
@@ -169,8 +174,12 @@ def claim_check(*, actor, family, decision: str, reason: str = "") -> Claim:
         errors["reason"] = "Enter why the claim is rejected"
     if errors:
         raise ValidationFailed(errors)
-    claim = Claim.objects.create(family=family, needs=state.needs, decision=decision, reason=reason,
-                                 checked_by=actor, checked_on=timezone.localdate())
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(family=family, needs=state.needs, decision=decision, reason=reason,
+                                         checked_by=actor, checked_on=timezone.localdate())
+    except IntegrityError as exc:  # another check accepted it a moment ago
+        raise ValidationFailed({"decision": "The council has already accepted this family's claim"}) from exc
     trail.record(actor=actor, action=AuditAction.CREATE, obj=claim, family_id=family.pk,
                  detail={"decision": decision, "needs": len(state.needs)})
     return claim
