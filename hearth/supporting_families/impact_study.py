@@ -38,9 +38,8 @@ OBJECTS = {"national_impact_study": FIELDS}
 
 def programme_families(council):
     """The council's families on the programme now: three or more current headline needs."""
-    return (Family.objects.filter(council=council)
-            .annotate(current_needs=Count("programme_needs", filter=Q(programme_needs__removed_on__isnull=True)))
-            .filter(current_needs__gte=ELIGIBLE_WITH))
+    return (Family.objects.filter(council=council, programme_needs__removed_on__isnull=True)
+            .annotate(current_needs=Count("programme_needs")).filter(current_needs__gte=ELIGIBLE_WITH))
 
 
 def _opted_out():

@@ -43,7 +43,9 @@ def quarterly_return(council, quarter: Quarter, *, threshold: int, exact: bool) 
         Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
     at_end, before = _held_on(period.end), _held_on(period.start - timedelta(days=1))
     rows = list(
-        Family.objects.filter(council=council)
+        # Joined to the needs identified by the quarter's end only (an inner join, before the counts): the families
+        # with none are never read.
+        Family.objects.filter(council=council, programme_needs__identified_on__lte=period.end)
         .annotate(needs_then=Count("programme_needs", filter=at_end),
                   needs_before=Count("programme_needs", filter=before),
                   **{f"has_{code}": Count("programme_needs", filter=at_end & Q(programme_needs__need=code))

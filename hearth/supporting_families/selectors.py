@@ -3,7 +3,7 @@ check a claim."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from hearth.access import policy
@@ -142,13 +142,13 @@ def ready_families(council):
                         .annotate(at=Max("recorded_at")).values("at"))
     rejected_since = Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.REJECTED,
                                           checked_at__gt=OuterRef("latest_judgement"))
-    return (Family.objects.filter(council=council)
-            .annotate(current_needs=Count("programme_needs", filter=current),
-                      short=Count("programme_needs", filter=current & ~(
-                          Q(programme_needs__progress_at_closure=True)
-                          & Q(programme_needs__progress_sustained=True))),
+    # Joined to the current needs only (an inner join, before the counts): families with none are never read.
+    return (Family.objects.filter(current, council=council)
+            .annotate(current_needs=Count("programme_needs"),
+                      shown=Count("programme_needs", filter=Q(programme_needs__progress_at_closure=True,
+                                                              programme_needs__progress_sustained=True)),
                       latest_judgement=Subquery(latest_judgement))
-            .filter(current_needs__gte=ELIGIBLE_WITH, short=0)
+            .filter(current_needs__gte=ELIGIBLE_WITH, shown=F("current_needs"))
             .exclude(Exists(Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.ACCEPTED)))
             .exclude(Exists(rejected_since)))
 

@@ -118,3 +118,12 @@ def test_the_return_counts_families_worked_with_and_the_analyst_sees_small_numbe
     # A quarter that is not offered is an error, and nothing is counted.
     bad = client_for(analyst).get("/supporting-families", {"quarter": "1999-q9"}).content.decode()
     assert "govuk-error-summary" in bad and 'id="return"' not in bad
+
+
+def test_a_family_with_a_need_not_yet_judged_sustained_is_not_on_the_list(client_for, coordinator, practitioner,
+                                                                          ready_family):
+    record_need(client_for(practitioner), ready_family, "crime", "offending", on=days_ago(300))
+    listed = client_for(coordinator).get("/supporting-families/claims").content.decode()
+    assert "No claims are waiting to be checked." in listed
+    page = client_for(coordinator).get(f"/families/{ready_family.pk}/supporting-families").content.decode()
+    assert "Progress is not yet shown at closure and sustained for: Crime prevention and tackling crime." in page
