@@ -108,7 +108,9 @@ def _prepare(programme: int) -> dict:
                 needs.append(Need(family_id=family_id, need=code, evidence="Synthetic evidence",
                                   identified_on=today - dt.timedelta(days=rng.randrange(30, 730)),
                                   progress_at_closure=True if judged else None,
-                                  progress_sustained=True if judged else None, sustained_on=sustained_on))
+                                  progress_sustained=True if judged else None, sustained_on=sustained_on,
+                                  judged_at=dt.datetime.combine(sustained_on, dt.time(12), tzinfo=dt.UTC)
+                                  if judged else None))
             if judged:
                 ready.append(family_id)
         Need.objects.bulk_create(needs, batch_size=5_000)

@@ -41,6 +41,7 @@ class Need(models.Model):
     progress_at_closure = models.BooleanField(null=True)
     progress_sustained = models.BooleanField(null=True)
     sustained_on = models.DateField(null=True, blank=True)
+    judged_at = models.DateTimeField(null=True, blank=True)  # when its latest judgement was recorded
 
     class Meta:
         ordering = ["identified_on", "pk"]

@@ -137,20 +137,19 @@ def ready_families(council):
     """The council's families ready for their claim to be checked, in one statement: three or more current needs,
     none without progress at closure and sustained, no accepted claim, and no rejection since the latest
     judgement."""
-    current = Q(programme_needs__removed_on__isnull=True)
-    latest_judgement = (Progress.objects.filter(need__family=OuterRef("pk")).values("need__family")
-                        .annotate(at=Max("recorded_at")).values("at"))
-    rejected_since = Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.REJECTED,
-                                          checked_at__gt=OuterRef("latest_judgement"))
-    # Joined to the current needs only (an inner join, before the counts): families with none are never read.
-    return (Family.objects.filter(current, council=council)
+    last_rejected = (Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.REJECTED)
+                     .order_by("-checked_at").values("checked_at")[:1])
+    # Joined to the current needs only (an inner join, before the counts): families with none are never read. The
+    # latest judgement is the need's own copy (`Need.judged_at`), so no judgement is read.
+    return (Family.objects.filter(council=council, programme_needs__removed_on__isnull=True)
+            .exclude(Exists(Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.ACCEPTED)))
             .annotate(current_needs=Count("programme_needs"),
                       shown=Count("programme_needs", filter=Q(programme_needs__progress_at_closure=True,
                                                               programme_needs__progress_sustained=True)),
-                      latest_judgement=Subquery(latest_judgement))
+                      latest_judgement=Max("programme_needs__judged_at"))
             .filter(current_needs__gte=ELIGIBLE_WITH, shown=F("current_needs"))
-            .exclude(Exists(Claim.objects.filter(family=OuterRef("pk"), decision=ClaimDecision.ACCEPTED)))
-            .exclude(Exists(rejected_since)))
+            .annotate(last_rejected=Subquery(last_rejected))
+            .filter(Q(last_rejected__isnull=True) | Q(last_rejected__lt=F("latest_judgement"))))
 
 
 def claims_list(user) -> dict:

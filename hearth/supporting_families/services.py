@@ -147,7 +147,8 @@ def progress_record(*, actor, need: Need, stage: str, made: bool | None, evidenc
         need.progress_at_closure, need.progress_sustained, need.sustained_on = made, None, None
     else:
         need.progress_sustained, need.sustained_on = made, judged_on
-    need.save(update_fields=["progress_at_closure", "progress_sustained", "sustained_on"])
+    need.judged_at = record.recorded_at
+    need.save(update_fields=["progress_at_closure", "progress_sustained", "sustained_on", "judged_at"])
     trail.record(actor=actor, action=AuditAction.CREATE, obj=record, family_id=family.pk,
                  detail={"need": need.need, "stage": stage, "made": made})
     return record
