@@ -190,12 +190,19 @@ PAGES = {
     "cases:episode_start": _family_without_an_episode,
     "identity:admin_rule_new": _a_sign_in_provider,
     "rights:request_new": lambda world, users: reverse("rights:request_new") + f"?person={world.ids['person_id']}",
+    # the need is chosen first, by a form that asks (GET)
+    "supporting_families:need_new": lambda world, users: reverse(
+        "supporting_families:need_new", kwargs={"family_id": world.ids["family_id"]}) + "?need=housing",
 }
 # Who opens the page, where it is not USER_FOR_SCOPE's user.
 USERS = {"referrals:step_down": "social_worker_involved"}
 # Pages that need a record in a state the shared world cannot hold at once; their forms are checked by the tests
 # of their own apps' pages.
 NOT_WALKED = {
+    "supporting_families:claim_check": ("supporting_families/family.html",
+                                        "needs a family whose every need shows progress, sustained"),
+    "supporting_families:share_start": ("supporting_families/programme.html",
+                                        "needs a council that takes part in the programme"),
     "rights:request_recipients": ("rights/request_recipients.html", "needs a decided and applied request"),
     "subject_access:release": ("subject_access/release.html", "needs a verified request with its copy prepared"),
     "subject_access:withhold": ("subject_access/withhold.html", "needs an item of a compiled copy"),
