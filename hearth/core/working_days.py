@@ -19,6 +19,7 @@ import calendar
 from datetime import date, timedelta
 from functools import cache
 
+import numpy as np
 from django.core import checks
 from django.utils import timezone
 from govuk_bank_holidays.bank_holidays import BankHolidays
@@ -50,6 +51,18 @@ def is_bank_holiday(day: date) -> bool:
 def is_working_day(day: date) -> bool:
     """Not a Saturday, a Sunday or an English bank holiday."""
     return day.weekday() not in WEEKEND and day not in _bank_holidays()
+
+
+def working_days_after(pairs: list[tuple[date, date]]) -> list[int]:
+    """For each (day, later day): how many working days begin after the first, up to and including the second (0
+    when the second is not later). The same count as `referrals.urgency.working_days_since`, for many pairs at once:
+    NumPy's business-day count over Monday to Friday less the bank holidays (a report's 100,000 requests in a few
+    milliseconds, not a loop over each day of each)."""
+    if not pairs:
+        return []
+    days = np.array(pairs, dtype="datetime64[D]")
+    counts = np.busday_count(days[:, 0] + 1, days[:, 1] + 1, holidays=sorted(_bank_holidays()))
+    return np.maximum(counts, 0).tolist()
 
 
 def next_working_day(day: date) -> date:

@@ -6,10 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import checks
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hearth.access.due import last_start_overdue
 from hearth.core import working_days
 from hearth.core.working_days import add_working_days, is_working_day, sar_deadline
+from hearth.referrals import urgency
 
 
 @pytest.fixture
@@ -102,3 +105,11 @@ def test_break_glass_is_due_its_reminder_after_five_working_days(today, last_sta
     assert last_start_overdue(today) == last_start
     assert add_working_days(last_start, 5) <= today
     assert add_working_days(last_start + timedelta(days=1), 5) > today
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.dates(min_value=date(2015, 1, 1), max_value=date(2027, 12, 31)), gap=st.integers(-10, 240))
+def test_counting_many_at_once_agrees_with_counting_one_day_at_a_time(first, gap):
+    """Up to 240 days apart: the one-at-a-time count stops at 250 working days."""
+    later = first + timedelta(days=gap)
+    assert working_days.working_days_after([(first, later)]) == [urgency.working_days_since(first, later)]
