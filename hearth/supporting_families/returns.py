@@ -76,5 +76,5 @@ def quarterly_return(council, quarter: Quarter, *, threshold: int, exact: bool) 
         columns=["Families worked with", "Successful outcomes claimed"],
         table=apart([[by_need[code], claimed_by_need[code]] for code in HEADLINE_NEEDS], threshold=hide,
                     within=shown),
-        columns_are="measure", totals=False)
+        totals=False)
     return Return(quarter=quarter, tables=[families, claimed, needs], as_at=timezone.localtime(), exact=exact)
