@@ -51,7 +51,7 @@ from hearth.plans.models import Action, ActionStatus
 DEMO_PROFILE = Path(__file__).resolve().parent / "demo_council.yaml"
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - printed on purpose for the demo; synthetic accounts only
 # One shared, published secret so testers can add the demo accounts to an authenticator app.
-DEMO_TOTP_SECRET = "HEARTHDEMOKEYFORTWOFACTORSIGNINS"  # base32: letters A-Z and digits 2-7 only
+DEMO_TOTP_SECRET = "HEARTHDEMOKEYFORTWOFACTORSIGNINS"  # noqa: S105 - published on purpose for the demo; base32
 DEMO_DOMAIN = "demo.hearth.test"
 
 DEMO_AGENCIES = [
@@ -131,7 +131,8 @@ class _Ids:
         top_nhs = Person.objects.filter(nhs_number__startswith="999").aggregate(top=Max("nhs_number"))["top"]
         self.nhs_next = int(top_nhs[:9]) if top_nhs else 999_000_000
         top_upn = (
-            Person.objects.filter(upn__regex=r"^.999").annotate(serial=Substr("upn", 5)).aggregate(top=Max("serial"))["top"]
+            Person.objects.filter(upn__regex=r"^.999").annotate(serial=Substr("upn", 5))
+            .aggregate(top=Max("serial"))["top"]
         )
         self.upn_next = int(top_upn) if top_upn else 0
 
@@ -215,8 +216,7 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
     household: list[dict] = []
     for f_index, (surname, loc_index) in enumerate(plans):
         members = []
-        town = rng.choice(names.TOWNS[localities[loc_index].code] if localities[loc_index].code in names.TOWNS
-                          else [council.short_name])
+        town = rng.choice(names.TOWNS.get(localities[loc_index].code, [council.short_name]))
         home = {"line_1": f"{rng.randint(1, 199)} {rng.choice(names.STREETS)}", "town": town,
                 "postcode": _postcode(rng, loc_index), "from": _birthday(rng, today, 0, 10)}
         household.append(home)
@@ -229,7 +229,8 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
             adults = [(Sex.MALE, rng.choice(names.MALE), mother_age)]
         for sex, given, age in adults:
             family_name = surname if rng.random() < 0.85 else rng.choice(names.FAMILY)
-            people.append(_person(rng, ids, council, given, family_name, sex, _birthday(rng, today, age, age), adult=True))
+            people.append(_person(rng, ids, council, given, family_name, sex, _birthday(rng, today, age, age),
+                                  adult=True))
             members.append((len(people) - 1, MemberRole.PARENT_WITH_PR))
         youngest_parent = min(a[2] for a in adults)
         for _ in range(rng.choices([1, 2, 3, 4], weights=[35, 35, 20, 10])[0]):
@@ -265,7 +266,8 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
                                         from_date=max(home["from"], person.date_of_birth)))
             if role == MemberRole.OTHER_ADULT:
                 for child in children:
-                    rel_rows.append(Relationship(from_person=person, to_person=child, kind=RelationshipKind.GRANDPARENT))
+                    rel_rows.append(Relationship(from_person=person, to_person=child,
+                                                 kind=RelationshipKind.GRANDPARENT))
         for parent in adults:
             kind = RelationshipKind.MOTHER if parent.sex == Sex.FEMALE else RelationshipKind.FATHER
             for child in children:

@@ -99,6 +99,12 @@ def latest_about(about: str) -> dict | None:
     return _state(progress) if progress is not None else None
 
 
+def latest_owned(user, about: str) -> dict | None:
+    """`latest_about`, when the user asked for it; None otherwise (someone else's extract is not shown)."""
+    job = latest_about(about)
+    return job if job is not None and job["progress"].owner_id == user.pk else None
+
+
 def result_file(user, task_id) -> ResultFile | None:
     """The file a job made, for its owner while unexpired and while the app that made it allows them."""
     result = ResultFile.objects.filter(task_id=task_id, expires_at__gt=timezone.now()).first()

@@ -135,17 +135,12 @@ def extracts_view(request):
     access.require_reports(request.user)
     council = request.user.agency.council
     extracts = [{"extract": e, "may_make": tasks.may_make(request.user, kind),
-                 "latest": _own_latest(request.user, tasks.about(kind, council.pk))}
+                 "latest": job_selectors.latest_owned(request.user, tasks.about(kind, council.pk))}
                 for kind, e in tasks.EXTRACTS.items()]
     return render(request, "reports/extracts.html", {
         "active": ACTIVE, "council": council, "extracts": {x["extract"].kind: x for x in extracts},
         "left_out": left_out.left_out(council) if any(x["may_make"] for x in extracts) else None,
         "ssd_objects": ssd.OBJECTS, "pseudonymised_objects": pseudonymised.OBJECTS, "title": "Extracts"})
-
-
-def _own_latest(user, about: str):
-    job = job_selectors.latest_about(about)
-    return job if job is not None and job["progress"].owner_id == user.pk else None
 
 
 @submit_once

@@ -144,13 +144,8 @@ def programme_view(request):
         "may_check": selectors.may_check_claims(request.user), "may_share": may_share,
         "left_out": impact_study.left_out(council) if may_share else None,
         "share_fields": impact_study.FIELDS,
-        "latest_share": _own_latest(request.user, tasks.about(council.pk)) if may_share else None,
+        "latest_share": job_selectors.latest_owned(request.user, tasks.about(council.pk)) if may_share else None,
         "title": rules.programme_name(council)})
-
-
-def _own_latest(user, about: str):
-    job = job_selectors.latest_about(about)
-    return job if job is not None and job["progress"].owner_id == user.pk else None
 
 
 def claims_view(request):

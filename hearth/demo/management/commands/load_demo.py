@@ -30,11 +30,13 @@ class Command(BaseCommand):
         rows = []
         for index, family in enumerate(families):
             if index % 3 == 0:
-                rows.append(Involvement(family=family, user=by_local["practitioner"], relationship=InvolvedAs.TAF_MEMBER))
+                rows.append(Involvement(family=family, user=by_local["practitioner"],
+                                        relationship=InvolvedAs.TAF_MEMBER))
             if index % 5 == 0:
                 rows.append(Involvement(family=family, user=by_local["teacher"], relationship=InvolvedAs.TAF_MEMBER))
             if index % 10 == 0:
-                rows.append(Involvement(family=family, user=by_local["socialworker"], relationship=InvolvedAs.SOCIAL_WORK))
+                rows.append(Involvement(family=family, user=by_local["socialworker"],
+                                        relationship=InvolvedAs.SOCIAL_WORK))
             if index % 12 == 0:
                 rows.append(Involvement(family=family, user=by_local["mash"], relationship=InvolvedAs.MASH))
         Involvement.objects.bulk_create(rows, ignore_conflicts=True)
@@ -51,4 +53,5 @@ class Command(BaseCommand):
             tried_already="I spoke to his teacher.", hoped_for="Someone to help us talk to the school.", agrees=True))
         activity.backdate(council, seed=seed)  # each family's last activity when it happened, not the load date
         self.stdout.write(f"Demo families at each stage of the journey: {', '.join(staged)}.")
-        self.stdout.write(f"Loaded the demo council with {len(families)} families and {User.objects.filter(agency__council=council).count()} users.")
+        users = User.objects.filter(agency__council=council).count()
+        self.stdout.write(f"Loaded the demo council with {len(families)} families and {users} users.")
