@@ -249,10 +249,9 @@ def _generate_batch(rng, ids, council, localities, size, today, practitioners, w
 
     name_rows, address_rows, member_rows, rel_rows, involvement_rows = [], [], [], [], []
     for person in people:
-        g, f = matching.given_key(person.given_name), matching.family_key(person.family_name)
         name_rows.append(PersonName(person=person, kind=NameKind.CURRENT, given_name=person.given_name,
-                                    family_name=person.family_name, given_key=g, family_key=f,
-                                    given_sound=matching.sound(g), family_sound=matching.sound(f)))
+                                    family_name=person.family_name,
+                                    **matching.name_keys(person.given_name, person.family_name)))
     for f_index, members in shape:
         family = family_objs[f_index]
         home = household[f_index]

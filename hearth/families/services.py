@@ -148,17 +148,8 @@ def _clean_address(address: AddressInput) -> dict:
 
 
 def _index_name(person: Person, kind: str, given: str, family: str) -> PersonName:
-    g, f = matching.given_key(given), matching.family_key(family)
-    return PersonName(
-        person=person,
-        kind=kind,
-        given_name=given,
-        family_name=family,
-        given_key=g,
-        family_key=f,
-        given_sound=matching.sound(g),
-        family_sound=matching.sound(f),
-    )
+    return PersonName(person=person, kind=kind, given_name=given, family_name=family,
+                      **matching.name_keys(given, family))
 
 
 def _refresh_current_name(person: Person) -> None:

@@ -1,18 +1,13 @@
-"""Name keys and scoring for finding people: tolerant of typos, nicknames and previous names.
+"""Name keys for finding people: tolerant of typos, nicknames and previous names.
 
-Search narrows candidates with indexed keys (a phonetic code of each name and exact identifiers),
-then ranks them with a fuzzy string score. Each match carries the reasons it matched, in plain English.
+Search narrows candidates with the indexed keys of each name a person has been known by (`name_keys`); the match
+model weighs them (`hearth.people.comparisons`, `hearth.people.match_model`).
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date
 
 import jellyfish
-from django.db.models import Case, ExpressionWrapper, FloatField, Q, Value, When
-from django.db.models.functions import Abs, Greatest, Length
-from rapidfuzz import fuzz
 
 # Common British nicknames and short forms, mapped to a canonical given name.
 _NICKNAME_GROUPS = [
@@ -78,6 +73,11 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z]", "", letters.lower())
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name, split at spaces and hyphens (Mary-Jane Smith-Jones: four words); [""] for no name."""
+    return re.split(r"[\s\-]+", (name or "").strip()) or [""]
+
+
 def given_key(name: str) -> str:
     first = (name or "").strip().split(" ")[0] if name else ""
     key = normalise(first)
@@ -92,146 +92,23 @@ def sound(key: str) -> str:
     return jellyfish.soundex(key) if key else ""
 
 
-@dataclass
-class Candidate:
-    person_id: int
-    score: float
-    reasons: list[str] = field(default_factory=list)
+def metaphone(key: str) -> str:
+    """A phonetic code that does not keep the first letter as typed (Catherine and Katherine: K0RN)."""
+    return jellyfish.metaphone(key)[:12] if key else ""
 
 
-def score_name(query_given: str, query_family: str, given: str, family: str) -> tuple[float, list[str]]:
-    """0-100 similarity of a name, with the reason it matched."""
-    return NameScorer(query_given, query_family).score(given, family)
+def given_first(name: str) -> str:
+    """The first word of a given name, letters only: what the given-name keys are made from."""
+    return normalise((name or "").strip().split(" ")[0]) if name else ""
 
 
-class NameScorer:
-    """`score_name` for one query against many names.
-
-    The family-name and given-name parts of the score are independent, so each distinct family name
-    and each distinct given name among the candidates is compared with the query once.
-    """
-
-    def __init__(self, query_given: str, query_family: str):
-        self.qf = family_key(query_family)
-        self.qf_sound = sound(self.qf)
-        self.qg_raw = normalise(query_given.split(" ")[0] if query_given else "")
-        self.qg_key = given_key(self.qg_raw)
-        self.qg_sound = sound(self.qg_raw)
-        self._family: dict[str, tuple[float, list[str]]] = {}
-        self._given: dict[str, tuple[float, list[str]]] = {}
-
-    def _family_part(self, family: str) -> tuple[float, list[str]]:
-        cached = self._family.get(family)
-        if cached is None:
-            qf, cf = self.qf, family_key(family)
-            fam, reasons = (fuzz.ratio(qf, cf) if qf else 0.0), []
-            if qf and qf == cf:
-                reasons.append("same family name")
-            elif qf and fam >= 75:
-                reasons.append("similar family name")
-            elif qf and self.qf_sound == sound(cf):
-                fam = max(fam, 75.0)
-                reasons.append("family name sounds alike")
-            cached = self._family[family] = (fam, reasons)
-        return cached
-
-    def _given_part(self, given: str) -> tuple[float, list[str]]:
-        cached = self._given.get(given)
-        if cached is None:
-            giv, reasons = 0.0, []
-            if self.qg_raw:
-                qg_raw, cg_raw = self.qg_raw, normalise(given.split(" ")[0])
-                giv = fuzz.ratio(qg_raw, cg_raw)
-                if qg_raw == cg_raw:
-                    reasons.append("same given name")
-                elif self.qg_key == given_key(cg_raw):
-                    giv = max(giv, 90.0)
-                    reasons.append("given name is a known short form")
-                elif giv >= 75:
-                    reasons.append("similar given name")
-                elif self.qg_sound == sound(cg_raw):
-                    giv = max(giv, 70.0)
-                    reasons.append("given name sounds alike")
-            cached = self._given[given] = (giv, reasons)
-        return cached
-
-    def score(self, given: str, family: str) -> tuple[float, list[str]]:
-        fam, family_reasons = self._family_part(family)
-        giv, given_reasons = self._given_part(given)
-        reasons = family_reasons + given_reasons
-        if self.qf and self.qg_raw:
-            return 0.55 * fam + 0.45 * giv, reasons
-        return (fam if self.qf else giv), reasons
-
-
-def dob_variants(query: date | None) -> list[date]:
-    """The date of birth as given and, where it is a real date, with day and month swapped."""
-    if not query:
-        return []
-    if query.day <= 12 and query.day != query.month:
-        return [query, date(query.year, query.day, query.month)]
-    return [query]
-
-
-def dob_reason(query: date | None, dob: date | None) -> tuple[float, str | None]:
-    if not query or not dob:
-        return 0.0, None
-    if query == dob:
-        return 30.0, "same date of birth"
-    # Day and month swapped, or one part mistyped.
-    if (query.year, query.month, query.day) == (dob.year, dob.day, dob.month):
-        return 20.0, "date of birth with day and month swapped"
-    same = sum([query.year == dob.year, query.month == dob.month, query.day == dob.day])
-    if same == 2:
-        return 12.0, "date of birth differs by one part"
-    return 0.0, None
-
-
-# The coarse score, in SQL. People search ranks every candidate in the database with these expressions, which mirror
-# NameScorer's tiers and dob_reason's points on the indexed key and sound columns, and hands only the best few rows to
-# NameScorer and dob_reason for the exact score and the reasons. Within the sound-alike and same-first-letter tiers a
-# name of the query's length comes first: a typo (a letter dropped, two swapped) keeps the length, and so a high
-# fuzzy score.
-
-
-def _closeness(column: str, key: str, top: float, floor: float):
-    """`top` for a key as long as the query's, 5 points fewer for each letter of difference, never below `floor`."""
-    return Greatest(Value(floor), Value(top) - Value(5.0) * Abs(Length(column) - len(key)),
-                    output_field=FloatField())
-
-
-def coarse_name_points(query_given: str, query_family: str):
-    """An expression over a PersonName row: about what NameScorer.score gives that name (0-100); None when the
-    query has no name."""
-    qf = family_key(query_family)
-    qg_raw = normalise(query_given.split(" ")[0] if query_given else "")
-    qg_key = given_key(qg_raw)
-    family = given = None
-    if qf:
-        family = Case(
-            When(family_key=qf, then=Value(100.0)),
-            When(family_sound=sound(qf), then=_closeness("family_key", qf, 90.0, 75.0)),
-            When(family_key__startswith=qf[0], then=_closeness("family_key", qf, 60.0, 30.0)),
-            default=Value(0.0), output_field=FloatField())
-    if qg_key:
-        given = Case(
-            When(given_key=qg_key, given_name__iexact=qg_raw, then=Value(100.0)),
-            When(given_key=qg_key, then=Value(90.0)),  # a known short form
-            When(given_sound=sound(qg_key), then=_closeness("given_key", qg_key, 85.0, 70.0)),
-            When(given_key__startswith=qg_key[0], then=_closeness("given_key", qg_key, 60.0, 30.0)),
-            default=Value(0.0), output_field=FloatField())
-    if family is not None and given is not None:
-        return ExpressionWrapper(Value(0.55) * family + Value(0.45) * given, output_field=FloatField())
-    return family if family is not None else given
-
-
-def coarse_dob_points(query: date | None):
-    """An expression over a Person row: the points dob_reason gives its date of birth."""
-    if not query:
-        return Value(0.0)
-    swapped = [When(date_of_birth=variant, then=Value(20.0)) for variant in dob_variants(query)[1:]]
-    one_part = (Q(date_of_birth__year=query.year, date_of_birth__month=query.month)
-                | Q(date_of_birth__year=query.year, date_of_birth__day=query.day)
-                | Q(date_of_birth__month=query.month, date_of_birth__day=query.day))
-    return Case(When(date_of_birth=query, then=Value(30.0)), *swapped, When(one_part, then=Value(12.0)),
-                default=Value(0.0), output_field=FloatField())
+def name_keys(given: str, family: str) -> dict[str, str]:
+    """The search keys of a PersonName row (see `hearth.people.models.PersonName`)."""
+    g_first, f_key = given_first(given), family_key(family)
+    g_key = NICKNAMES.get(g_first, g_first)
+    return {
+        "given_key": g_key, "family_key": f_key,
+        "given_sound": sound(g_key), "family_sound": sound(f_key),
+        "given_meta": metaphone(g_first), "family_meta": metaphone(f_key),
+        "given_rev": g_first[::-1], "family_rev": f_key[::-1],
+    }

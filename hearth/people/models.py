@@ -102,6 +102,12 @@ class PersonName(models.Model):
     family_key = models.CharField(max_length=100, blank=True)
     given_sound = models.CharField(max_length=12, blank=True)
     family_sound = models.CharField(max_length=12, blank=True)
+    # Metaphone codes (a first letter typed differently but sounding the same) and the keys reversed (a typo at the
+    # start of a name: the same last letter), for the candidate routes of people search.
+    given_meta = models.CharField(max_length=12, blank=True)
+    family_meta = models.CharField(max_length=12, blank=True)
+    given_rev = models.CharField(max_length=100, blank=True)
+    family_rev = models.CharField(max_length=100, blank=True)
 
     class Meta:
         indexes = [
@@ -110,6 +116,10 @@ class PersonName(models.Model):
             models.Index(fields=["family_key", "given_key"], name="personname_family_given_idx"),
             models.Index(fields=["given_key", "family_key"], name="personname_given_family_idx"),
             models.Index(fields=["given_sound"], name="personname_given_sound_idx"),  # a given name on its own
+            models.Index(fields=["family_meta", "given_meta"], name="personname_meta_idx"),
+            # One name exactly and the other's last letter.
+            models.Index(fields=["family_key", "given_rev"], name="personname_family_grev_idx"),
+            models.Index(fields=["given_key", "family_rev"], name="personname_given_frev_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,28 +1,19 @@
-"""People search without the access policy: the candidates worth ranking for what was typed, ranked by the evidence,
-best first. The caller narrows the people considered (the access policy for people search, the council for
-find-before-create and subject access) and loads what it shows (`hearth.families.selectors`)."""
+"""People search without the access policy: the candidates worth ranking for what was typed, ranked by the match
+model (`hearth.people.match_model`), best first. The caller narrows the people considered (the access policy for
+people search, the council for find-before-create and subject access) and loads what it shows
+(`hearth.families.selectors`)."""
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    ExpressionWrapper,
-    FloatField,
-    Max,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Abs, Coalesce, Greatest, Length
 
 from hearth.core import identifiers
-from hearth.people import matching
+from hearth.people import comparisons as cmp
+from hearth.people import match_model, matching
 from hearth.people.models import Address, Person, PersonName
 
 # A family name or a given name on its own: at most this many people are ranked, the closest names first.
@@ -48,32 +39,105 @@ class SearchQuery:
 # 1. Candidates: the routes of `_candidates`, each an indexed lookup, combined by one UNION that the ranking
 #    statement reads as a subquery (no list of ids travels to Python and back).
 # 2. One statement keeps the council's candidates the caller may consider (for people search, the access policy row
-#    by row: a member of a family the user may see), scores each coarsely from the evidence (`_coarse_score`: the
-#    matching.coarse_* expressions), and returns the best RANK_LIMIT people, with their names (a second statement).
-# 3. Python scores those few exactly, with the reasons (matching.NameScorer, matching.dob_reason), and keeps the best
-#    MAX_RESULTS; their current addresses and families are loaded (two statements).
+#    by row: a member of a family the user may see), weighs each coarsely with the model on the indexed keys
+#    (`_coarse_weight`), and returns the best RANK_LIMIT people; a second statement reads their names, and a third
+#    their postcodes when a postcode was typed.
+# 3. Python weighs those few exactly with the model (`match_model.score`), with the reasons, and keeps the best
+#    MAX_RESULTS; their current addresses and families are loaded by the caller.
 
-# The coarse score only orders candidates; the exact score of the best RANK_LIMIT of them decides the page.
+# The coarse weight only orders candidates; the exact weight of the best RANK_LIMIT of them decides the page.
 RANK_LIMIT = 3 * MAX_RESULTS
 
 
-def _letter_range(key: str) -> tuple[str, str]:
+def _letter_range(key: str, column: str) -> Q:
     """Keys starting with the same letter, as an index range."""
-    return key[0], chr(ord(key[0]) + 1)
+    return Q(**{f"{column}__gte": key[0], f"{column}__lt": chr(ord(key[0]) + 1)})
 
 
-def _candidates(query: SearchQuery) -> QuerySet | None:
+@dataclass(frozen=True)
+class _Keys:
+    """The typed names as the PersonName key columns hold them."""
+
+    given_key: str
+    given_first: str
+    given_meta: str
+    given_sound: str
+    family_key: str
+    family_meta: str
+    family_sound: str
+
+    @classmethod
+    def of(cls, query: SearchQuery) -> "_Keys":
+        g_first, f_key = matching.given_first(query.given_name), matching.family_key(query.family_name)
+        g_key = matching.given_key(query.given_name)
+        return cls(g_key, g_first, matching.metaphone(g_first), matching.sound(g_key),
+                   f_key, matching.metaphone(f_key), matching.sound(f_key))
+
+
+def near_dates(typed: date) -> list[date]:
+    """Dates of birth one slip away from the one typed: a year out by one or ten, or one digit of the day or the
+    month mistyped (the day and month swapped is `dob_variants`)."""
+    found = set()
+    for year in (typed.year - 1, typed.year + 1, typed.year - 10, typed.year + 10):
+        found.add((year, typed.month, typed.day))
+    for digit in "0123456789":
+        day, month = f"{typed.day:02d}", f"{typed.month:02d}"
+        for d in (digit + day[1], day[0] + digit):
+            found.add((typed.year, typed.month, int(d)))
+        for mo in (digit + month[1], month[0] + digit):
+            found.add((typed.year, int(mo), typed.day))
+    dates = []
+    for year, month, day in found:
+        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and 1900 <= year <= 2100:
+            dates.append(date(year, month, day))
+    return sorted(set(dates) - set(dob_variants(typed)))
+
+
+def dob_variants(typed: date | None) -> list[date]:
+    """The date of birth as typed and, where it is a real date, with day and month swapped."""
+    if not typed:
+        return []
+    if typed.day <= 12 and typed.day != typed.month:
+        return [typed, date(typed.year, typed.day, typed.month)]
+    return [typed]
+
+
+def _name_routes(k: _Keys) -> list[QuerySet]:
+    """Both names typed: the held names that agree on enough of both, as typed and the other way round."""
+    names = PersonName.objects.order_by()
+    routes = []
+    swapped_key = matching.given_key(k.family_key)
+    for as_typed, (gk, g_first, gm, gs, fk, fm, fs) in (
+            (True, (k.given_key, k.given_first, k.given_meta, k.given_sound,
+                    k.family_key, k.family_meta, k.family_sound)),
+            # swapped: the typed family name held as a given name, and the other way round
+            (False, (swapped_key, k.family_key, k.family_meta, matching.sound(swapped_key),
+                     k.given_first, k.given_meta, matching.sound(k.given_first)))):
+        routes += [
+            names.filter(family_sound=fs, given_sound=gs),
+            names.filter(family_meta=fm, given_meta=gm),
+            names.filter(Q(family_key=fk) & _letter_range(gk, "given_key")),
+            names.filter(Q(given_key=gk) & _letter_range(fk, "family_key")),
+        ]
+        if as_typed:  # a typo at the start of one name: the other exact, and the same last letter
+            routes += [
+                names.filter(Q(family_key=fk) & _letter_range(g_first[::-1], "given_rev")),
+                names.filter(Q(given_key=gk) & _letter_range(fk[::-1], "family_rev")),
+            ]
+    return [r.values("person_id") for r in routes]
+
+
+def _candidates(query: SearchQuery, model: match_model.Model) -> QuerySet | None:
     """The ids of the people worth ranking (any council: the ranking statement keeps the caller's), as one UNION of
     indexed lookups; None when nothing was searched for that could find anyone.
 
-    Names are narrowed by their phonetic codes (typos that sound alike, previous names, nicknames as their full form),
-    and by one name exactly with the other starting with the same letter (a typo that changes how the other name
-    sounds). A date of birth is tried as given and with day and month swapped. A family or given name on its own keeps
-    the BROAD_ROUTE_LIMIT names that sound alike and are closest to it (same key first, then the nearest length).
+    - Everyone born on the day typed (or with day and month swapped): a date of birth carries a name typed badly,
+      changed or missing.
+    - Born on a day one slip from the one typed, with a name that agrees on a key (`near_dates`).
+    - Both names: the routes of `_name_routes`, as typed and swapped.
+    - One name on its own: the BROAD_ROUTE_LIMIT names that sound alike and are closest to it.
     """
-    gk, fk = matching.given_key(query.given_name), matching.family_key(query.family_name)
-    gs, fs = matching.sound(gk), matching.sound(fk)
-    dobs = matching.dob_variants(query.date_of_birth)
+    k = _Keys.of(query)
     people, names = Person.objects.order_by(), PersonName.objects.order_by()
     routes = []
     if query.nhs_number:
@@ -81,27 +145,23 @@ def _candidates(query: SearchQuery) -> QuerySet | None:
     if query.postcode:
         routes.append(Address.objects.order_by().filter(postcode_key=identifiers.postcode_key(query.postcode),
                                                         to_date__isnull=True).values("person_id"))
-    if dobs:
-        born = people.filter(date_of_birth__in=dobs)
-        named = names.filter(person=OuterRef("pk"))
-        if gk:  # a changed family name: the given name and date of birth
-            routes.append(born.filter(Exists(named.filter(given_sound=gs))).values("pk"))
-        if fk:
-            routes.append(born.filter(Exists(named.filter(family_sound=fs))).values("pk"))
-        if not (gk or fk):
-            routes.append(born.values("pk"))
-    if fk and gk:
-        g_low, g_high = _letter_range(gk)
-        f_low, f_high = _letter_range(fk)
-        routes += [
-            names.filter(family_sound=fs, given_sound=gs).values("person_id"),
-            names.filter(family_key=fk, given_key__gte=g_low, given_key__lt=g_high).values("person_id"),
-            names.filter(given_key=gk, family_key__gte=f_low, family_key__lt=f_high).values("person_id"),
-        ]
-    elif fk or gk:
-        column = "family_sound" if fk else "given_sound"
-        closest = matching.coarse_name_points(query.given_name, query.family_name)
-        broad = names.filter(**{column: fs or gs}).order_by(closest.desc(), "pk")
+    if query.date_of_birth:
+        routes.append(people.filter(date_of_birth__in=dob_variants(query.date_of_birth)).values("pk"))
+        agrees = Q()
+        for column, value in (("family_key", k.family_key), ("family_meta", k.family_meta),
+                              ("given_key", k.given_key), ("given_meta", k.given_meta),
+                              ("family_key", k.given_first), ("given_key", matching.given_key(k.family_key))):
+            if value:
+                agrees |= Q(**{column: value})
+        if agrees:
+            routes.append(people.filter(date_of_birth__in=near_dates(query.date_of_birth))
+                          .filter(Exists(names.filter(agrees, person=OuterRef("pk")))).values("pk"))
+    if k.family_key and k.given_key:
+        routes += _name_routes(k)
+    elif k.family_key or k.given_key:
+        column = "family_sound" if k.family_key else "given_sound"
+        closest = _coarse_name(query, model)
+        broad = names.filter(**{column: k.family_sound or k.given_sound}).order_by(closest.desc(), "pk")
         if connection.features.supports_slicing_ordering_in_compound:
             routes.append(broad.values("person_id")[:BROAD_ROUTE_LIMIT])
         else:  # SQLite allows no LIMIT in a part of a UNION: there the bounded names are a subquery
@@ -111,20 +171,73 @@ def _candidates(query: SearchQuery) -> QuerySet | None:
     return routes[0].union(*routes[1:])
 
 
-def _coarse_score(query: SearchQuery):
-    """An expression over Person: about the score `_exact` will give, from the same evidence."""
-    has_name = bool(query.given_name or query.family_name)
-    score = matching.coarse_dob_points(query.date_of_birth)
-    name = matching.coarse_name_points(query.given_name, query.family_name)
-    if has_name and name is not None:
+# The coarse weight, in SQL: the model's weights on the levels the indexed key columns can tell (exact, a known short
+# form, sounds alike, the same first or last letter), so that the candidates the exact weight would put first are
+# among the RANK_LIMIT kept. Within the letter tier a name of the typed length comes first: a typo keeps the length.
+
+
+def _part(model: match_model.Model, part: str, prefix: str, name: cmp.Name | None, tf_value: str):
+    """An expression over a PersonName row: about the weight of the `prefix` name columns against a typed name."""
+    if name is None:
+        return Value(0.0)
+    levels = cmp.GIVEN_LEVELS if part == "given" else cmp.FAMILY_LEVELS
+    w = {level: model.weight(part, i) for i, level in enumerate(levels)}
+    key = name.key if part == "given" else name.norm
+    first = name.first if part == "given" else name.norm
+    close = Greatest(Value(w["other"]), Value(w["similar"]) - Value(0.5) * Abs(Length(f"{prefix}_key") - len(key)),
+                     output_field=FloatField())
+    whens = [When(**{f"{prefix}_key": key, f"{prefix}_rev": first[::-1]},
+                  then=Value(model.weight(part, 0, tf_value)))]
+    if part == "given":
+        whens.append(When(**{f"{prefix}_key": key}, then=Value(w["short form"])))
+    whens += [
+        When(Q(**{f"{prefix}_meta": name.meta}) | Q(**{f"{prefix}_sound": matching.sound(key)}),
+             then=Value(w["sounds"])),
+        When(Q(**{f"{prefix}_key__startswith": key[0]}) | Q(**{f"{prefix}_rev__startswith": first[-1]}), then=close),
+    ]
+    return Case(*whens, default=Value(w["other"]), output_field=FloatField())
+
+
+def _coarse_name(query: SearchQuery, model: match_model.Model):
+    """An expression over a PersonName row: about the weight of its names, as typed or swapped."""
+    given = cmp.Name.of(query.given_name, given=True)
+    family = cmp.Name.of(query.family_name, given=False)
+    direct = _part(model, "given", "given", given, given.first if given else "") + \
+        _part(model, "family", "family", family, family.norm if family else "")
+    if given is None or family is None:
+        return direct
+    as_given = cmp.Name.of(query.family_name, given=True)
+    as_family = cmp.Name.of(query.given_name, given=False)
+    swapped = _part(model, "given", "given", as_given, as_given.first) + \
+        _part(model, "family", "family", as_family, as_family.norm) + Value(model.weight("order", 1))
+    return Greatest(direct, swapped, output_field=FloatField())
+
+
+def _coarse_weight(query: SearchQuery, model: match_model.Model):
+    """An expression over Person: about the evidence `match_model.score` will find, from the same details."""
+    weight = Value(0.0, output_field=FloatField())
+    if query.given_name or query.family_name:
         best = (PersonName.objects.filter(person_id=OuterRef("pk")).order_by().values("person_id")
-                .annotate(best=Max(name)).values("best"))
-        score = score + Value(0.6) * Coalesce(Subquery(best, output_field=FloatField()), Value(0.0))
+                .annotate(best=Max(_coarse_name(query, model))).values("best"))
+        weight = weight + Coalesce(Subquery(best, output_field=FloatField()), Value(0.0))
+    if query.date_of_birth:
+        typed = query.date_of_birth
+        swapped = [When(date_of_birth=d, then=Value(model.weight("dob", 1))) for d in dob_variants(typed)[1:]]
+        one_part = (Q(date_of_birth__year=typed.year, date_of_birth__month=typed.month)
+                    | Q(date_of_birth__year=typed.year, date_of_birth__day=typed.day)
+                    | Q(date_of_birth__month=typed.month, date_of_birth__day=typed.day))
+        weight = weight + Case(When(date_of_birth__isnull=True, then=Value(0.0)),
+                               When(date_of_birth=typed, then=Value(model.weight("dob", 0))), *swapped,
+                               When(one_part, then=Value(model.weight("dob", 2))),
+                               default=Value(model.weight("dob", 3)), output_field=FloatField())
     if query.nhs_number:
-        score = score + Case(When(nhs_number=query.nhs_number, then=Value(100.0)), default=Value(0.0))
+        weight = weight + Case(When(nhs_number=query.nhs_number, then=Value(model.weight("nhs", 0))),
+                               When(nhs_number__isnull=False, then=Value(model.weight("nhs", 1))),
+                               default=Value(0.0), output_field=FloatField())
     if query.postcode:
-        score = score + Case(When(_at_postcode(query), then=Value(15.0)), default=Value(0.0))
-    return ExpressionWrapper(score, output_field=FloatField())
+        weight = weight + Case(When(_at_postcode(query), then=Value(model.weight("postcode", 0))),
+                               default=Value(0.0), output_field=FloatField())
+    return weight
 
 
 def _at_postcode(query: SearchQuery) -> Exists:
@@ -134,74 +247,70 @@ def _at_postcode(query: SearchQuery) -> Exists:
 
 @dataclass
 class Ranked:
-    """A person found by `rank_people`: their id, the exact score and the reasons, in plain English."""
+    """A person found by `rank_people`: their id, the match weight and probability, and the reasons for and
+    against, in plain English."""
 
     pk: int
     score: float
+    probability: float
+    strength: str
     reasons: list[str]
+    against: list[str]
     family_name: str
     given_name: str
 
 
 @dataclass
 class _Candidate:
-    """What the exact score reads of one of the best RANK_LIMIT candidates (plain values: no model instances)."""
-
     pk: int
     date_of_birth: date | None
     nhs_number: str
     family_name: str
     given_name: str
-    at_postcode: bool
     names: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, given name, family name)
+    postcode: str = ""
+    former_postcodes: list[str] = field(default_factory=list)
 
 
-def rank_people(query: SearchQuery, people: QuerySet[Person]) -> list[Ranked]:
+def rank_people(query: SearchQuery, people: QuerySet[Person], model: match_model.Model | None = None) -> list[Ranked]:
     """The best MAX_RESULTS matches for the query among `people` (the caller's scope, such as the council's people
-    or those the user may see), best first. Two statements: the ranking (candidates, scope and coarse score in the
-    database, RANK_LIMIT rows of plain values) and the names of those rows."""
-    candidates = None if query.is_empty else _candidates(query)
+    or those the user may see), best first. Two statements, three with a postcode: the ranking (candidates, scope and
+    coarse weight in the database, RANK_LIMIT rows of plain values), the names of those rows and their postcodes."""
+    model = model or match_model.default()
+    candidates = None if query.is_empty else _candidates(query, model)
     if candidates is None:
         return []
-    rows = people.filter(pk__in=candidates).annotate(
-        _coarse=_coarse_score(query),
-        _at_postcode=_at_postcode(query) if query.postcode else Value(False, output_field=BooleanField()))
+    rows = people.filter(pk__in=candidates).annotate(_coarse=_coarse_weight(query, model))
     found = {row[0]: _Candidate(*row) for row in (
-        rows.order_by("-_coarse", "family_name", "given_name", "pk")
-        .values_list("pk", "date_of_birth", "nhs_number", "family_name", "given_name", "_at_postcode")[:RANK_LIMIT])}
+        rows.order_by(F("_coarse").desc(), "family_name", "given_name", "pk")
+        .values_list("pk", "date_of_birth", "nhs_number", "family_name", "given_name")[:RANK_LIMIT])}
     if not found:
         return []
     for person_id, kind, given, family in (PersonName.objects.filter(person_id__in=list(found)).order_by("pk")
                                            .values_list("person_id", "kind", "given_name", "family_name")):
         found[person_id].names.append((kind, given, family))
-    scorer = matching.NameScorer(query.given_name, query.family_name)
-    matches = [m for m in (_exact(query, scorer, c) for c in found.values()) if m is not None]
+    if query.postcode:
+        for person_id, key, ended in (Address.objects.filter(person_id__in=list(found)).order_by()
+                                      .values_list("person_id", "postcode_key", "to_date")):
+            if ended is None:
+                found[person_id].postcode = key
+            else:
+                found[person_id].former_postcodes.append(key)
+    typed = match_model.Typed.of(query.given_name, query.family_name, query.date_of_birth, query.nhs_number,
+                                 identifiers.postcode_key(query.postcode) if query.postcode else "")
+    matches = [m for m in (_exact(model, typed, c) for c in found.values()) if m is not None]
     matches.sort(key=lambda m: (-m.score, m.family_name, m.given_name, m.pk))
     return matches[:MAX_RESULTS]
 
 
-def _exact(query: SearchQuery, scorer: matching.NameScorer, candidate: _Candidate) -> Ranked | None:
-    """The exact score of one candidate on every name they have been known by, with the reasons; None when the
-    evidence is too weak to show."""
-    name_score, reasons = 0.0, []
-    for kind, given, family in candidate.names:
-        s, r = scorer.score(given, family)
-        if s > name_score:
-            label = {"previous": " (a previous name)", "other": " (another name they use)"}.get(kind, "")
-            name_score, reasons = s, [reason + label for reason in r]
-    has_name = bool(query.given_name or query.family_name)
-    score = name_score * 0.6 if has_name else 0.0
-    dob_points, dob_why = matching.dob_reason(query.date_of_birth, candidate.date_of_birth)
-    score += dob_points
-    if dob_why:
-        reasons.append(dob_why)
-    if query.nhs_number and candidate.nhs_number == query.nhs_number:
-        score += 100
-        reasons.insert(0, "same NHS number")
-    if candidate.at_postcode:
-        score += 15
-        reasons.append("same postcode")
-    strong = (has_name and name_score >= 70) or "same NHS number" in reasons
-    if strong or (not has_name and (dob_why or "same postcode" in reasons)):
-        return Ranked(candidate.pk, round(score, 1), reasons, candidate.family_name, candidate.given_name)
-    return None
+def _exact(model: match_model.Model, typed: match_model.Typed, candidate: _Candidate) -> Ranked | None:
+    """The model's weight of one candidate, with the reasons; None when the evidence is too weak to show."""
+    held = match_model.Held(
+        names=[(kind, cmp.Name.of(g, given=True), cmp.Name.of(f, given=False)) for kind, g, f in candidate.names],
+        date_of_birth=candidate.date_of_birth, nhs_number=candidate.nhs_number or "",
+        postcode=candidate.postcode, former_postcodes=tuple(candidate.former_postcodes))
+    scored = match_model.score(model, typed, held)
+    if scored.evidence < model.show_from or not scored.reasons:
+        return None
+    return Ranked(candidate.pk, scored.weight, scored.probability, scored.strength, scored.reasons, scored.against,
+                  candidate.family_name, candidate.given_name)

@@ -30,10 +30,10 @@ def _found(user, **query):
     ("query", "reason"),
     [
         ({"given_name": "Robert", "family_name": "Thompson"}, "same family name"),
-        ({"given_name": "Robert", "family_name": "Thomson"}, "similar family name"),
+        ({"given_name": "Robert", "family_name": "Thomson"}, "family name spelt a little differently"),
         ({"given_name": "Bob", "family_name": "Thompson"}, "given name is a known short form"),
         ({"given_name": "Robert", "family_name": "Whitfield"}, "same family name (a previous name)"),
-        ({"family_name": "Tompson"}, "similar family name"),
+        ({"family_name": "Tompson"}, "family name spelt a little differently"),
         ({"date_of_birth": datetime.date(1988, 6, 14)}, "same date of birth"),
         ({"nhs_number": "9434765919"}, "same NHS number"),
         ({"postcode": "ox165au"}, "same postcode"),
