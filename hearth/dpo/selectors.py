@@ -17,7 +17,7 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.breaches import selectors as breaches
 from hearth.core.errors import NotPermitted
-from hearth.people import search
+from hearth.people import match_model, search
 from hearth.people.models import FamilyMember, Person
 from hearth.rights import selectors as rights
 
@@ -51,7 +51,8 @@ def find_for_access_review(user, query: search.SearchQuery) -> list[AccessFind]:
     require_governance(user)
     if query.is_empty:
         return []
-    ranked = search.rank_people(query, governance.governance_people(user))
+    ranked = search.rank_people(query, governance.governance_people(user),
+                                match_model.for_council(user.agency.council_id))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family").order_by("pk")))}
     found = [AccessFind(person=people[m.pk], reasons=m.reasons,

@@ -1,6 +1,7 @@
 from django import forms
 
 from hearth.core import identifiers
+from hearth.people import matching
 from hearth.people.models import Disability, Ethnicity, MemberRole, NameKind, RelationshipKind, Sex
 from hearth.web.forms import GovDateField, GovForm, text_area
 
@@ -47,6 +48,19 @@ class SearchForm(GovForm):
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
                                  validators=[_identifier(identifiers.clean_nhs_number)])
     postcode = PostcodeField()
+
+    def _name(self, field: str, label: str) -> str:
+        """A name to search for needs two letters: one letter would match a good part of the council."""
+        value = self.cleaned_data.get(field, "")
+        if value and len(matching.normalise(value)) < 2:
+            raise forms.ValidationError(f"Enter at least 2 letters of the {label} to search for it")
+        return value
+
+    def clean_given_name(self):
+        return self._name("given_name", "given name")
+
+    def clean_family_name(self):
+        return self._name("family_name", "family name")
 
     def clean(self):
         data = super().clean()

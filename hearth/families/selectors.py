@@ -27,6 +27,7 @@ from hearth.audit.models import AuditAction
 from hearth.core import keyset
 from hearth.core.errors import NotPermitted
 from hearth.core.models import Locality
+from hearth.people import match_model
 from hearth.people.models import Address, Family, FamilyMember, Person, Relationship
 from hearth.people.search import Ranked, SearchQuery, rank_people
 
@@ -131,6 +132,9 @@ class Match:
     person: Person
     score: float
     reasons: list[str] = field(default_factory=list)
+    # How sure the match model is (`match_model.Scored.strength`), and what differs.
+    strength: str = ""
+    against: list[str] = field(default_factory=list)
     visible: bool = True
     lead_professional: Involvement | None = None
 
@@ -151,7 +155,8 @@ def _load(user, ranked: list[Ranked]) -> list[Match]:
     by_pk = {person.pk: person for person in people}
     for person in by_pk.values():
         person.visible_memberships = [m for m in person.memberships.all() if m.visible]
-    return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons) for m in ranked]
+    return [Match(person=by_pk[m.pk], score=m.score, reasons=m.reasons, strength=m.strength, against=m.against)
+            for m in ranked]
 
 
 def search_people(user, query: SearchQuery) -> list[Match]:
@@ -161,7 +166,8 @@ def search_people(user, query: SearchQuery) -> list[Match]:
     # The access filter as a CASE, which PostgreSQL evaluates row by row for the candidates: a bare EXISTS it may turn
     # into a join with everyone the user may see (a third of the council for a coordinator).
     visible = Person.objects.alias(_seen=Case(When(_visible(user), then=Value(1)), default=Value(0)))
-    ranked = rank_people(query, visible.filter(_seen=1, council_id=user.agency.council_id))
+    ranked = rank_people(query, visible.filter(_seen=1, council_id=user.agency.council_id),
+                         match_model.for_council(user.agency.council_id))
     matches = _load(user, ranked)
     show_withheld = policy.can_see_withheld_address(user)
     for match in matches:
@@ -191,7 +197,9 @@ def find_existing(user, query: SearchQuery) -> list[Match]:
     require_find_before_create(user)
     if query.is_empty:
         return []
-    matches = _load(user, rank_people(query, Person.objects.filter(council_id=user.agency.council_id)))
+    council_id = user.agency.council_id
+    matches = _load(user, rank_people(query, Person.objects.filter(council_id=council_id),
+                                      match_model.for_council(council_id)))
     # Visible: a member of a family the user may see, from the page's memberships (each checked by `_load`).
     hidden_ids = [m.person.pk for m in matches if not m.person.visible_memberships]
     # One query for every hidden match's active lead professional, with their agency.

@@ -1,4 +1,9 @@
+from datetime import time
+
 from django.apps import AppConfig
+
+# When each council's people-matching model is learned again (hearth.people.tasks): at night, after the disposal run.
+TRAIN_AT = time(3, 0)
 
 
 class PeopleConfig(AppConfig):
@@ -11,3 +16,8 @@ class PeopleConfig(AppConfig):
         from hearth.people import personal_data as people_records
 
         personal_data.declare("people", people_records.RECORDS)
+
+        from hearth.jobs import schedules
+        from hearth.people import tasks
+
+        schedules.daily("people.train_matching", tasks.train_all, at=TRAIN_AT)

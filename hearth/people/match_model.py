@@ -48,8 +48,8 @@ _NAME_KIND = {"previous": " (a previous name)", "other": " (another name they us
 class Model:
     m: dict[str, list[float]]
     u: dict[str, list[float]]
-    # The share of people with each of the commonest names, by part ("given": first given name, "family"), and the
-    # share counted for any other name.
+    # The share of people with each of the commonest names, by part ("given": the first given name's key, "family"),
+    # and the share counted for any other name.
     tf: dict[str, dict[str, float]] = field(default_factory=dict)
     tf_floor: dict[str, float] = field(default_factory=dict)
     # Households (`training.household_shares`): "u", the chance that two different people share a family name and a
@@ -166,7 +166,7 @@ def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) 
         "postcode": cmp.postcode_level(typed.postcode, held.postcode, held.former_postcodes),
     }
     # An exact name weighs by how common the held name is (the typed one, in the order it matched).
-    tf_values = {"given": held_given.first if held_given else "", "family": held_family.norm if held_family else ""}
+    tf_values = {"given": held_given.key if held_given else "", "family": held_family.norm if held_family else ""}
     evidence = sum(model.weights(levels, tf_values).values())
     reasons, against = [], []
     for c, level in levels.items():
@@ -184,6 +184,7 @@ def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) 
 
 
 _default: Model | None = None
+_councils: dict[int, tuple[object, Model]] = {}
 
 
 def default() -> Model:
@@ -192,3 +193,24 @@ def default() -> Model:
     if _default is None:
         _default = Model.from_dict(json.loads(DEFAULT_PATH.read_text()))
     return _default
+
+
+def for_council(council_id: int) -> Model:
+    """The council's own model if it has learned one, else the shipped one. One small query (when the council's
+    model was learned); its weights are read again only when they have changed."""
+    from hearth.people.models import MatchModel
+
+    trained_at = MatchModel.objects.filter(council_id=council_id).values_list("trained_at", flat=True).first()
+    if trained_at is None:
+        return default()
+    cached = _councils.get(council_id)
+    if cached is None or cached[0] != trained_at:
+        parameters = MatchModel.objects.filter(council_id=council_id).values_list("parameters", flat=True).first()
+        if parameters is None:
+            return default()
+        cached = _councils[council_id] = (trained_at, Model.from_dict(parameters))
+    return cached[1]
+
+
+def forget(council_id: int) -> None:
+    _councils.pop(council_id, None)

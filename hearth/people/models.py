@@ -245,3 +245,16 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_person} is the {self.get_kind_display().lower()} of {self.to_person}"
+
+
+class MatchModel(models.Model):
+    """A council's own match model (`hearth.people.match_model`), learned from its records in the worker
+    (`hearth.people.tasks`): weights and how common its commonest names are, never a person."""
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="match_model")
+    parameters = models.JSONField()
+    people = models.PositiveIntegerField()
+    trained_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Match model for {self.council}"

@@ -202,13 +202,13 @@ def _coarse_name(query: SearchQuery, model: match_model.Model):
     """An expression over a PersonName row: about the weight of its names, as typed or swapped."""
     given = cmp.Name.of(query.given_name, given=True)
     family = cmp.Name.of(query.family_name, given=False)
-    direct = _part(model, "given", "given", given, given.first if given else "") + \
+    direct = _part(model, "given", "given", given, given.key if given else "") + \
         _part(model, "family", "family", family, family.norm if family else "")
     if given is None or family is None:
         return direct
     as_given = cmp.Name.of(query.family_name, given=True)
     as_family = cmp.Name.of(query.given_name, given=False)
-    swapped = _part(model, "given", "given", as_given, as_given.first) + \
+    swapped = _part(model, "given", "given", as_given, as_given.key) + \
         _part(model, "family", "family", as_family, as_family.norm) + Value(model.weight("order", 1))
     return Greatest(direct, swapped, output_field=FloatField())
 

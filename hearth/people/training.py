@@ -17,7 +17,8 @@ matching benchmark's synthetic corpus.
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -64,70 +65,102 @@ def _shares(counts: np.ndarray) -> list[float]:
     return [float(x) for x in smoothed / smoothed.sum()]
 
 
-def _pair_share(groups: Iterable[int], n: int) -> float:
-    """The chance that two different records drawn at random fall in the same group, from the groups' sizes."""
-    same = sum(k * (k - 1) for k in groups)
+def _pair_share(same: int, n: int) -> float:
+    """The chance that two different records drawn at random share a detail: `same` ordered pairs share it, of the
+    n records that have it."""
     return same / (n * (n - 1)) if n > 1 else 0.0
 
 
-def estimate_u(records: Sequence[Held], rng: random.Random, pairs: int = 200_000) -> dict[str, list[float]]:
-    """u for every level from random pairs; then the exact levels of the date of birth, the NHS number and the
-    postcode counted exactly, the rest of each comparison's chance shared as the random pairs found it."""
-    counts = {c: np.zeros(len(cmp.COMPARISONS[c])) for c in ORDER}
-    n = len(records)
-    for _ in range(pairs):
+@dataclass
+class Counts:
+    """What training counts exactly over all of a council's records: for the details that agree by plain equality,
+    the pairs of people who share one and the people who have one; and how many people have each name (the first
+    given name as its key, the family name)."""
+
+    people: int
+    dob: tuple[int, int]
+    postcode: tuple[int, int]
+    homes: tuple[int, int]  # a family name and a current postcode
+    home_births: tuple[int, int]  # a family name, a current postcode and a date of birth
+    given: Counter
+    family: Counter
+    # How many different names there are, by part (for the share of a name the table does not list).
+    distinct: dict[str, int] = field(default_factory=dict)
+
+
+def _pairs(counter: Counter) -> tuple[int, int]:
+    return sum(k * (k - 1) for k in counter.values()), sum(counter.values())
+
+
+def counts_of(records: Sequence[Held]) -> Counts:
+    """The counts of records held in memory (the benchmark's; the worker counts in the database)."""
+    dob, postcode, homes, births, given, family = (Counter() for _ in range(6))
+    for record in records:
+        _, g, f = _current(record)
+        if record.date_of_birth:
+            dob[record.date_of_birth] += 1
+        if record.postcode:
+            postcode[record.postcode] += 1
+        if g:
+            given[g.key] += 1
+        if f:
+            family[f.norm] += 1
+            if record.postcode:
+                homes[(f.norm, record.postcode)] += 1
+                if record.date_of_birth:
+                    births[(f.norm, record.postcode, record.date_of_birth)] += 1
+    return Counts(len(records), _pairs(dob), _pairs(postcode), _pairs(homes), _pairs(births), given, family,
+                  {"given": len(given), "family": len(family)})
+
+
+def estimate_u(sample: Sequence[Held], counts: Counts, rng: random.Random, pairs: int = 200_000
+               ) -> dict[str, list[float]]:
+    """u for every level from random pairs of the sample; then the exact levels of the date of birth and the
+    postcode from the counts, and of the NHS number as one in the number of people squared (it is unique), the rest
+    of each comparison's chance shared as the random pairs found it."""
+    tallies = {c: np.zeros(len(cmp.COMPARISONS[c])) for c in ORDER}
+    n = len(sample)
+    for _ in range(pairs if n > 1 else 0):
         i, j = rng.randrange(n), rng.randrange(n)
         if i != j:
-            for c, level in zip(ORDER, levels_of(records[i], records[j]), strict=True):
+            for c, level in zip(ORDER, levels_of(sample[i], sample[j]), strict=True):
                 if level != MISSING:
-                    counts[c][level] += 1
-    u = {c: _shares(counts[c]) for c in ORDER}
-    exact = {
-        "dob": [r.date_of_birth for r in records if r.date_of_birth],
-        "nhs": [r.nhs_number for r in records if r.nhs_number],
-        "postcode": [r.postcode for r in records if r.postcode],
-    }
-    for c, values in exact.items():
-        share = max(_pair_share(Counter(values).values(), len(values)), 1 / max(len(values), 2) ** 2)
+                    tallies[c][level] += 1
+    u = {c: _shares(tallies[c]) for c in ORDER}
+    people = max(counts.people, 2)
+    for c, share in (("dob", _pair_share(*counts.dob)), ("postcode", _pair_share(*counts.postcode)),
+                     ("nhs", 0.0)):
+        share = max(share, 1 / people ** 2)
         rest = sum(u[c][1:])
         u[c] = [share] + [x / rest * (1 - share) for x in u[c][1:]]
     return u
 
 
-def name_shares(records: Sequence[Held]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """The share of people with each of the commonest first given names and family names, and the share counted for
-    every other name (that of the rarest name kept)."""
-    given, family = Counter(), Counter()
-    for record in records:
-        _, g, f = _current(record)
-        if g:
-            given[g.first] += 1
-        if f:
-            family[f.norm] += 1
+# A name goes into the model's table only when at least this many people have it: the table says how common names
+# are, never who has a rare one.
+MIN_NAME_PEOPLE = 10
+
+
+def name_shares(counts: Counts) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """The share of people with each of the commonest first given names (as their key) and family names, for names
+    at least MIN_NAME_PEOPLE people have; and the share counted for any other name: the average of the names not
+    listed. A counter's "" counts the people whose names it does not list."""
     tf, floor = {}, {}
-    for part, counter in (("given", given), ("family", family)):
+    for part, counter in (("given", counts.given), ("family", counts.family)):
         total = max(sum(counter.values()), 1)
-        common = counter.most_common(TF_NAMES)
-        tf[part] = {name: round(count / total, 8) for name, count in common}
-        floor[part] = round(max(min((c for _, c in common), default=1), 1) / total, 8)
+        tf[part] = {name: round(count / total, 8) for name, count in counter.most_common(TF_NAMES + 1)
+                    if name and count >= MIN_NAME_PEOPLE}
+        unlisted_people = total - sum(counter[name] for name in tf[part])
+        unlisted_names = max(counts.distinct.get(part, 0) - len(tf[part]), 1)
+        floor[part] = round(max(unlisted_people, 1) / unlisted_names / total, 10)
     return tf, floor
 
 
-def household_shares(records: Sequence[Held]) -> dict[str, float]:
+def household_shares(counts: Counts) -> dict[str, float]:
     """u of a family name and a current postcode agreeing together, and of a date of birth agreeing as well, given
     that they do (twins and slips within a household)."""
-    homes, births = Counter(), Counter()
-    n = 0
-    for record in records:
-        _, _, family = _current(record)
-        if family and record.postcode:
-            n += 1
-            homes[(family.norm, record.postcode)] += 1
-            if record.date_of_birth:
-                births[(family.norm, record.postcode, record.date_of_birth)] += 1
-    same_home = sum(k * (k - 1) for k in homes.values())
-    same_birth = sum(k * (k - 1) for k in births.values())
-    return {"u": max(_pair_share(homes.values(), n), 1e-12),
+    same_home, same_birth = counts.homes[0], counts.home_births[0]
+    return {"u": max(_pair_share(*counts.homes), 1e-12),
             "u_dob": (same_birth + 0.5) / (same_home + 1) if same_home else 0.0}
 
 
@@ -146,14 +179,15 @@ def estimate_m(records: Sequence[Held], pairs: Sequence[tuple[int, int]], prior:
     return m
 
 
-def train(records: Sequence[Held], *, start: Model, same_person: Sequence[tuple[int, int]] = (), seed: int = 1,
-          u_pairs: int = 200_000, people: int | None = None) -> Model:
-    """A model learned from the records: u, the name shares and the households from them; m from the pairs known to
-    be the same person (indexes into `records`), or `start`'s m where there are none."""
+def train(sample: Sequence[Held], counts: Counts, *, start: Model, same_person: Sequence[tuple[int, int]] = (),
+          seed: int = 1, u_pairs: int = 200_000) -> Model:
+    """A model learned from a council's records: u from the random sample and the counts of them all, the name
+    shares and the households from the counts; m from the pairs of the sample known to be the same person (indexes
+    into `sample`), or `start`'s m where there are none."""
     rng = random.Random(seed)
-    u = estimate_u(records, rng, u_pairs)
-    tf, tf_floor = name_shares(records)
-    m = estimate_m(records, same_person, start.m) if same_person else {c: list(v) for c, v in start.m.items()}
-    about = {"records": len(records), "same_person_pairs": len(same_person)}
-    return Model(m=m, u=u, tf=tf, tf_floor=tf_floor, household=household_shares(records),
-                 people=people or len(records), show_from=start.show_from, about=about)
+    u = estimate_u(sample, counts, rng, u_pairs)
+    tf, tf_floor = name_shares(counts)
+    m = estimate_m(sample, same_person, start.m) if same_person else {c: list(v) for c, v in start.m.items()}
+    about = {"people": counts.people, "sample": len(sample), "same_person_pairs": len(same_person)}
+    return Model(m=m, u=u, tf=tf, tf_floor=tf_floor, household=household_shares(counts), people=counts.people,
+                 show_from=start.show_from, about=about)

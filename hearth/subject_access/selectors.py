@@ -17,7 +17,7 @@ from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.families.selectors import Match
 from hearth.jobs import selectors as job_selectors
-from hearth.people import search
+from hearth.people import match_model, search
 from hearth.people.models import Address, FamilyMember, Person
 from hearth.people.search import SearchQuery
 from hearth.subject_access import compile as compiler
@@ -143,7 +143,8 @@ def find_subjects(user, query: SearchQuery) -> list[Match]:
     require_officer(user)
     if query.is_empty:
         return []
-    ranked = search.rank_people(query, governance.governance_people(user))
+    ranked = search.rank_people(query, governance.governance_people(user),
+                                match_model.for_council(user.agency.council_id))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[m.pk for m in ranked]).prefetch_related(
         Prefetch("addresses", queryset=Address.objects.filter(to_date__isnull=True), to_attr="current_addresses"),
         Prefetch("memberships", queryset=FamilyMember.objects.select_related("family")))}
