@@ -152,7 +152,7 @@ def _index_name(person: Person, kind: str, given: str, family: str) -> PersonNam
                       **matching.name_keys(given, family))
 
 
-def _refresh_current_name(person: Person) -> None:
+def refresh_current_name(person: Person) -> None:
     PersonName.objects.filter(person=person, kind=NameKind.CURRENT).delete()
     _index_name(person, NameKind.CURRENT, person.given_name, person.family_name).save()
 
@@ -173,7 +173,7 @@ def person_create(*, actor, family: Family, role: str, data: dict, address: Addr
         # Two people saved at once with the same identifier: the database's unique constraint decides.
         raise ValidationFailed({"identifiers": "An identifier given is already held by another person. "
                                                "Search for them instead"}) from exc
-    _refresh_current_name(person)
+    refresh_current_name(person)
     if address_fields:
         Address.objects.create(person=person, **address_fields)
     FamilyMember.objects.create(family=family, person=person, role=role, joined_on=timezone.localdate())
@@ -205,7 +205,7 @@ def _save_person_changes(*, actor, person: Person, version: int, data: dict, det
         )
     person.refresh_from_db()
     if {"given_name", "family_name"} & set(changed):
-        _refresh_current_name(person)
+        refresh_current_name(person)
     trail.record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk,
                  detail={"fields": changed, **(detail or {})})
     return {k: (before[k], getattr(person, k)) for k in changed}
@@ -301,7 +301,7 @@ def person_erase(*, actor, person: Person, version: int, details: list[str], nam
         addresses.delete()
     person.refresh_from_db()
     if whole:
-        _refresh_current_name(person)
+        refresh_current_name(person)
     trail.record(actor=actor, action=AuditAction.DELETE if whole else AuditAction.UPDATE, obj=person,
                  person_id=person.pk, detail={"erasure": erasure_id, "whole": whole, "fields": sorted(fields)})
     return erased

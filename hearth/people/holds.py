@@ -19,6 +19,7 @@ class Use(models.TextChoices):
     SHARE = "share", "share information"
     ERASE = "erase", "erase a person's information"
     DISPOSE = "dispose", "dispose of a family's records"
+    MERGE = "merge", "merge two records of one person"
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,9 @@ class Person(models.Model):
     # Set when the whole record was erased at the person's request: only this placeholder, with no personal
     # details, stays for the records that refer to it (see `hearth.families.services.person_erase`).
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Set when this record was merged into another record of the same person (`hearth.merges`): it stays, with no
+    # family memberships, for what could not move and for an unmerge, and search leaves it out.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -280,7 +280,8 @@ def rank_people(query: SearchQuery, people: QuerySet[Person], model: match_model
     candidates = None if query.is_empty else _candidates(query, model)
     if candidates is None:
         return []
-    rows = people.filter(pk__in=candidates).annotate(_coarse=_coarse_weight(query, model))
+    # A record merged into another is found as the one it was merged into (its names went there too).
+    rows = people.filter(pk__in=candidates, merged_into__isnull=True).annotate(_coarse=_coarse_weight(query, model))
     found = {row[0]: _Candidate(*row) for row in (
         rows.order_by(F("_coarse").desc(), "family_name", "given_name", "pk")
         .values_list("pk", "date_of_birth", "nhs_number", "family_name", "given_name")[:RANK_LIMIT])}

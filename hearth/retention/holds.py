@@ -31,5 +31,5 @@ def legal_hold_families(council_id: int, family_ids: list[int]) -> set[int]:
                .values_list("family_id", flat=True))
 
 
-LEGAL_HOLD = Source(uses=frozenset({Use.ERASE, Use.DISPOSE}), reasons=legal_hold_reasons,
+LEGAL_HOLD = Source(uses=frozenset({Use.ERASE, Use.DISPOSE, Use.MERGE}), reasons=legal_hold_reasons,
                     held_families=legal_hold_families)

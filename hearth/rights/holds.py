@@ -48,6 +48,6 @@ def pending_families(council_id: int, family_ids: list[int]) -> set[int]:
     return _families_of(_pending(council_id).values("person_id"), family_ids)
 
 
-RESTRICTION = Source(uses=frozenset({Use.CHANGE, Use.SHARE, Use.DISPOSE}), reasons=restriction_reasons,
+RESTRICTION = Source(uses=frozenset({Use.CHANGE, Use.SHARE, Use.DISPOSE, Use.MERGE}), reasons=restriction_reasons,
                      held_families=restricted_families)
 PENDING_REQUEST = Source(uses=frozenset({Use.DISPOSE}), reasons=pending_reasons, held_families=pending_families)

@@ -6,9 +6,8 @@ the person the request is about. Each look is itself recorded in the audit log. 
 returns in a fixed number of queries.
 """
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -16,7 +15,7 @@ from django.db.models import Q
 from hearth.access import governance
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core import identifiers, personal_data
+from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
 from hearth.core.personal_data import Erasure
 from hearth.families import display
@@ -24,7 +23,8 @@ from hearth.families import services as people_services
 from hearth.people import holds
 from hearth.people.models import FamilyMember, NameKind, Person
 from hearth.rights.models import RectificationChange, Restriction, RightsRequest
-from hearth.sharing.models import Decision, Disclosure, DisclosureKind
+from hearth.sharing import selectors as sharing_selectors
+from hearth.sharing.models import Decision, Disclosure
 
 SEARCH_LIMIT = 50
 # The label the information-sharing register and the audit log name a request by (its model's label). Entries
@@ -155,32 +155,7 @@ def person_for_request(user, person_id: int | None) -> Person:
     return person
 
 
-@dataclass
-class Recipient:
-    """Someone the person's information was shared with: an agency, or the person or address written down."""
-
-    key: str
-    name: str
-    recipient_text: str
-    agency: object = None
-    email: str = ""
-    family_ids: set[int] = field(default_factory=set)
-    dates: list[date] = field(default_factory=list)
-    count: int = 0
-    told: list[str] = field(default_factory=list)
-
-
-def _recipient_key(entry: Disclosure) -> str:
-    if entry.recipient_agency_id:
-        return f"agency-{entry.recipient_agency_id}"
-    return "to-" + hashlib.sha256(entry.recipient.strip().lower().encode()).hexdigest()[:16]
-
-
-# Copies given to the person or the family themselves, and notices of other requests, are not recipients to tell.
-NOT_RECIPIENTS = (DisclosureKind.TRANSPARENCY_COPY, DisclosureKind.SUBJECT_ACCESS, DisclosureKind.RIGHTS_NOTICE)
-
-
-def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
+def correction_recipients(rights_request: RightsRequest) -> list[sharing_selectors.Recipient]:
     """The recipients of the person's information, from the information-sharing register: entries about the person,
     and entries about a whole family they belong to (belonged to, once the request is applied: an erasure may end the
     membership), that were shared (before the request was applied, once it is).
@@ -192,27 +167,15 @@ def correction_recipients(rights_request: RightsRequest) -> list[Recipient]:
     about = Q(person_id=person_id) | (Q(person__isnull=True) & families)
     this = Q(object_type__in=_request_labels(), object_id=str(rights_request.pk))
     entries = (Disclosure.objects.filter(about, decision=Decision.SHARED)
-               .exclude(Q(kind__in=NOT_RECIPIENTS) & ~this)
+               .exclude(Q(kind__in=sharing_selectors.NOT_RECIPIENTS) & ~this)
                .select_related("recipient_agency").order_by("occurred_on", "pk"))
     if rights_request.applied_at is not None:
         entries = entries.filter(Q(disclosed_at__lte=rights_request.applied_at) | this)
-    recipients: dict[str, Recipient] = {}
-    for entry in entries:
-        key = _recipient_key(entry)
-        agency = entry.recipient_agency
-        recipient = recipients.get(key)
-        if recipient is None:
-            recipient = recipients[key] = Recipient(
-                key=key, name=agency.name if agency else entry.recipient,
-                recipient_text=agency.name if agency else entry.recipient, agency=agency,
-                email=agency.email if agency and agency.email else "")
-        if entry.object_type in _request_labels() and entry.object_id == str(rights_request.pk):
-            recipient.told.append(f"{entry.occurred_on:%-d %B %Y}: {entry.what}")
-            continue
-        if not recipient.email and identifiers.is_email(entry.recipient.strip()):
-            recipient.email = entry.recipient.strip()
-        recipient.family_ids.add(entry.family_id)
-        if entry.occurred_on not in recipient.dates:
-            recipient.dates.append(entry.occurred_on)
-        recipient.count += 1
-    return sorted((r for r in recipients.values() if r.count), key=lambda r: r.name.lower())
+    request_labels = _request_labels()
+
+    def told(entry: Disclosure) -> str | None:
+        if entry.object_type in request_labels and entry.object_id == str(rights_request.pk):
+            return f"{entry.occurred_on:%-d %B %Y}: {entry.what}"
+        return None
+
+    return sharing_selectors.group_recipients(entries, told=told)

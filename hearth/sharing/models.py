@@ -40,6 +40,7 @@ class DisclosureKind(models.TextChoices):
     TRANSPARENCY_COPY = "transparency_copy", "The family's copy of what has been shared about them"
     SUBJECT_ACCESS = "subject_access", "Copy of a person's information for their subject access request"
     RIGHTS_NOTICE = "rights_notice", "Notice to a recipient of a correction, erasure or restriction"
+    MERGE_NOTICE = "merge_notice", "Notice to a recipient that two records of one person were merged, or unmerged"
     RESEARCH_SHARE = "research_share", "Identifying details sent for national research linking"
     OTHER = "other", "Other"
 

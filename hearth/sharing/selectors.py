@@ -3,7 +3,9 @@
 Every function loads what it returns in a fixed number of queries, whatever the size of the register.
 """
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Window
@@ -14,11 +16,67 @@ from hearth.accounts.models import Agency
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.consent.models import LawfulBasis, ShareConsent
+from hearth.core import identifiers
 from hearth.core.errors import NotPermitted
 from hearth.people.models import Family, FamilyMember, Person
-from hearth.sharing.models import Decision, Disclosure
+from hearth.sharing.models import Decision, Disclosure, DisclosureKind
 
 PANEL_SIZE = 5
+
+
+# Recipients of a person's information (to tell them of a correction, an erasure, a restriction or a merge) ----------
+
+# Copies given to the person or the family themselves, and notices to recipients, are not recipients to tell.
+NOT_RECIPIENTS = (DisclosureKind.TRANSPARENCY_COPY, DisclosureKind.SUBJECT_ACCESS, DisclosureKind.RIGHTS_NOTICE,
+                  DisclosureKind.MERGE_NOTICE)
+
+
+@dataclass
+class Recipient:
+    """Someone the person's information was shared with: an agency, or the person or address written down."""
+
+    key: str
+    name: str
+    recipient_text: str
+    agency: object = None
+    email: str = ""
+    family_ids: set[int] = field(default_factory=set)
+    dates: list[date] = field(default_factory=list)
+    count: int = 0
+    told: list[str] = field(default_factory=list)
+
+
+def recipient_key(entry: Disclosure) -> str:
+    if entry.recipient_agency_id:
+        return f"agency-{entry.recipient_agency_id}"
+    return "to-" + hashlib.sha256(entry.recipient.strip().lower().encode()).hexdigest()[:16]
+
+
+def group_recipients(entries: Iterable[Disclosure], *, told: Callable[[Disclosure], str | None]) -> list[Recipient]:
+    """The register's entries (with their recipient agencies) as the recipients to tell, by name: each with the
+    families and dates it was shared on, and the notices already recorded (`told(entry)` says, for an entry that
+    is such a notice, what it told)."""
+    recipients: dict[str, Recipient] = {}
+    for entry in entries:
+        key = recipient_key(entry)
+        agency = entry.recipient_agency
+        recipient = recipients.get(key)
+        if recipient is None:
+            recipient = recipients[key] = Recipient(
+                key=key, name=agency.name if agency else entry.recipient,
+                recipient_text=agency.name if agency else entry.recipient, agency=agency,
+                email=agency.email if agency and agency.email else "")
+        notice = told(entry)
+        if notice is not None:
+            recipient.told.append(notice)
+            continue
+        if not recipient.email and identifiers.is_email(entry.recipient.strip()):
+            recipient.email = entry.recipient.strip()
+        recipient.family_ids.add(entry.family_id)
+        if entry.occurred_on not in recipient.dates:
+            recipient.dates.append(entry.occurred_on)
+        recipient.count += 1
+    return sorted((r for r in recipients.values() if r.count), key=lambda r: r.name.lower())
 
 
 @dataclass

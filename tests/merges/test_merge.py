@@ -1,0 +1,215 @@
+"""Merging two records of one person and undoing it (issue 16): everything moves to the record that stays, access
+follows at once, both histories show it, the recipients are told; an unmerge puts both back; holds and stale pages
+refuse it; and the pages, for the data protection officer only."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from hearth.accounts.models import Agency, AgencyKind
+from hearth.audit.models import AuditEvent
+from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.families import selectors as family_selectors
+from hearth.families import services as people_services
+from hearth.merges import services
+from hearth.merges.models import Merge
+from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName, Relationship
+from hearth.people.search import SearchQuery
+from hearth.retention import services as retention_services
+from hearth.rights import services as rights
+from hearth.rights.models import RequestDecision, RequestKind
+from hearth.sharing import services as sharing
+from hearth.sharing.models import Disclosure, DisclosureKind
+from tests.factories import FamilyFactory
+from tests.queue import run_jobs
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def twin_record(other_practitioner, involve):
+    """Jo Testfamily recorded a second time, by another agency in another family, with a typo, a new phone number,
+    an NHS number and a previous name."""
+    other_family = FamilyFactory(actor=other_practitioner, name="The Second family")
+    person = people_services.person_create(
+        actor=other_practitioner, family=other_family, role="parent_pr",
+        data={"given_name": "Joe", "family_name": "Testfamily", "date_of_birth": D(1988, 2, 14),
+              "phone": "07700 900222", "nhs_number": "9434765919"},
+        address=people_services.AddressInput(line_1="9 Canal Street", town="Oxford", postcode="OX1 2AA"))
+    people_services.person_add_name(actor=other_practitioner, person=person, kind=NameKind.PREVIOUS,
+                                    given_name="Jo", family_name="Brightwater")
+    return person
+
+
+def _merge(dpo, survivor, merged, take=(), reason="Same date of birth, same NHS number on the GP letter"):
+    survivor.refresh_from_db()
+    merged.refresh_from_db()
+    return services.merge(actor=dpo, survivor=survivor, merged=merged, versions=(survivor.version, merged.version),
+                          take=list(take), reason=reason)
+
+
+def test_a_merge_moves_everything_to_the_record_that_stays(dpo, mum, twin_record, other_practitioner, practitioner):
+    second_family = twin_record.memberships.get().family
+    record = _merge(dpo, mum, twin_record, take=["phone", "nhs_number"])
+
+    mum.refresh_from_db()
+    twin_record.refresh_from_db()
+    assert (mum.phone, mum.nhs_number) == ("07700 900222", "9434765919")
+    assert twin_record.merged_into == mum and twin_record.nhs_number is None
+    assert set(FamilyMember.objects.filter(person=mum).values_list("family__name", flat=True)) == {
+        "The Testfamily family", "The Second family"}
+    assert not FamilyMember.objects.filter(person=twin_record).exists()
+    names = set(PersonName.objects.filter(person=mum).values_list("kind", "given_name", "family_name"))
+    assert {(NameKind.PREVIOUS, "Jo", "Brightwater"), (NameKind.OTHER, "Joe", "Testfamily")} <= names
+    # Its current address became one of hers, ended today; hers is still the current one.
+    assert Address.objects.get(person=mum, to_date__isnull=True).postcode == "OX16 1AA"
+    assert Address.objects.get(person=mum, postcode="OX1 2AA").to_date == datetime.date.today()
+    assert record.moved and not record.kept
+
+    # Access follows at once: the other agency's practitioner, who sees only the second family, now finds her.
+    found = family_selectors.search_people(other_practitioner, SearchQuery(given_name="Jo", family_name="Testfamily"))
+    assert [m.person.pk for m in found] == [mum.pk]
+    assert second_family.pk in [m.family_id for m in mum.memberships.all()]
+    # Search leaves the merged record out, for everyone.
+    found = family_selectors.search_people(practitioner, SearchQuery(given_name="Joe", family_name="Testfamily"))
+    assert twin_record.pk not in [m.person.pk for m in found]
+    # Both histories show it.
+    assert {e.person_id for e in AuditEvent.objects.filter(object_type="merges.merge")} == {mum.pk, twin_record.pk}
+
+
+def test_an_unmerge_puts_both_back_and_keeps_what_was_added_since(dpo, mum, twin_record, practitioner):
+    before = {p.pk: (p.phone, p.nhs_number) for p in Person.objects.filter(pk__in=[mum.pk, twin_record.pk])}
+    record = _merge(dpo, mum, twin_record, take=["phone", "nhs_number", "current_address"])
+    mum.refresh_from_db()
+    added = people_services.person_add_name(actor=practitioner, person=mum, kind=NameKind.OTHER, given_name="Joanne",
+                                            family_name="Testfamily")
+
+    result = services.unmerge(actor=dpo, merge_record=record, reason="The GP says these are two people")
+
+    assert result == {"kept_since": [], "gone": []}
+    after = {p.pk: (p.phone, p.nhs_number) for p in Person.objects.filter(pk__in=[mum.pk, twin_record.pk])}
+    assert after == before
+    twin_record.refresh_from_db()
+    assert twin_record.merged_into is None
+    assert twin_record.memberships.get().family.name == "The Second family"
+    assert PersonName.objects.filter(person=twin_record, kind=NameKind.PREVIOUS, family_name="Brightwater").exists()
+    assert not PersonName.objects.filter(person=mum, given_name="Joe").exists()
+    assert PersonName.objects.filter(pk=added.pk, person=mum).exists()  # added since: stays
+    assert Address.objects.get(person=mum, to_date__isnull=True).postcode == "OX16 1AA"
+    assert Address.objects.get(person=twin_record, to_date__isnull=True).postcode == "OX1 2AA"
+    record.refresh_from_db()
+    assert record.is_undone and record.unmerged_by == dpo
+    with pytest.raises(Conflict):
+        services.unmerge(actor=dpo, merge_record=record, reason="Again")
+
+
+def test_two_records_in_one_family_lose_the_link_they_share_and_get_it_back(dpo, family, mum, practitioner):
+    again = people_services.person_create(actor=practitioner, family=family, role="parent_pr",
+                                          data={"given_name": "Jo", "family_name": "Testfamily"})
+    people_services.relationship_add(actor=practitioner, family=family, from_person=again, to_person=mum,
+                                     kind="partner")
+    record = _merge(dpo, mum, again)
+    assert list(FamilyMember.objects.filter(family=family).values_list("person_id", flat=True)) == [mum.pk]
+    assert not Relationship.objects.exists()
+    assert len(record.removed) == 2
+
+    services.unmerge(actor=dpo, merge_record=record, reason="Two people")
+    assert set(FamilyMember.objects.filter(family=family).values_list("person_id", flat=True)) == {mum.pk, again.pk}
+    assert Relationship.objects.get().from_person == again
+
+
+def test_a_merge_is_refused_under_a_restriction_or_a_legal_hold(dpo, mum, twin_record, family, practitioner):
+    rq = rights.request_record(actor=dpo, person=twin_record, kind=RequestKind.RESTRICTION, asked="Stop using it",
+                               received_on=datetime.date.today())
+    rights.request_decide(actor=dpo, rights_request=rq, version=rq.version, decision=RequestDecision.ACCEPTED,
+                          reason="")
+    rights.restriction_apply(actor=dpo, rights_request=rq, version=rq.version, what="Accuracy being checked")
+    with pytest.raises(ValidationFailed) as exc:
+        _merge(dpo, mum, twin_record)
+    assert "cannot be merged now" in exc.value.errors["merge"]
+
+    other = people_services.person_create(actor=practitioner, family=family, role="child",
+                                          data={"given_name": "Max", "family_name": "Testfamily"})
+    retention_services.legal_hold_place(actor=dpo, name="Public inquiry", reason="Inquiry into services",
+                                        family_ids=[family.pk])
+    with pytest.raises(ValidationFailed):
+        _merge(dpo, mum, other)
+    assert not Merge.objects.exists()
+
+
+def test_a_merge_is_refused_when_a_record_changed_since_the_comparison(dpo, mum, twin_record, practitioner):
+    mum.refresh_from_db()
+    versions = (mum.version, twin_record.version)
+    people_services.person_update(actor=practitioner, person=mum, version=mum.version, data={"phone": "07700 900999"})
+    with pytest.raises(Conflict):
+        services.merge(actor=dpo, survivor=mum, merged=twin_record, versions=versions, take=[], reason="Same")
+
+
+def test_only_the_data_protection_officer_merges(practitioner, mum, twin_record):
+    with pytest.raises(NotPermitted):
+        _merge(practitioner, mum, twin_record)
+
+
+def test_the_recipients_who_had_the_merged_record_are_told_without_names(dpo, mum, twin_record, other_practitioner):
+    surgery, _ = Agency.objects.get_or_create(council=mum.council, name="Bridge Surgery",
+                                              defaults={"kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
+    sharing.disclosure_record(actor=other_practitioner, family=twin_record.memberships.get().family,
+                              kind=DisclosureKind.OTHER, what="Letter", recipient="Dr Shah", recipient_agency=surgery,
+                              purpose="Planning", basis="Consent", person=twin_record)
+    mail.outbox.clear()
+    record = _merge(dpo, mum, twin_record)
+    run_jobs()
+    assert [m.to for m in mail.outbox] == [["practice@bridge.example.test"]]
+    assert "were the same person, and merged them" in mail.outbox[0].body
+    assert "Testfamily" not in mail.outbox[0].body and "Jo" not in mail.outbox[0].body
+    notice = Disclosure.objects.get(kind=DisclosureKind.MERGE_NOTICE)
+    assert notice.what == f"Merge of two records of one person (merge {record.pk}), told by email"
+
+
+# The pages ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_officer_compares_chooses_and_merges_then_the_pages_say_so(dpo, mum, twin_record, client_for,
+                                                                       practitioner):
+    client = client_for(dpo)
+    url = reverse("merges:compare")
+    page = client.get(url, {"left": mum.pk, "right": twin_record.pk}).content.decode()
+    assert "Compare two records before merging them" in page
+    assert "07700 900111" in page and "07700 900222" in page and "Differs" in page
+
+    mum.refresh_from_db()
+    form = {"left": mum.pk, "right": twin_record.pk, "left_version": mum.version,
+            "right_version": twin_record.version, "survivor": "left", "keep_given_name": "left",
+            "keep_phone": "right", "keep_nhs_number": "right", "keep_current_address": "left", "keep_sex": "left"}
+    response = client.post(url, {**form, "reason": ""})
+    body = response.content.decode()
+    assert "There is a problem" in body and "Say why these two records are the same person" in body
+    assert not Merge.objects.exists()
+
+    response = client.post(url, {**form, "reason": "Same person: the GP confirmed"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    record = Merge.objects.get()
+    assert response.status_code == 302 and response.url == reverse("merges:merge", args=[record.pk])
+    mum.refresh_from_db()
+    assert mum.phone == "07700 900222" and mum.given_name == "Jo"
+    page = client.get(response.url).content.decode()
+    assert "Record that stayed" in page and "Undo the merge" in page
+
+    # The merged record belongs to no family now, so no practitioner reaches it; the one that stayed says so.
+    assert client_for(practitioner).get(reverse("families:person", args=[twin_record.pk])).status_code == 403
+    stayed = client_for(practitioner).get(reverse("families:person", args=[mum.pk])).content.decode()
+    assert f"record {twin_record.pk}) was merged into this one" in stayed
+
+
+def test_comparing_refuses_anyone_but_the_officer_and_bad_record_numbers(dpo, mum, twin_record, client_for,
+                                                                        practitioner):
+    response = client_for(practitioner).get(reverse("merges:compare"), {"left": mum.pk, "right": twin_record.pk})
+    assert response.status_code == 403
+    client = client_for(dpo)
+    page = client.get(reverse("merges:compare"), {"left": mum.pk, "right": mum.pk}).content.decode()
+    assert "There is a problem" in page and "Choose two different records" in page
+    page = client.get(reverse("merges:compare"), {"left": "abc", "right": ""}).content.decode()
+    assert "Enter the first record&#39;s number, like 1204" in page or "Enter the first record's number" in page
