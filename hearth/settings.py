@@ -75,6 +75,7 @@ HEARTH_APPS = [
     "dpo",
     "reports",
     "supporting_families",
+    "duplicates",
     "web",
     "ops",
     "home",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("hearth.dpo.urls")),
     path("", include("hearth.reports.urls")),
     path("", include("hearth.supporting_families.urls")),
+    path("", include("hearth.duplicates.urls")),
     path("", include("hearth.jobs.urls")),
 ]
 

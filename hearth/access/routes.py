@@ -167,6 +167,10 @@ ROUTES: dict[str, str] = {
     "sharing:entry_unsafe": FAMILY,
     "sharing:person": FAMILY,
     "sharing:person_csv": FAMILY,
+    # duplicates: the data protection officer's queue of people who may be recorded twice
+    "duplicates:queue": GOVERNANCE,
+    "duplicates:run_start": GOVERNANCE,
+    "duplicates:pair": GOVERNANCE,
     # subject access (the data protection officer's work)
     "subject_access:dashboard": GOVERNANCE,
     "subject_access:new": GOVERNANCE,

@@ -1,0 +1,185 @@
+"""Batch de-duplication of the people a council holds, with Splink (decision record 0019): pure functions over a
+table of people, run on DuckDB in the worker (or on Spark, given a session).
+
+    table = people_frame(council_id)            # or any pyarrow table with the model's columns
+    linker = duckdb_linker(table)
+    trained = train(linker)                     # m, u and λ learned from the council's own records
+    pairs = predict(linker, threshold=0.5)      # [Pair(a, b, match_weight, probability, levels)]
+
+    linker = spark_linker(table, spark, trained)   # the same model on Spark, with the parameters learned above
+
+DuckDB runs with HEARTH_DEDUP_THREADS threads (2 by default) and at most HEARTH_DEDUP_MEMORY (3GB by default),
+spilling to a temporary directory beyond it. The table holds identifiers and the compared details only; nothing of
+it is logged.
+"""
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+from django.db.models import OuterRef, Subquery
+
+from hearth.duplicates import splink_model
+from hearth.people.matching import normalise
+from hearth.people.models import Address, Person
+
+DEFAULT_THREADS = 2
+DEFAULT_MEMORY = "3GB"
+CHUNK = 5_000
+SCHEMA = pa.schema([("unique_id", pa.int64()), ("given", pa.string()), ("family", pa.string()),
+                    ("dob", pa.date32()), ("nhs", pa.string()), ("postcode", pa.string())])
+# Random pairs for learning u, and the most pairs of each block expectation maximisation reads.
+U_PAIRS = 1e7
+EM_PAIRS = 5e6
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two people Splink found alike: a < b, the match weight, the probability and each comparison's level."""
+
+    a: int
+    b: int
+    match_weight: float
+    probability: float
+    levels: dict[str, str]
+
+    @property
+    def evidence(self) -> list[dict]:
+        return splink_model.evidence(self.levels)
+
+
+def _quiet_splink() -> None:
+    """Splink logs its progress, and warns of levels training never saw, at INFO and WARNING: neither names a
+    person, but the worker's log needs none of it."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+def normalise_name(text: str | None) -> str | None:
+    """Letters only, lower case (as people matching compares names); None when nothing is left."""
+    return normalise(text or "") or None
+
+
+def postcode_key(text: str | None) -> str | None:
+    key = "".join((text or "").split()).upper()
+    return key or None
+
+
+def rows_table(rows: Iterator[tuple]) -> pa.Table:
+    """A people table from (id, given name, family name, date of birth, NHS number, postcode) rows, as typed: the
+    names and postcode are normalised here, in batches."""
+    batches = []
+    chunk: list[tuple] = []
+
+    def flush():
+        if chunk:
+            columns = list(zip(*chunk, strict=True))
+            batches.append(pa.record_batch([
+                pa.array(columns[0], pa.int64()),
+                pa.array([normalise_name(v) for v in columns[1]], pa.string()),
+                pa.array([normalise_name(v) for v in columns[2]], pa.string()),
+                pa.array(columns[3], pa.date32()),
+                pa.array([v or None for v in columns[4]], pa.string()),
+                pa.array([postcode_key(v) for v in columns[5]], pa.string()),
+            ], schema=SCHEMA))
+            chunk.clear()
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            flush()
+    flush()
+    return pa.Table.from_batches(batches, schema=SCHEMA)
+
+
+def people_frame(council_id: int) -> pa.Table:
+    """The council's people not erased, as the model's table: id, names, date of birth, NHS number and current
+    postcode. Read in chunks as tuples (no model instances), in one statement."""
+    current = Address.objects.filter(person=OuterRef("pk"), to_date__isnull=True).values("postcode_key")[:1]
+    rows = (Person.objects.filter(council_id=council_id, erased_at__isnull=True).order_by("pk")
+            .annotate(current_postcode=Subquery(current))
+            .values_list("pk", "given_name", "family_name", "date_of_birth", "nhs_number", "current_postcode"))
+    return rows_table(rows.iterator(chunk_size=CHUNK))
+
+
+def duckdb_connection(threads: int | None = None, memory: str | None = None, temp_dir: str | None = None):
+    # DuckDB and Splink are imported when a run needs them: importing Splink takes about a second, which no web
+    # process should spend at start.
+    import duckdb  # noqa: PLC0415
+
+    threads = threads or int(os.environ.get("HEARTH_DEDUP_THREADS") or DEFAULT_THREADS)
+    memory = memory or os.environ.get("HEARTH_DEDUP_MEMORY") or DEFAULT_MEMORY
+    return duckdb.connect(config={"threads": threads, "memory_limit": memory,
+                                  "temp_directory": temp_dir or tempfile.gettempdir()})
+
+
+def duckdb_linker(table: pa.Table, trained: dict | None = None, *, connection=None):
+    """A Splink linker over the table on DuckDB (an in-memory database of its own unless `connection` is given),
+    with the trained parameters when given."""
+    from splink import DuckDBAPI, Linker  # noqa: PLC0415 (see duckdb_connection)
+
+    _quiet_splink()
+    api = DuckDBAPI(connection=connection or duckdb_connection())
+    frame = api.register(table, dataset_display_name="people")
+    linker = Linker(frame, splink_model.settings_for("duckdb", trained), log_level=logging.ERROR)
+    _quiet_splink()
+    return linker
+
+
+def spark_linker(table: pa.Table, spark, trained: dict):
+    """The same model on Spark, given a SparkSession (local or a cluster's; its `spark.jars` must include Splink's
+    similarity functions, `splink.backends.spark.similarity_jar_location()`), with parameters trained on DuckDB:
+    Spark is for predicting, training stays on DuckDB or is done by `train` here too."""
+    from splink import Linker  # noqa: PLC0415 (see duckdb_connection)
+    from splink.backends.spark import SparkAPI  # noqa: PLC0415 (pyspark is installed for development only)
+
+    _quiet_splink()
+    api = SparkAPI(spark_session=spark, break_lineage_method="persist",
+                   num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions", "2")))
+    frame = api.register(spark.createDataFrame(table.to_pylist(), schema=_spark_schema()) if len(table) < 200_000
+                         else spark.createDataFrame(table), dataset_display_name="people")
+    linker = Linker(frame, splink_model.settings_for("spark", trained), log_level=logging.ERROR)
+    _quiet_splink()
+    return linker
+
+
+def _spark_schema():
+    from pyspark.sql import types as t  # noqa: PLC0415 (as above)
+
+    return t.StructType([t.StructField("unique_id", t.LongType()), t.StructField("given", t.StringType()),
+                         t.StructField("family", t.StringType()), t.StructField("dob", t.DateType()),
+                         t.StructField("nhs", t.StringType()), t.StructField("postcode", t.StringType())])
+
+
+def train(linker, progress: Callable[[str], None] | None = None, *, people: int | None = None, seed: int = 1) -> dict:
+    """Learn the model from the linker's own records: λ from pairs almost surely alike, u by random sampling (of at
+    most U_PAIRS pairs, or every pair of `people` when there are fewer), m by expectation maximisation over two
+    blocks. Returns the trained parameters (`splink_model.trained_parameters`)."""
+    step = progress or (lambda stage: None)
+    u_pairs = U_PAIRS if people is None else max(min(U_PAIRS, people * (people - 1) / 2), 1_000)
+    step("estimating how many records are the same person")
+    linker.training.estimate_probability_two_random_records_match(splink_model.lambda_rules(),
+                                                                  recall=splink_model.LAMBDA_RECALL)
+    step("learning how often different people agree")
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+    for rule in splink_model.em_rules():
+        step("learning how often the same person agrees")
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
+    return splink_model.trained_parameters(linker.misc.save_model_to_json())
+
+
+def predict(linker, threshold: float = 0.5) -> list[Pair]:
+    """Pairs at or above the probability, best first, each with its level labels."""
+    settings = linker.misc.save_model_to_json()
+    gammas = {c["output_column_name"]: splink_model.gamma_labels(c) for c in settings["comparisons"]}
+    frame = linker.inference.predict(threshold_match_probability=threshold)
+    pairs = []
+    for row in frame.as_record_list():
+        a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
+        pairs.append(Pair(min(a, b), max(a, b), float(row["match_weight"]), float(row["match_probability"]),
+                          {c: labels.get(int(row[f"gamma_{c}"]), splink_model.NULL) for c, labels in gammas.items()}))
+    frame.drop_table_from_database_and_remove_from_cache()
+    pairs.sort(key=lambda p: (-p.match_weight, p.a, p.b))
+    return pairs

@@ -1,0 +1,74 @@
+"""Finding people recorded twice across the council, made in the worker (hearth.jobs) for the data protection
+officer, who alone may start it and decide on what it finds.
+
+The job reads the council's people (not erased), learns the council's own model from them, finds the pairs Splink
+weighs at THRESHOLD or more, and keeps them as the council's queue (`services.save_run`), reporting its progress by
+stage on the job's page. The audit log records the run with counts only, never a name.
+"""
+
+from django.urls import reverse
+
+from hearth.access import governance
+from hearth.accounts.models import User
+from hearth.audit import trail
+from hearth.audit.models import AuditAction
+from hearth.core.errors import NotPermitted
+from hearth.core.models import Council
+from hearth.duplicates import batch, services
+from hearth.duplicates.models import DuplicateRun, RunStatus
+from hearth.jobs import queue
+
+TITLE = "Find people recorded twice"
+REFUSAL = "Only the council's data protection officer can look for people recorded twice."
+THRESHOLD = 0.5
+# Fewer people than this give Splink too few pairs to learn from: the run finds nothing.
+FEWEST = 20
+STAGES = ("Reading people", "Learning the model", "Finding pairs", "Saving the queue")
+
+
+def may_run(user, council_id: int) -> bool:
+    return governance.can_do_governance(user, council_id)
+
+
+def about(council_id: int) -> str:
+    return f"duplicates:run:{council_id}"
+
+
+@queue.job("Find people recorded twice", retries=1, atomic=False)
+def find_duplicates(council_id: int, user_id: int) -> str:
+    council = Council.objects.get(pk=council_id)
+    user = User.objects.select_related("agency").get(pk=user_id)
+    if not may_run(user, council_id):
+        raise queue.GiveUp("The person who started this run may no longer look for people recorded twice.")
+    run = DuplicateRun.objects.create(council=council, started_by=user)
+    try:
+        queue.report(0, len(STAGES), STAGES[0])
+        table = batch.people_frame(council_id)
+        pairs, trained = [], {}
+        if len(table) >= FEWEST:
+            linker = batch.duckdb_linker(table)
+            queue.report(1, len(STAGES), STAGES[1])
+            trained = batch.train(linker, people=len(table))
+            queue.report(2, len(STAGES), STAGES[2])
+            pairs = batch.predict(linker, THRESHOLD)
+            del linker
+        queue.report(3, len(STAGES), STAGES[3])
+        saved = services.save_run(run, pairs, people=len(table), trained=trained)
+    except Exception:
+        DuplicateRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+        raise
+    trail.record(actor=user, action=AuditAction.CREATE, obj=run,
+                 detail={"people": len(table), "pairs_found": len(pairs), "pairs": saved.pairs,
+                         "replaced": saved.replaced, "not_offered_again": saved.not_offered_again,
+                         "threshold": THRESHOLD})
+    queue.report(len(STAGES), len(STAGES), "Finished")
+    return f"{saved.pairs} pairs"
+
+
+def start(user) -> str:
+    """Queue a run for the data protection officer (refused for anyone else): its page's id."""
+    council = user.agency.council
+    if not may_run(user, council.pk):
+        raise NotPermitted(REFUSAL, object_type="duplicates.duplicaterun")
+    return queue.start(find_duplicates, council.pk, user.pk, owner=user, about=about(council.pk), title=TITLE,
+                       result_url=reverse("duplicates:queue"))
