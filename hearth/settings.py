@@ -76,6 +76,7 @@ HEARTH_APPS = [
     "reports",
     "supporting_families",
     "duplicates",
+    "merges",
     "web",
     "ops",
     "home",
@@ -156,6 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("HEARTH_PG_JIT"):
+    # PostgreSQL's JIT compiles a statement that looks costly before running it: 100 ms or more for people search's
+    # ranking statement, which then runs in 60 ms (docs/performance.md, "Finding the same person"). Off, as for
+    # most transactional services; HEARTH_PG_JIT=1 turns it back on.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # A request is one transaction: the audit row and the data it covers commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

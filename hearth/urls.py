@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("hearth.retention.urls")),
     path("", include("hearth.breaches.urls")),
     path("", include("hearth.rights.urls")),
+    path("", include("hearth.merges.urls")),
     path("", include("hearth.dpo.urls")),
     path("", include("hearth.reports.urls")),
     path("", include("hearth.supporting_families.urls")),

@@ -237,6 +237,10 @@ ROUTES: dict[str, str] = {
     "rights:request_restrict": GOVERNANCE,
     "rights:restriction_lift": GOVERNANCE,
     "rights:request_recipients": GOVERNANCE,
+    # merges: two records of one person merged into one, and undone (the data protection officer)
+    "merges:compare": GOVERNANCE,
+    "merges:merge": GOVERNANCE,
+    "merges:unmerge": GOVERNANCE,
     # dpo (the data protection officer's workbench and audit review)
     "dpo:home": GOVERNANCE,
     "dpo:access_family": GOVERNANCE,

@@ -9,6 +9,7 @@ A name is compared as typed and with its two parts the other way round; the orde
 (by the levels alone, not the weights, so training and search choose alike).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,6 +48,10 @@ class Name:
 
     @classmethod
     def of(cls, text: str, *, given: bool) -> "Name | None":
+        return _prepared(text or "", given)
+
+    @classmethod
+    def _make(cls, text: str, given: bool) -> "Name | None":
         norm = matching.normalise(text)
         if not norm:
             return None
@@ -55,6 +60,12 @@ class Name:
         key = matching.given_key(text) if given else norm
         return cls(norm, first, words, key, matching.metaphone(first if given else norm),
                    matching.sound(first if given else norm))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _prepared(text: str, given: bool) -> Name | None:
+    """Names repeat (a council has a few thousand common ones): each is prepared once per process."""
+    return Name._make(text, given)
 
 
 def _close(a: str, b: str) -> bool:

@@ -199,7 +199,7 @@ def build_world(marker: str = "") -> World:
         # Governance records that do not exist for this family: their pages answer 403 or 404 to everyone.
         "sar_id": 999_999, "withholding_id": 999_999, "hold_id": 999_999, "run_id": 999_999,
         "incident_id": 999_999, "rights_request_id": 999_999, "provider_id": 999_999,
-        "pair_id": 999_999,
+        "pair_id": 999_999, "merge_id": 999_999,
         # A finished long job that the practitioner not involved started (it made no file).
         "task_id": str(job.task_id),
     }

@@ -35,5 +35,5 @@ def some_families(council, n: int) -> list[Family]:
 def member(family, given, surname, **extra) -> Person:
     person = Person.objects.create(council=family.council, given_name=given, family_name=surname, **extra)
     FamilyMember.objects.create(family=family, person=person, role="parent_pr")
-    people_services._refresh_current_name(person)
+    people_services.refresh_current_name(person)
     return person
