@@ -14,6 +14,7 @@ it is logged.
 """
 
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -124,6 +125,7 @@ def duckdb_linker(table: pa.Table, trained: dict | None = None, *, connection=No
     api = DuckDBAPI(connection=connection or duckdb_connection())
     frame = api.register(table, dataset_display_name="people")
     linker = Linker(frame, splink_model.settings_for("duckdb", trained), log_level=logging.ERROR)
+    linker._hearth_table = table
     _quiet_splink()
     return linker
 
@@ -141,6 +143,7 @@ def spark_linker(table: pa.Table, spark, trained: dict):
     frame = api.register(spark.createDataFrame(table.to_pylist(), schema=_spark_schema()) if len(table) < 200_000
                          else spark.createDataFrame(table), dataset_display_name="people")
     linker = Linker(frame, splink_model.settings_for("spark", trained), log_level=logging.ERROR)
+    linker._hearth_table = table
     _quiet_splink()
     return linker
 
@@ -151,6 +154,30 @@ def _spark_schema():
     return t.StructType([t.StructField("unique_id", t.LongType()), t.StructField("given", t.StringType()),
                          t.StructField("family", t.StringType()), t.StructField("dob", t.DateType()),
                          t.StructField("nhs", t.StringType()), t.StructField("postcode", t.StringType())])
+
+
+def household_shares(table: pa.Table) -> dict[str, float]:
+    """As people matching counts them (`hearth.people.training.household_shares`): u, the chance two records share a
+    family name and a current postcode (people of one household do, far more often than the two shares multiplied
+    say), and u_dob, the chance two such records with different given names share a date of birth as well (twins).
+    Splink weighs each comparison as if independent of the others; `predict` weighs these together instead."""
+    con = duckdb_connection()
+    con.register("people", table)
+    people, homes, births = con.execute("""
+        with homes as (select count(*) as c from people where family is not null and postcode is not null
+                       group by family, postcode),
+             births as (select count(*) as c from people where family is not null and postcode is not null
+                        and dob is not null group by family, postcode, dob),
+             namesakes as (select count(*) as c from people where family is not null and postcode is not null
+                           and dob is not null and given is not null group by family, postcode, dob, given)
+        select (select count(*) from people), (select sum(c * (c - 1) / 2) from homes),
+               (select sum(c * (c - 1) / 2) from births) - (select coalesce(sum(c * (c - 1) / 2), 0) from namesakes)
+    """).fetchone()
+    con.close()
+    pairs = people * (people - 1) / 2
+    homes, births = float(homes or 0), float(births or 0)
+    return {"u": max(homes / pairs, 1e-12) if pairs else 0.0,
+            "u_dob": (births + 0.5) / (homes + 1) if homes else 0.0}
 
 
 def train(linker, progress: Callable[[str], None] | None = None, *, people: int | None = None, seed: int = 1) -> dict:
@@ -167,19 +194,50 @@ def train(linker, progress: Callable[[str], None] | None = None, *, people: int 
     for rule in splink_model.em_rules():
         step("learning how often the same person agrees")
         linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
-    return splink_model.trained_parameters(linker.misc.save_model_to_json())
+    trained = splink_model.trained_parameters(linker.misc.save_model_to_json())
+    step("counting households")
+    trained["household"] = household_shares(_table_of(linker))
+    return trained
 
 
-def predict(linker, threshold: float = 0.5) -> list[Pair]:
-    """Pairs at or above the probability, best first, each with its level labels."""
+def _table_of(linker) -> pa.Table:
+    """The people table the linker was made with (kept on it by `duckdb_linker` and `spark_linker`)."""
+    return linker._hearth_table
+
+
+def predict(linker, threshold: float = 0.5, household: dict | None = None) -> list[Pair]:
+    """Pairs at or above the probability, best first, each with its level labels. With `household` (the trained
+    parameters' "household"), a family name and current postcode agreeing together weigh as often as people of one
+    household share them, and a date of birth agreeing there too as often as two of a household share one (twins),
+    as people matching weighs them (`hearth.people.match_model.Model.weights`): this only lowers weights, so the
+    pairs are found at the threshold first and weighed again after."""
     settings = linker.misc.save_model_to_json()
     gammas = {c["output_column_name"]: splink_model.gamma_labels(c) for c in settings["comparisons"]}
+    exact_m = {c["output_column_name"]: next((level.get("m_probability") for level in c["comparison_levels"]
+                                              if level.get("label_for_charts") == splink_model.EXACT), None)
+               for c in settings["comparisons"]}
     frame = linker.inference.predict(threshold_match_probability=threshold)
     pairs = []
     for row in frame.as_record_list():
         a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
-        pairs.append(Pair(min(a, b), max(a, b), float(row["match_weight"]), float(row["match_probability"]),
-                          {c: labels.get(int(row[f"gamma_{c}"]), splink_model.NULL) for c, labels in gammas.items()}))
+        levels = {c: labels.get(int(row[f"gamma_{c}"]), splink_model.NULL) for c, labels in gammas.items()}
+        weight = float(row["match_weight"]) - _household_excess(row, levels, exact_m, household or {})
+        probability = 1 / (1 + 2 ** -weight) if weight > -60 else 0.0
+        if probability >= threshold:
+            pairs.append(Pair(min(a, b), max(a, b), weight, probability, levels))
     frame.drop_table_from_database_and_remove_from_cache()
     pairs.sort(key=lambda p: (-p.match_weight, p.a, p.b))
     return pairs
+
+
+def _household_excess(row: dict, levels: dict, exact_m: dict, household: dict) -> float:
+    """How much Splink's weight overcounts a pair at the same home (0 elsewhere)."""
+    if not household.get("u") or levels["family"] != splink_model.EXACT or levels["postcode"] != splink_model.EXACT:
+        return 0.0
+    name = float(row["mw_family"]) + float(row.get("mw_tf_adj_family") or 0.0)
+    home = math.log2(max(exact_m["family"] or 1e-6, 1e-6) * max(exact_m["postcode"] or 1e-6, 1e-6) / household["u"])
+    excess = max(name + float(row["mw_postcode"]) - home, 0.0)
+    if levels["dob"] == splink_model.EXACT and household.get("u_dob"):
+        twins = math.log2(max(exact_m["dob"] or 1e-6, 1e-6) / household["u_dob"])
+        excess += max(float(row["mw_dob"]) - twins, 0.0)
+    return excess

@@ -153,8 +153,9 @@ def settings():
         comparisons=[_name("given", "family"), _name("family", "given"), _dob(), _nhs(), _postcode()],
         blocking_rules_to_generate_predictions=prediction_rules(),
         # Splink keeps each pair's comparison vector (gamma_*, its levels: the evidence the queue shows) only with
-        # the compared values; `batch.predict` reads the levels alone.
-        retain_intermediate_calculation_columns=False,
+        # the compared values (`batch.predict` reads the levels alone),
+        # and each comparison's weight (mw_*), which `batch.predict` weighs again for people of one household.
+        retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )
 

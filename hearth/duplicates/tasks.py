@@ -50,7 +50,7 @@ def find_duplicates(council_id: int, user_id: int) -> str:
             queue.report(1, len(STAGES), STAGES[1])
             trained = batch.train(linker, people=len(table))
             queue.report(2, len(STAGES), STAGES[2])
-            pairs = batch.predict(linker, THRESHOLD)
+            pairs = batch.predict(linker, THRESHOLD, household=trained["household"])
             del linker
         queue.report(3, len(STAGES), STAGES[3])
         saved = services.save_run(run, pairs, people=len(table), trained=trained)

@@ -32,8 +32,9 @@ def test_the_run_finds_the_planted_copies_and_not_the_twins(client_for, dpo, pop
     assert len(planted & found) >= len(planted) - 1  # at most one slip too many to see
     assert not {pair_of(population, keys) for keys in population.twins} & found
     assert len(found - planted) <= 3  # few pairs that are not copies
-    # The model learned is Splink's probabilities only.
-    assert set(run.trained_model) == {"probability_two_random_records_match", "comparisons"}
+    # The model learned is probabilities only: Splink's, and the households'.
+    assert set(run.trained_model) == {"probability_two_random_records_match", "comparisons", "household"}
+    assert set(run.trained_model["household"]) == {"u", "u_dob"}
     assert run.trained_model["comparisons"]["nhs"]["exact"]["u_probability"] == 1e-8
     pair = DuplicatePair.objects.filter(status=PairStatus.WAITING).first()
     assert pair.person_a_id < pair.person_b_id and 0.5 <= pair.probability <= 1
