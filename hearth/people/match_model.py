@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from hearth.people import comparisons as cmp
+from hearth.people.models import MatchModel
 
 DEFAULT_PATH = Path(__file__).with_name("match_model.json")
 
@@ -196,10 +197,8 @@ def default() -> Model:
 
 
 def for_council(council_id: int) -> Model:
-    """The council's own model if it has learned one, else the shipped one. One small query (when the council's
-    model was learned); its weights are read again only when they have changed."""
-    from hearth.people.models import MatchModel
-
+    """The council's own model if it has learned one, else the shipped one. One small query; the weights are read
+    again only when the council's model has been learned again since."""
     trained_at = MatchModel.objects.filter(council_id=council_id).values_list("trained_at", flat=True).first()
     if trained_at is None:
         return default()
