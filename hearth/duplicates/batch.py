@@ -130,30 +130,23 @@ def duckdb_linker(table: pa.Table, trained: dict | None = None, *, connection=No
     return linker
 
 
-def spark_linker(table: pa.Table, spark, trained: dict):
+def spark_linker(table, spark, trained: dict):
     """The same model on Spark, given a SparkSession (local or a cluster's; its `spark.jars` must include Splink's
-    similarity functions, `splink.backends.spark.similarity_jar_location()`), with parameters trained on DuckDB:
-    Spark is for predicting, training stays on DuckDB or is done by `train` here too."""
+    similarity functions, `splink.backends.spark.similarity_jar_location()`), with parameters trained on DuckDB
+    (`train`, or a run's `DuplicateRun.trained_model`): Spark finds the pairs, learning stays on DuckDB. `table` is a
+    pyarrow table with the model's columns, or a Spark DataFrame of them (read from Parquet on the cluster)."""
     from splink import Linker  # noqa: PLC0415 (see duckdb_connection)
     from splink.backends.spark import SparkAPI  # noqa: PLC0415 (pyspark is installed for development only)
 
     _quiet_splink()
     api = SparkAPI(spark_session=spark, break_lineage_method="persist",
                    num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions", "2")))
-    frame = api.register(spark.createDataFrame(table.to_pylist(), schema=_spark_schema()) if len(table) < 200_000
-                         else spark.createDataFrame(table), dataset_display_name="people")
-    linker = Linker(frame, splink_model.settings_for("spark", trained), log_level=logging.ERROR)
+    frame = table if hasattr(table, "sparkSession") else spark.createDataFrame(table)
+    linker = Linker(api.register(frame, dataset_display_name="people"), splink_model.settings_for("spark", trained),
+                    log_level=logging.ERROR)
     linker._hearth_table = table
     _quiet_splink()
     return linker
-
-
-def _spark_schema():
-    from pyspark.sql import types as t  # noqa: PLC0415 (as above)
-
-    return t.StructType([t.StructField("unique_id", t.LongType()), t.StructField("given", t.StringType()),
-                         t.StructField("family", t.StringType()), t.StructField("dob", t.DateType()),
-                         t.StructField("nhs", t.StringType()), t.StructField("postcode", t.StringType())])
 
 
 def household_shares(table: pa.Table) -> dict[str, float]:
