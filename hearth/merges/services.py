@@ -33,6 +33,7 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core import personal_data
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.duplicates.models import DuplicatePair, PairStatus
 from hearth.families.services import PERSON_FIELDS, refresh_current_name
 from hearth.merges.models import Merge
 from hearth.outbox import services as outbox
@@ -167,6 +168,7 @@ def merge(*, actor, survivor: Person, merged: Person, versions: tuple[int, int],
     Person.objects.filter(pk=merged.pk).update(merged_into=survivor, version=merged.version + 1,
                                                updated_at=timezone.now())
     grants.refresh_families(families)
+    _decide_pairs(actor, survivor, merged, PairStatus.MERGED, reason)
     detail = {"merge": record.pk, "survivor": survivor.pk, "merged": merged.pk, "taken": taken,
               "moved": len(moved), "removed": len(removed), "kept": len(kept)}
     for person in (survivor, merged):
@@ -226,11 +228,21 @@ def unmerge(*, actor, merge_record: Merge, reason: str) -> dict[str, list[str]]:
     merge_record.save(update_fields=["unmerged_by", "unmerged_at", "unmerge_reason"])
     families = _family_ids(survivor, merged)
     grants.refresh_families(families)
+    _decide_pairs(actor, survivor, merged, PairStatus.REJECTED, reason, status=PairStatus.MERGED)
     detail = {"merge": merge_record.pk, "unmerged": True, "kept_since": kept_since, "gone": len(gone)}
     for person in (survivor, merged):
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=merge_record, person_id=person.pk, detail=detail)
     _tell(actor, merge_record, _recipients(merged, families), undone=True)
     return {"kept_since": kept_since, "gone": gone}
+
+
+def _decide_pairs(actor, one: Person, other: Person, decision: str, reason: str,
+                  status: str = PairStatus.WAITING) -> None:
+    """The batch de-duplication's queue, told: the pair of these two records is merged (or, once unmerged, not the
+    same person, so that a later run does not offer it again)."""
+    DuplicatePair.objects.filter(Q(person_a=one, person_b=other) | Q(person_a=other, person_b=one),
+                                 status=status).update(status=decision, decided_by=actor,
+                                                       decided_at=timezone.now(), reason=reason[:2_000])
 
 
 # Telling the recipients --------------------------------------------------------------------------------------------

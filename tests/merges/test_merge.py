@@ -11,6 +11,7 @@ from django.urls import reverse
 from hearth.accounts.models import Agency, AgencyKind
 from hearth.audit.models import AuditEvent
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
+from hearth.duplicates.models import DuplicatePair, DuplicateRun, PairStatus
 from hearth.families import selectors as family_selectors
 from hearth.families import services as people_services
 from hearth.merges import services
@@ -213,3 +214,17 @@ def test_comparing_refuses_anyone_but_the_officer_and_bad_record_numbers(dpo, mu
     assert "There is a problem" in page and "Choose two different records" in page
     page = client.get(reverse("merges:compare"), {"left": "abc", "right": ""}).content.decode()
     assert "Enter the first record&#39;s number, like 1204" in page or "Enter the first record's number" in page
+
+
+def test_the_duplicates_queue_learns_of_the_merge_and_of_its_undoing(dpo, mum, twin_record):
+    run = DuplicateRun.objects.create(council=mum.council, started_by=dpo, people=2, pairs=1)
+    low, high = sorted([mum, twin_record], key=lambda p: p.pk)
+    pair = DuplicatePair.objects.create(run=run, council=mum.council, person_a=low, person_b=high, match_weight=12.0,
+                                        probability=0.99, evidence=[])
+    record = _merge(dpo, mum, twin_record)
+    pair.refresh_from_db()
+    assert (pair.status, pair.decided_by) == (PairStatus.MERGED, dpo)
+
+    services.unmerge(actor=dpo, merge_record=record, reason="The GP says these are two people")
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.REJECTED and pair.reason == "The GP says these are two people"
