@@ -27,10 +27,11 @@ def latest_run(user) -> DuplicateRun | None:
 
 def waiting_page(user, page_number):
     """One page of the council's waiting pairs, best first (25 a page), with both people; a pair with a person
-    erased since the run is left out (the next run replaces it)."""
+    erased or merged into another record since the run is left out (the next run replaces it)."""
     require_officer(user)
     pairs = (DuplicatePair.objects.filter(council_id=user.agency.council_id, status=PairStatus.WAITING,
-                                          person_a__erased_at__isnull=True, person_b__erased_at__isnull=True)
+                                          person_a__erased_at__isnull=True, person_b__erased_at__isnull=True,
+                                          person_a__merged_into__isnull=True, person_b__merged_into__isnull=True)
              .select_related("person_a", "person_b").order_by("-match_weight", "pk"))
     page = Paginator(pairs, PER_PAGE).get_page(page_number)
     shown = list(page.object_list)
