@@ -300,11 +300,15 @@ def _write_doc(people: int, lines: list[str]) -> None:
         size = block.split(" people", 1)[0]
         parts[size] = "### " + block.rstrip() + "\n"
     parts[f"{people:,}"] = "\n".join(lines).rstrip() + "\n"
-    intro = (f"## {HEADING}\n\nMeasured by `python -m benchmarks.matching accuracy --people N [--db pg] --doc` on the "
-             "project's labelled corpus (benchmarks/matching_corpus.py): each search is typed as a practitioner might, "
-             "with the mistake its kind names, and a fifth are people who are truly new. The model is the shipped "
-             "one (hearth/people/match_model.json, `python -m benchmarks.matching train`, trained on another "
-             "population of the corpus).\n\n")
+    intro = "\n".join([
+        f"## {HEADING}", "",
+        "Measured by `python -m benchmarks.matching accuracy --people N [--db pg] --doc` on the project's",
+        "labelled corpus (benchmarks/matching_corpus.py). Each search is typed as a practitioner might, with the",
+        "mistake its kind names; a fifth are people who are truly new. The council's model is learned from the",
+        "people loaded, as the worker does each night (u, name shares, households), with the shipped m",
+        "(hearth/people/match_model.json, `python -m benchmarks.matching train`, from another population). A",
+        "search's time is find-before-create's ranking in the process (`rank_people` over the council), with the",
+        "load average beside it: the machine is shared.", "", ""])
     ordered = sorted(parts.items(), key=lambda kv: int(kv[0].replace(",", "")))
     write_section(intro + "\n".join(part for _, part in ordered), HEADING)
 

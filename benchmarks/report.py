@@ -23,7 +23,8 @@ EPISODE_DATA_RE = re.compile(r"<!-- episode-bench-data (\{.*\}) -->")
 # Sections written by other benchmarks (benchmarks/episode.py): render() keeps them as they are.
 KEPT_SECTIONS = (EPISODE_HEADING, "Subject access bundle", "Disposal run over 100,000 families",
                  "Before and after the layers work (issue 11)", "Mixed reads under load",
-                 "Unusual-access report over 10 million audit rows", "Reports at 250,000 families")
+                 "Unusual-access report over 10 million audit rows", "Reports at 250,000 families",
+                 "Supporting Families at 250,000 families", "Batch de-duplication", "Finding the same person")
 
 
 def read_doc_data() -> dict[str, dict]:
