@@ -113,7 +113,9 @@ def merge(*, actor, survivor: Person, merged: Person, versions: tuple[int, int],
     today = timezone.localdate()
     record = Merge(council_id=survivor.council_id, survivor=survivor, merged=merged, reason=reason, merged_by=actor)
 
-    # The details the survivor takes; a unique identifier leaves the merged record first.
+    # The details the survivor takes; a unique identifier leaves the merged record first. An address that must not
+    # be disclosed on either record stays withheld, whatever was chosen.
+    take = [*take, "address_withheld"] if merged.address_withheld else take
     taken = [f for f in PERSON_FIELDS if f in take and getattr(merged, f) != getattr(survivor, f)]
     freed = {f: getattr(merged, f) for f in taken if f in IDENTIFIERS and getattr(merged, f)}
     if freed:

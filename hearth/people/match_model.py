@@ -156,17 +156,23 @@ class Scored:
         return "Possibly the same person"
 
 
-def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) -> Scored:
-    """How the typed details compare with one held record: the levels, the weight and the reasons."""
+def compare(typed: Typed, held: Held) -> tuple[int, dict[str, int | None]]:
+    """Which of the held record's names the typed names agree with most, and each comparison's level (None where
+    a value is missing on either side): what `score` weighs and what training counts."""
     index, (g, f, order) = cmp.best_name(typed.given, typed.family, ((hg, hf) for _, hg, hf in held.names))
-    kind, held_given, held_family = held.names[index] if held.names else ("current", None, None)
-    levels = {
+    return index, {
         "given": g, "family": f, "order": order if (g is not None and f is not None) else None,
         "dob": cmp.dob_level(typed.date_of_birth, held.date_of_birth),
         "nhs": cmp.nhs_level(typed.nhs_number, held.nhs_number),
         "postcode": cmp.postcode_level(typed.postcode, held.postcode, held.former_postcodes),
     }
-    # An exact name weighs by how common the held name is (the typed one, in the order it matched).
+
+
+def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) -> Scored:
+    """How the typed details compare with one held record: the levels, the weight and the reasons."""
+    index, levels = compare(typed, held)
+    kind, held_given, held_family = held.names[index] if held.names else ("current", None, None)
+    # An exact name weighs by how common the name is among the council's people.
     tf_values = {"given": held_given.key if held_given else "", "family": held_family.norm if held_family else ""}
     evidence = sum(model.weights(levels, tf_values).values())
     reasons, against = [], []

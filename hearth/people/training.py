@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hearth.people import comparisons as cmp
-from hearth.people.match_model import Held, Model, Typed
+from hearth.people.match_model import Held, Model, Typed, compare
 
 ORDER = tuple(cmp.COMPARISONS)
 MISSING = -1
@@ -49,14 +49,7 @@ def _current(record: Held):
 def levels_of(a: Held, b: Held) -> list[int]:
     """The comparison levels of record a (its current name, as if typed) against record b (every name)."""
     _, given, family = _current(a)
-    typed = Typed(given, family, a.date_of_birth, a.nhs_number, a.postcode)
-    _, (g, f, order) = cmp.best_name(typed.given, typed.family, ((hg, hf) for _, hg, hf in b.names))
-    levels = {
-        "given": g, "family": f, "order": order if (g is not None and f is not None) else None,
-        "dob": cmp.dob_level(typed.date_of_birth, b.date_of_birth),
-        "nhs": cmp.nhs_level(typed.nhs_number, b.nhs_number),
-        "postcode": cmp.postcode_level(typed.postcode, b.postcode, b.former_postcodes),
-    }
+    _, levels = compare(Typed(given, family, a.date_of_birth, a.nhs_number, a.postcode), b)
     return [MISSING if levels[c] is None else levels[c] for c in ORDER]
 
 

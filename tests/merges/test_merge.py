@@ -228,3 +228,10 @@ def test_the_duplicates_queue_learns_of_the_merge_and_of_its_undoing(dpo, mum, t
     services.unmerge(actor=dpo, merge_record=record, reason="The GP says these are two people")
     pair.refresh_from_db()
     assert pair.status == PairStatus.REJECTED and pair.reason == "The GP says these are two people"
+
+
+def test_an_address_withheld_on_either_record_stays_withheld(dpo, mum, twin_record):
+    Person.objects.filter(pk=twin_record.pk).update(address_withheld=True)
+    _merge(dpo, mum, twin_record, take=[])
+    mum.refresh_from_db()
+    assert mum.address_withheld
