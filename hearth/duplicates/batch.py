@@ -182,11 +182,21 @@ def train(linker, progress: Callable[[str], None] | None = None, *, people: int 
     step("estimating how many records are the same person")
     linker.training.estimate_probability_two_random_records_match(splink_model.lambda_rules(),
                                                                   recall=splink_model.LAMBDA_RECALL)
+    # Records with no pair alike enough to be surely one person (a small council, or one with no one recorded
+    # twice) give a chance of 0, from which no weight can be learned: count one such pair among them all instead.
+    settings = linker._settings_obj  # Splink 5 has no public setter for the estimate it has just made
+    if not settings._probability_two_random_records_match and people and people > 1:
+        settings._probability_two_random_records_match = 2 / (people * (people - 1))
     step("learning how often different people agree")
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+    from splink.internals.exceptions import EMTrainingException  # noqa: PLC0415 (see duckdb_connection)
+
     for rule in splink_model.em_rules():
         step("learning how often the same person agrees")
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
+        except EMTrainingException:  # no two records share the block's details: m keeps its starting values
+            continue
     trained = splink_model.trained_parameters(linker.misc.save_model_to_json())
     step("counting households")
     trained["household"] = household_shares(_table_of(linker))
@@ -225,7 +235,8 @@ def predict(linker, threshold: float = 0.5, household: dict | None = None) -> li
 
 def _household_excess(row: dict, levels: dict, exact_m: dict, household: dict) -> float:
     """How much Splink's weight overcounts a pair at the same home (0 elsewhere)."""
-    if not household.get("u") or levels["family"] != splink_model.EXACT or levels["postcode"] != splink_model.EXACT:
+    if not household.get("u") or levels.get("family") != splink_model.EXACT \
+            or levels.get("postcode") != splink_model.EXACT:
         return 0.0
     name = float(row["mw_family"]) + float(row.get("mw_tf_adj_family") or 0.0)
     home = math.log2(max(exact_m["family"] or 1e-6, 1e-6) * max(exact_m["postcode"] or 1e-6, 1e-6) / household["u"])

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from hearth.audit.models import AuditAction, AuditEvent
 from hearth.duplicates.models import DuplicatePair, DuplicateRun, PairStatus, RunStatus
+from hearth.people.models import Address, Person
+from tests.duplicates import people
 from tests.duplicates.conftest import pair_of
 from tests.queue import run_jobs
 
@@ -116,3 +118,19 @@ def test_a_later_run_replaces_the_waiting_pairs_and_does_not_offer_a_rejected_pa
     assert second.pairs == first.pairs - 1 == len(waiting)
     audit = AuditEvent.objects.filter(object_type="duplicates.duplicaterun").latest("pk")
     assert audit.detail["not_offered_again"] == 1 and audit.detail["replaced"] == first.pairs - 1
+
+
+def test_a_council_with_no_one_recorded_twice_gets_a_finished_run_and_an_empty_queue(client_for, dpo, council):
+    """No pair is alike enough to be surely one person (the demo council, a small council): the run still learns and
+    finishes, with nothing to check."""
+    made = people.make(people=200, copies=0, seed=11)
+    persons = Person.objects.bulk_create([
+        Person(council=council, given_name=r.given, family_name=r.family, date_of_birth=r.dob,
+               nhs_number=r.nhs or None) for r in made.rows])
+    Address.objects.bulk_create([
+        Address(person=p, line_1="1 Test Street", town="Testtown", postcode=r.postcode,
+                postcode_key=r.postcode.replace(" ", "")) for p, r in zip(persons, made.rows, strict=True)])
+    run = _run(client_for(dpo))
+    assert run.status == RunStatus.FINISHED and run.people >= 200
+    page = client_for(dpo).get(reverse("duplicates:queue")).content.decode()
+    assert "found 0 pairs to check" in page or "No pairs are waiting" in page
