@@ -42,6 +42,12 @@ class MergeForm(GovForm):
                 error_messages={"required": f"Choose which {row.label.lower()} to keep"})
             self.detail_fields.append(name)
 
+    def staying_and_going(self, left, right) -> tuple[tuple, tuple]:
+        """(the record that stays, the version it was compared at), then the same for the one merged into it."""
+        data = self.cleaned_data
+        sides = [(left, data["left_version"]), (right, data["right_version"])]
+        return tuple(sides) if data["survivor"] == "left" else tuple(reversed(sides))
+
     def taken(self) -> list[str]:
         """The details the staying record takes from the other."""
         stays = self.cleaned_data["survivor"]

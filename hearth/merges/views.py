@@ -32,15 +32,12 @@ def compare_view(request):
         **{f"keep_{row.field}": "left" for row in rows}})
     done = {}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        stays, goes = (left, right) if data["survivor"] == "left" else (right, left)
-        versions = {"left": data["left_version"], "right": data["right_version"]}
-        order = ("left", "right") if data["survivor"] == "left" else ("right", "left")
+        (stays, stays_version), (goes, goes_version) = form.staying_and_going(left, right)
 
         def call():
             done["merge"] = services.merge(actor=request.user, survivor=stays.person, merged=goes.person,
-                                           versions=(versions[order[0]], versions[order[1]]), take=form.taken(),
-                                           reason=data["reason"])
+                                           versions=(stays_version, goes_version), take=form.taken(),
+                                           reason=form.cleaned_data["reason"])
 
         if run_on_form(form, call):
             messages.success(request, f"The records have been merged into {stays.person.full_name}'s record.")

@@ -12,7 +12,7 @@ import random
 from collections import Counter
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from hearth.core.models import Council
@@ -63,14 +63,14 @@ def _counts(council_id: int) -> training.Counts:
     """The council's counts, in the database."""
     people = Person.objects.filter(council_id=council_id, erased_at__isnull=True)
     current_names = PersonName.objects.filter(kind=NameKind.CURRENT, person__in=people)
-    homes = Address.objects.filter(to_date__isnull=True, person__in=people)
+    current_addresses = Address.objects.filter(to_date__isnull=True, person__in=people)
 
     def grouped(queryset, *fields) -> tuple[int, int]:
         sql, params = queryset.order_by().values(*fields).annotate(n=Count("pk")).values("n").query.sql_with_params()
         return _same(sql, list(params))
 
-    home = (PersonName.objects.filter(kind=NameKind.CURRENT, person__in=people)
-            .filter(Q(person__addresses__to_date__isnull=True)))
+    # Each person's current name beside their current address: a family name and a postcode, a home.
+    at_home = current_names.filter(person__addresses__to_date__isnull=True)
     names, distinct = {}, {}
     for part, column in (("given", "given_key"), ("family", "family_key")):
         named = current_names.exclude(**{column: ""})
@@ -82,9 +82,9 @@ def _counts(council_id: int) -> training.Counts:
     return training.Counts(
         people=people.count(),
         dob=grouped(people.filter(date_of_birth__isnull=False), "date_of_birth"),
-        postcode=grouped(homes, "postcode_key"),
-        homes=grouped(home, "family_key", "person__addresses__postcode_key"),
-        home_births=grouped(home.filter(person__date_of_birth__isnull=False), "family_key",
+        postcode=grouped(current_addresses, "postcode_key"),
+        homes=grouped(at_home, "family_key", "person__addresses__postcode_key"),
+        home_births=grouped(at_home.filter(person__date_of_birth__isnull=False), "family_key",
                             "person__addresses__postcode_key", "person__date_of_birth"),
         given=names["given"], family=names["family"], distinct=distinct)
 
