@@ -241,6 +241,7 @@ ROUTES: dict[str, str] = {
     "merges:compare": GOVERNANCE,
     "merges:merge": GOVERNANCE,
     "merges:unmerge": GOVERNANCE,
+    "merges:told": GOVERNANCE,
     # dpo (the data protection officer's workbench and audit review)
     "dpo:home": GOVERNANCE,
     "dpo:access_family": GOVERNANCE,

@@ -1,5 +1,6 @@
 from django import forms
 
+from hearth.merges.services import TOLD_HOW_LENGTH
 from hearth.web.forms import GovForm, text_area
 
 SIDES = (("left", "The first record"), ("right", "The second record"))
@@ -57,3 +58,18 @@ class MergeForm(GovForm):
 class UnmergeForm(GovForm):
     reason = text_area("Why are these two people after all?", max_length=2_000,
                        error_messages={"required": "Say why these records are two people after all"})
+
+
+class ToldForm(GovForm):
+    """A recipient of the merged record's information told of the merge (or the unmerge) another way."""
+
+    key = forms.ChoiceField(label="Recipient", required=False,
+                            error_messages={"invalid_choice": "Choose the recipient you told"})
+    how = forms.CharField(label="How they were told", max_length=TOLD_HOW_LENGTH, required=False,
+                          help_text="For example, 'by phone to the practice manager'",
+                          error_messages={"max_length": f"Say how they were told in {TOLD_HOW_LENGTH} characters "
+                                                        "or fewer"})
+
+    def __init__(self, *args, recipients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [("", "Choose a recipient")] + [(r.key, r.name) for r in recipients]

@@ -1,7 +1,11 @@
 """Reading two records side by side before a merge, a merge afterwards, and what a person's page says of merges.
 The comparison and the merge pages are the data protection officer's (`governance`), and audited."""
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db.models import CharField, Count, Q, Value
 
 from hearth.access import governance
 from hearth.audit import trail
@@ -39,17 +43,41 @@ class Row:
 
 
 def _side(person: Person) -> Side:
-    side = Side(person, list(person.names.order_by("kind", "pk")),
+    return Side(person, list(person.names.order_by("kind", "pk")),
                 Address.objects.filter(person=person, to_date__isnull=True).first(),
                 list(FamilyMember.objects.filter(person=person).order_by("family__name")
                      .values_list("family__name", flat=True)))
-    for entry in personal_data.records():
-        if entry.model in services.NOT_MOVED or entry.model in ("people.person", "people.personname"):
-            continue
-        count = entry.rows_about(person).count()
-        if count:
-            side.linked.append((entry.many, count))
-    return side
+
+
+def _moving() -> list[personal_data.Record]:
+    """The records of the register of personal data a merge moves, by their references to a person (a record that
+    refers to a family only stays where it is)."""
+    return [entry for entry in personal_data.records()
+            if entry.model not in services.NOT_MOVED and entry.model not in ("people.person", "people.personname")
+            and entry.person_fields()]
+
+
+def _count_linked(*sides: Side) -> None:
+    """For each side, how many rows of each record refer to its person: one query, whatever the size of the
+    register (each record's counts for every side in one row, the rows joined by UNION ALL)."""
+    entries = _moving()
+    if not entries:
+        return
+    counts = []
+    for entry in entries:
+        refers = [reduce(operator.or_, (Q(**{name: side.person.pk}) for name in entry.person_fields()))
+                  for side in sides]
+        counts.append(entry.model_class._base_manager.filter(reduce(operator.or_, refers)).order_by()
+                      .values(record=Value(entry.model, output_field=CharField()))
+                      .annotate(**{f"n{i}": Count("pk", filter=about) for i, about in enumerate(refers)})
+                      .values("record", *(f"n{i}" for i in range(len(sides)))))
+    rows = counts[0].union(*counts[1:], all=True) if len(counts) > 1 else counts[0]
+    found = {row["record"]: row for row in rows}
+    for entry in entries:
+        row = found.get(entry.model) or {}
+        for i, side in enumerate(sides):
+            if row.get(f"n{i}"):
+                side.linked.append((entry.many, row[f"n{i}"]))
 
 
 def compare(user, left_id: int, right_id: int) -> tuple[Side, Side, list[Row]]:
@@ -67,6 +95,7 @@ def compare(user, left_id: int, right_id: int) -> tuple[Side, Side, list[Row]]:
     rows = [Row(f, display.field_label(f), display.show_value(f, getattr(left, f)),
                 display.show_value(f, getattr(right, f))) for f in PERSON_FIELDS]
     sides = (_side(left), _side(right))
+    _count_linked(*sides)
     rows.append(Row(services.CURRENT_ADDRESS, "Current address", str(sides[0].current_address or ""),
                     str(sides[1].current_address or "")))
     for person in (left, right):
@@ -80,7 +109,8 @@ def merge_detail(user, merge_id: int) -> Merge:
                     .filter(pk=merge_id).first())
     if merge_record is None or not governance.can_do_governance(user, merge_record.council_id):
         raise NotPermitted(object_type=services.LABEL, object_id=merge_id)
-    merge_record.recipients = services.recipients_of(merge_record)
+    recipients = services.recipients_of(merge_record)
+    merge_record.recipients, merge_record.told_now = recipients.all, recipients.told_now
     merge_record.kept_rows = [(personal_data.record_for(label).one, pk) for label, pk, _ in merge_record.kept]
     for person_id in (merge_record.survivor_id, merge_record.merged_id):
         trail.record(actor=user, action=AuditAction.VIEW, obj=merge_record, person_id=person_id)

@@ -21,6 +21,7 @@ and the details the survivor took (those not changed since); what was added to t
 with it.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core import serializers
@@ -51,6 +52,7 @@ NOT_MOVED = frozenset({"merges.merge", "duplicates.duplicatepair"})
 NOTICE_PURPOSE = "To tell a recipient of information that two records of one person were merged, or unmerged"
 NOTICE_BASIS = "UK GDPR Article 5(1)(d): accuracy"
 LABEL = "merges.merge"
+TOLD_HOW_LENGTH = 200
 
 
 def _refuse_held(survivor: Person, merged: Person, verb: str) -> None:
@@ -234,7 +236,7 @@ def unmerge(*, actor, merge_record: Merge, reason: str) -> dict[str, list[str]]:
     detail = {"merge": merge_record.pk, "unmerged": True, "kept_since": kept_since, "gone": len(gone)}
     for person in (survivor, merged):
         trail.record(actor=actor, action=AuditAction.UPDATE, obj=merge_record, person_id=person.pk, detail=detail)
-    _tell(actor, merge_record, _recipients(merged, families), undone=True)
+    _tell(actor, merge_record, _recipients(merged, families, merge_record), undone=True)
     return {"kept_since": kept_since, "gone": gone}
 
 
@@ -250,38 +252,99 @@ def _decide_pairs(actor, one: Person, other: Person, decision: str, reason: str,
 # Telling the recipients --------------------------------------------------------------------------------------------
 
 
-def _recipients(person: Person, family_ids: set[int]) -> list[sharing_selectors.Recipient]:
-    """Who had the record's information, from the sharing register: entries about the person, or about a whole
-    family of theirs, that were shared."""
-    entries = (Disclosure.objects.filter(Q(person=person) | Q(person__isnull=True, family_id__in=family_ids),
-                                         decision=Decision.SHARED)
-               .exclude(kind__in=sharing_selectors.NOT_RECIPIENTS).select_related("recipient_agency")
-               .order_by("occurred_on", "pk"))
-    return sharing_selectors.group_recipients(entries, told=lambda entry: None)
+@dataclass
+class Recipients:
+    """The recipients of the merged record's information, and the keys of those told of the merge (or, once it is
+    undone, of the unmerge)."""
+
+    all: list[sharing_selectors.Recipient]
+    told_now: set[str]
 
 
-def recipients_of(merge_record: Merge) -> list[sharing_selectors.Recipient]:
-    return _recipients(merge_record.merged, _family_ids(merge_record.survivor, merge_record.merged))
+def _is_notice_of(entry: Disclosure, merge_record: Merge | None) -> bool:
+    return (merge_record is not None and entry.kind == DisclosureKind.MERGE_NOTICE and entry.object_type == LABEL
+            and entry.object_id == str(merge_record.pk))
 
 
-def _tell(actor, merge_record: Merge, recipients, *, undone: bool) -> None:
+def _recipients(person: Person, family_ids: set[int], merge_record: Merge | None = None) -> Recipients:
+    """Who had the record's information, from the sharing register: entries about the person (those the merge moved
+    to the survivor included), or about a whole family of theirs, that were shared. Notices of the merge (or its
+    undoing) already recorded are listed against each recipient (`told`). One query."""
+    about = Q(person=person) | Q(person__isnull=True, family_id__in=family_ids)
+    not_recipients = Q(kind__in=sharing_selectors.NOT_RECIPIENTS)
+    if merge_record is not None:
+        moved = [pk for label, pk, _field in merge_record.moved if label == Disclosure._meta.label_lower]
+        this = Q(kind=DisclosureKind.MERGE_NOTICE, object_type=LABEL, object_id=str(merge_record.pk))
+        about |= Q(pk__in=moved) | this
+        not_recipients &= ~this
+    entries = (Disclosure.objects.filter(about, decision=Decision.SHARED).exclude(not_recipients)
+               .select_related("recipient_agency").order_by("occurred_on", "pk"))
+    told_now: set[str] = set()
+
+    def told(entry: Disclosure) -> str | None:
+        if not _is_notice_of(entry, merge_record):
+            return None
+        # Told of what happened last: the merge, or once it is undone, the unmerge.
+        if not merge_record.is_undone or entry.disclosed_at >= merge_record.unmerged_at:
+            told_now.add(sharing_selectors.recipient_key(entry))
+        return f"{entry.occurred_on:%-d %B %Y}: {entry.what}"
+
+    return Recipients(sharing_selectors.group_recipients(entries, told=told), told_now)
+
+
+def recipients_of(merge_record: Merge) -> Recipients:
+    return _recipients(merge_record.merged, _family_ids(merge_record.survivor, merge_record.merged), merge_record)
+
+
+def _notice_what(merge_record: Merge, *, undone: bool, how: str) -> str:
+    return f"{'Unmerge' if undone else 'Merge'} of two records of one person (merge {merge_record.pk}), told {how}"
+
+
+def _record_notice(actor, merge_record: Merge, recipient: sharing_selectors.Recipient, *, undone: bool, how: str,
+                   by_email: bool = False) -> list[Disclosure]:
+    """The notice, in the sharing register of each family the recipient had the information from."""
+    return [sharing_services.disclosure_record(
+        actor=actor, family=family, kind=DisclosureKind.MERGE_NOTICE,
+        what=_notice_what(merge_record, undone=undone, how=how), recipient=recipient.recipient_text,
+        recipient_agency=recipient.agency, purpose=NOTICE_PURPOSE, basis=NOTICE_BASIS, person=merge_record.survivor,
+        obj=merge_record, by_email=by_email)
+        for family in Family.objects.filter(pk__in=sorted(recipient.family_ids))]
+
+
+def _tell(actor, merge_record: Merge, recipients: Recipients, *, undone: bool) -> None:
     """Email each recipient with an address, with only what they need to find their copy, and record the notice in
     the register of each family it was shared from."""
     council = merge_record.council
     done = "found that two records it held were not the same person, and separated them" if undone else \
         "found that two records it held were the same person, and merged them"
-    what = f"{'Unmerge' if undone else 'Merge'} of two records of one person (merge {merge_record.pk})"
-    for recipient in recipients:
+    for recipient in recipients.all:
         if not recipient.email:
             continue
         dates = ", ".join(f"{d:%-d %B %Y}" for d in recipient.dates)
         body = (f"{council.name} {done}. It shared information from one of them with {recipient.name}"
                 f"{f' on {dates}' if dates else ''}.\n\nPlease check the copies you hold, and contact the data "
                 f"protection officer for the details, quoting this reference.\n\nReference: merge {merge_record.pk}")
-        entries = [sharing_services.disclosure_record(
-            actor=actor, family=family, kind=DisclosureKind.MERGE_NOTICE, what=f"{what}, told by email",
-            recipient=recipient.recipient_text, recipient_agency=recipient.agency, purpose=NOTICE_PURPOSE,
-            basis=NOTICE_BASIS, person=merge_record.survivor, obj=merge_record, by_email=True)
-            for family in Family.objects.filter(pk__in=sorted(recipient.family_ids))]
+        entries = _record_notice(actor, merge_record, recipient, undone=undone, how="by email", by_email=True)
         outbox.send(to=recipient.email, subject=f"Records merged by {council.service_name}", body=body,
                     kind="merges.notice", about=entries[0] if entries else None)
+
+
+@transaction.atomic
+def record_told(*, actor, merge_record: Merge, key: str, how: str) -> None:
+    """Record that a recipient was told of the merge (or, once it is undone, of the unmerge) another way: a phone
+    call, a letter. A notice in the sharing register of each family they had the information from."""
+    merge_record = Merge.objects.select_for_update().filter(pk=merge_record.pk).first()
+    if merge_record is None or not governance.can_do_governance(actor, merge_record.council_id):
+        raise NotPermitted(object_type=LABEL, object_id=getattr(merge_record, "pk", ""))
+    recipients = {r.key: r for r in recipients_of(merge_record).all}
+    how = (how or "").strip()
+    errors = {}
+    if key not in recipients:
+        errors["key"] = "Choose the recipient you told"
+    if not how:
+        errors["how"] = "Say how they were told, like 'by phone to the practice manager'"
+    elif len(how) > TOLD_HOW_LENGTH:
+        errors["how"] = f"Say how they were told in {TOLD_HOW_LENGTH} characters or fewer"
+    if errors:
+        raise ValidationFailed(errors)
+    _record_notice(actor, merge_record, recipients[key], undone=merge_record.is_undone, how=how)

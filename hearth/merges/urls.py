@@ -9,4 +9,5 @@ urlpatterns = [
     path("dpo/merge", views.compare_view, name="compare"),
     path("dpo/merges/<int:merge_id>", views.merge_view, name="merge"),
     path("dpo/merges/<int:merge_id>/unmerge", views.unmerge_view, name="unmerge"),
+    path("dpo/merges/<int:merge_id>/told", views.told_view, name="told"),
 ]

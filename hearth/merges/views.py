@@ -46,10 +46,18 @@ def compare_view(request):
                                              "title": "Compare two records before merging them"})
 
 
-def merge_view(request, merge_id: int):
-    merge_record = selectors.merge_detail(request.user, merge_id)
-    return _render(request, "merge.html", {"m": merge_record, "form": forms.UnmergeForm(),
+def _merge_page(request, merge_record, *, unmerge_form=None, told_form=None):
+    """The merge page: what the merge did, who was told and how, the form to record a recipient told another way,
+    and the form to undo it. `form` is the one whose errors the summary shows."""
+    unmerge_form = unmerge_form or forms.UnmergeForm()
+    told_form = told_form or forms.ToldForm(recipients=merge_record.recipients)
+    return _render(request, "merge.html", {"m": merge_record, "unmerge_form": unmerge_form, "told_form": told_form,
+                                           "form": told_form if told_form.errors else unmerge_form,
                                            "title": f"Merge {merge_record.pk}"})
+
+
+def merge_view(request, merge_id: int):
+    return _merge_page(request, selectors.merge_detail(request.user, merge_id))
 
 
 def unmerge_view(request, merge_id: int):
@@ -67,4 +75,20 @@ def unmerge_view(request, merge_id: int):
                 note = " Some details changed since the merge were kept on the record that stayed."
             messages.success(request, "The two records have been separated again." + note)
             return redirect("merges:merge", merge_id=merge_record.pk)
-    return _render(request, "merge.html", {"m": merge_record, "form": form, "title": f"Merge {merge_record.pk}"})
+    return _merge_page(request, merge_record, unmerge_form=form)
+
+
+@submit_once
+def told_view(request, merge_id: int):
+    """Record that a recipient of the merged record's information was told another way (the merge page's form)."""
+    merge_record = selectors.merge_detail(request.user, merge_id)
+    form = forms.ToldForm(request.POST if request.method == "POST" else None, recipients=merge_record.recipients)
+    if request.method == "POST" and form.is_valid():
+        def call():
+            services.record_told(actor=request.user, merge_record=merge_record, key=form.cleaned_data["key"],
+                                 how=form.cleaned_data["how"])
+
+        if run_on_form(form, call):
+            messages.success(request, "It has been recorded in the information-sharing register.")
+            return redirect("merges:merge", merge_id=merge_record.pk)
+    return _merge_page(request, merge_record, told_form=form)

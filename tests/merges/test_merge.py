@@ -6,15 +6,18 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hearth.accounts.models import Agency, AgencyKind
 from hearth.audit.models import AuditEvent
+from hearth.core import personal_data
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.duplicates.models import DuplicatePair, DuplicateRun, PairStatus
 from hearth.families import selectors as family_selectors
 from hearth.families import services as people_services
-from hearth.merges import services
+from hearth.merges import selectors, services
 from hearth.merges.models import Merge
 from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName, Relationship
 from hearth.people.search import SearchQuery
@@ -235,3 +238,168 @@ def test_an_address_withheld_on_either_record_stays_withheld(dpo, mum, twin_reco
     _merge(dpo, mum, twin_record, take=[])
     mum.refresh_from_db()
     assert mum.address_withheld
+
+
+# Telling the recipients another way ---------------------------------------------------------------------------------
+
+
+def _shared(actor, person, agency=None, recipient=""):
+    return sharing.disclosure_record(actor=actor, family=person.memberships.get().family, kind=DisclosureKind.OTHER,
+                                     what="Letter", recipient=recipient or agency.name, recipient_agency=agency,
+                                     purpose="Planning", basis="Consent", person=person)
+
+
+@pytest.fixture
+def shared_twice(mum, twin_record, other_practitioner):
+    """The second record was shared with a surgery that has an email address and a food bank that has none."""
+    surgery, _ = Agency.objects.get_or_create(council=mum.council, name="Bridge Surgery",
+                                              defaults={"kind": AgencyKind.GP, "email": "practice@bridge.example.test"})
+    food_bank, _ = Agency.objects.get_or_create(council=mum.council, name="Canal Food Bank",
+                                                defaults={"kind": AgencyKind.VOLUNTARY, "email": ""})
+    _shared(other_practitioner, twin_record, surgery)
+    _shared(other_practitioner, twin_record, food_bank)
+    return surgery, food_bank
+
+
+def _told(client, record, key, how, submission_key=None):
+    data = {"key": key, "how": how}
+    if submission_key:
+        data["submission_key"] = submission_key
+    return client.post(reverse("merges:told", args=[record.pk]), data)
+
+
+def _recipient_row(page: str, name: str) -> str:
+    start = page.index(f">{name}</th>")
+    return page[start:page.index("</tr>", start)]
+
+
+def test_the_officer_records_a_recipient_told_another_way(dpo, mum, twin_record, shared_twice, client_for):
+    surgery, food_bank = shared_twice
+    second_family = twin_record.memberships.get().family
+    record = _merge(dpo, mum, twin_record)
+    run_jobs()
+    client = client_for(dpo)
+    page = client.get(reverse("merges:merge", args=[record.pk])).content.decode()
+    assert "Told of the merge" in page
+    assert "Told</strong>" in _recipient_row(page, "Bridge Surgery")
+    assert f"Merge of two records of one person (merge {record.pk}), told by email" in page
+    row = _recipient_row(page, "Canal Food Bank")
+    assert "No email address known" in row and "Not yet told" in row
+    assert "Record a recipient told another way" in page and 'name="submission_key"' in page
+
+    key = f"agency-{food_bank.pk}"
+    how = "by phone to the practice manager"
+    response = _told(client, record, key, how, submission_key="k" * 24)
+    assert response.status_code == 302 and response.url == reverse("merges:merge", args=[record.pk])
+    notice = Disclosure.objects.get(kind=DisclosureKind.MERGE_NOTICE, recipient_agency=food_bank)
+    assert notice.what == f"Merge of two records of one person (merge {record.pk}), told {how}"
+    assert (notice.object_type, notice.object_id) == ("merges.merge", str(record.pk))
+    assert notice.family == second_family and notice.person == mum
+    assert notice.delivery == "" and notice.disclosed_by == dpo
+    assert AuditEvent.objects.filter(object_type="sharing.disclosure", object_id=str(notice.pk)).exists()
+    page = client.get(response.url).content.decode()
+    assert "It has been recorded in the information-sharing register." in page
+    row = _recipient_row(page, "Canal Food Bank")
+    assert "Told</strong>" in row and how in row and "Not yet told" not in page
+
+    # The same form sent again (a double-click) records nothing more.
+    again = _told(client, record, key, how, submission_key="k" * 24)
+    assert again.status_code == 302
+    assert Disclosure.objects.filter(kind=DisclosureKind.MERGE_NOTICE, recipient_agency=food_bank).count() == 1
+
+
+def test_recording_a_recipient_told_another_way_refuses_bad_answers(dpo, mum, twin_record, shared_twice, client_for,
+                                                                   practitioner):
+    _surgery, food_bank = shared_twice
+    record = _merge(dpo, mum, twin_record)
+    client = client_for(dpo)
+    key = f"agency-{food_bank.pk}"
+    before = Disclosure.objects.count()
+    for data, message in (
+            ((key, ""), "Say how they were told, like"),
+            ((key, "   "), "Say how they were told, like"),
+            ((key, "x" * 201), "Say how they were told in 200 characters or fewer"),
+            (("", "by phone"), "Choose the recipient you told"),
+            (("agency-999999", "by phone"), "Choose the recipient you told"),
+            (("to-0123456789abcdef", "by phone"), "Choose the recipient you told")):
+        response = _told(client, record, *data)
+        body = response.content.decode()
+        assert response.status_code == 200, data
+        assert "There is a problem" in body and message in body, data
+    assert Disclosure.objects.count() == before
+
+    # A merge that does not exist, and anyone but the officer, are refused.
+    assert _told(client, Merge(pk=999_999), key, "by phone").status_code in (403, 404)
+    assert _told(client_for(practitioner), record, key, "by phone").status_code == 403
+    assert client_for(dpo).get(reverse("merges:told", args=[record.pk])).status_code == 200
+    assert Disclosure.objects.count() == before
+
+
+def test_recipients_not_yet_told_of_an_unmerge_show_as_such(dpo, mum, twin_record, shared_twice, client_for):
+    _surgery, food_bank = shared_twice
+    record = _merge(dpo, mum, twin_record)
+    client = client_for(dpo)
+    key = f"agency-{food_bank.pk}"
+    assert _told(client, record, key, "by letter").status_code == 302
+    response = client.post(reverse("merges:unmerge", args=[record.pk]), {"reason": "Two people after all"})
+    assert response.status_code == 302
+
+    page = client.get(reverse("merges:merge", args=[record.pk])).content.decode()
+    assert "Told of the unmerge" in page
+    assert "Told</strong>" in _recipient_row(page, "Bridge Surgery")
+    row = _recipient_row(page, "Canal Food Bank")
+    assert "Not yet told" in row and f"Merge of two records of one person (merge {record.pk}), told by letter" in row
+
+    assert _told(client, record, key, "by phone to the manager").status_code == 302
+    whats = list(Disclosure.objects.filter(kind=DisclosureKind.MERGE_NOTICE, recipient_agency=food_bank)
+                 .order_by("pk").values_list("what", flat=True))
+    assert whats == [f"Merge of two records of one person (merge {record.pk}), told by letter",
+                     f"Unmerge of two records of one person (merge {record.pk}), told by phone to the manager"]
+    row = _recipient_row(client.get(reverse("merges:merge", args=[record.pk])).content.decode(), "Canal Food Bank")
+    assert "Not yet told" not in row and "told by phone to the manager" in row
+
+
+def test_the_merge_page_lists_recipients_of_entries_the_merge_moved(dpo, mum, twin_record, other_practitioner,
+                                                                   client_for):
+    _shared(other_practitioner, twin_record, recipient="Ms Patel, housing officer")
+    record = _merge(dpo, mum, twin_record)
+    page = client_for(dpo).get(reverse("merges:merge", args=[record.pk])).content.decode()
+    row = _recipient_row(page, "Ms Patel, housing officer")
+    assert "No email address known" in row and "Not yet told" in row
+
+
+# The comparison -----------------------------------------------------------------------------------------------------
+
+
+def _compared(dpo, left, right):
+    with CaptureQueriesContext(connection) as queries:
+        sides = selectors.compare(dpo, left.pk, right.pk)
+    return sides, len(queries)
+
+
+def test_the_comparison_counts_linked_records_in_a_fixed_number_of_queries(dpo, mum, twin_record, family,
+                                                                           other_practitioner, practitioner):
+    selectors.compare(dpo, mum.pk, twin_record.pk)  # the officer's roles, read once and kept
+    (left, right, _rows), few = _compared(dpo, mum, twin_record)
+    assert dict(right.linked)["Addresses"] == 1 and "Entries in the information-sharing register" not in dict(
+        right.linked)
+    # Records that refer to a family only (case notes, the audit log) do not move, and are not counted.
+    assert {what for what, _ in left.linked + right.linked} <= {e.many for e in personal_data.records()
+                                                                if e.person_fields()}
+
+    # More of every kind the register holds about them: the same number of queries.
+    for n in range(3):
+        _shared(other_practitioner, twin_record, recipient=f"Recipient {n}")
+        people_services.person_add_name(actor=other_practitioner, person=twin_record, kind=NameKind.OTHER,
+                                        given_name=f"Joey{n}", family_name="Testfamily")
+    people_services.relationship_add(actor=practitioner, family=family, from_person=mum,
+                                     to_person=people_services.person_create(
+                                         actor=practitioner, family=family, role="child",
+                                         data={"given_name": "Max", "family_name": "Testfamily"}), kind="parent")
+    (left, right, _rows), more = _compared(dpo, mum, twin_record)
+    assert dict(right.linked)["Entries in the information-sharing register"] == 3
+    assert dict(left.linked)["Family relationships"] == 1
+    assert more == few
+    # Not one query (or more) for each record of the register, as a count per record would take.
+    moving = [e for e in personal_data.records() if e.person_fields()]
+    assert few < len(moving)

@@ -208,6 +208,7 @@ NOT_WALKED = {
                                         "needs a council that takes part in the programme"),
     "rights:request_recipients": ("rights/request_recipients.html", "needs a decided and applied request"),
     "merges:compare": ("merges/compare.html", "needs two records of one person to compare"),
+    "merges:told": ("merges/merge.html", "needs a merge of a record that was shared"),
     "subject_access:release": ("subject_access/release.html", "needs a verified request with its copy prepared"),
     "subject_access:withhold": ("subject_access/withhold.html", "needs an item of a compiled copy"),
     "subject_access:prepare_again": ("subject_access/workbench.html", "needs a released request whose bundle failed"),
