@@ -2,7 +2,8 @@
 table of people, run on DuckDB in the worker (or on Spark, given a session).
 
     table = people_frame(council_id)            # or any pyarrow table with the model's columns
-    linker = duckdb_linker(table)
+    missing = unusable(table)                   # comparisons no two people can be compared on
+    linker = duckdb_linker(table, omit=missing) # (an essential one missing: do not run)
     trained = train(linker)                     # m, u and λ learned from the council's own records
     pairs = predict(linker, threshold=0.5)      # [Pair(a, b, match_weight, probability, levels)]
 
@@ -105,6 +106,20 @@ def people_frame(council_id: int) -> pa.Table:
     return rows_table(rows.iterator(chunk_size=CHUNK))
 
 
+def unusable(table: pa.Table) -> dict[str, int]:
+    """The comparisons no two people of the table can be compared on, each with how many people have the detail
+    (0 or 1): Splink learns nothing from a column empty for everyone, and left in the model such a comparison
+    leaves its training blocks empty. The names and the date of birth are essential (`splink_model.ESSENTIAL`): a
+    run missing one should not go on; the NHS number and postcode may be left out."""
+    found = {}
+    for comparison in splink_model.COMPARISONS:
+        column = table.column(splink_model.COLUMNS[comparison])
+        held = len(column) - column.null_count
+        if held < 2:
+            found[comparison] = held
+    return found
+
+
 def duckdb_connection(threads: int | None = None, memory: str | None = None, temp_dir: str | None = None):
     # DuckDB and Splink are imported when a run needs them: importing Splink takes about a second, which no web
     # process should spend at start.
@@ -116,16 +131,17 @@ def duckdb_connection(threads: int | None = None, memory: str | None = None, tem
                                   "temp_directory": temp_dir or tempfile.gettempdir()})
 
 
-def duckdb_linker(table: pa.Table, trained: dict | None = None, *, connection=None):
+def duckdb_linker(table: pa.Table, trained: dict | None = None, *, omit=(), connection=None):
     """A Splink linker over the table on DuckDB (an in-memory database of its own unless `connection` is given),
-    with the trained parameters when given."""
+    with the trained parameters when given, without the optional comparisons in `omit` (`unusable`)."""
     from splink import DuckDBAPI, Linker  # noqa: PLC0415 (see duckdb_connection)
 
     _quiet_splink()
     api = DuckDBAPI(connection=connection or duckdb_connection())
     frame = api.register(table, dataset_display_name="people")
-    linker = Linker(frame, splink_model.settings_for("duckdb", trained), log_level=logging.ERROR)
+    linker = Linker(frame, splink_model.settings_for("duckdb", trained, tuple(omit)), log_level=logging.ERROR)
     linker._hearth_table = table
+    linker._hearth_omit = tuple(omit)
     _quiet_splink()
     return linker
 
@@ -145,6 +161,7 @@ def spark_linker(table, spark, trained: dict):
     linker = Linker(api.register(frame, dataset_display_name="people"), splink_model.settings_for("spark", trained),
                     log_level=logging.ERROR)
     linker._hearth_table = table
+    linker._hearth_omit = tuple(c for c in splink_model.COMPARISONS if c not in trained["comparisons"])
     _quiet_splink()
     return linker
 
@@ -178,9 +195,10 @@ def train(linker, progress: Callable[[str], None] | None = None, *, people: int 
     most U_PAIRS pairs, or every pair of `people` when there are fewer), m by expectation maximisation over two
     blocks. Returns the trained parameters (`splink_model.trained_parameters`)."""
     step = progress or (lambda stage: None)
+    omit = getattr(linker, "_hearth_omit", ())
     u_pairs = U_PAIRS if people is None else max(min(U_PAIRS, people * (people - 1) / 2), 1_000)
     step("estimating how many records are the same person")
-    linker.training.estimate_probability_two_random_records_match(splink_model.lambda_rules(),
+    linker.training.estimate_probability_two_random_records_match(splink_model.lambda_rules(omit),
                                                                   recall=splink_model.LAMBDA_RECALL)
     # Records with no pair alike enough to be surely one person (a small council, or one with no one recorded
     # twice) give a chance of 0, from which no weight can be learned: count one such pair among them all instead.
@@ -191,11 +209,16 @@ def train(linker, progress: Callable[[str], None] | None = None, *, people: int 
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
     from splink.internals.exceptions import EMTrainingException  # noqa: PLC0415 (see duckdb_connection)
 
-    for rule in splink_model.em_rules():
+    for rule in splink_model.em_rules(omit):
         step("learning how often the same person agrees")
+        # Splink's training session takes the block's comparisons out of the linker's own model before it looks
+        # for pairs, and puts them back only when it finishes: a block with no pairs would leave the model without
+        # them (and predict on what is left). Kept here, and put back.
+        kept = settings.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
         except EMTrainingException:  # no two records share the block's details: m keeps its starting values
+            settings.core_model_settings = kept
             continue
     trained = splink_model.trained_parameters(linker.misc.save_model_to_json())
     step("counting households")

@@ -2,7 +2,8 @@
 
 - `DuplicateRun`: one run of the data protection officer's job over the council's people: who started it, when it
   finished, how many people it read and pairs it kept, and the model it learned (Splink's m, u and λ: probabilities
-  per comparison level, no personal data).
+  per comparison level, no personal data), and in plain English what it could not use (a comparison left out because
+  no one has that detail) or why it did not run at all (refused: no one has a date of birth, say).
 - `DuplicatePair`: two people a run found alike (person_a's id below person_b's), with the match weight, the
   probability and the evidence in plain English, waiting for the officer's decision: confirmed the same person,
   rejected with a reason ("not the same person"), or merged (by the merging work, which sets it).
@@ -23,6 +24,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     FINISHED = "finished", "Finished"
     FAILED = "failed", "Failed"
+    REFUSED = "refused", "Not run"
 
 
 class DuplicateRun(models.Model):
@@ -34,6 +36,9 @@ class DuplicateRun(models.Model):
     pairs = models.PositiveIntegerField(default=0)
     trained_model = models.JSONField(default=dict, blank=True)  # Splink's m, u and λ only
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    # Plain English for the officer, no personal data: each comparison the run could not use and why, or why it was
+    # not run.
+    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -31,8 +31,9 @@ class Saved:
 
 
 @transaction.atomic
-def save_run(run: DuplicateRun, pairs, *, people: int, trained: dict) -> Saved:
-    """Keep the run's pairs (`batch.Pair`, best first) as the council's queue, and finish the run."""
+def save_run(run: DuplicateRun, pairs, *, people: int, trained: dict, notes: list[str] = ()) -> Saved:
+    """Keep the run's pairs (`batch.Pair`, best first) as the council's queue, and finish the run, with what it could
+    not use in plain English (`notes`)."""
     council_id = run.council_id
     replaced, _ = (DuplicatePair.objects.filter(council_id=council_id, status=PairStatus.WAITING)
                    .exclude(run=run).delete())
@@ -58,10 +59,19 @@ def save_run(run: DuplicateRun, pairs, *, people: int, trained: dict) -> Saved:
                                   match_weight=round(p.match_weight, 4), probability=p.probability,
                                   evidence=p.evidence))
     DuplicatePair.objects.bulk_create(kept, batch_size=BATCH)
-    run.people, run.pairs, run.trained_model = people, len(kept), trained
+    run.people, run.pairs, run.trained_model, run.notes = people, len(kept), trained, list(notes)
     run.status, run.finished_at = RunStatus.FINISHED, timezone.now()
-    run.save(update_fields=["people", "pairs", "trained_model", "status", "finished_at"])
+    run.save(update_fields=["people", "pairs", "trained_model", "notes", "status", "finished_at"])
     return Saved(len(kept), replaced, skipped)
+
+
+def refuse_run(run: DuplicateRun, *, people: int, notes: list[str]) -> DuplicateRun:
+    """The run cannot be made (a detail the model needs is missing for everyone): it ends without pairs, saying why
+    in plain English, and the pairs already waiting stay as they are."""
+    run.people, run.pairs, run.notes = people, 0, list(notes)
+    run.status, run.finished_at = RunStatus.REFUSED, timezone.now()
+    run.save(update_fields=["people", "pairs", "notes", "status", "finished_at"])
+    return run
 
 
 def _rejected_weights(council_id: int) -> dict[tuple[int, int], float]:

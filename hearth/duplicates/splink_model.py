@@ -57,6 +57,15 @@ EVIDENCE: dict[str, dict[str, tuple[str, bool] | None]] = {
                  OTHER: ("a different postcode", False)},
 }
 COMPARISONS = tuple(EVIDENCE)
+# The columns each comparison reads, and what the officer calls it.
+COLUMNS = {"given": "given", "family": "family", "dob": "dob", "nhs": "nhs", "postcode": "postcode"}
+CALLED = {"given": "given name", "family": "family name", "dob": "date of birth", "nhs": "NHS number",
+          "postcode": "postcode"}
+# Without the names and the date of birth the model cannot tell one person recorded twice from two people who share
+# a detail: a run refuses. The NHS number and postcode may be missing for everyone (a council that does not record
+# them, or loaded its people without them): a run goes on without that comparison and says so.
+ESSENTIAL = ("given", "family", "dob")
+OPTIONAL = ("nhs", "postcode")
 # The tiny chance that two different people share an NHS number: random sampling never sees it.
 NHS_U = 1e-8
 # Three chances expectation maximisation cannot learn from a council's records are fixed at people matching's
@@ -124,34 +133,47 @@ def _postcode():
     ])
 
 
-def prediction_rules() -> list:
+def _rules(rules: list[tuple[str, ...]], omit) -> list:
+    """Splink's blocking rules for those of `rules` that read no omitted comparison's column."""
+    block_on = _splink().block_on
+    left_out = {COLUMNS[c] for c in omit}
+    return [block_on(*rule) for rule in rules
+            if not left_out & {column.removeprefix("year(").removesuffix(")") for column in rule}]
+
+
+def prediction_rules(omit=()) -> list:
     """Which pairs are compared at all: those sharing an NHS number, a date of birth, a family name and postcode,
-    both names and the year of birth, or a given name and postcode."""
-    block_on = _splink().block_on
-    return [block_on("nhs"), block_on("dob"), block_on("family", "postcode"), block_on("given", "family", "year(dob)"),
-            block_on("given", "postcode")]
+    both names and the year of birth, or a given name and postcode (without the rules on an omitted column)."""
+    return _rules([("nhs",), ("dob",), ("family", "postcode"), ("given", "family", "year(dob)"),
+                   ("given", "postcode")], omit)
 
 
-def lambda_rules() -> list:
+def lambda_rules(omit=()) -> list:
     """Pairs almost surely the same person, for estimating λ (the chance two records are the same person)."""
-    block_on = _splink().block_on
-    return [block_on("nhs"), block_on("given", "family", "dob")]
+    return _rules([("nhs",), ("given", "family", "dob")], omit)
 
 
-def em_rules() -> list:
+def em_rules(omit=()) -> list:
     """The blocks expectation maximisation learns m from: by date of birth (the names, postcode and NHS number),
-    then by family name and postcode (the given name, date of birth and NHS number)."""
-    block_on = _splink().block_on
-    return [block_on("dob"), block_on("family", "postcode")]
+    then by family name and postcode (the given name, date of birth and NHS number); with no postcodes, by both
+    names instead (the date of birth and NHS number)."""
+    if "postcode" in omit:
+        return _rules([("dob",), ("given", "family")], omit)
+    return _rules([("dob",), ("family", "postcode")], omit)
 
 
-def settings():
-    """Splink's SettingsCreator for the model, in no dialect yet."""
+def settings(omit=()):
+    """Splink's SettingsCreator for the model, in no dialect yet, without the comparisons in `omit` (optional ones
+    whose column is empty for everyone: `batch.unusable`)."""
+    if set(omit) & set(ESSENTIAL):
+        raise ValueError("the names and the date of birth are always compared")
+    made = {"given": _name("given", "family"), "family": _name("family", "given"), "dob": _dob(), "nhs": _nhs(),
+            "postcode": _postcode()}
     return _splink().SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[_name("given", "family"), _name("family", "given"), _dob(), _nhs(), _postcode()],
-        blocking_rules_to_generate_predictions=prediction_rules(),
+        comparisons=[made[c] for c in COMPARISONS if c not in omit],
+        blocking_rules_to_generate_predictions=prediction_rules(omit),
         # Splink keeps each pair's comparison vector (gamma_*, its levels: the evidence the queue shows) only with
         # the compared values (`batch.predict` reads the levels alone),
         # and each comparison's weight (mw_*), which `batch.predict` weighs again for people of one household.
@@ -160,9 +182,12 @@ def settings():
     )
 
 
-def settings_for(dialect: str, trained: dict | None = None) -> dict:
-    """The settings rendered for one SQL dialect ("duckdb", "spark"), with the trained parameters when given."""
-    rendered = settings().create_settings_dict(dialect)
+def settings_for(dialect: str, trained: dict | None = None, omit=()) -> dict:
+    """The settings rendered for one SQL dialect ("duckdb", "spark"), with the trained parameters when given (and
+    only the comparisons they were trained with)."""
+    if trained:
+        omit = tuple(c for c in COMPARISONS if c not in trained["comparisons"])
+    rendered = settings(omit).create_settings_dict(dialect)
     return apply_trained(rendered, trained) if trained else rendered
 
 

@@ -4,6 +4,10 @@ officer, who alone may start it and decide on what it finds.
 The job reads the council's people (not erased), learns the council's own model from them, finds the pairs Splink
 weighs at THRESHOLD or more, and keeps them as the council's queue (`services.save_run`), reporting its progress by
 stage on the job's page. The audit log records the run with counts only, never a name.
+
+A detail no two people have (`batch.unusable`) cannot be compared: without the names or the date of birth
+(`splink_model.ESSENTIAL`) the run is refused, and says why; without NHS numbers or postcodes it goes on without that
+comparison, and says which it left out. The queue's page shows both (`DuplicateRun.notes`).
 """
 
 from django.urls import reverse
@@ -14,7 +18,7 @@ from hearth.audit import trail
 from hearth.audit.models import AuditAction
 from hearth.core.errors import NotPermitted
 from hearth.core.models import Council
-from hearth.duplicates import batch, services
+from hearth.duplicates import batch, services, splink_model
 from hearth.duplicates.models import DuplicateRun, RunStatus
 from hearth.jobs import queue
 
@@ -34,6 +38,29 @@ def about(council_id: int) -> str:
     return f"duplicates:run:{council_id}"
 
 
+def _who(held: int, detail: str) -> str:
+    return f"no one in the council's records has {detail}" if not held else \
+        f"only one person in the council's records has {detail}"
+
+
+DETAIL = {"given": "a given name", "family": "a family name", "dob": "a date of birth", "nhs": "an NHS number",
+          "postcode": "a current postcode"}
+
+
+def refusal(missing: dict[str, int]) -> str:
+    """Why a run missing an essential detail was not run, in plain English."""
+    essential = [c for c in splink_model.ESSENTIAL if c in missing]
+    why = "; ".join(_who(missing[c], DETAIL[c]) for c in essential)
+    return (f"Not run: {why}. Hearth needs everyone's names and dates of birth to tell one person recorded twice "
+            "from two people who share a detail. Record them and look again.")
+
+
+def not_used(comparison: str, held: int) -> str:
+    """Which comparison a run left out and why, in plain English."""
+    return (f"The {splink_model.CALLED[comparison]} comparison was not used: {_who(held, DETAIL[comparison])}, so "
+            f"people were compared without it.")
+
+
 @queue.job("Find people recorded twice", retries=1, atomic=False)
 def find_duplicates(council_id: int, user_id: int) -> str:
     council = Council.objects.get(pk=council_id)
@@ -44,23 +71,31 @@ def find_duplicates(council_id: int, user_id: int) -> str:
     try:
         queue.report(0, len(STAGES), STAGES[0])
         table = batch.people_frame(council_id)
-        pairs, trained = [], {}
+        pairs, trained, notes = [], {}, []
+        missing = batch.unusable(table) if len(table) >= FEWEST else {}
+        if set(missing) & set(splink_model.ESSENTIAL):
+            services.refuse_run(run, people=len(table), notes=[refusal(missing)])
+            trail.record(actor=user, action=AuditAction.CREATE, obj=run,
+                         detail={"people": len(table), "refused": sorted(missing), "pairs": 0})
+            queue.report(len(STAGES), len(STAGES), "Not run")
+            return refusal(missing)
+        notes = [not_used(c, held) for c, held in missing.items()]
         if len(table) >= FEWEST:
-            linker = batch.duckdb_linker(table)
+            linker = batch.duckdb_linker(table, omit=tuple(missing))
             queue.report(1, len(STAGES), STAGES[1])
             trained = batch.train(linker, people=len(table))
             queue.report(2, len(STAGES), STAGES[2])
             pairs = batch.predict(linker, THRESHOLD, household=trained["household"])
             del linker
         queue.report(3, len(STAGES), STAGES[3])
-        saved = services.save_run(run, pairs, people=len(table), trained=trained)
+        saved = services.save_run(run, pairs, people=len(table), trained=trained, notes=notes)
     except Exception:
         DuplicateRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
         raise
     trail.record(actor=user, action=AuditAction.CREATE, obj=run,
                  detail={"people": len(table), "pairs_found": len(pairs), "pairs": saved.pairs,
                          "replaced": saved.replaced, "not_offered_again": saved.not_offered_again,
-                         "threshold": THRESHOLD})
+                         "threshold": THRESHOLD, "not_used": sorted(missing)})
     queue.report(len(STAGES), len(STAGES), "Finished")
     return f"{saved.pairs} pairs"
 
