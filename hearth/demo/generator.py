@@ -369,3 +369,43 @@ def _person(rng, ids, council, given, family, sex, dob, *, adult: bool) -> Perso
         phone=f"07700 900{rng.randint(0, 999):03d}" if adult and rng.random() < 0.8 else "",
         address_withheld=adult and rng.random() < 0.01,
     )
+
+
+# Another spelling of a given name, as a second agency might type it (one letter apart).
+RESPELT = {"Ryan": "Rian", "Kieran": "Kieron", "Callum": "Calum", "Connor": "Conor", "Jamie": "Jaimie",
+           "Reece": "Reese", "Finley": "Finlay", "Matthew": "Mathew", "Isaac": "Issac", "Harrison": "Harison",
+           "Lily": "Lilly", "Isabella": "Isabela", "Phoebe": "Pheobe", "Leah": "Lea", "Megan": "Meghan",
+           "Zara": "Zahra", "Jade": "Jayde", "Stacey": "Stacy", "Mia": "Mya", "Maya": "Maia", "Aisha": "Aysha"}
+
+
+@transaction.atomic
+def record_twice(council: Council, recorded_by: User) -> tuple[Person, Person]:
+    """One child recorded twice, as happens: the school made a second family record for a child already held, with
+    the given name spelt another way and no NHS number, but the same family name, date of birth and home. It is the
+    demo's one person recorded twice, for the data protection officer's "Look for people recorded twice". The child
+    is the first (by family) of school age whose name has another spelling; returns (the child, the copy)."""
+    today = timezone.localdate()
+    children = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD)
+                .select_related("person", "family").order_by("family_id", "person__date_of_birth"))
+    for member in children:
+        person, family = member.person, member.family
+        age = (today - person.date_of_birth).days // 365
+        other = RESPELT.get(person.given_name)
+        if 5 <= age <= 11 and other:
+            break
+    else:
+        raise ValueError("no school-age child with a name spelt two ways")
+    home = Address.objects.get(person=person, to_date__isnull=True)
+    again = Family.objects.create(council=council, locality=family.locality, name=f"The {person.family_name} family")
+    copy = Person.objects.create(
+        council=council, given_name=other, family_name=person.family_name, date_of_birth=person.date_of_birth,
+        sex=person.sex, ethnicity=person.ethnicity, first_language=person.first_language, disability=person.disability)
+    PersonName.objects.create(person=copy, kind=NameKind.CURRENT, given_name=copy.given_name,
+                              family_name=copy.family_name, **matching.name_keys(copy.given_name, copy.family_name))
+    Address.objects.create(person=copy, line_1=home.line_1, town=home.town, postcode=home.postcode,
+                           postcode_key=home.postcode_key, from_date=today - timedelta(days=60))
+    FamilyMember.objects.create(family=again, person=copy, role=MemberRole.CHILD,
+                                joined_on=today - timedelta(days=60))
+    Involvement.objects.create(family=again, user=recorded_by, relationship=InvolvedAs.TAF_MEMBER)
+    grants.rebuild(family_ids=[again.pk])
+    return person, copy

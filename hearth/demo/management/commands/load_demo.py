@@ -51,7 +51,10 @@ class Command(BaseCommand):
             family_details="Jo (34) and two boys, aged 6 and 9", postcode="HE1 1AA",
             concerns="My older boy is being bullied and will not go to school.",
             tried_already="I spoke to his teacher.", hoped_for="Someone to help us talk to the school.", agrees=True))
+        # One child the school recorded again in a second family record: the demo's one person recorded twice.
+        generator.record_twice(council, by_local["teacher"])
         activity.backdate(council, seed=seed)  # each family's last activity when it happened, not the load date
         self.stdout.write(f"Demo families at each stage of the journey: {', '.join(staged)}.")
         users = User.objects.filter(agency__council=council).count()
-        self.stdout.write(f"Loaded the demo council with {len(families)} families and {users} users.")
+        families = Family.objects.filter(council=council).count()
+        self.stdout.write(f"Loaded the demo council with {families} families and {users} users.")
