@@ -49,10 +49,29 @@ class SearchQuery:
 RANK_LIMIT = 3 * MAX_RESULTS
 
 
-def _letter_range(key: str, column: str, letters: int = 1) -> Q:
-    """Keys starting with the same letters, as an index range."""
-    start = key[:letters]
+def _letters(key: str, *, last: bool) -> int:
+    """How many letters the route of a name's first letters, or of its last, needs: after one typo (a letter wrong,
+    added, left out, or two swapped), a name of seven letters or more still has the same first three or last three; of
+    five or more, the same first two or last two; a shorter one, the same first letter or last two. More letters fetch
+    far fewer people for a common name."""
+    return 3 if len(key) >= 7 else 2 if len(key) >= 5 or last else 1
+
+
+def _letter_range(key: str, column: str, *, last: bool = False) -> Q:
+    """Held keys starting with the same letters as `key`, as an index range (`_letters` of them); with `last`, `key`
+    and `column` are the names reversed."""
+    start = key[:_letters(key, last=last)]
     return Q(**{f"{column}__gte": start, f"{column}__lt": start[:-1] + chr(ord(start[-1]) + 1)})
+
+
+def _given_letters(key: str) -> Q:
+    """Held given names starting with the same letters as `key`: a given name's key is the name a short form stands
+    for (Liam is held as william), so the keys of the short forms starting with those letters are looked up too."""
+    start = key[:_letters(key, last=False)]
+    stands_for = sorted({full for short, full in matching.NICKNAMES.items()
+                         if short != full and short.startswith(start)})
+    held = _letter_range(key, "given_key")
+    return held | Q(given_key__in=stands_for) if stands_for else held
 
 
 @dataclass(frozen=True)
@@ -117,13 +136,13 @@ def _name_routes(k: _Keys) -> list[QuerySet]:
         routes += [
             names.filter(family_sound=fs, given_sound=gs),
             names.filter(family_meta=fm, given_meta=gm),
-            names.filter(Q(family_key=fk) & _letter_range(gk, "given_key")),
+            names.filter(Q(family_key=fk) & _given_letters(gk)),
             names.filter(Q(given_key=gk) & _letter_range(fk, "family_key")),
         ]
-        if as_typed:  # a typo at the start of one name: the other exact, and the same last two letters
+        if as_typed:  # a typo at the start of one name: the other exact, and the same last letters
             routes += [
-                names.filter(Q(family_key=fk) & _letter_range(g_first[::-1], "given_rev", 2)),
-                names.filter(Q(given_key=gk) & _letter_range(fk[::-1], "family_rev", 2)),
+                names.filter(Q(family_key=fk) & _letter_range(g_first[::-1], "given_rev", last=True)),
+                names.filter(Q(given_key=gk) & _letter_range(fk[::-1], "family_rev", last=True)),
             ]
     return [r.values("person_id") for r in routes]
 
