@@ -122,12 +122,12 @@ def worker_state(families: int) -> dict:
     from django.db.migrations.loader import MigrationLoader
 
     from hearth.accounts.models import User
-    from hearth.demo.management.commands.load_demo import DEMO_FAMILIES
+    from hearth.demo.management.commands.load_demo import DEMO_FAMILY_RECORDS
     from hearth.people.models import Family
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     applied, on_disk = set(loader.applied_migrations), set(loader.disk_migrations)
-    generated = Family.objects.filter(council__code="hearthshire").count() - DEMO_FAMILIES
+    generated = Family.objects.filter(council__code="hearthshire").count() - DEMO_FAMILY_RECORDS
     users = User.objects.filter(email__in=ACCOUNTS.values(), is_active=True).count()
     reason = None
     if applied != on_disk:

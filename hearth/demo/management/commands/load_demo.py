@@ -7,7 +7,9 @@ from hearth.demo import activity, generator, journeys
 from hearth.people.models import Family
 from hearth.referrals import services as referrals
 
-DEMO_FAMILIES = 60
+DEMO_FAMILIES = 60  # generated
+# Every family record the demo holds: the generated ones and the second record of the child recorded twice.
+DEMO_FAMILY_RECORDS = DEMO_FAMILIES + 1
 
 
 class Command(BaseCommand):
