@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from hearth.people import comparisons as cmp
+from hearth.people import matching
 from hearth.people.models import MatchModel
 
 DEFAULT_PATH = Path(__file__).with_name("match_model.json")
@@ -64,6 +65,10 @@ class Model:
     def __post_init__(self):
         self._weights = {c: [_log2(m, u) for m, u in zip(self.m[c], self.u[c], strict=True)]
                          for c in cmp.COMPARISONS}
+        # The order of the names weighs only its m: for two different people, names agreeing the other way round are
+        # already as rare as the names' own weights say (each name's u counts both orders), so the order's u would
+        # count that rarity twice, and a name typed the wrong way round would weigh more than one typed right.
+        self._weights["order"] = [_log2(m, 1.0) for m in self.m["order"]]
 
     @classmethod
     def from_dict(cls, data: dict) -> "Model":
@@ -86,11 +91,17 @@ class Model:
                 return _log2(self.m[comparison][0], share)
         return self._weights[comparison][level]
 
-    def weights(self, levels: dict[str, int | None], tf_values: dict[str, str]) -> dict[str, float]:
-        """The weight of each comparison at its level. Where the family name and the current postcode both agree,
-        the two weigh together, as often as people of one household share them; a date of birth agreeing there
-        too weighs as often as two of a household share one (twins)."""
+    def weights(self, levels: dict[str, int | None], tf_values: dict[str, str],
+                typed_values: dict[str, str] | None = None) -> dict[str, float]:
+        """The weight of each comparison at its level. A name that agrees only in part, or sounds alike, never
+        weighs more than the name typed would if it agreed exactly (`typed_values`): a name a little different from
+        a common one is no better evidence than the common one itself. Where the family name and the current
+        postcode both agree, the two weigh together, as often as people of one household share them; a date of
+        birth agreeing there too weighs as often as two of a household share one (twins)."""
         w = {c: self.weight(c, level, tf_values.get(c, "")) for c, level in levels.items()}
+        for c, value in (typed_values or {}).items():
+            if levels.get(c) and value:
+                w[c] = min(w[c], self.weight(c, 0, value))
         if self.household.get("u") and levels.get("family") == 0 and levels.get("postcode") == 0:
             home = _log2(self.m["family"][0] * self.m["postcode"][0], self.household["u"])
             w["family"], w["postcode"] = min(home, w["family"] + w["postcode"]), 0.0
@@ -146,6 +157,7 @@ class Scored:
     levels: dict[str, int | None]
     reasons: list[str]
     against: list[str]
+    name_kind: str = "current"  # the kind of the held name the typed names agree with most
 
     @property
     def strength(self) -> str:
@@ -174,7 +186,7 @@ def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) 
     kind, held_given, held_family = held.names[index] if held.names else ("current", None, None)
     # An exact name weighs by how common the name is among the council's people.
     tf_values = {"given": held_given.key if held_given else "", "family": held_family.norm if held_family else ""}
-    evidence = sum(model.weights(levels, tf_values).values())
+    evidence = sum(model.weights(levels, tf_values, _typed_values(typed, swapped=levels["order"] == 1)).values())
     reasons, against = [], []
     for c, level in levels.items():
         if level is None:
@@ -187,7 +199,14 @@ def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) 
     if levels["nhs"] == 0:
         reasons.insert(0, reasons.pop(reasons.index("same NHS number")))
     weight = evidence + model.prior(people)
-    return Scored(round(weight, 2), round(evidence, 2), model.probability(weight), levels, reasons, against)
+    return Scored(round(weight, 2), round(evidence, 2), model.probability(weight), levels, reasons, against, kind)
+
+
+def _typed_values(typed: Typed, *, swapped: bool) -> dict[str, str]:
+    """The typed names as the model's name tables hold them, each against the held name it was compared with."""
+    given, family = (typed.family, typed.given) if swapped else (typed.given, typed.family)
+    return {"given": (given.key if not swapped else matching.given_key(given.first)) if given else "",
+            "family": family.norm if family else ""}
 
 
 _default: Model | None = None

@@ -14,7 +14,7 @@ from django.db.models.functions import Abs, Coalesce, Greatest, Length
 from hearth.core import identifiers
 from hearth.people import comparisons as cmp
 from hearth.people import match_model, matching
-from hearth.people.models import Address, Person, PersonName
+from hearth.people.models import Address, NameKind, Person, PersonName
 
 # A family name or a given name on its own: at most this many people are ranked, the closest names first.
 BROAD_ROUTE_LIMIT = 1_000
@@ -201,13 +201,13 @@ def _part(model: match_model.Model, part: str, prefix: str, name: cmp.Name | Non
     if name is None:
         return Value(0.0)
     levels = cmp.GIVEN_LEVELS if part == "given" else cmp.FAMILY_LEVELS
-    w = {level: model.weight(part, i) for i, level in enumerate(levels)}
+    exact = model.weight(part, 0, tf_value)
+    w = {level: min(model.weight(part, i), exact) for i, level in enumerate(levels)}  # as `Model.weights` caps them
     key = name.key if part == "given" else name.norm
     first = name.first if part == "given" else name.norm
     close = Greatest(Value(w["other"]), Value(w["similar"]) - Value(0.5) * Abs(Length(f"{prefix}_key") - len(key)),
                      output_field=FloatField())
-    whens = [When(**{f"{prefix}_key": key, f"{prefix}_rev": first[::-1]},
-                  then=Value(model.weight(part, 0, tf_value)))]
+    whens = [When(**{f"{prefix}_key": key, f"{prefix}_rev": first[::-1]}, then=Value(exact))]
     if part == "given":
         whens.append(When(**{f"{prefix}_key": key}, then=Value(w["short form"])))
     whens += [
@@ -278,6 +278,7 @@ class Ranked:
     against: list[str]
     family_name: str
     given_name: str
+    on_current_name: bool = True
 
 
 @dataclass
@@ -320,7 +321,9 @@ def rank_people(query: SearchQuery, people: QuerySet[Person], model: match_model
     typed = match_model.Typed.of(query.given_name, query.family_name, query.date_of_birth, query.nhs_number,
                                  identifiers.postcode_key(query.postcode) if query.postcode else "")
     matches = [m for m in (_exact(model, typed, c) for c in found.values()) if m is not None]
-    matches.sort(key=lambda m: (-m.score, m.family_name, m.given_name, m.pk))
+    # Of equal weights, a person whose current name agrees comes before one whose former name does: a name is typed
+    # as the person is known now far more often.
+    matches.sort(key=lambda m: (-m.score, not m.on_current_name, m.family_name, m.given_name, m.pk))
     return matches[:MAX_RESULTS]
 
 
@@ -334,4 +337,4 @@ def _exact(model: match_model.Model, typed: match_model.Typed, candidate: _Candi
     if scored.evidence < model.show_from or not scored.reasons:
         return None
     return Ranked(candidate.pk, scored.weight, scored.probability, scored.strength, scored.reasons, scored.against,
-                  candidate.family_name, candidate.given_name)
+                  candidate.family_name, candidate.given_name, scored.name_kind == NameKind.CURRENT)

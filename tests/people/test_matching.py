@@ -96,6 +96,26 @@ def test_a_changed_family_name_is_carried_by_the_given_name_and_date_of_birth():
     assert scored.against == ["a different family name"]
 
 
+@pytest.mark.parametrize("near", ["Williamson", "Willis", "Wiliams"])
+def test_a_name_a_little_different_from_a_common_one_never_outweighs_the_common_one_itself(near):
+    """Typed Williams: a Williams is at least as likely the one meant as a Williamson, however common Williams is."""
+    model = match_model.default()
+    typed = Typed.of("Christine", "Williams", None)
+    exact = match_model.score(model, typed, _held("Christine", "Williams", None))
+    close = match_model.score(model, typed, _held("Christine", near, None))
+    assert exact.weight >= close.weight
+
+
+def test_names_typed_the_other_way_round_weigh_less_than_typed_right_but_still_find_the_person():
+    model = match_model.default()
+    held = _held("Christine", "Okafor", D(1990, 5, 1))
+    right = match_model.score(model, Typed.of("Christine", "Okafor", None), held)
+    swapped = match_model.score(model, Typed.of("Okafor", "Christine", None), held)
+    assert right.weight > swapped.weight
+    assert swapped.evidence >= model.show_from
+    assert "given and family names typed the other way round" in swapped.reasons
+
+
 # People search, through the page's selector, for the kinds of miss the old matcher made.
 
 
@@ -167,6 +187,24 @@ def test_one_slip_anywhere_in_a_name_finds_the_person_with_the_other_name_alone(
                                     selectors.search_people(practitioner, SearchQuery(given_name=given,
                                                                                       family_name=typed))]]
     assert missed == []
+
+
+@pytest.mark.django_db
+def test_of_equal_matches_the_person_known_by_that_name_now_comes_first(practitioner, family):
+    """Two people named as typed, one now and one before marriage: the page lists the one whose current name it is
+    first, whatever the alphabet says."""
+    def add(given, family_name):
+        return services.person_create(actor=practitioner, family=family, role="parent",
+                                      data={"given_name": given, "family_name": family_name, "sex": Sex.FEMALE})
+
+    before = add("Christine", "Abbott")
+    services.person_add_name(actor=practitioner, person=before, kind="previous", given_name="Christine",
+                             family_name="Williams")
+    now = add("Christine", "Williams")
+    matches = selectors.search_people(practitioner, SearchQuery(given_name="Christine", family_name="Williams"))
+    assert [m.person.pk for m in matches[:2]] == [now.pk, before.pk]
+    assert matches[0].score == matches[1].score
+    assert "same family name (a previous name)" in matches[1].reasons
 
 
 @pytest.mark.django_db
