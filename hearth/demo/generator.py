@@ -383,18 +383,18 @@ def record_twice(council: Council, recorded_by: User) -> tuple[Person, Person]:
     """One child recorded twice, as happens: the school made a second family record for a child already held, with
     the given name spelt another way and no NHS number, but the same family name, date of birth and home. It is the
     demo's one person recorded twice, for the data protection officer's "Look for people recorded twice". The child
-    is the first (by family) of school age whose name has another spelling; returns (the child, the copy)."""
+    is the first (by family) of school age whose name has another spelling in RESPELT; returns (the child, the
+    copy)."""
     today = timezone.localdate()
-    children = (FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD)
-                .select_related("person", "family").order_by("family_id", "person__date_of_birth"))
-    for member in children:
-        person, family = member.person, member.family
-        age = (today - person.date_of_birth).days // 365
-        other = RESPELT.get(person.given_name)
-        if 5 <= age <= 11 and other:
-            break
-    else:
-        raise ValueError("no school-age child with a name spelt two ways")
+    children = list(FamilyMember.objects.filter(family__council=council, role=MemberRole.CHILD,
+                                                person__date_of_birth__isnull=False)
+                    .select_related("person", "family").order_by("family_id", "person__date_of_birth"))
+    # The demo's ages move on with the date: failing a school-age child with a listed spelling, any child with one,
+    # and failing that the first child, with one letter of the name doubled (Olliver), as a hurried typist might.
+    school_age = [m for m in children if 5 <= (today - m.person.date_of_birth).days // 365 <= 11]
+    member = next((m for m in school_age + children if m.person.given_name in RESPELT), None) or children[0]
+    person, family = member.person, member.family
+    other = RESPELT.get(person.given_name) or person.given_name[:2] + person.given_name[1:]
     home = Address.objects.get(person=person, to_date__isnull=True)
     again = Family.objects.create(council=council, locality=family.locality, name=f"The {person.family_name} family")
     copy = Person.objects.create(
