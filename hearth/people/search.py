@@ -193,7 +193,7 @@ def _candidates(query: SearchQuery, model: match_model.Model) -> QuerySet | None
 
 # The coarse weight, in SQL: the model's weights on the levels the indexed key columns can tell (exact, a known short
 # form, sounds alike, the same first or last letter), so that the candidates the exact weight would put first are
-# among the RANK_LIMIT kept. Within the letter tier a name of the typed length comes first: a typo keeps the length.
+# among the RANK_LIMIT kept.
 
 
 def _part(model: match_model.Model, part: str, prefix: str, name: cmp.Name | None, tf_value: str):
@@ -205,15 +205,22 @@ def _part(model: match_model.Model, part: str, prefix: str, name: cmp.Name | Non
     w = {level: min(model.weight(part, i), exact) for i, level in enumerate(levels)}  # as `Model.weights` caps them
     key = name.key if part == "given" else name.norm
     first = name.first if part == "given" else name.norm
-    close = Greatest(Value(w["other"]), Value(w["similar"]) - Value(0.5) * Abs(Length(f"{prefix}_key") - len(key)),
-                     output_field=FloatField())
+    def close(penalty: float):  # a name of the typed length first: a typo keeps the length, or changes it by one
+        return Greatest(Value(w["other"]), Value(w["similar"] - penalty)
+                        - Value(0.5) * Abs(Length(f"{prefix}_key") - len(key)), output_field=FloatField())
+
+    starts, ends = Q(**{f"{prefix}_key__startswith": key[0]}), Q(**{f"{prefix}_rev__startswith": first[-1]})
     whens = [When(**{f"{prefix}_key": key, f"{prefix}_rev": first[::-1]}, then=Value(exact))]
     if part == "given":
         whens.append(When(**{f"{prefix}_key": key}, then=Value(w["short form"])))
     whens += [
+        # Sounding alike is what a typo usually leaves (Watts typed Wtts): weighed as the typo it may be, so that
+        # the many names that merely start with the same letter do not crowd it out of the RANK_LIMIT.
         When(Q(**{f"{prefix}_meta": name.meta}) | Q(**{f"{prefix}_sound": matching.sound(key)}),
-             then=Value(w["sounds"])),
-        When(Q(**{f"{prefix}_key__startswith": key[0]}) | Q(**{f"{prefix}_rev__startswith": first[-1]}), then=close),
+             then=Value(max(w["close"], w["sounds"]))),
+        # The same first and last letters before only one of them (Jenkis: Jenkins before Harris).
+        When(starts & ends, then=close(0.0)),
+        When(starts | ends, then=close(1.5)),
     ]
     return Case(*whens, default=Value(w["other"]), output_field=FloatField())
 

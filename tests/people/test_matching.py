@@ -7,9 +7,9 @@ import pytest
 
 from hearth.families import selectors, services
 from hearth.people import comparisons as cmp
-from hearth.people import match_model
+from hearth.people import match_model, matching, search
 from hearth.people.match_model import Held, Typed
-from hearth.people.models import Sex
+from hearth.people.models import Person, PersonName, Sex
 from hearth.people.search import SearchQuery, near_dates
 
 D = datetime.date
@@ -187,6 +187,31 @@ def test_one_slip_anywhere_in_a_name_finds_the_person_with_the_other_name_alone(
                                     selectors.search_people(practitioner, SearchQuery(given_name=given,
                                                                                       family_name=typed))]]
     assert missed == []
+
+
+def _crowd(council, given, families):
+    """Many people of one given name, with the family names given, as rows (what search reads)."""
+    people = Person.objects.bulk_create(Person(council=council, given_name=given, family_name=f) for f in families)
+    PersonName.objects.bulk_create(
+        PersonName(person=p, kind="current", given_name=given, family_name=p.family_name,
+                   **matching.name_keys(given, p.family_name)) for p in people)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("typed", "held", "crowd"), [
+    # more than RANK_LIMIT names that start with the same letter and have the typed length, none sounding alike
+    ("Wtts", "Watts", [f"W{v}{a}{b}" for v in "aeiou" for a in "bflmnr" for b in "bflmnr"]),
+    # more than RANK_LIMIT names that end with the same letters and have the typed length, none starting alike
+    ("Jenkis", "Jenkins", [f"{c}{v}{m}ris" for c in "BDFHKMNPRT" for v in "aeou" for m in "bdlr"]),
+])
+def test_a_typo_is_not_crowded_out_by_names_that_only_share_a_letter(practitioner, family, typed, held, crowd):
+    assert len(crowd) > search.RANK_LIMIT
+    _crowd(family.council, "Willow", crowd)
+    person = services.person_create(actor=practitioner, family=family, role="child",
+                                    data={"given_name": "Willow", "family_name": held, "sex": Sex.NOT_KNOWN})
+    ranked = search.rank_people(SearchQuery(given_name="Willow", family_name=typed), Person.objects.all())
+    assert ranked[0].pk == person.pk
+    assert "family name spelt a little differently" in ranked[0].reasons
 
 
 @pytest.mark.django_db
