@@ -99,6 +99,9 @@ def ensure_database(env: dict[str, str], pg: dict[str, str], args) -> dict:
     started = time.perf_counter()
     _hearth(env, *generate, timeout=max(600.0, args.families * 0.03), quiet=False)
     generate_s = round(time.perf_counter() - started, 1)
+    # As autovacuum would soon after a bulk load on a live server: the planner's statistics and the visibility map
+    # (without it PostgreSQL cannot read an index alone, and people search's routes are index-only scans).
+    _psql(pg, "VACUUM (ANALYZE)", database=pg["name"])
     state = worker(env, "state", args)
     if not state.get("reusable"):
         raise Failed(f"the new database is not what was asked for: {state.get('reason')}")

@@ -16,8 +16,11 @@ from hearth.people import comparisons as cmp
 from hearth.people import match_model, matching
 from hearth.people.models import Address, NameKind, Person, PersonName
 
-# A family name or a given name on its own: at most this many people are ranked, the closest names first.
+# A family name or a given name on its own: at most this many people are ranked, the closest names first; fewer
+# when a date of birth, NHS number or postcode was typed too. Their own routes find the people they fit, and of the
+# rest, who differ on them, only the rarest names close to the one typed could weigh enough to be shown.
 BROAD_ROUTE_LIMIT = 1_000
+BROAD_ROUTE_LIMIT_WITH_DETAILS = 100
 MAX_RESULTS = 50
 
 
@@ -155,7 +158,8 @@ def _candidates(query: SearchQuery, model: match_model.Model) -> QuerySet | None
       changed or missing.
     - Born on a day one slip from the one typed, with a name that agrees on a key (`near_dates`).
     - Both names: the routes of `_name_routes`, as typed and swapped.
-    - One name on its own: the BROAD_ROUTE_LIMIT names that sound alike and are closest to it.
+    - One name on its own: the names that sound alike and are closest to it (BROAD_ROUTE_LIMIT of them, or
+      BROAD_ROUTE_LIMIT_WITH_DETAILS beside the routes of a date of birth, NHS number or postcode).
     """
     k = _Keys.of(query)
     people, names = Person.objects.order_by(), PersonName.objects.order_by()
@@ -182,10 +186,11 @@ def _candidates(query: SearchQuery, model: match_model.Model) -> QuerySet | None
         column = "family_sound" if k.family_key else "given_sound"
         closest = _coarse_name(query, model)
         broad = names.filter(**{column: k.family_sound or k.given_sound}).order_by(closest.desc(), "pk")
+        limit = BROAD_ROUTE_LIMIT_WITH_DETAILS if routes else BROAD_ROUTE_LIMIT
         if connection.features.supports_slicing_ordering_in_compound:
-            routes.append(broad.values("person_id")[:BROAD_ROUTE_LIMIT])
+            routes.append(broad.values("person_id")[:limit])
         else:  # SQLite allows no LIMIT in a part of a UNION: there the bounded names are a subquery
-            routes.append(names.filter(pk__in=broad.values("pk")[:BROAD_ROUTE_LIMIT]).values("person_id"))
+            routes.append(names.filter(pk__in=broad.values("pk")[:limit]).values("person_id"))
     if not routes:
         return None
     return routes[0].union(*routes[1:])
