@@ -210,6 +210,7 @@ def _part(model: match_model.Model, part: str, prefix: str, name: cmp.Name | Non
     w = {level: min(model.weight(part, i), exact) for i, level in enumerate(levels)}  # as `Model.weights` caps them
     key = name.key if part == "given" else name.norm
     first = name.first if part == "given" else name.norm
+
     def close(penalty: float):  # a name of the typed length first: a typo keeps the length, or changes it by one
         return Greatest(Value(w["other"]), Value(w["similar"] - penalty)
                         - Value(0.5) * Abs(Length(f"{prefix}_key") - len(key)), output_field=FloatField())
