@@ -38,6 +38,8 @@
    `python -m benchmarks.run` times them): `--searches` searches of six kinds (exact name, a typo, a nickname,
    family name and date of birth, NHS number, postcode), each as people search by the coordinator and as
    find-before-create by the practitioner, inside a transaction with its audit row; median, p95 and the slowest.
+   They start once the load the steps left has died down (`load_measure.settle`: the 1-minute load average under
+   1, or two minutes).
 
 The results are printed as Markdown and, for a 250,000-family run (or with `--write-doc`), written into
 docs/performance.md as the section "Mixed reads under load", with the machine's load average (1 minute) before

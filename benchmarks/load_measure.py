@@ -139,10 +139,23 @@ def server_timing(port: int, sessions: dict[str, list[str]], targets: dict, runs
     return rows
 
 
+SETTLE_LOAD, SETTLE_S = 1.0, 120
+
+
+def settle() -> None:
+    """Wait, up to SETTLE_S, for the load the load steps left to die down (the 1-minute load average under
+    SETTLE_LOAD), so that a one-at-a-time measurement is not timed while the machine is still busy."""
+    deadline = time.monotonic() + SETTLE_S
+    while os.getloadavg()[0] >= SETTLE_LOAD and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def search_times(env: dict[str, str], args) -> dict | None:
-    """People search and find-before-create timed in-process on the benchmark's database (benchmarks/search.py)."""
+    """People search and find-before-create timed in-process on the benchmark's database (benchmarks/search.py),
+    once the machine has settled."""
     if not args.searches:
         return None
+    settle()
     before = os.getloadavg()[0]
     result = json_from(env, [sys.executable, "-m", "benchmarks.run", "--worker", "--queries", str(args.searches),
                               "--seed", str(args.seed)], "the searches")["search"]
