@@ -65,7 +65,10 @@ def test_a_pair_from_the_queue_is_compared_merged_and_unmerged(page, axe, dpo, f
     page.get_by_label("Why are these two records the same person?").fill("Same date of birth; the GP confirmed")
     page.get_by_role("button", name="Merge the records").click()
     arrive(page, axe, f"Merge {Merge.objects.get().pk}", "The records have been merged into Jo Testwood's record")
-    expect(page.get_by_role("main")).to_contain_text("Bridge Surgery: told by email")
+    told = page.locator("#recipients tr", has_text="Bridge Surgery")
+    expect(told).to_contain_text("practice@bridge.example.test")
+    expect(told).to_contain_text("Told")
+    expect(told).to_contain_text("told by email")
     run_jobs()
     assert [m.to for m in mail.outbox] == [["practice@bridge.example.test"]]
     assert FamilyMember.objects.filter(person=mum).count() == 2
@@ -78,5 +81,7 @@ def test_a_pair_from_the_queue_is_compared_merged_and_unmerged(page, axe, dpo, f
     page.get_by_role("button", name="Undo the merge").click()
     arrive(page, axe, f"Merge {Merge.objects.get().pk}", "The two records have been separated again")
     expect(page.get_by_role("main")).to_contain_text("Undone on")
+    expect(page.locator("#recipients")).to_contain_text("Told of the unmerge")
+    expect(page.locator("#recipients tr", has_text="Bridge Surgery")).to_contain_text("Unmerge of two records")
     assert FamilyMember.objects.filter(person=mum).count() == 1
     assert FamilyMember.objects.filter(person=again).count() == 1
