@@ -71,14 +71,15 @@ def find_duplicates(council_id: int, user_id: int) -> str:
     try:
         queue.report(0, len(STAGES), STAGES[0])
         table = batch.people_frame(council_id)
-        pairs, trained, notes = [], {}, []
+        pairs, trained = [], {}
         missing = batch.unusable(table) if len(table) >= FEWEST else {}
         if set(missing) & set(splink_model.ESSENTIAL):
-            services.refuse_run(run, people=len(table), notes=[refusal(missing)])
+            why = refusal(missing)
+            services.refuse_run(run, people=len(table), notes=[why])
             trail.record(actor=user, action=AuditAction.CREATE, obj=run,
                          detail={"people": len(table), "refused": sorted(missing), "pairs": 0})
             queue.report(len(STAGES), len(STAGES), "Not run")
-            return refusal(missing)
+            return why
         notes = [not_used(c, held) for c, held in missing.items()]
         if len(table) >= FEWEST:
             linker = batch.duckdb_linker(table, omit=tuple(missing))
