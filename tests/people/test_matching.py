@@ -10,7 +10,8 @@ from hearth.people import comparisons as cmp
 from hearth.people import match_model, matching, search
 from hearth.people.match_model import Held, Typed
 from hearth.people.models import Person, PersonName, Sex
-from hearth.people.search import SearchQuery, near_dates
+from hearth.people.search import SearchQuery
+from hearth.people.search_sql import near_dates
 
 D = datetime.date
 
