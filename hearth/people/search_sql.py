@@ -17,9 +17,8 @@ from hearth.people import comparisons as cmp
 from hearth.people import match_model, matching
 from hearth.people.models import Address, Person, PersonName
 
-# A family name or a given name on its own: at most this many people are ranked, the closest names first; fewer
-# when a date of birth, NHS number or postcode was typed too. Their own routes find the people they fit, and of the
-# rest, who differ on them, only the rarest names close to the one typed could weigh enough to be shown.
+# A family name or a given name on its own: at most this many people are ranked, the closest names first; with a
+# date of birth, NHS number or postcode typed too, only people of exactly that name, at most this many of them.
 BROAD_ROUTE_LIMIT = 1_000
 BROAD_ROUTE_LIMIT_WITH_DETAILS = 100
 
@@ -75,22 +74,19 @@ def _letters(key: str, *, last: bool) -> int:
 
 
 def _letter_range(key: str, column: str, *, last: bool = False) -> Sql:
-    """Held keys starting with the same letters as `key`, as an index range (`_letters` of them); with `last`, `key`
-    and `column` are the names reversed."""
+    """Held keys one slip from `key` by their first letters: the same first letters (`_letters` of them, an index
+    range) and a length one shorter, the same or one longer (read from the index, a common name's range being
+    large); with `last`, `key` and `column` are the names reversed."""
     start = key[:_letters(key, last=last)]
-    return Sql(f"{column} >= %s AND {column} < %s", [start, start[:-1] + chr(ord(start[-1]) + 1)])
+    return Sql(f"{column} >= %s AND {column} < %s AND LENGTH({column}) BETWEEN %s AND %s",
+               [start, start[:-1] + chr(ord(start[-1]) + 1), len(key) - 1, len(key) + 1])
 
 
-def _given_letters(key: str) -> Sql:
-    """Held given names starting with the same letters as `key`: a given name's key is the name a short form stands
-    for (Liam is held as william), so the keys of the short forms starting with those letters are looked up too."""
+def _stands_for(key: str) -> list[str]:
+    """A given name's key is the name a short form stands for (Liam is held as william): the keys of the short forms
+    starting with the letters `_letter_range` looks for, which that range cannot find."""
     start = key[:_letters(key, last=False)]
-    stands_for = sorted({full for short, full in matching.NICKNAMES.items()
-                         if short != full and short.startswith(start)})
-    held = _letter_range(key, "given_key")
-    if not stands_for:
-        return held
-    return Sql(f"(({held.text}) OR given_key IN ({_marks(stands_for)}))", held.params + stands_for)
+    return sorted({full for short, full in matching.NICKNAMES.items() if short != full and short.startswith(start)})
 
 
 @dataclass(frozen=True)
@@ -155,13 +151,16 @@ def _name_routes(k: _Keys) -> list[Sql]:
             # swapped: the typed family name held as a given name, and the other way round
             (False, (swapped_key, k.family_key, k.family_meta, matching.sound(swapped_key),
                      k.given_first, k.given_meta, matching.sound(k.given_first)))):
-        given_letters, family_letters = _given_letters(gk), _letter_range(fk, "family_key")
+        given_letters, family_letters, stands_for = _letter_range(gk, "given_key"), _letter_range(fk, "family_key"), \
+            _stands_for(gk)
         routes += [
             Sql("family_sound = %s AND given_sound = %s", [fs, gs]),
             Sql("family_meta = %s AND given_meta = %s", [fm, gm]),
             Sql(f"family_key = %s AND {given_letters.text}", [fk, *given_letters.params]),
             Sql(f"given_key = %s AND {family_letters.text}", [gk, *family_letters.params]),
         ]
+        if stands_for:  # a route of its own: beside the range in one condition, it would stop the index using either
+            routes.append(Sql(f"family_key = %s AND given_key IN ({_marks(stands_for)})", [fk, *stands_for]))
         if as_typed:  # a typo at the start of one name: the other exact, and the same last letters
             given_last = _letter_range(g_first[::-1], "given_rev", last=True)
             family_last = _letter_range(fk[::-1], "family_rev", last=True)
@@ -178,8 +177,8 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
       changed or missing.
     - Born on a day one slip from the one typed, with a name that agrees on a key (`near_dates`).
     - Both names: the routes of `_name_routes`, as typed and swapped.
-    - One name on its own: the names that sound alike and are closest to it (BROAD_ROUTE_LIMIT of them, or
-      BROAD_ROUTE_LIMIT_WITH_DETAILS beside the routes of a date of birth, NHS number or postcode).
+    - One name on its own: the names that sound alike and are closest to it (BROAD_ROUTE_LIMIT of them); beside
+      the routes of a date of birth, NHS number or postcode, that name exactly (BROAD_ROUTE_LIMIT_WITH_DETAILS).
     """
     k = _Keys.of(query)
     people, names = _table(Person), _table(PersonName)
@@ -205,12 +204,19 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
                 near + [value for _, value in agrees]))
     if k.family_key and k.given_key:
         routes += _name_routes(k)
+    elif routes and (k.family_key or k.given_key):
+        # Beside a date of birth, NHS number or postcode, whose own routes find the people they fit, a name on its own
+        # brings only the people of exactly that name: a name that merely sounds alike, with those details
+        # different, never weighs enough to be shown, and only a rare exact name can. The index's order.
+        column, other = ("family_key", "given_key") if k.family_key else ("given_key", "family_key")
+        routes.append(Sql(f"SELECT person_id FROM (SELECT n.person_id FROM {names} n WHERE n.{column} = %s "
+                          f"ORDER BY n.{other}, n.person_id LIMIT {BROAD_ROUTE_LIMIT_WITH_DETAILS}) same_name",
+                          [k.family_key or k.given_key]))
     elif k.family_key or k.given_key:
         column = "family_sound" if k.family_key else "given_sound"
         closest = coarse_name(query, model, "n")
-        limit = BROAD_ROUTE_LIMIT_WITH_DETAILS if routes else BROAD_ROUTE_LIMIT
         routes.append(Sql(f"SELECT person_id FROM (SELECT n.person_id FROM {names} n WHERE n.{column} = %s "
-                          f"ORDER BY {closest.text} DESC, n.id LIMIT {int(limit)}) closest",
+                          f"ORDER BY {closest.text} DESC, n.person_id LIMIT {BROAD_ROUTE_LIMIT}) closest",
                           [k.family_sound or k.given_sound, *closest.params]))
     if not routes:
         return None
