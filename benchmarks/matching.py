@@ -83,7 +83,7 @@ def train(people: int, seed: int) -> dict:
     held = corpus.population(people, seed)
     copies = corpus.probes(held, people // 20, seed + 1, new_share=0.0)
     records = records_of(held) + probe_records(copies)
-    same_person = [(len(held) + i, copy.truth) for i, copy in enumerate(copies)]
+    same_person = [(records[len(held) + i], records[copy.truth]) for i, copy in enumerate(copies)]
     start = Model(m=training.START_M, u=training.START_M, people=len(held))
     started = time.perf_counter()
     counts = training.counts_of(records[:len(held)])

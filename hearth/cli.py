@@ -45,8 +45,8 @@ def main() -> None:
     if not args or args[0] in ("-h", "--help", "help"):
         print(__doc__.strip())
         print("\nCommands: serve, migrate, load-profiles, load-demo, demo-up, generate, create-user, "
-              "audit-verify, audit-anchor, backup, restore, db-grant, check (add --deploy for production checks), "
-              "and every Django command.")
+              "audit-verify, audit-anchor, backup, restore, db-grant, find-duplicates-on-spark, "
+              "check (add --deploy for production checks), and every Django command.")
         return
     command, rest = args[0], args[1:]
     try:

@@ -146,6 +146,9 @@ def duckdb_linker(table: pa.Table, trained: dict | None = None, *, omit=(), conn
     return linker
 
 
+SPARK_VIEW = "hearth_people"
+
+
 def spark_linker(table, spark, trained: dict):
     """The same model on Spark, given a SparkSession (local or a cluster's; its `spark.jars` must include Splink's
     similarity functions, `splink.backends.spark.similarity_jar_location()`), with parameters trained on DuckDB
@@ -158,7 +161,10 @@ def spark_linker(table, spark, trained: dict):
     api = SparkAPI(spark_session=spark, break_lineage_method="persist",
                    num_partitions_on_repartition=int(spark.conf.get("spark.sql.shuffle.partitions", "2")))
     frame = table if hasattr(table, "sparkSession") else spark.createDataFrame(table)
-    linker = Linker(api.register(frame, dataset_display_name="people"), splink_model.settings_for("spark", trained),
+    # The people as a temporary view of the session, named for Hearth; one an earlier run left in this session (a
+    # long-lived driver) is replaced. A table of the cluster's own by that name makes Splink refuse, never replaced.
+    spark.catalog.dropTempView(SPARK_VIEW)
+    linker = Linker(api.register(frame, dataset_display_name=SPARK_VIEW), splink_model.settings_for("spark", trained),
                     log_level=logging.ERROR)
     linker._hearth_table = table
     linker._hearth_omit = tuple(c for c in splink_model.COMPARISONS if c not in trained["comparisons"])

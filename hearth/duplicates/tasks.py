@@ -16,7 +16,7 @@ from hearth.access import governance
 from hearth.accounts.models import User
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.core.errors import NotPermitted
+from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.models import Council
 from hearth.duplicates import batch, services, splink_model
 from hearth.duplicates.models import DuplicateRun, RunStatus
@@ -99,6 +99,43 @@ def find_duplicates(council_id: int, user_id: int) -> str:
                          "threshold": THRESHOLD, "not_used": sorted(missing)})
     queue.report(len(STAGES), len(STAGES), "Finished")
     return f"{saved.pairs} pairs"
+
+
+NO_MODEL_YET = ("Spark uses the model the council's last run learned, and there is none yet: run \"Look for people "
+                "recorded twice\" in Hearth once first.")
+
+
+def model_for_spark(council_id: int, user) -> DuplicateRun:
+    """The run whose learned model Spark uses: the council's last finished run that learned one. Only for the data
+    protection officer; refused, saying why, before there is one."""
+    if not may_run(user, council_id):
+        raise NotPermitted(REFUSAL, object_type="duplicates.duplicaterun")
+    learned = (DuplicateRun.objects.filter(council_id=council_id, status=RunStatus.FINISHED)
+               .exclude(trained_model={}).order_by("-finished_at", "-pk").first())
+    if learned is None:
+        raise ValidationFailed({"__all__": NO_MODEL_YET})
+    return learned
+
+
+def find_on_spark(council_id: int, user, spark) -> tuple[DuplicateRun, services.Saved]:
+    """The council's pairs found on Spark (a cluster's session, or a local one; docs/deploy.md) with the model of
+    `model_for_spark`, kept and audited as the job keeps and audits them."""
+    learned = model_for_spark(council_id, user)
+    run = DuplicateRun.objects.create(council_id=council_id, started_by=user)
+    try:
+        table = batch.people_frame(council_id)
+        pairs = batch.predict(batch.spark_linker(table, spark, learned.trained_model), THRESHOLD,
+                              household=learned.trained_model["household"])
+        notes = [f"Found on Spark with the model learned on {learned.finished_at:%-d %B %Y}.", *learned.notes]
+        saved = services.save_run(run, pairs, people=len(table), trained=learned.trained_model, notes=notes)
+    except Exception:
+        DuplicateRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+        raise
+    trail.record(actor=user, action=AuditAction.CREATE, obj=run,
+                 detail={"people": len(table), "pairs_found": len(pairs), "pairs": saved.pairs,
+                         "replaced": saved.replaced, "not_offered_again": saved.not_offered_again,
+                         "threshold": THRESHOLD, "on": "spark", "model_of_run": learned.pk})
+    return run, saved
 
 
 def start(user) -> str:

@@ -12,7 +12,9 @@ class MergesConfig(AppConfig):
         from hearth.families import panels
         from hearth.merges import personal_data as merge_records
         from hearth.merges import selectors
+        from hearth.people import tasks as people_tasks
 
         personal_data.declare("merges", merge_records.RECORDS)
         panels.person_page.register("merges", Panel("alerts", "merges/_person_banner.html", selectors.person_banner),
                                     key="merges", order=30)
+        people_tasks.same_person.register("merges", selectors.same_person_pairs)

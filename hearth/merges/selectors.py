@@ -16,7 +16,9 @@ from hearth.families import display
 from hearth.families.services import PERSON_FIELDS
 from hearth.merges import services
 from hearth.merges.models import Merge
-from hearth.people.models import Address, FamilyMember, Person, PersonName
+from hearth.people.comparisons import Name
+from hearth.people.match_model import Held
+from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName
 
 
 @dataclass
@@ -121,3 +123,21 @@ def person_banner(user, person: Person) -> list[Merge]:
     """What the person's page says of merges: the records merged into this one (a merged record itself belongs to no
     family, so its page is reached by no one). One query."""
     return list(Merge.objects.filter(survivor=person, unmerged_at__isnull=True).select_related("merged"))
+
+
+def same_person_pairs(council_id: int) -> list[tuple[Held, Held]]:
+    """Each of the council's merges that stands, as its two records were when merged: the record merged away, as if
+    typed, and the one kept. People matching learns from them how one person's records differ
+    (`people.tasks.same_person`). Their current names, dates of birth and NHS numbers, with what the merge changed
+    put back; not their addresses or other names, which the merge moved between them."""
+    merges = (Merge.objects.filter(council_id=council_id, unmerged_at__isnull=True)
+              .select_related("survivor", "merged").order_by("pk"))
+    return [(_as_before(m.merged, m.merged_before), _as_before(m.survivor, m.survivor_before)) for m in merges]
+
+
+def _as_before(person: Person, before: dict) -> Held:
+    def value(name: str):
+        return services.from_json(name, before[name]) if name in before else getattr(person, name)
+
+    name = (NameKind.CURRENT, Name.of(value("given_name"), given=True), Name.of(value("family_name"), given=False))
+    return Held([name], value("date_of_birth"), value("nhs_number") or "", "")

@@ -69,7 +69,8 @@ def _json(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _from_json(name: str, value):
+def from_json(name: str, value):
+    """A detail as a merge keeps it (`Merge.survivor_before`, `merged_before`), as the model field holds it."""
     if value is not None and name == "date_of_birth":
         return date.fromisoformat(value)
     return value
@@ -209,8 +210,8 @@ def unmerge(*, actor, merge_record: Merge, reason: str) -> dict[str, list[str]]:
     # The survivor's details back, unless changed since; the merged record's identifiers back.
     kept_since = []
     for f, before in merge_record.survivor_before.items():
-        value = _from_json(f, before)
-        taken = _from_json(f, merge_record.merged_before.get(f, _json(getattr(merged, f))))
+        value = from_json(f, before)
+        taken = from_json(f, merge_record.merged_before.get(f, _json(getattr(merged, f))))
         if getattr(survivor, f) == taken:
             setattr(survivor, f, value)
         else:
@@ -220,7 +221,7 @@ def unmerge(*, actor, merge_record: Merge, reason: str) -> dict[str, list[str]]:
     refresh_current_name(survivor)
     Person.objects.filter(pk=merged.pk).update(
         merged_into=None, version=merged.version + 1, updated_at=timezone.now(),
-        **{f: _from_json(f, v) for f, v in merge_record.merged_before.items()})
+        **{f: from_json(f, v) for f, v in merge_record.merged_before.items()})
     for pk, to_date in merge_record.ended:
         try:
             with transaction.atomic():

@@ -1,7 +1,7 @@
 """The council's own match model, learned in the worker every night from its records (`hearth.people.training`):
 how common each name is there, how often two of its people share a date of birth, a postcode or a home, and how
-its records disagree at random. How records of the same person differ (m) stays the shipped model's until the
-council has pairs confirmed as the same person.
+its records disagree at random. How records of the same person differ (m) is the shipped model's, drawn towards
+what the council's own pairs known to be one person show (`same_person`: its merges).
 
 `hearth train-matching` runs the same job in its own process. Training reads no more than a sample of SAMPLE people
 into memory; everything else is counted in the database.
@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from hearth.core.hooks import Hook
 from hearth.core.models import Council
 from hearth.jobs import queue
 from hearth.people import comparisons as cmp
@@ -28,11 +29,22 @@ SAMPLE = 20_000
 MIN_PEOPLE = 1_000
 
 
+# Pairs of records known to be one person, the first as if typed and the second as held: the apps that know some (the
+# data protection officer's merges) each register a function (council_id) -> [(Held, Held)]. How the records of one
+# person differ (m) is learned from them, drawn towards the shipped model's.
+same_person = Hook("pairs of records known to be one person", expects=("merges",))
+
+
 def _sample(council_id: int, size: int, seed: int) -> list[match_model.Held]:
     """Up to `size` of the council's people, drawn at random by id, as the model's records."""
     ids = list(Person.objects.filter(council_id=council_id, erased_at__isnull=True).order_by()
                .values_list("pk", flat=True))
     chosen = sorted(random.Random(seed).sample(ids, min(size, len(ids))))
+    return list(held_records(chosen).values())
+
+
+def held_records(chosen: list[int]) -> dict[int, match_model.Held]:
+    """The people as the model's records, by id: every name, the date of birth, NHS number and postcodes."""
     people = {pk: [dob, nhs or "", "", []] for pk, dob, nhs in (
         Person.objects.filter(pk__in=chosen).order_by().values_list("pk", "date_of_birth", "nhs_number"))}
     names: dict[int, list] = {pk: [] for pk in people}
@@ -46,8 +58,8 @@ def _sample(council_id: int, size: int, seed: int) -> list[match_model.Held]:
             people[pk][2] = key
         else:
             people[pk][3].append(key)
-    return [match_model.Held(names[pk], dob, nhs, postcode, tuple(former))
-            for pk, (dob, nhs, postcode, former) in people.items()]
+    return {pk: match_model.Held(names[pk], dob, nhs, postcode, tuple(former))
+            for pk, (dob, nhs, postcode, former) in people.items()}
 
 
 def _same(sql: str, params: list) -> tuple[int, int]:
@@ -95,7 +107,9 @@ def train_council(council_id: int, *, seed: int = 1) -> MatchModel | None:
     counts = _counts(council_id)
     if counts.people < MIN_PEOPLE:
         return None
-    model = training.train(_sample(council_id, SAMPLE, seed), counts, start=match_model.default(), seed=seed)
+    pairs = [pair for entry in same_person.entries for pair in entry.item(council_id)]
+    model = training.train(_sample(council_id, SAMPLE, seed), counts, start=match_model.default(),
+                           same_person=pairs, seed=seed)
     model.about["trained"] = timezone.now().isoformat(timespec="seconds")
     kept, _ = MatchModel.objects.update_or_create(
         council_id=council_id, defaults={"parameters": model.as_dict(), "people": counts.people,

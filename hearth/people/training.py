@@ -157,12 +157,12 @@ def household_shares(counts: Counts) -> dict[str, float]:
             "u_dob": (same_birth + 0.5) / (same_home + 1) if same_home else 0.0}
 
 
-def estimate_m(records: Sequence[Held], pairs: Sequence[tuple[int, int]], prior: dict[str, list[float]]
-               ) -> dict[str, list[float]]:
-    """m from pairs known to be the same person (record a as typed, record b as held), drawn towards `prior`."""
+def estimate_m(pairs: Sequence[tuple[Held, Held]], prior: dict[str, list[float]]) -> dict[str, list[float]]:
+    """m from pairs of records known to be the same person (the first as typed, the second as held), drawn towards
+    `prior` (PRIOR_PAIRS pairs' worth): a comparison a pair cannot make (a detail missing) leaves m as it was."""
     counts = {c: np.zeros(len(cmp.COMPARISONS[c])) for c in ORDER}
     for a, b in pairs:
-        for c, level in zip(ORDER, levels_of(records[a], records[b]), strict=True):
+        for c, level in zip(ORDER, levels_of(a, b), strict=True):
             if level != MISSING:
                 counts[c][level] += 1
     m = {}
@@ -172,15 +172,15 @@ def estimate_m(records: Sequence[Held], pairs: Sequence[tuple[int, int]], prior:
     return m
 
 
-def train(sample: Sequence[Held], counts: Counts, *, start: Model, same_person: Sequence[tuple[int, int]] = (),
+def train(sample: Sequence[Held], counts: Counts, *, start: Model, same_person: Sequence[tuple[Held, Held]] = (),
           seed: int = 1, u_pairs: int = 200_000) -> Model:
     """A model learned from a council's records: u from the random sample and the counts of them all, the name
-    shares and the households from the counts; m from the pairs of the sample known to be the same person (indexes
-    into `sample`), or `start`'s m where there are none."""
+    shares and the households from the counts; m from pairs of records known to be the same person, drawn towards
+    `start`'s m, or `start`'s m where there are none."""
     rng = random.Random(seed)
     u = estimate_u(sample, counts, rng, u_pairs)
     tf, tf_floor = name_shares(counts)
-    m = estimate_m(sample, same_person, start.m) if same_person else {c: list(v) for c, v in start.m.items()}
+    m = estimate_m(same_person, start.m) if same_person else {c: list(v) for c, v in start.m.items()}
     about = {"people": counts.people, "sample": len(sample), "same_person_pairs": len(same_person)}
     return Model(m=m, u=u, tf=tf, tf_floor=tf_floor, household=household_shares(counts), people=counts.people,
                  show_from=start.show_from, about=about)

@@ -1,7 +1,9 @@
 """The same model on Spark (local mode, two cores): with the parameters DuckDB learned, Spark finds the same pairs
-with the same weights and levels, as a council with a Spark cluster would run it (docs/deploy.md). Runs once, in the
+with the same weights and levels, as a council with a Spark cluster would run it (docs/deploy.md), and
+`hearth find-duplicates-on-spark` keeps them as the queue. Runs once, in the
 SQLite pass of scripts/test; skips, saying why, where Java 17 or 21 or pyspark is missing."""
 
+import io
 import os
 import re
 import shutil
@@ -9,9 +11,14 @@ import subprocess
 import time
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
+from hearth.audit.models import AuditEvent
 from hearth.duplicates import batch
+from hearth.duplicates.models import DuplicatePair, DuplicateRun, PairStatus, RunStatus
 from tests.duplicates import people
+from tests.queue import run_jobs
 
 pytestmark = pytest.mark.spark
 
@@ -64,3 +71,36 @@ def test_spark_finds_the_pairs_duckdb_finds_with_the_parameters_duckdb_learned(s
         assert pair.match_weight == pytest.approx(expected[key].match_weight, abs=1e-6)
         assert pair.probability == pytest.approx(expected[key].probability, abs=1e-9)
         assert pair.levels == expected[key].levels
+
+
+@pytest.mark.django_db
+def test_the_command_finds_on_spark_the_pairs_the_worker_found_and_keeps_them_as_the_queue(spark, client_for, dpo,
+                                                                                              population):
+    """`hearth find-duplicates-on-spark`, as a council's IT team would run it against its cluster (here the local
+    session): with the model the worker's run learned, the same pairs, kept as the queue, with a note saying where
+    they were found and an audit row of counts only."""
+    client = client_for(dpo)
+    assert client.post(reverse("duplicates:run_start")).status_code == 302 and run_jobs() == 1
+    worker_run = DuplicateRun.objects.latest("pk")
+    in_worker = _waiting()
+    out = io.StringIO()
+
+    call_command("find_duplicates_on_spark", council=dpo.agency.council.code, officer=dpo.email.upper(),
+                 master="local[2]", partitions=2, stdout=out)
+
+    run = DuplicateRun.objects.latest("pk")
+    assert run.pk != worker_run.pk and run.status == RunStatus.FINISHED
+    assert _waiting() == in_worker and run.pairs == len(in_worker) > 0
+    assert out.getvalue().strip() == f"Compared {len(population.rows)} people and kept {run.pairs} pairs to check " \
+                                     "(0 already decided were not offered again)."
+    assert run.notes[0].startswith("Found on Spark with the model learned on ")
+    page = client.get(reverse("duplicates:queue")).content.decode()
+    assert "Found on Spark with the model learned on" in page
+    audit = AuditEvent.objects.filter(object_type="duplicates.duplicaterun", object_id=str(run.pk)).get()
+    assert audit.actor == dpo and audit.detail["on"] == "spark" and audit.detail["model_of_run"] == worker_run.pk
+    assert audit.detail["pairs"] == run.pairs
+    assert spark.sparkContext._jsc is not None  # a session the command did not start is left running
+
+
+def _waiting() -> set[tuple[int, int]]:
+    return set(DuplicatePair.objects.filter(status=PairStatus.WAITING).values_list("person_a", "person_b"))

@@ -19,6 +19,8 @@ from hearth.families import selectors as family_selectors
 from hearth.families import services as people_services
 from hearth.merges import selectors, services
 from hearth.merges.models import Merge
+from hearth.people import match_model, training
+from hearth.people import tasks as people_tasks
 from hearth.people.models import Address, FamilyMember, NameKind, Person, PersonName, Relationship
 from hearth.people.search import SearchQuery
 from hearth.retention import services as retention_services
@@ -403,3 +405,31 @@ def test_the_comparison_counts_linked_records_in_a_fixed_number_of_queries(dpo, 
     # Not one query (or more) for each record of the register, as a count per record would take.
     moving = [e for e in personal_data.records() if e.person_fields()]
     assert few < len(moving)
+
+
+def test_the_councils_matching_model_learns_from_its_merges_how_one_persons_records_differ(dpo, mum, twin_record,
+                                                                                             monkeypatch):
+    """A merge that stands is a pair known to be one person: the nightly model learns from the two records as they
+    were merged (Joe typed for Jo) how one person's records differ, drawn towards the shipped model; once undone,
+    the merge no longer counts."""
+    record = _merge(dpo, mum, twin_record, take=["nhs_number"])
+    [(typed, held)] = selectors.same_person_pairs(mum.council_id)
+    # As they were merged: the NHS number the merge took from the second record is put back on it.
+    assert (typed.names[0][1].norm, typed.date_of_birth, typed.nhs_number) == ("joe", D(1988, 2, 14), "9434765919")
+    assert (held.names[0][1].norm, held.nhs_number) == ("jo", "")
+    monkeypatch.setattr(people_tasks, "MIN_PEOPLE", 1)
+
+    people_tasks.train_council(mum.council_id)
+
+    model, shipped = match_model.for_council(mum.council_id), match_model.default()
+    levels = dict(zip(training.ORDER, training.levels_of(typed, held), strict=True))
+    assert levels["given"] not in (0, training.MISSING)  # Joe and Jo: not the same given name
+    assert model.m["given"][levels["given"]] > shipped.m["given"][levels["given"]]
+    assert model.m["given"][0] < shipped.m["given"][0]
+    assert model.m["nhs"] == pytest.approx(shipped.m["nhs"])  # one record had no NHS number: nothing learned
+    assert model.about["same_person_pairs"] == 1
+
+    services.unmerge(actor=dpo, merge_record=record, reason="The GP says these are two people")
+    assert selectors.same_person_pairs(mum.council_id) == []
+    people_tasks.train_council(mum.council_id)
+    assert match_model.for_council(mum.council_id).m == shipped.m
