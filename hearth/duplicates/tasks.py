@@ -127,7 +127,8 @@ def find_on_spark(council_id: int, user, spark) -> tuple[DuplicateRun, services.
         pairs = batch.predict(batch.spark_linker(table, spark, learned.trained_model), THRESHOLD,
                               household=learned.trained_model["household"])
         notes = [f"Found on Spark with the model learned on {learned.finished_at:%-d %B %Y}.", *learned.notes]
-        saved = services.save_run(run, pairs, people=len(table), trained=learned.trained_model, notes=notes)
+        # It learned nothing itself (so the next run on Spark uses the model of a run that did): the audit names it.
+        saved = services.save_run(run, pairs, people=len(table), trained={}, notes=notes)
     except Exception:
         DuplicateRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
         raise

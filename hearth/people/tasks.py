@@ -40,10 +40,10 @@ def _sample(council_id: int, size: int, seed: int) -> list[match_model.Held]:
     ids = list(Person.objects.filter(council_id=council_id, erased_at__isnull=True).order_by()
                .values_list("pk", flat=True))
     chosen = sorted(random.Random(seed).sample(ids, min(size, len(ids))))
-    return list(held_records(chosen).values())
+    return list(_records(chosen).values())
 
 
-def held_records(chosen: list[int]) -> dict[int, match_model.Held]:
+def _records(chosen: list[int]) -> dict[int, match_model.Held]:
     """The people as the model's records, by id: every name, the date of birth, NHS number and postcodes."""
     people = {pk: [dob, nhs or "", "", []] for pk, dob, nhs in (
         Person.objects.filter(pk__in=chosen).order_by().values_list("pk", "date_of_birth", "nhs_number"))}

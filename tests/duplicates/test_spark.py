@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from hearth.audit.models import AuditEvent
-from hearth.duplicates import batch
+from hearth.duplicates import batch, tasks
 from hearth.duplicates.models import DuplicatePair, DuplicateRun, PairStatus, RunStatus
 from tests.duplicates import people
 from tests.queue import run_jobs
@@ -94,6 +94,8 @@ def test_the_command_finds_on_spark_the_pairs_the_worker_found_and_keeps_them_as
     assert out.getvalue().strip() == f"Compared {len(population.rows)} people and kept {run.pairs} pairs to check " \
                                      "(0 already decided were not offered again)."
     assert run.notes[0].startswith("Found on Spark with the model learned on ")
+    # It learned nothing itself: the next run on Spark uses the worker's model again.
+    assert run.trained_model == {} and tasks.model_for_spark(dpo.agency.council_id, dpo) == worker_run
     page = client.get(reverse("duplicates:queue")).content.decode()
     assert "Found on Spark with the model learned on" in page
     audit = AuditEvent.objects.filter(object_type="duplicates.duplicaterun", object_id=str(run.pk)).get()
