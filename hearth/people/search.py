@@ -70,13 +70,14 @@ def rank_people(query: SearchQuery, people: QuerySet[Person], model: match_model
     candidates = None if query.is_empty else search_sql.candidates(query, model)
     if candidates is None:
         return []
-    weight = search_sql.coarse_weight(query, model)
+    weight, gap = search_sql.coarse_weight(query, model), search_sql.length_gap(query)
     # A record merged into another is found as the one it was merged into (its names went there too).
     rows = people.filter(pk__in=RawSQL(candidates.text, candidates.params),  # noqa: S611 (search_sql: parameters)
                          merged_into__isnull=True).annotate(
-        _coarse=RawSQL(weight.text, weight.params, output_field=FloatField()))  # noqa: S611
+        _coarse=RawSQL(weight.text, weight.params, output_field=FloatField()),  # noqa: S611
+        _gap=RawSQL(gap.text, gap.params, output_field=FloatField()))  # noqa: S611
     found = {row[0]: _Candidate(*row) for row in (
-        rows.order_by(F("_coarse").desc(), "family_name", "given_name", "pk")
+        rows.order_by(F("_coarse").desc(), "_gap", "family_name", "given_name", "pk")
         .values_list("pk", "date_of_birth", "nhs_number", "family_name", "given_name")[:RANK_LIMIT])}
     if not found:
         return []

@@ -76,10 +76,16 @@ def _letters(key: str, *, last: bool) -> int:
 def _letter_range(key: str, column: str, *, last: bool = False) -> Sql:
     """Held keys one slip from `key` by their first letters: the same first letters (`_letters` of them, an index
     range) and a length one shorter, the same or one longer (read from the index, a common name's range being
-    large); with `last`, `key` and `column` are the names reversed."""
+    large; a name of several words typed in part or joined is `_part_routes`'); with `last`, `key` and `column` are
+    the names reversed."""
     start = key[:_letters(key, last=last)]
     return Sql(f"{column} >= %s AND {column} < %s AND LENGTH({column}) BETWEEN %s AND %s",
-               [start, start[:-1] + chr(ord(start[-1]) + 1), len(key) - 1, len(key) + 1])
+               [start, _after(start), len(key) - 1, len(key) + 1])
+
+
+def _after(start: str) -> str:
+    """The first key after every key that starts with `start`: the end of its index range."""
+    return start[:-1] + chr(ord(start[-1]) + 1)
 
 
 def _stands_for(key: str) -> list[str]:
@@ -166,7 +172,27 @@ def _name_routes(k: _Keys) -> list[Sql]:
             family_last = _letter_range(fk[::-1], "family_rev", last=True)
             routes += [Sql(f"family_key = %s AND {given_last.text}", [fk, *given_last.params]),
                        Sql(f"given_key = %s AND {family_last.text}", [gk, *family_last.params])]
+            routes += _part_routes(fk, gk, g_first)
     return [_names_where(route) for route in routes]
+
+
+def _part_routes(fk: str, gk: str, g_first: str) -> list[Sql]:
+    """A name of several words typed in part or joined, the other name exact (`_in_part`): the held name starting
+    with the whole name typed, as an index range, or being one of its starts, as an index list."""
+    routes = []
+    for exact_column, exact, pieces in (("given_key", gk, (("family_key", fk), ("family_rev", fk[::-1]))),
+                                        ("family_key", fk, (("given_key", g_first),))):
+        for column, typed in pieces:
+            if exact and len(typed) >= 3:
+                routes.append(Sql(f"{exact_column} = %s AND {column} >= %s AND {column} < %s",
+                                  [exact, typed, _after(typed)]))
+                if starts := _starts(typed):
+                    # A given name is held by its first word: only one of several words was typed joined (Sarah
+                    # Jane, not every Sarah, for Sarahjane).
+                    several = " AND LENGTH(given_name) > LENGTH(given_key)" if column == "given_key" else ""
+                    routes.append(Sql(f"{exact_column} = %s AND {column} IN ({_marks(starts)}){several}",
+                                      [exact, *starts]))
+    return routes
 
 
 def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
@@ -176,7 +202,8 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
     - Everyone born on the day typed (or with day and month swapped): a date of birth carries a name typed badly,
       changed or missing.
     - Born on a day one slip from the one typed, with a name that agrees on a key (`near_dates`).
-    - Both names: the routes of `_name_routes`, as typed and swapped.
+    - Both names: the routes of `_name_routes`, as typed and swapped, and a name of several words typed in part or
+      joined (`_part_routes`).
     - One name on its own: the names that sound alike and are closest to it (BROAD_ROUTE_LIMIT of them); beside
       the routes of a date of birth, NHS number or postcode, that name exactly (BROAD_ROUTE_LIMIT_WITH_DETAILS).
     """
@@ -248,6 +275,10 @@ def _part(model: match_model.Model, part: str, alias: str, name: cmp.Name | None
     if part == "given":
         text += f"WHEN {col_key} = %s THEN %s "
         params += [key, w["short form"]]
+    in_part = _in_part(first, col_key, col_rev if part == "family" else "")
+    if in_part:  # a name of several words, typed in part or joined (`_part_routes`)
+        text += f"WHEN {' OR '.join(c.text for c in in_part)} THEN %s "
+        params += [*(p for c in in_part for p in c.params), w["part"]]
     # Sounding alike is what a typo usually leaves (Watts typed Wtts): weighed as the typo it may be, so that the
     # many names that merely start with the same letter do not crowd it out of the ranking statement's rows.
     text += f"WHEN {col_meta} = %s OR {col_sound} = %s THEN %s "
@@ -257,6 +288,28 @@ def _part(model: match_model.Model, part: str, alias: str, name: cmp.Name | None
     params += [key[0], first[-1], w["other"], w["similar"], len(key),
                key[0], first[-1], w["other"], w["similar"] - 1.5, len(key), w["other"]]
     return Sql(text, params)
+
+
+def _starts(word: str) -> list[str]:
+    """The starts of a word that leave at least two letters of it, of three letters or more (sar, sara, sarah, sarahj
+    and sarahja of sarahjane): what a name of several words, typed joined, is held by (its first word)."""
+    return [word[:n] for n in range(3, len(word) - 1)]
+
+
+def _in_part(word: str, col_key: str, col_rev: str = "") -> list[Sql]:
+    """A held name (its key, and with `col_rev` its reversed key too) that starts with the whole of `word` (typed in
+    part: Mary for Maryann, Jones for Jones-Thomas), or is the start of it (typed joined: Sarahjane for Sarah Jane,
+    held by its first word); with `col_rev`, the same of its end (Thomas for Jones-Thomas). Nothing for a word of
+    fewer than three letters."""
+    if len(word) < 3:
+        return []
+    found = []
+    for column, typed in ((col_key, word), (col_rev, word[::-1])):
+        if column:
+            found.append(Sql(f"substr({column}, 1, %s) = %s", [len(typed), typed]))
+            if starts := _starts(typed):
+                found.append(Sql(f"{column} IN ({_marks(starts)})", starts))
+    return found
 
 
 def coarse_name(query: SearchQuery, model: match_model.Model, alias: str) -> Sql:
@@ -298,6 +351,15 @@ def coarse_weight(query: SearchQuery, model: match_model.Model) -> Sql:
     if not terms:
         return Sql("0.0", [])
     return Sql(" + ".join(f"({t.text})" for t in terms), [p for t in terms for p in t.params])
+
+
+def length_gap(query: SearchQuery) -> Sql:
+    """Over the Person row of the caller's statement: how far the lengths of its names are from those typed. Of
+    equal coarse weights, the names nearer the typed length are ranked first: a person's key holds only the first
+    word of a given name, so every Sarah weighs as Sarah Jane does against Sarahjane."""
+    person = _table(Person)
+    return Sql(f"ABS(LENGTH({person}.given_name) - %s) + ABS(LENGTH({person}.family_name) - %s)",
+               [len(query.given_name.strip()), len(query.family_name.strip())])
 
 
 def _dob_weight(typed: date, model: match_model.Model, column: str) -> Sql:

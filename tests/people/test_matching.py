@@ -258,3 +258,35 @@ def test_bad_searches_get_a_clear_message_and_search_nothing(client_for, practit
     assert "There is a problem" in body
     assert message in body
     assert "person found" not in body and "people found" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("typed", "held", "crowd"), [
+    # joined: held by the first word of the given name, shorter than any route of letters looks for
+    (("Sarahjane", "Jones"), ("Sarah Jane", "Jones"),
+     [("Sa" + a + b + c + "jm", "Jones") for a in "bdfgkl" for b in "lmnprt" for c in "tvwxy"]),
+    # joined, among more people of its first word alone than the ranking statement returns
+    (("Sarahjane", "Jones"), ("Sarah Jane", "Jones"), [("Sarah", "Jones")] * 160),
+    # in part: the first word of a given name held joined
+    (("Mary Ann", "Smith"), ("Maryann", "Smith"),
+     [("Ma" + a + b, "Smith") for a in "bcdfghklmnpr" for b in "bcdfgklmnpstvz"]),
+    # in part: either half of a double-barrelled family name
+    (("Amelia", "Jones"), ("Amelia", "Jones-Thomas"),
+     [("Amelia", "Jo" + a + b + "s") for a in "bcdfghklmprstvwz" for b in "bcdfgkltxz"]),
+    (("Amelia", "Thomas"), ("Amelia", "Jones-Thomas"),
+     [("Amelia", a.upper() + b + c + "mas") for a in "bcdfgklmnprsvwz" for b in "aei" for c in "bdgkp"]),
+])
+def test_a_name_of_several_words_typed_in_part_or_joined_is_found_first(practitioner, family, typed, held, crowd):
+    """Among more people than the ranking statement returns whose names share the typed name's first or last
+    letters, the person whose name of several words was typed in part, or joined, comes first."""
+    assert len(crowd) > search.RANK_LIMIT
+    people = Person.objects.bulk_create(Person(council=family.council, given_name=g, family_name=f) for g, f in crowd)
+    PersonName.objects.bulk_create(PersonName(person=p, kind="current", given_name=p.given_name,
+                                              family_name=p.family_name,
+                                              **matching.name_keys(p.given_name, p.family_name)) for p in people)
+    person = services.person_create(actor=practitioner, family=family, role="child",
+                                    data={"given_name": held[0], "family_name": held[1], "sex": Sex.NOT_KNOWN})
+
+    ranked = search.rank_people(SearchQuery(given_name=typed[0], family_name=typed[1]), Person.objects.all())
+
+    assert ranked[0].pk == person.pk
