@@ -93,6 +93,7 @@ def worker(args) -> None:
 
     from hearth.access import policy
     from hearth.accounts.models import User
+    from hearth.core import serving
     from hearth.core.models import Council
     from hearth.families import selectors
     from hearth.people.models import Family, Person
@@ -116,6 +117,7 @@ def worker(args) -> None:
     for _kind, _target, query in queries[:WARM_UP]:
         call(selectors.search_people, coordinator, query)
         call(selectors.find_existing, finder, query)
+    serving.freeze_loaded()  # as `hearth serve`'s workers do once loaded (hearth/web/gunicorn_conf.py)
 
     timings = {"search": {k: [] for k in KINDS}, "find": {k: [] for k in KINDS}}
     found = {"search": {k: [0, 0] for k in KINDS}, "find": {k: [0, 0] for k in KINDS}}

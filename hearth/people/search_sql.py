@@ -66,11 +66,14 @@ def _date(value: date):
 
 
 def _letters(key: str, *, last: bool) -> int:
-    """How many letters the route of a name's first letters, or of its last, needs: after one typo (a letter wrong,
-    added, left out, or two swapped), a name of seven letters or more still has the same first three or last three; of
-    five or more, the same first two or last two; a shorter one, the same first letter or last two. More letters fetch
-    far fewer people for a common name."""
-    return 3 if len(key) >= 7 else 2 if len(key) >= 5 or last else 1
+    """How many letters the route of a name's first letters, or of its last, needs. After one typo (a letter wrong,
+    added, left out, or two side by side swapped), a name of seven letters or more still has the same first three, one
+    of five or six the same first two, a shorter one the same first letter. The route of the last letters is for a
+    typo among those first letters (or swapping the last of them with the next): all the letters after it are the
+    same, so it takes all but that many and one more, two at least. More letters fetch far fewer people for a common
+    name (Robinson ends in nson, not just son)."""
+    first = 3 if len(key) >= 7 else 2 if len(key) >= 5 else 1
+    return max(2, len(key) - first - 1) if last else first
 
 
 def _letter_range(key: str, column: str, *, last: bool = False) -> Sql:
@@ -251,8 +254,8 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
 
 
 # The coarse weight: the model's weights on the levels the indexed key columns can tell (exact, a known short form,
-# sounds alike, the same first or last letter), so that the candidates the exact weight would put first are among
-# the ranking statement's rows.
+# part of a name of several words, sounds alike, the same first or last letter), so that the candidates the exact
+# weight would put first are among the ranking statement's rows.
 
 
 def _part(model: match_model.Model, part: str, alias: str, name: cmp.Name | None, tf_value: str) -> Sql:

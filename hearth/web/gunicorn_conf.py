@@ -7,6 +7,8 @@ from hearth/core/serving.py and the operator, come on top).
   query string, the Referer (which carries query strings), cookies or the user agent.
 - Metrics: the workers count requests into files in PROMETHEUS_MULTIPROC_DIR (under HEARTH_VAR_DIR), emptied when
   the server starts; a dead worker is marked so (`hearth.ops.metrics` adds them up at scrape time).
+- Memory: once a worker has loaded Hearth, what it loaded is frozen out of the garbage collector's full collections
+  (`post_worker_init`).
 
 Loaded by gunicorn's master before Django is set up: nothing from Django here.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from gunicorn import glogging
 
-from hearth.core import logs
+from hearth.core import logs, serving
 
 _VAR_DIR = Path(os.environ.get("HEARTH_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
 # Set before any process imports prometheus_client, which decides at import whether to write to files.
@@ -66,6 +68,11 @@ def on_starting(server):
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):
         stale.unlink(missing_ok=True)
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded Hearth: `serving.freeze_loaded`."""
+    serving.freeze_loaded()
 
 
 def child_exit(server, worker):

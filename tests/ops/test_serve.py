@@ -1,6 +1,7 @@
 """`hearth serve` takes gunicorn's tuning from the environment, and each instance keeps its pid file and control
 socket under its own HEARTH_VAR_DIR, so two instances on one machine run side by side."""
 
+import gc
 import socket
 import subprocess
 import sys
@@ -83,3 +84,17 @@ def test_two_instances_on_one_machine_each_have_their_own_pid_file_and_control_s
                 process.kill()
     for var_dir, _, _ in servers:
         assert not (var_dir / "run" / "gunicorn.pid").exists()  # gunicorn removes its pid file when it stops
+
+
+def test_a_worker_freezes_what_it_loaded_out_of_the_garbage_collectors_full_collections():
+    """gunicorn's `post_worker_init` (hearth/web/gunicorn_conf.py) calls it once a worker has loaded Hearth: the URLs
+    are loaded and everything loaded so far is frozen, so a full collection no longer walks it."""
+    assert gc.get_freeze_count() == 0
+    try:
+        serving.freeze_loaded()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # Django, Hearth and the URLconf
+        gc.collect()
+        assert gc.get_freeze_count() == frozen  # a full collection leaves them where they are
+    finally:
+        gc.unfreeze()

@@ -164,10 +164,13 @@ def test_search_finds_the_person_first_whichever_way_they_were_mistyped(practiti
 
 
 def _one_slip(name: str) -> list[str]:
-    """Every way of mistyping one letter of `name`: each letter made a 'q', and each two side by side swapped."""
+    """Every way of mistyping one letter of `name`: each letter made a 'q', left out, or with a 'q' added after it
+    (or before the first), and each two side by side swapped."""
     wrong = [name[:i] + "q" + name[i + 1:] for i in range(len(name))]
+    left_out = [name[:i] + name[i + 1:] for i in range(len(name))]
+    added = [name[:i] + "q" + name[i:] for i in range(len(name) + 1)]
     swapped = [name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1) if name[i] != name[i + 1]]
-    return wrong + swapped
+    return wrong + left_out + added + swapped
 
 
 @pytest.mark.django_db
