@@ -44,12 +44,8 @@ class Sql:
     params: list
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def _table(model) -> str:
-    return _q(model._meta.db_table)
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _marks(values) -> str:
