@@ -46,7 +46,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -57,67 +56,31 @@ from benchmarks import fresh_db
 from benchmarks.load_data import ensure_database, json_from, pg_parts
 from benchmarks.load_report import FULL_SIZE
 from benchmarks.load_settings import Failed
-from benchmarks.report import _machine_line, _ms, _verdict, get_section, write_section
+from benchmarks.report import get_section, write_section
+from benchmarks.reports_settings import (
+    ANALYST,
+    CASELOAD,
+    EQUALITY,
+    EXPLAINED,
+    EXTRACT_KINDS,
+    EXTRACT_TIMEOUT_S,
+    FLOW,
+    HEADING,
+    OUTCOMES,
+    PAGES,
+    PG_BASE,
+    READ_REFERRALS,
+    REFERRALS,
+    REPORT_TABLES,
+    RUNS,
+    TIMELINESS,
+    WARM_UP,
+    WORKER_TIMEOUT_S,
+)
+from benchmarks.reports_text import previous_extract, section
 from benchmarks.run import log, machine
 from benchmarks.search import _stats
 from benchmarks.settings import BENCH_DIR, DOC, ROOT
-
-HEADING = "Reports at 250,000 families"
-DATA_MARK = "reports-bench-data"
-PG_BASE = "postgres://postgres@127.0.0.1:5432/"
-ANALYST = "analyst@demo.hearth.test"
-OFFICER = "dpo@demo.hearth.test"  # the demo data protection officer (hearth/demo/generator.py)
-TARGET_P95_MS = 1000
-TARGET_EXTRACT_S = 60
-TARGET_EXTRACT_MB = 300
-EXTRACT_TIMEOUT_S = 1800
-REFERRALS = 100_000  # synthetic referrals for the flow pages' second run (see _synthetic_referrals)
-RUNS = 30
-WARM_UP = 3
-WORKER_TIMEOUT_S = 3600
-# The pages: (name, path, query). Filters name the demo council's records by what they are, looked up in the
-# worker; "period" names a period the worker turns into the flow report's dates (see _period_query).
-CASELOAD, FLOW = "/reports/caseload", "/reports/flow"
-TIMELINESS, OUTCOMES, EQUALITY = "/reports/timeliness", "/reports/outcomes", "/reports/equality"
-PERIOD_PAGES = (FLOW, TIMELINESS, OUTCOMES, EQUALITY)  # the reports counted over a period (views._period_view)
-READ_REFERRALS = (FLOW, TIMELINESS)  # timed again with the synthetic referrals
-PAGES = (
-    ("By team", CASELOAD, {"by": "team"}),
-    ("By agency", CASELOAD, {"by": "agency"}),
-    ("By locality", CASELOAD, {"by": "locality"}),
-    ("By level", CASELOAD, {"by": "level"}),
-    ("By lead professional", CASELOAD, {"by": "lead"}),
-    ("By team, the North locality", CASELOAD, {"by": "team", "locality": "north"}),
-    ("By lead professional, the Family Support North team", CASELOAD, {"by": "lead", "team": "Family Support North"}),
-    ("By locality, the Hearthshire Early Help agency", CASELOAD,
-     {"by": "locality", "agency": "Hearthshire Early Help"}),
-    ("By team, level 3", CASELOAD, {"by": "team", "level": "3"}),
-    ("Flow, the financial year to date (its default)", FLOW, {}),
-    ("Flow, the 12 months to today", FLOW, {"period": "year"}),
-    ("Flow, the last full quarter", FLOW, {"period": "quarter"}),
-    ("Flow, the financial year to date, the North locality", FLOW, {"locality": "north"}),
-    ("Flow, the 12 months to today, the North locality, level 3", FLOW,
-     {"period": "year", "locality": "north", "level": "3"}),
-    ("Timeliness, the financial year to date (its default)", TIMELINESS, {}),
-    ("Timeliness, the 12 months to today", TIMELINESS, {"period": "year"}),
-    ("Outcomes, the financial year to date (its default)", OUTCOMES, {}),
-    ("Outcomes, the 12 months to today", OUTCOMES, {"period": "year"}),
-    *((f"Equality by {label}, {when}", EQUALITY, {"by": by, **period})
-      for by, label in (("ethnicity", "ethnicity"), ("sex", "sex"), ("age_band", "age band"),
-                        ("disability", "disability"))
-      for when, period in (("the financial year to date (its default)", {}), ("the 12 months to today",
-                                                                             {"period": "year"}))),
-)
-# the pages whose statements --explain shows
-EXPLAINED = ("By team", "By lead professional", "Flow, the 12 months to today", "Timeliness, the 12 months to today",
-             "Outcomes, the 12 months to today", "Equality by age band, the 12 months to today")
-# the statements that are the report's own
-REPORT_TABLES = ('FROM "cases_episode"', 'FROM "referrals_referral"', 'FROM "assessments_assessment"',
-                 'FROM "plans_meeting"', 'FROM "plans_review"', 'FROM "outcomes_score"', 'FROM "plans_planoutcome"',
-                 'FROM "people_familymember"')
-EXTRACT_KINDS = {"ssd": ("extract", "the Standard Safeguarding Dataset extract", OFFICER),
-                 "pseudonymised": ("extract_pseudonymised", "the pseudonymised analysis extract", ANALYST)}
-
 
 # ---------------------------------------------------------------------------------------------
 # The orchestrating process: the database (the load benchmark's), the worker, the report.
@@ -162,240 +125,6 @@ def run(args) -> dict:
     }
 
 
-def previous_extract(key: str = "extract") -> dict | None:
-    """An extract's figures of the section's last run (from its data mark), kept by a run with --no-extract."""
-    match = re.search(rf"<!-- {DATA_MARK} (.*) -->", get_section(DOC.read_text(), HEADING) if DOC.exists() else "")
-    if not match:
-        return None
-    try:
-        return json.loads(match.group(1)).get(key)
-    except json.JSONDecodeError:
-        return None
-
-
-def _lower(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _flow_time(pages: list[dict]) -> list[str]:
-    """Where the slowest flow page's time goes, from its counted request."""
-    flows = [p for p in pages if p["path"].startswith(FLOW)]
-    if not flows:
-        return []
-    page = max(flows, key=lambda p: p["p95"])
-    own = page["report_sql_ms"]
-    return [
-        f"Where the slowest flow page's time goes ({_lower(page['page'])}, its counted request): the report's own "
-        f"{len(own)} statements {_ms(sum(own))} ({', '.join(_ms(v) for v in own)}, in the order of the footnote), "
-        f"all {page['queries']} statements {_ms(page['sql_ms'])}, suppression {_ms(page['protect_ms'])}; the rest "
-        f"of its {_ms(page['median'])} median is Python, most of it the re-referrals' join of the period's requests "
-        "linked to a family to those families' closures, done in Python (`flow._re_referrals`: about 27,000 linked "
-        "requests in the 12 months with 100,000 referrals, each request's time made a local date twice through "
-        "`timezone.localdate`, about 300 ms of the page when timed alone). The two episode statements "
-        "(opened, closed) each read every episode and every family of the council (parallel sequential scans, "
-        "`--explain`); the referral statements read the whole referrals table.",
-        "",
-    ]
-
-
-def _period_time(pages: list[dict]) -> list[str]:
-    """Where the slowest page of each of timeliness, outcomes and equality spends its time, from its counted
-    request."""
-    lines = []
-    for path, name in ((TIMELINESS, "timeliness"), (OUTCOMES, "outcomes"), (EQUALITY, "equality")):
-        chosen = [p for p in pages if p["path"].startswith(path)]
-        if not chosen:
-            continue
-        page = max(chosen, key=lambda p: p["p95"])
-        own = page["report_sql_ms"]
-        lines.append(
-            f"The slowest {name} page, {_lower(page['page'])}: {_ms(page['p95'])} at p95, median "
-            f"{_ms(page['median'])}; in its counted request the report's own {len(own)} statements "
-            f"{_ms(sum(own))} ({', '.join(_ms(v) for v in own)}), all {page['queries']} statements "
-            f"{_ms(page['sql_ms'])}, suppression {_ms(page['protect_ms'])}.")
-    if lines:
-        lines.append(
-            "Statements read with `.iterator()` (timeliness's, the outcomes' scores) are server-side cursors on "
-            "PostgreSQL: Django times their declaration, and their rows are fetched in the rest of the page's time. "
-            "With the synthetic referrals most of a timeliness page is its first measure, each of the period's "
-            "decisions read and its wait counted in working days in Python (`urgency.working_days_since`).")
-    return [" ".join(lines), ""] if lines else []
-
-
-def _equality_finding(pages: list[dict]) -> list[str]:
-    """Where the equality pages' time goes and what would fix it, when one of them is over the target (from
-    `--explain` and a statement written by hand, 6 December 2026, on this database)."""
-    over = [p for p in pages if p["path"].startswith(EQUALITY) and p["p95"] > TARGET_P95_MS]
-    if not over:
-        return []
-    return [
-        f"The equality pages over the target ({', '.join(_lower(p['page']) for p in over)}): almost all of their "
-        "time is SQL, the report's four statements, one for each column (in the table's column order, about "
-        "350–540 ms, 170–440 ms, 130–210 ms and 11–14 ms in the counted requests). EXPLAIN ANALYZE (`--explain`, "
-        "equality by age band over the 12 months to today) shows each statement joining the council's children "
-        "(`people_familymember` with role child, 512,000 rows; in the first a parallel sequential scan) to their "
-        "families, the families' episodes and each child's person (an index lookup a row: 179,204 rows for \"in "
-        "Early Help now\", 99,181 for started in the period), with `people_included` as an `IN` subquery that reads "
-        "all 937,343 people again in every statement (a parallel sequential scan, 65–80 ms), then sorting the joined "
-        "rows by the group for `COUNT(DISTINCT person_id)` (for \"in Early Help now\" the sort spills to disk, "
-        "`external merge`); 490 ms, 350 ms and 160 ms of execution for the first three. The two workers of each "
-        "parallel statement also take both of the machine's cores (the load average rose from 1.5 to 2.9 over the "
-        "equality pages). What would fix it, in `hearth/reports/equality.py` (not changed here): one statement for "
-        "the four columns instead of four, `Count(\"person_id\", distinct=True, filter=…)` a column over the episodes "
-        "that match any of them, with the people left out as conditions on the person already joined (`erased_at IS "
-        "NULL` and no restriction not lifted, `NOT EXISTS`) instead of the `IN` subquery. Written by hand for the "
-        "age band over the 12 months, that statement gives the same counts (checked against the report's) in 490 ms "
-        "of execution against 700–850 ms for the four, which would bring the page to about 550 ms; an index on "
-        "`people_familymember (family_id, person_id) WHERE role = 'child'` would let the join skip the members who "
-        "are not children.",
-        "",
-    ]
-
-
-def section(r: dict) -> list[str]:
-    pages = r["pages"]
-    worst = max(pages, key=lambda p: p["p95"])
-    ok = all(p["p95"] <= TARGET_P95_MS for p in pages)
-    p = r["protect"]
-    lines = [
-        f"## {HEADING}",
-        "",
-        f"<!-- {DATA_MARK} {json.dumps(r, sort_keys=True)} -->",
-        "",
-        f"Target (issue 15): each management-information page within {TARGET_P95_MS / 1000:.0f} s at p95 with "
-        f"250,000 families on PostgreSQL. Measured: the slowest page of the caseload, flow, timeliness, outcomes "
-        f"and equality reports, "
-        f"{_lower(worst['page'])}, {_ms(worst['p95'])} at p95; the target is {_verdict(ok)}.",
-        "",
-        _machine_line(r),
-        "",
-        f"{r['families']:,} families ({r['generated']:,} from `hearth generate --families {r['generated']} --seed 1 "
-        f"--with-work`, the rest the demo council's), {r['open_episodes']:,} open Early Help episodes of "
-        f"{r.get('episodes', 0):,}, {r.get('referrals', 0):,} referrals; database "
-        f"{r['db_size_mb']:,} MB (`{r['database']['name']}`, the load benchmark's, "
-        f"{'reused' if r['database'].get('reused') else 'made for this run'}).",
-        "",
-        "| Page | Statements* | Rows | Median | p95 | Max | SQL / protect in one request | "
-        "Load average (1 min) start → end |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for page in pages:
-        lines.append(
-            f"| {page['page']} (`{page['path']}`) | {page['queries']} | {page['rows']} | {_ms(page['median'])} "
-            f"| {_ms(page['p95'])} | {_ms(page['max'])} | {_ms(page['sql_ms'])} / {_ms(page['protect_ms'])} "
-            f"| {page['load'][0]} → {page['load'][1]} |")
-    lines += [
-        "",
-        "\\* SQL statements in one request, as Django counts them: the session, the signed-in user, BEGIN, the "
-        "filter form's localities, teams and agencies, the report's own (caseload: two, the table and the key "
-        "figures, by lead professional also the leads' names; flow: seven, requests by who asked, the front "
-        "door's decisions, episodes opened, episodes closed, step-ups, and the re-referrals' two; timeliness: "
-        "eight for its five measures, the front door's decisions, first assessments, first meetings (two), reviews "
-        "(three), episodes closed; outcomes: three, episodes closed by why, their scores, their plans' outcomes; "
-        "equality: four, one for each column), COMMIT. Rows: the rows of the report's tables (flow: its four; "
-        "timeliness: its five measures' bands; outcomes: its two tables and its outcome areas; equality: its one "
-        "table). SQL: the time of the request's statements as "
-        "Django times them; protect: small-number suppression of the report's tables (`suppression.protect`, "
-        "and `one_way`), both in the request whose statements were counted.",
-        "",
-        f"The flow report's periods, as its date fields give them: {r.get('periods', '–')}. `hearth generate` "
-        "makes Early Help episodes (opened and closed over the last two and a half years) but no referrals, so "
-        "in the first flow and timeliness rows the reports' episode statements count over a county's numbers while "
-        "their requests, decisions, step-ups and re-referrals count the demo council's few referrals. The rows "
-        "\"with "
-        f"{r.get('referrals_made', 0):,} referrals\" are the same pages again after the worker made that many "
-        "referrals up, in a temporary table of its own database session that stands in for `referrals_referral` "
-        "(PostgreSQL looks in the session's temporary schema first; the shared database is not changed): received "
-        "over the last 900 days (about 40,000 in a year), 5% step-ups, 70% linked to one of the families, 90% "
-        "screened with a decision, three quarters from practitioners.",
-        "",
-        *_flow_time(pages),
-        *_period_time(pages),
-        *_equality_finding(pages),
-        f"`hearth.reports.suppression.protect` alone on the largest table the caseload pages produced "
-        f"({_lower(p['page'])}: "
-        f"{p['rows']} rows × {p['columns']} columns, {p['hidden']} counts hidden, {p['linprogs']} linear "
-        f"programmes a call), {p['n']} calls: median {_ms(p['median'])}, p95 {_ms(p['p95'])}, max {_ms(p['max'])} "
-        f"(load average {p['load'][0]} → {p['load'][1]}).",
-        "",
-        f"Each page is requested with Django's test client signed in as the demo analyst (`{ANALYST}`), through the "
-        "whole request path (middleware, the request's transaction, the session), in one process with no web "
-        f"server: {r['warm_up']} warm-up requests, one with its statements counted, then {pages[0]['n']} timed "
-        "requests, from the request to the full response; p95 is the 95th percentile (nearest rank). The filters "
-        "are the demo council's records named in each page's name (their ids in this database). `hearth generate` "
-        "makes the demo council's practitioners (three) the lead professionals, so the tables have a few rows; a "
-        "council with hundreds of lead professionals has a table by lead professional of hundreds of rows.",
-        "",
-        "```",
-        ".venv/bin/python -m benchmarks.reports                 # 250,000 families (the load benchmark's database)",
-        ".venv/bin/python -m benchmarks.reports --explain       # also EXPLAIN ANALYZE the reports' statements",
-        ".venv/bin/python -m benchmarks.reports --no-extract    # the pages only, the extract's figures kept",
-        ".venv/bin/python -m benchmarks.reports --profile-extract   # also the extract's cProfile, to stderr",
-        ".venv/bin/python -m benchmarks.reports --families 2000 --no-doc   # quick, printed only",
-        "```",
-        "",
-    ]
-    if r.get("extract"):
-        lines += extract_lines(r["extract"])
-    if r.get("extract_pseudonymised"):
-        lines += extract_lines(r["extract_pseudonymised"])
-    return lines
-
-
-def extract_lines(e: dict) -> list[str]:
-    if e.get("kind", "ssd") == "pseudonymised":
-        title, holds = "The pseudonymised analysis extract", "its six objects, no direct identifier, pseudonyms"
-        made = (f"the job's function `{e['function']}` called with `queue.call_now` as the demo analyst "
-                f"(`{e['who']}`), with {e['referrals_made']:,} synthetic referrals in its process's session (as for "
-                "the pages)")
-    else:
-        title, holds = "The Standard Safeguarding Dataset extract", "its Early Help objects"
-        made = f"the job's function `{e.get('function', 'tasks.ssd_extract')}` called with `queue.call_now`"
-    ok = e["wall_s"] <= TARGET_EXTRACT_S and e["peak_rss_mb"] < TARGET_EXTRACT_MB
-    load = f"{e['load'][0]} → {e['load'][1]}"
-    lines = [
-        f"### {title}",
-        "",
-        f"Target: the extract ({holds}, CSV and Parquet in one zip) made within {TARGET_EXTRACT_S} s "
-        f"with less than {TARGET_EXTRACT_MB} MB of peak memory at 250,000 families. Measured: {e['wall_s']:.1f} s, "
-        f"peak resident memory {e['peak_rss_mb']} MB (load average {load}); the target is {_verdict(ok)}. "
-        f"Measured {e['date']}, same machine and database, code {e.get('code', '–')}, {made}; command: "
-        f"`{e['command']}`.",
-        "",
-        "| Object | Rows | Time | of which reading the rows (SQL and building them) | Load average (1 min) "
-        "start → end |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for o in e["objects"]:
-        lines.append(f"| `{o['name']}` | {o['rows']:,} | {o['s']:.1f} s | {o['read_s']:.1f} s "
-                     f"| {o['load'][0]} → {o['load'][1]} |")
-    lines += [
-        f"| The whole extract (the job's function, in its own process) | {sum(o['rows'] for o in e['objects']):,} "
-        f"| {e['wall_s']:.1f} s | – | {load} |",
-        "",
-        f"Zip {e['zip_mb']} MB ({e['zip_bytes']:,} bytes); peak resident memory of the process "
-        f"{e['peak_rss_mb']} MB, of which {e['base_rss_mb']} MB before the extract began (Python, Django, "
-        f"pyarrow imported). Left out: {e['left_out']}. The time is the job's function from its start to its "
-        "return: the check that the person may make it, counting who is left out, writing each object (its rows "
-        "read in chunks, each batch written as CSV into the zip and as Parquet, the Parquet file added to the zip), "
-        "reading the zip back as the job does to keep it, and the EXPORT audit record; the job's page and keeping "
-        "the file in the database are not timed (outside a job `keep_file` keeps nothing). Reading the rows: the "
-        "time spent inside the object's row generator (its SQL, fetched in chunks, and making each row)"
-        + (" (here also each record's HMAC-SHA256 pseudonyms)." if e.get("kind") == "pseudonymised" else "."),
-        "",
-    ]
-    if e.get("kind") == "pseudonymised":
-        return lines + ([e["finding"], ""] if e.get("finding") else [])
-    lines += [
-        "```",
-        ".venv/bin/python -m benchmarks.reports                   # the pages, then the extract in its own process",
-        ".venv/bin/python -m benchmarks.reports --profile-extract # also the extract's cProfile, to stderr",
-        "```",
-        "",
-    ]
-    if e.get("finding"):
-        lines += [e["finding"], ""]
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,162 +389,6 @@ def worker(args) -> None:
     print(json.dumps(out))
 
 
-def _code() -> str:
-    """The commit measured, and whether hearth/ had changes not yet committed."""
-    import subprocess
-
-    def git(*a):
-        return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True,  # noqa: S603, S607
-                              check=False).stdout.strip()
-
-    changed = git("status", "--porcelain", "--", "hearth")
-    return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes to hearth/" if changed else "")
-
-
-def _rss_mb(kilobytes: int) -> int:
-    return round(kilobytes / 1024)  # Linux: ru_maxrss is in kilobytes
-
-
-def extract_worker(args) -> None:
-    """Make an extract (`--extract-kind`: the Standard Safeguarding Dataset's, as the demo data protection officer;
-    the pseudonymised analysis extract, as the demo analyst, with `--referrals` synthetic referrals) with the job's
-    own function; print its figures as JSON."""
-    import resource
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
-    import django
-
-    django.setup()
-    import pyarrow  # noqa: F401 - imported before the baseline, as the worker has it imported
-
-    from hearth.accounts.models import User
-    from hearth.core.models import Council
-    from hearth.jobs import queue
-    from hearth.reports import extract_files, pseudonymised, ssd, tasks
-
-    kind = args.extract_kind
-    council = Council.objects.get(code="hearthshire")
-    officer = User.objects.get(email=EXTRACT_KINDS[kind][2])
-    if kind == "pseudonymised" and args.referrals:
-        from django.db import connection
-
-        _synthetic_referrals(connection, council, args.referrals)
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-    # Each object's rows timed: the whole object from its first row asked for to the next object's, and the time
-    # spent inside its row generator (the SQL, fetched in chunks, and making each row).
-    objects: dict[str, dict] = {}
-    original_rows = dict(ssd.ROWS)
-
-    def timed(name, fn):
-        def rows(*a):
-            entry = objects.setdefault(name, {"name": name, "read_s": 0.0, "load": [_load(), None]})
-            entry["started"] = time.perf_counter()
-            iterator = iter(fn(*a))
-            while True:
-                started = time.perf_counter()
-                try:
-                    row = next(iterator)
-                except StopIteration:
-                    entry["read_s"] += time.perf_counter() - started
-                    return
-                entry["read_s"] += time.perf_counter() - started
-                yield row
-        return rows
-
-    zips = []
-    original_write = extract_files.write
-
-    def recording_write(path, *a, **kw):
-        counts = original_write(path, *a, **kw)
-        zips.append({"bytes": path.stat().st_size, "counts": counts})
-        return counts
-
-    stages = []
-
-    def progress(done, total, stage):
-        if not stages or stages[-1][1] != done:
-            stages.append((time.perf_counter(), done, stage))
-
-    original_extract = tasks.EXTRACTS.get("pseudonymised")
-    if kind == "ssd":
-        ssd.ROWS.update({name: timed(name, fn) for name, fn in original_rows.items()})
-        names = list(ssd.OBJECTS)
-    else:
-        import dataclasses
-
-        def timed_rows(council):
-            return {name: timed(name, fn) for name, fn in pseudonymised.rows(council).items()}
-
-        tasks.EXTRACTS["pseudonymised"] = dataclasses.replace(original_extract, rows=timed_rows)
-        names = list(pseudonymised.OBJECTS)
-    extract_files.write = recording_write
-    profiler = None
-    if args.profile_extract:
-        import cProfile
-
-        profiler = cProfile.Profile()
-    load_before = _load()
-    started = time.perf_counter()
-    try:
-        with queue.reporting_to(progress):
-            if profiler:
-                profiler.enable()
-            if kind != "ssd":
-                function = f'tasks.make_extract("{kind}", …)'
-                outcome = queue.call_now(tasks.make_extract, kind, council.pk, officer.pk)
-            elif hasattr(tasks, "ssd_extract"):
-                function = "tasks.ssd_extract"
-                outcome = queue.call_now(tasks.ssd_extract, council.pk, officer.pk)
-            else:  # one job for every extract, the SSD's named by its kind
-                function = 'tasks.make_extract("ssd", …)'
-                outcome = queue.call_now(tasks.make_extract, "ssd", council.pk, officer.pk)
-            if profiler:
-                profiler.disable()
-    finally:
-        ssd.ROWS.update(original_rows)
-        if original_extract is not None:
-            tasks.EXTRACTS["pseudonymised"] = original_extract
-        extract_files.write = original_write
-    wall_s = time.perf_counter() - started
-    load_after = _load()
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if profiler:
-        import io
-        import pstats
-
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-        print(out.getvalue(), file=sys.stderr, flush=True)
-
-    # Each object ends where the next stage (the next object, or "Written") begins.
-    ends = {names[done - 1]: at for at, done, _ in stages if done >= 1}
-    (written,) = zips
-    try:
-        from hearth.reports.left_out import left_out as leaving_out
-
-        left = leaving_out(council)
-        left_text = ", ".join(f"{k} {v:,}" for k, v in left.as_dict().items())
-    except ImportError:  # before hearth.reports.left_out
-        left = ssd.left_out(council)
-        left_text = f"erased {left.erased:,}, restricted {left.restricted:,}"
-    rows = []
-    for name in names:
-        entry = objects[name]
-        end = ends.get(name, entry["started"])
-        rows.append({"name": name, "rows": written["counts"][name], "s": round(end - entry["started"], 2),
-                     "read_s": round(entry["read_s"], 2), "load": [entry["load"][0], None], "end": end})
-    # the load average at each object's end: the next object's start (the last: the end of the run)
-    for i, row in enumerate(rows):
-        row["load"][1] = rows[i + 1]["load"][0] if i + 1 < len(rows) else load_after
-        del row["end"]
-    print(json.dumps({"kind": kind, "who": officer.email, "referrals_made": args.referrals if kind != "ssd" else 0,
-                      "outcome": outcome, "function": function, "code": _code(), "wall_s": round(wall_s, 2),
-                      "peak_rss_mb": _rss_mb(peak_rss), "base_rss_mb": _rss_mb(base_rss), "zip_bytes": written["bytes"],
-                      "zip_mb": round(written["bytes"] / 1024 / 1024, 1), "objects": rows, "left_out": left_text,
-                      "load": [load_before, load_after]}))
-
-
 # ---------------------------------------------------------------------------------------------
 
 
@@ -854,6 +427,8 @@ def main(argv: list[str] | None = None) -> None:
         worker(args)
         return
     if args.extract_worker:
+        from benchmarks.reports_extract import extract_worker  # it imports this module's worker helpers
+
         extract_worker(args)
         return
     args.pg_url = args.pg_url or PG_BASE + ("hearth_load" if args.families == FULL_SIZE else "hearth_load_small")
