@@ -8,30 +8,27 @@ load in a fixed number of queries, however long the family's history.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import BooleanField, DateField, DateTimeField, IntegerField, Prefetch, Value
-from django.db.models.functions import Cast
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from hearth.access import coverage, policy
-from hearth.access.models import InvolvedAs, Involvement
+from hearth.access.models import Involvement
 from hearth.accounts.models import Agency, AgencyKind, Role, User
 from hearth.audit import trail
 from hearth.audit.models import AuditAction
-from hearth.cases.models import LevelChange
-from hearth.consent.coverage import scopes_of
 from hearth.consent.models import (
     Agreement,
     ConsentScope,
     LawfulBasis,
-    NotSoughtDecision,
     ShareConsent,
 )
+from hearth.consent.prompts import reconsent_reasons
 from hearth.consent.services import PURPOSES
+from hearth.consent.state import ConsentState, load_record, uk_date, uses_consent_model
 from hearth.core.dates import age_on
 from hearth.core.errors import NotPermitted
-from hearth.core.models import ConsentModel
 from hearth.people.models import Family, FamilyMember, Person
 
 PURPOSE_LABELS = {
@@ -40,17 +37,8 @@ PURPOSE_LABELS = {
     "for_council_storage": "Storage on the council's systems",
     "for_supporting_families": "The national {programme} programme",
 }
-NO_CONSENT = "No consent to share has been recorded"
 # Involvements that reach only the practitioner's own part of the assessment, never the family's record.
 PART_ONLY = getattr(policy, "PART_ONLY", frozenset())
-
-
-def _uk(d: date) -> str:
-    return d.strftime("%-d %B %Y")
-
-
-def uses_consent_model(council) -> bool:
-    return council.consent_model == ConsentModel.CONSENT
 
 
 def programme_name(council) -> str:
@@ -67,11 +55,6 @@ def purpose_labels(consent: ShareConsent, council) -> list[str]:
     return [PURPOSE_LABELS[p].format(programme=programme_name(council)) for p in PURPOSES if getattr(consent, p)]
 
 
-def is_share_consent(consent: ShareConsent) -> bool:
-    """A consent to share has at least one purpose; a record with none holds only a research opt-out."""
-    return any(getattr(consent, p) for p in PURPOSES)
-
-
 def _scope_name(scope: ConsentScope) -> str:
     return scope.agency.name if scope.agency_id else f"{AgencyKind(scope.agency_kind).label} (any)"
 
@@ -82,205 +65,13 @@ def scope_summary(consent: ShareConsent) -> tuple[list[str], list[str]]:
     return [_scope_name(s) for s in scopes if not s.excluded], [_scope_name(s) for s in scopes if s.excluded]
 
 
-# --- loading -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dated:
-    """A level of need decided, or a decision not to seek consent, as the prompts need it."""
-
-    level: int | None
-    decided_at: datetime
-
-
-@dataclass
-class ConsentState:
-    """Everything known about a family's consent, loaded once."""
-
-    family: Family
-    consents: list[ShareConsent]
-    members: list[FamilyMember]
-    involvements: list[Involvement]
-    agency_covered: dict[int, bool]
-    user_covered: dict[int, bool]
-    level_changes: list[Dated]  # oldest first
-    not_sought: list  # NotSoughtDecision (the consent page) or Dated (the panel)
-    agreements: list[Agreement] = field(default_factory=list)
-    bases: list[LawfulBasis] = field(default_factory=list)
-    facts: coverage.FamilyFacts | None = None
-
-    @property
-    def share_consents(self) -> list[ShareConsent]:
-        return [c for c in self.consents if is_share_consent(c)]
-
-    @property
-    def active_share_consents(self) -> list[ShareConsent]:
-        return [c for c in self.share_consents if c.is_active]
-
-    @property
-    def latest_active(self) -> ShareConsent | None:
-        active = self.active_share_consents
-        return max(active, key=lambda c: (c.given_on, c.recorded_at, c.pk)) if active else None
-
-
-def _consents(family: Family) -> list[ShareConsent]:
-    """The family's consents, newest first, each with its scopes: two queries, the second run even when there are
-    no consents, so a page's query count does not depend on the record."""
-    consents = list(ShareConsent.objects.filter(family=family)
-                    .select_related("person", "given_by", "recorded_by", "own_decision_by")
-                    .order_by("-given_on", "-pk"))
-    scopes: dict[int, list[ConsentScope]] = {c.pk: [] for c in consents}
-    for scope in ConsentScope.objects.filter(consent__family=family).select_related("agency").order_by("pk"):
-        scopes[scope.consent_id].append(scope)
-    for consent in consents:
-        consent._prefetched_objects_cache = {"scopes": scopes[consent.pk]}  # consent.scopes.all() asks nothing
-    return consents
-
-
-def _dated_facts(family: Family) -> tuple[list[Dated], list[Dated], list[coverage.Basis]]:
-    """(levels of need decided, oldest first; decisions not to seek consent; confirmed lawful bases) in one query:
-    the facts the family page's consent prompts and coverage need beside the consents themselves."""
-    # Typed NULLs, so that PostgreSQL can match the columns of the three parts.
-    null_int, null_flag = Cast(Value(None), IntegerField()), Cast(Value(None), BooleanField())
-    null_day, null_at = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
-    levels = LevelChange.objects.filter(episode__family=family).values_list(
-        Value("level"), "pk", "level", null_flag, null_day, "decided_at", null_int)
-    not_sought = NotSoughtDecision.objects.filter(family=family).values_list(
-        Value("not_sought"), "pk", null_int, null_flag, null_day, "decided_at", null_int)
-    bases = LawfulBasis.objects.filter(family=family, confirmed_by__isnull=False).values_list(
-        Value("basis"), "pk", "agencies", "all_agencies", "ends_on", null_at, "person_id")
-    rows = list(levels.order_by().union(not_sought.order_by(), bases.order_by(), all=True))
-    dated = sorted((r for r in rows if r[0] != "basis"), key=lambda r: (r[5], r[1]))
-    return ([Dated(r[2], r[5]) for r in dated if r[0] == "level"],
-            [Dated(None, r[5]) for r in dated if r[0] == "not_sought"],
-            coverage.bases_of((r[1], r[3], r[4], r[2], r[6], None) for r in rows if r[0] == "basis"))
-
-
-def _coverage(family: Family, involvements: list[Involvement], facts: coverage.FamilyFacts
-              ) -> tuple[dict[int, bool], dict[int, bool]]:
-    """(covered by agency id, covered by user id for consent-gated practitioners): the policy's rule
-    (`hearth.access.coverage`)."""
-    agencies = {inv.user.agency_id: inv.user.agency for inv in involvements}
-    by_agency = {pk: coverage.agency_coverage(facts, pk, a.kind).covered for pk, a in agencies.items()}
-    by_user = {inv.user_id: by_agency[inv.user.agency_id] or family.created_by_id == inv.user_id
-               for inv in involvements if inv.relationship in policy.CONSENT_GATED}
-    return by_agency, by_user
-
-
-def _in_page_order(involvements) -> list[Involvement]:
-    return sorted(involvements, key=lambda inv: (inv.user.agency.name, inv.user.full_name, inv.pk))
-
-
-def _load(family: Family, *, members: list[FamilyMember] | None = None,
-          involvements: list[Involvement] | None = None, full: bool = False) -> ConsentState:
-    """The family's consent state. The family page passes the members and active involvements it has loaded;
-    the family's council must be loaded with it."""
-    consents = _consents(family)
-    if members is None:
-        members = list(FamilyMember.objects.filter(family=family).select_related("person")
-                       .order_by("role", "person__date_of_birth", "person__pk"))
-    if involvements is None:
-        involvements = Involvement.objects.filter(family=family, ended_at__isnull=True).select_related("user__agency")
-    involvements = _in_page_order(involvements)
-    level_changes, not_sought, bases = _dated_facts(family)
-    facts = coverage.FamilyFacts(
-        public_task=family.council.consent_model == ConsentModel.PUBLIC_TASK,
-        scopes=[scope for c in consents for scope in scopes_of(c, c.scopes.all())], bases=bases)
-    agency_covered, user_covered = _coverage(family, involvements, facts)
-    state = ConsentState(family=family, consents=consents, members=members, involvements=involvements,
-                         agency_covered=agency_covered, user_covered=user_covered, level_changes=level_changes,
-                         not_sought=not_sought, facts=facts)
-    if full:
-        state.not_sought = list(NotSoughtDecision.objects.filter(family=family).select_related("decided_by", "manager"))
-        state.agreements = list(Agreement.objects.filter(family=family)
-                                .select_related("given_by", "recorded_by", "own_decision_by"))
-        state.bases = list(
-            LawfulBasis.objects.filter(family=family)
-            .select_related("person", "decided_by__agency", "confirmed_by")
-            .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("name")))
-        )
-    return state
-
-
-# --- re-consent prompts ------------------------------------------------------------------------------------
-
-
-def _consent_moment(consent: ShareConsent) -> date:
-    """The day after which a change is 'since consent': the later of the day it was given and the day it was
-    recorded (people added to the record while the consent was being written up are not 'new')."""
-    return max(consent.given_on, timezone.localdate(consent.recorded_at))
-
-
-def _prompts(state: ConsentState) -> list[str]:
-    council = state.family.council
-    if not uses_consent_model(council):
-        return []
-    latest = state.latest_active
-    if latest is None:
-        last_decision = max((d.decided_at for d in state.not_sought), default=None)
-        last_consent = max((c.recorded_at for c in state.share_consents), default=None)
-        if last_decision and (last_consent is None or last_decision > last_consent):
-            return []  # seeking consent would increase the risk; that decision is recorded
-        withdrawn = [c.withdrawn_on for c in state.share_consents if c.withdrawn_on]
-        if withdrawn:
-            return [f"No consent to share is in place: it was withdrawn on {_uk(max(withdrawn))}"]
-        return [NO_CONSENT]
-    prompts: list[str] = []
-    since = _consent_moment(latest)
-    consented_people = {c.person_id for c in state.active_share_consents}
-    for member in state.members:
-        if (member.left_on is None and member.joined_on and member.joined_on > since
-                and member.person_id not in consented_people):
-            prompts.append(f"{member.person.full_name} joined the family on {_uk(member.joined_on)}, after consent "
-                           f"to share was given on {_uk(latest.given_on)}. Ask whether the family's consent "
-                           f"covers them.")
-    reported: set[int] = set()
-    for inv in state.involvements:
-        agency = inv.user.agency
-        if inv.relationship not in policy.CONSENT_GATED or state.agency_covered.get(agency.pk, True):
-            continue
-        if agency.pk in reported:
-            continue
-        reported.add(agency.pk)
-        joined = ("is in the team around the family" if inv.relationship == InvolvedAs.TAF_MEMBER
-                  else "has been invited to contribute to the assessment")
-        prompts.append(f"{inv.user.full_name} of {agency.name} {joined}, but no consent or lawful basis covers "
-                       f"{agency.name}. Ask the family whether they agree to share with {agency.name}, or record "
-                       f"a lawful basis.")
-    changed = _level_change_since(state.level_changes, latest)
-    if changed:
-        before, after, when = changed
-        prompts.append(f"The level of need changed from {council.level_name(before)} to "
-                       f"{council.level_name(after)} on {_uk(when)}, after consent to share was given on "
-                       f"{_uk(latest.given_on)}. Check the family still agree to what is shared.")
-    today = timezone.localdate()
-    for consent in sorted(state.active_share_consents, key=lambda c: (c.review_by or today, c.pk)):
-        if consent.review_by and consent.review_by < today:
-            prompts.append(f"{consent.person.full_name}'s consent to share was due for review on "
-                           f"{_uk(consent.review_by)}. Check it with the family and record it again.")
-    return prompts
-
-
-def _level_change_since(changes: list[Dated], consent: ShareConsent) -> tuple[int, int, date] | None:
-    """The latest change, after the consent was recorded, to a level different from the one in force then."""
-    baseline = None
-    result = None
-    for change in changes:  # oldest first
-        if change.decided_at <= consent.recorded_at:
-            baseline = change.level
-            continue
-        if baseline is not None and change.level != baseline:
-            result = (baseline, change.level, timezone.localdate(change.decided_at))
-        if baseline is None:
-            baseline = change.level  # the first level set after consent is not a change
-    return result
 
 
 def reconsent_prompts(family: Family) -> list[str]:
     """Plain-English reasons to go back to the family about consent (councils that seek consent only): a new
     family member, a practitioner of an agency not covered in the team, a change of level, a review-by date
     passed; or that no consent to share has been recorded."""
-    return _prompts(_load(family))
+    return reconsent_reasons(load_record(family))
 
 
 # --- coverage person by person ----------------------------------------------------------------------------
@@ -316,7 +107,7 @@ class PersonCoverage:
         """One line in plain words: what covers this person, with whom, and who working with the family it does not
         reach yet."""
         if self.consents:
-            text = f"Consent to share given on {_uk(self.given_on)}, for {', '.join(self.covers) or 'no agency'}"
+            text = f"Consent to share given on {uk_date(self.given_on)}, for {', '.join(self.covers) or 'no agency'}"
             if self.excluded:
                 text += f" (not with {', '.join(self.excluded)})"
             text += "."
@@ -393,14 +184,14 @@ def family_panel(user, family: Family) -> dict:
     if not policy.can_view_family(user, family):
         raise NotPermitted(object_type="people.family", object_id=family.pk)
     loaded = getattr(family, "_prefetched_objects_cache", {})  # family_detail's members, when it loaded them
-    state = _load(family, members=list(family.members.all()) if "members" in loaded else None,
+    state = load_record(family, members=list(family.members.all()) if "members" in loaded else None,
                   involvements=getattr(family, "active_involvements", None))
     not_covered = sorted({inv.user.agency.name for inv in state.involvements
                           if inv.relationship in policy.CONSENT_GATED
                           and not state.agency_covered.get(inv.user.agency_id, True)})
     people = _people_coverage(state)
     return {
-        "prompts": _prompts(state),
+        "prompts": reconsent_reasons(state),
         "summary": _summary(state, people),
         "people": people,
         "not_covered": not_covered,
@@ -430,7 +221,7 @@ class AgencyCoverage:
 def family_consent(user, family_id: int) -> dict:
     """The family's consent record for the consent page, with coverage of the agencies involved."""
     family = _visible_family(user, family_id)
-    state = _load(family, full=True)
+    state = load_record(family, full=True)
     agencies: dict[int, AgencyCoverage] = {}
     for inv in state.involvements:
         agency = inv.user.agency
@@ -471,7 +262,7 @@ def family_consent(user, family_id: int) -> dict:
         "covered": [a for a in agencies.values() if a.covered],
         "not_covered": [a for a in agencies.values() if not a.covered],
         "agencies": list(agencies.values()),
-        "prompts": _prompts(state),
+        "prompts": reconsent_reasons(state),
         "is_manager": is_manager,
     }
 
