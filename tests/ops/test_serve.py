@@ -95,6 +95,8 @@ def test_a_worker_freezes_what_it_loaded_out_of_the_garbage_collectors_full_coll
         frozen = gc.get_freeze_count()
         assert frozen > 10_000  # Django, Hearth and the URLconf
         gc.collect()
-        assert gc.get_freeze_count() == frozen  # a full collection leaves them where they are
+        # What a full collection still walks: only what was made since. (The frozen count itself may fall a little,
+        # as objects freed by reference counting leave it.)
+        assert len(gc.get_objects()) < frozen // 10
     finally:
         gc.unfreeze()
