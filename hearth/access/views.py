@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from hearth.access import policy, services
 from hearth.access.forms import BreakGlassForm, BreakGlassReviewForm
-from hearth.web.forms import refusal_on
 from hearth.web.jinja import uk_datetime
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 
 @submit_once

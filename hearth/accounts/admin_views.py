@@ -9,8 +9,9 @@ from hearth.accounts import services
 from hearth.accounts.forms import AgencyForm, UserForm
 from hearth.accounts.models import Agency, User
 from hearth.core import services as core_services
-from hearth.web.forms import GovForm, refusal_on, text_area
+from hearth.web.forms import GovForm, text_area
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 # A missing or altered hidden version: the page the administrator had open cannot be trusted to be current.
 VERSION_ERRORS = {"required": "This page was out of date. Reload the page and make your changes again",

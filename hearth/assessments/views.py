@@ -24,8 +24,9 @@ from hearth.assessments.forms import (
 from hearth.assessments.models import ContributionStatus, SectionKey
 from hearth.core.errors import DomainError, NotPermitted, ValidationFailed
 from hearth.outcomes.forms import ScoresForm
-from hearth.web.forms import GovDateField, GovForm, apply_domain_error, refusal_on
+from hearth.web.forms import GovDateField, GovForm
 from hearth.web.once import submit_once
+from hearth.web.refusals import apply_domain_error, refusal_on
 
 # What each section is for (from the Early Help Assessment guidance), shown above its boxes.
 SECTION_HINTS = {

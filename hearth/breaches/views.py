@@ -16,8 +16,8 @@ from django.utils import timezone
 from hearth.breaches import forms, selectors, services
 from hearth.breaches.models import DataKind
 from hearth.core.errors import Conflict, ValidationFailed
-from hearth.web.forms import run_on_form, show_checks
 from hearth.web.once import submit_once
+from hearth.web.refusals import run_on_form, show_checks
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 

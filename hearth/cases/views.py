@@ -19,8 +19,8 @@ from hearth.cases.forms import (
 from hearth.cases.models import EpisodeOrigin, Handover
 from hearth.core.errors import NotPermitted
 from hearth.families import selectors as people_selectors
-from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 # Transitions a user may make directly from the episode page; the others follow from other actions
 # (a TAF meeting agreeing the plan, a step-up referral, MASH's decision).

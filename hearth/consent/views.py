@@ -18,8 +18,8 @@ from hearth.consent.forms import (
     one_year_on,
 )
 from hearth.core.errors import DomainError, NotPermitted
-from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 
 def family_consent_view(request, family_id: int):

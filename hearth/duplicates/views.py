@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from hearth.duplicates import selectors, services, tasks
 from hearth.duplicates.forms import RejectForm
 from hearth.jobs import selectors as job_selectors
-from hearth.web.forms import run_on_form
 from hearth.web.once import submit_once
+from hearth.web.refusals import run_on_form
 
 ACTIVE = "dpo"
 

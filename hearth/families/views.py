@@ -21,8 +21,8 @@ from hearth.families.forms import (
 from hearth.families.services import AddressInput, person_create
 from hearth.people import genogram
 from hearth.people.search import SearchQuery
-from hearth.web.forms import refusal_on, run_on_form
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on, run_on_form
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 

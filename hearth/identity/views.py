@@ -17,8 +17,9 @@ from hearth.core import limits
 from hearth.identity import oidc, services
 from hearth.identity.forms import ProviderEditForm, ProviderForm, RuleForm
 from hearth.identity.models import ExternalIdentity, IdentityProvider
-from hearth.web.forms import record_number, refusal_on
+from hearth.web.forms import record_number
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 PENDING, SIGNED_IN = "identity_pending", "identity_signed_in"
 # Anonymous requests, limited per client address and hour: a start fetches the provider's discovery document

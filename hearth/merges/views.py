@@ -3,8 +3,8 @@ from django.shortcuts import redirect, render
 
 from hearth.access import governance
 from hearth.merges import forms, selectors, services
-from hearth.web.forms import run_on_form
 from hearth.web.once import submit_once
+from hearth.web.refusals import run_on_form
 
 ACTIVE = "dpo"
 

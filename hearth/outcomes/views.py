@@ -7,8 +7,8 @@ from hearth.access import policy
 from hearth.outcomes import selectors, services
 from hearth.outcomes.forms import ReadingForm
 from hearth.outcomes.models import ReadingContext
-from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 
 def episode_outcomes_view(request, episode_id: int):

@@ -30,8 +30,9 @@ from hearth.plans.forms import (
     WithdrawForm,
 )
 from hearth.plans.models import ReviewDecision
-from hearth.web.forms import record_number, refusal_on
+from hearth.web.forms import record_number
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 
 class _FormGroup:

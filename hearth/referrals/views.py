@@ -29,8 +29,8 @@ from hearth.referrals.forms import (
     token_age,
 )
 from hearth.referrals.models import Decision, ReferralKind, ReferralStatus, Urgency
-from hearth.web.forms import refusal_on, show_checks
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on, show_checks
 
 PUBLIC_SENT_KEY = "referrals_public_sent"
 

@@ -32,7 +32,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 SUPPRESSED = "[c]"
 DEFAULT_THRESHOLD = 4
@@ -133,6 +132,9 @@ def _pinned(value: dict, hidden: set, sums: list):
     the sum of its parts and each hidden count is at least 1."""
     if not hidden:
         return None
+    # Imported here, where it is first needed: SciPy's optimiser takes most of a second to import, which every
+    # `hearth` command and every server worker would otherwise pay at start whether or not it shows a report.
+    from scipy.optimize import linprog
     unknown = sorted(hidden, key=repr)
     index = {key: i for i, key in enumerate(unknown)}
     rows, right = [], []

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from hearth.retention import selectors, services, tasks
 from hearth.retention.forms import SCOPE_ALL, ApproveForm, CancelForm, HoldForm, LiftForm, PrepareForm, RunForm
 from hearth.retention.models import RunStatus
-from hearth.web.forms import refusal_on
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 ACTIVE = "retention"
 

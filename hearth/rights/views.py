@@ -11,8 +11,9 @@ from django.utils import timezone
 from hearth.families.services import PERSON_FIELDS
 from hearth.rights import forms, selectors, services
 from hearth.rights.models import RequestDecision, RequestKind
-from hearth.web.forms import record_number, run_on_form
+from hearth.web.forms import record_number
 from hearth.web.once import submit_once
+from hearth.web.refusals import run_on_form
 
 ACTIVE = "dpo"  # the navigation's "Data protection" section
 

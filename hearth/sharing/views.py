@@ -16,8 +16,8 @@ from hearth.sharing import selectors, services
 from hearth.sharing import transparency as transparency_document
 from hearth.sharing.forms import EntryForm, FilterForm, ShareForm, UnsafeForm
 from hearth.sharing.models import Decision
-from hearth.web.forms import apply_domain_error, refusal_on
 from hearth.web.once import submit_once
+from hearth.web.refusals import apply_domain_error, refusal_on
 
 FILTER_FIELDS = ("decision", "origin", "kind", "agency", "date_from-day", "date_from-month", "date_from-year",
                  "date_to-day", "date_to-month", "date_to-year")

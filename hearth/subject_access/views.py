@@ -26,8 +26,9 @@ from hearth.subject_access.forms import (
     WithholdForm,
 )
 from hearth.subject_access.models import RequesterRelationship
-from hearth.web.forms import record_number, refusal_on
+from hearth.web.forms import record_number
 from hearth.web.once import submit_once
+from hearth.web.refusals import refusal_on
 
 SEARCH_FIELDS = ("given_name", "family_name", "nhs_number", "postcode")
 

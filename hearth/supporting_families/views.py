@@ -24,8 +24,8 @@ from hearth.supporting_families.forms import (
     QuarterForm,
     RemoveNeedForm,
 )
-from hearth.web.forms import run_on_form
 from hearth.web.once import submit_once
+from hearth.web.refusals import run_on_form
 
 ACTIVE = "reports"
 

@@ -11,8 +11,9 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader,
 from markupsafe import Markup, escape
 
 from hearth.core.identifiers import format_nhs_number, format_ni_number
-from hearth.web.forms import error_list, govuk_field
+from hearth.web.govuk_fields import govuk_field
 from hearth.web.once import submit_once_field
+from hearth.web.refusals import error_list
 
 
 def url(viewname: str, /, *args, **kwargs) -> str:

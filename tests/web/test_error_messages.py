@@ -11,16 +11,8 @@ from django.forms import formset_factory
 
 from hearth.core.errors import DomainError, ValidationFailed
 from hearth.core.models import Council
-from hearth.web.forms import (
-    OUT_OF_DATE,
-    GovDateField,
-    GovForm,
-    apply_domain_error,
-    error_list,
-    in_djangos_words,
-    show_checks,
-    show_refusal,
-)
+from hearth.web.forms import OUT_OF_DATE, GovDateField, GovForm, in_djangos_words
+from hearth.web.refusals import apply_domain_error, error_list, show_checks, show_refusal
 from tests.web.test_hostile_input import DJANGO_DEFAULTS
 
 

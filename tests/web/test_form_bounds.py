@@ -17,10 +17,10 @@ from hearth.web.forms import (
     YEARS_AHEAD,
     GovDateField,
     GovForm,
-    govuk_field,
     record_number,
     text_area,
 )
+from hearth.web.govuk_fields import govuk_field
 
 # Forms that are not GovForms, and why.
 NOT_GOV_FORMS = {
