@@ -4,8 +4,6 @@ data and an intact audit chain; a database that is not empty is replaced only wh
 import json
 import stat
 
-import pytest
-
 from tests.ops.conftest import Site
 
 TABLES = ["core_council", "accounts_user", "people_family", "people_person", "people_address", "cases_episode",
@@ -32,10 +30,6 @@ def snapshot(site: Site) -> dict:
     return json.loads(site.shell(SNAPSHOT).strip().splitlines()[-1])
 
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.mark.parametrize("vendor", BACKENDS)
 def test_a_backup_restored_into_a_new_database_has_the_same_data_and_an_intact_audit_chain(make_site, vendor):
     source = make_site(vendor)
     before = snapshot(source)
