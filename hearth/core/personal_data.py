@@ -12,7 +12,7 @@ Each app declares its records in its own `personal_data.py` (a list of `Record`)
   entries, such as "plan_copy").
 
 Subject access compilation (`hearth.subject_access.compile`), retention and disposal (`hearth.retention.rules`),
-erasure (`hearth.families.services.person_erase` and the erasure page) and the copy pages (`hearth.documents`)
+erasure (`hearth.families.erasure.person_erase` and the erasure page) and the copy pages (`hearth.documents`)
 read this register rather than lists of their own. Each of them checks, at start, that what it reads here is
 something it knows (a system check), and `tests/core/test_personal_data.py` fails when a model that refers to a
 person or a family, directly or through another such record, is not declared.

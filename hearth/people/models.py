@@ -64,7 +64,7 @@ class Person(models.Model):
     # Domestic-abuse safety: the address is shown only to roles named in the access policy.
     address_withheld = models.BooleanField("Address must not be disclosed", default=False)
     # Set when the whole record was erased at the person's request: only this placeholder, with no personal
-    # details, stays for the records that refer to it (see `hearth.families.services.person_erase`).
+    # details, stays for the records that refer to it (see `hearth.families.erasure.person_erase`).
     erased_at = models.DateTimeField(null=True, blank=True)
     # Set when this record was merged into another record of the same person (`hearth.merges`): it stays, with no
     # family memberships, for what could not move and for an unmerge, and search leaves it out.

@@ -18,8 +18,7 @@ from hearth.audit.models import AuditAction
 from hearth.core import personal_data
 from hearth.core.errors import NotPermitted
 from hearth.core.personal_data import Erasure
-from hearth.families import display
-from hearth.families import services as people_services
+from hearth.families import display, erasure
 from hearth.people import holds
 from hearth.people.models import FamilyMember, NameKind, Person
 from hearth.rights.models import RectificationChange, Restriction, RightsRequest
@@ -102,7 +101,7 @@ def erasable(rights_request: RightsRequest) -> Erasable:
     """For the erasure page of a request its caller has read with `request_detail`."""
     person = rights_request.person
     details = [(k, f"{display.field_label(k)}: {display.show_value(k, getattr(person, k))}")
-               for k in people_services.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
+               for k in erasure.ERASABLE_DETAILS if getattr(person, k) not in (None, "")]
     names = [(n.pk, f"{n.get_kind_display()}: {n.given_name} {n.family_name}".strip())
              for n in person.names.exclude(kind=NameKind.CURRENT).order_by("pk")]
     addresses = [(a.pk, f"{'Current' if a.to_date is None else 'Previous'} address: {a.line_1}, {a.town}, "

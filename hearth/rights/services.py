@@ -26,7 +26,7 @@ from hearth.audit.models import AuditAction
 from hearth.core import dates
 from hearth.core.errors import Conflict, NotPermitted, ValidationFailed
 from hearth.core.locking import update_if_unchanged
-from hearth.families import display
+from hearth.families import display, erasure
 from hearth.families import services as people_services
 from hearth.outbox import services as outbox
 from hearth.people import holds
@@ -173,7 +173,7 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
                   details: list[str] = (), name_ids: list[int] = (), address_ids: list[int] = (),
                   whole: bool = False, note: str = "", now: datetime.datetime | None = None) -> list[str]:
     """Erase what an accepted erasure request asks: chosen details, other names and addresses, or the whole person
-    record (`hearth.families.services.person_erase`). What was erased is listed on the request, never its value.
+    record (`hearth.families.erasure.person_erase`). What was erased is listed on the request, never its value.
     Refused while a subject access request about the person is open, or a legal hold covers their family.
     `note` says what else was done by hand (a name removed from a case note, say). Returns the labels erased."""
     person = _require_accepted(actor, rights_request, RequestKind.ERASURE, "erases the person's information")
@@ -182,7 +182,7 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
         raise ValidationFailed({"details": blockers[0]})
     now = dates.now_or(now)
     family_ids = _families_of(person)
-    erased = people_services.person_erase(actor=actor, person=person, version=person_version, details=list(details),
+    erased = erasure.person_erase(actor=actor, person=person, version=person_version, details=list(details),
                                           name_ids=list(name_ids), address_ids=list(address_ids), whole=whole,
                                           erasure_id=rights_request.pk)
     RectificationChange.objects.bulk_create([
