@@ -41,7 +41,7 @@
    They start once the load the steps left has died down (`load_measure.settle`: the 1-minute load average under
    1, or two minutes).
 
-The results are printed as Markdown and, for a 250,000-family run (or with `--write-doc`), written into
+The results are printed as Markdown and, for a run of 250,000 families or more (or with `--write-doc`), written into
 docs/performance.md as the section "Mixed reads under load", with the machine's load average (1 minute) before
 and after each step. All traffic goes to 127.0.0.1. Every step has a time limit, and the server started here is
 stopped on the way out, also after an error or Ctrl-C.
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-progress", action="store_true", help="hide hearth generate's progress bar")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/performance.md alone")
     parser.add_argument("--write-doc", action="store_true",
-                        help=f"write docs/performance.md even when --families is not {FULL_SIZE:,}")
+                        help=f"write docs/performance.md even when --families is under {FULL_SIZE:,}")
     parser.add_argument("--worker", choices=["state", "targets"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = argv
@@ -162,14 +162,16 @@ def main(argv: list[str] | None = None) -> None:
         raise Failed("--users takes numbers separated by commas, like 10,50,100,200") from e
     if args.families < 1 or args.duration < 1 or args.requests < 1 or args.sessions < 1 or not args.users:
         raise Failed("--families, --duration, --requests, --sessions and --users must be 1 or more")
-    args.pg_url = args.pg_url or PG_BASE + ("hearth_load" if args.families == FULL_SIZE else "hearth_load_small")
+    args.pg_url = args.pg_url or PG_BASE + ("hearth_load" if args.families == FULL_SIZE else
+                                            f"hearth_load_{args.families}" if args.families > FULL_SIZE else
+                                            "hearth_load_small")
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
     result = run(args)
     text = "\n".join(section(result))
     print(text)
-    if args.no_doc or (args.families != FULL_SIZE and not args.write_doc):
+    if args.no_doc or (args.families < FULL_SIZE and not args.write_doc):
         log("docs/performance.md left as it is.")
         return
     write_section(text, HEADING)

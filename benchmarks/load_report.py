@@ -62,7 +62,7 @@ def section(r: dict) -> list[str]:
         f"the rest the demo council's), {r['people']:,} people; database {r['db_size_mb']:,} MB. Families each "
         f"signed-in user may see: {seen}. Server: `hearth serve` (gunicorn, {r['workers']} sync workers) on "
         f"127.0.0.1, with the load generator (wrk) on the same machine. Each step ran {r['duration']} s."
-        + ("" if r["generated"] == FULL_SIZE else f" This run is smaller than the {FULL_SIZE:,} families the "
+        + ("" if r["generated"] >= FULL_SIZE else f" This run is smaller than the {FULL_SIZE:,} families the "
            "targets are set for: it shows the benchmark working, not whether the targets are met."),
         "",
         "| Concurrent users | Requests answered | Requests/s | p50 | p95 | p99 | Errors | Unanswered at the end* "
@@ -121,6 +121,7 @@ def section(r: dict) -> list[str]:
         "```",
         ".venv/bin/python -m benchmarks.load                 # 250,000 families (generated once, then reused)",
         "make bench-load                                     # the same",
+        ".venv/bin/python -m benchmarks.load --families 267000   # about 1,000,000 people",
         ".venv/bin/python -m benchmarks.load --families 2000 --duration 5 --no-doc   # quick, printed only",
         "```",
         "",
