@@ -31,7 +31,7 @@ import os
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -173,6 +173,7 @@ def _measure(people_count: int, probes_count: int, out: Path) -> None:
             cursor.execute("VACUUM (ANALYZE)")  # as autovacuum would after a bulk load: index-only scans need it
     ids = dict(zip(range(len(held)), Person.objects.filter(council_id=council_id).order_by("pk")
                    .values_list("pk", flat=True), strict=True))
+    index_of = {pk: index for index, pk in ids.items()}
     scope = Person.objects.filter(council_id=council_id)
     started = time.perf_counter()
     tasks.train_council(council_id)  # as the worker does each night
@@ -194,6 +195,8 @@ def _measure(people_count: int, probes_count: int, out: Path) -> None:
                "at5": truth in top, "likely": bool(ranked) and ranked[0].probability >= match_model.LIKELY}
         if truth is not None and not row["at5"]:
             row["tied"] = _tied_out(model, probe, held[probe.truth], ranked)
+            row["outfitted"] = not row["tied"] and _outfitted(model, probe, held[probe.truth],
+                                                              [held[index_of[r.pk]] for r in ranked[:5]])
         rows.append(row)
     out.write_text(json.dumps({"rows": rows, "load_seconds": load_seconds, "train_seconds": train_seconds,
                                "load": [load_before, _load()],
@@ -215,6 +218,26 @@ def _tied_out(model, probe, person, ranked) -> bool:
     return abs(weight - ranked[4].score) < 0.01
 
 
+def _outfitted(model, probe, person, first_five) -> bool:
+    """A search that missed its person at 5 because each of the five people shown first fits every detail typed at
+    least as well as the person does (a weight as great for each comparison: given name, family name, their order,
+    date of birth, NHS number and postcode). No weighing of each detail's levels could put the person among the first
+    five; only a tie-break could, which would have nothing to go on."""
+    from hearth.core.identifiers import postcode_key
+    from hearth.people import match_model
+
+    if len(first_five) < 5:
+        return False
+    typed = match_model.Typed.of(probe.given_name, probe.family_name, probe.date_of_birth, probe.nhs_number,
+                                 postcode_key(probe.postcode) if probe.postcode else "")
+    *_, theirs = match_model.weighed(model, typed, records_of([person])[0])
+    for record in records_of(first_five):
+        *_, weights = match_model.weighed(model, typed, record)
+        if any(weights.get(c, 0.0) < w - 0.01 for c, w in theirs.items()):
+            return False
+    return True
+
+
 def _summarise(rows: list[dict]) -> dict:
     held = [r for r in rows if not r["new"]]
     new = [r for r in rows if r["new"]]
@@ -228,6 +251,7 @@ def _summarise(rows: list[dict]) -> dict:
         "false_alarms": sum(r["likely"] for r in new) / len(new) if new else None,
         "missed_at_5": sum(not r["at5"] for r in held),
         "tied_out": sum(r.get("tied", False) for r in held),
+        "outfitted": sum(r.get("outfitted", False) for r in held),
         "p50_ms": statistics.median(ms) if ms else None,
         "p95_ms": ms[int(0.95 * (len(ms) - 1))] if ms else None,
     }
@@ -269,7 +293,20 @@ def render(people: int, db: str, data: dict) -> list[str]:
         lines += [f"Of the {s['missed_at_5']:,} searches for a held person that missed them at 5, {s['tied_out']:,} "
                   "missed only because they weigh exactly as much as the fifth result: what was typed (most often a "
                   "common name with no date of birth or postcode) is as true of five or more others. Counted as "
-                  f"found, recall at 5 would be {_pct((held - s['missed_at_5'] + s['tied_out']) / held)}.", ""]
+                  f"found, recall at 5 would be {_pct((held - s['missed_at_5'] + s['tied_out']) / held)}."]
+        if any("outfitted" in r for r in rows):  # measured since December 2026
+            rest = s["missed_at_5"] - s["tied_out"] - s["outfitted"]
+            lines[-1] += (f" Of the other {s['missed_at_5'] - s['tied_out']:,}, {s['outfitted']:,} missed because each "
+                          "of the five people shown first fits every detail typed (each name, their order, the date "
+                          "of birth, the NHS number and the postcode) at least as well as the person searched for, "
+                          "so no weighing of the details could put that person among the first five. That leaves "
+                          f"{rest:,} that a better weighing might find; were all of them found, recall at 5 "
+                          f"would be {_pct((held - s['missed_at_5'] + rest) / held)}.")
+            kinds = Counter(r["kind"] for r in rows if not r["new"] and not r["at5"] and not r.get("tied")
+                            and not r.get("outfitted"))
+            if kinds:
+                lines[-1] += " By kind: " + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()) + "."
+        lines.append("")
     return lines
 
 

@@ -180,13 +180,20 @@ def compare(typed: Typed, held: Held) -> tuple[int, dict[str, int | None]]:
     }
 
 
-def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) -> Scored:
-    """How the typed details compare with one held record: the levels, the weight and the reasons."""
+def weighed(model: Model, typed: Typed, held: Held) -> tuple[int, dict[str, int | None], dict[str, float]]:
+    """`compare`'s name and levels, with the weight of each comparison at its level."""
     index, levels = compare(typed, held)
-    kind, held_given, held_family = held.names[index] if held.names else ("current", None, None)
+    _, held_given, held_family = held.names[index] if held.names else ("current", None, None)
     # An exact name weighs by how common the name is among the council's people.
     tf_values = {"given": held_given.key if held_given else "", "family": held_family.norm if held_family else ""}
-    evidence = sum(model.weights(levels, tf_values, _typed_values(typed, swapped=levels["order"] == 1)).values())
+    return index, levels, model.weights(levels, tf_values, _typed_values(typed, swapped=levels["order"] == 1))
+
+
+def score(model: Model, typed: Typed, held: Held, *, people: int | None = None) -> Scored:
+    """How the typed details compare with one held record: the levels, the weight and the reasons."""
+    index, levels, weights = weighed(model, typed, held)
+    kind = held.names[index][0] if held.names else "current"
+    evidence = sum(weights.values())
     reasons, against = [], []
     for c, level in levels.items():
         if level is None:

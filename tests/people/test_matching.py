@@ -7,7 +7,7 @@ import pytest
 
 from hearth.families import selectors, services
 from hearth.people import comparisons as cmp
-from hearth.people import match_model, matching, search
+from hearth.people import match_model, matching, search, search_sql
 from hearth.people.match_model import Held, Typed
 from hearth.people.models import Person, PersonName, Sex
 from hearth.people.search import SearchQuery
@@ -293,3 +293,35 @@ def test_a_name_of_several_words_typed_in_part_or_joined_is_found_first(practiti
     ranked = search.rank_people(SearchQuery(given_name=typed[0], family_name=typed[1]), Person.objects.all())
 
     assert ranked[0].pk == person.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("others", [0, search_sql.RARE_NAME_HELD - 1])
+def test_a_rare_given_name_finds_the_child_whose_family_name_has_changed(practitioner, family, others):
+    """Typed with the family name the child is known by now, nothing else: the only given name left to go on is rare
+    enough to bring everyone who holds it."""
+    _crowd(family.council, "Eleanor-Grace", [f"Dalby{chr(97 + i)}" for i in range(others)])
+    child = services.person_create(actor=practitioner, family=family, role="child",
+                                   data={"given_name": "Eleanor-Grace", "family_name": "Dalley", "sex": Sex.FEMALE})
+    ranked = search.rank_people(SearchQuery(given_name="Eleanor-Grace", family_name="Patel"), Person.objects.all())
+    assert child.pk in [r.pk for r in ranked]
+    shown = next(r for r in ranked if r.pk == child.pk)
+    assert "same given name" in shown.reasons and "a different family name" in shown.against
+
+
+@pytest.mark.django_db
+def test_a_rare_family_name_finds_the_person_known_by_another_given_name(practitioner, family):
+    person = services.person_create(actor=practitioner, family=family, role="parent_with_pr",
+                                    data={"given_name": "Maud", "family_name": "Quennell", "sex": Sex.FEMALE})
+    ranked = search.rank_people(SearchQuery(given_name="Tessa", family_name="Quennell"), Person.objects.all())
+    assert [r.pk for r in ranked] == [person.pk]
+
+
+@pytest.mark.django_db
+def test_a_given_name_held_by_more_than_a_few_brings_none_of_them_on_its_own(practitioner, family):
+    """Beside a family name that fits none of its holders, a given name held more often than the route takes finds
+    nobody by itself: each of them would be as likely as the next, and the route reads no more of the index."""
+    _crowd(family.council, "Eleanor-Grace", [f"Dalby{chr(97 + i % 26)}{chr(97 + i // 26)}"
+                                             for i in range(search_sql.RARE_NAME_HELD + 1)])
+    ranked = search.rank_people(SearchQuery(given_name="Eleanor-Grace", family_name="Patel"), Person.objects.all())
+    assert ranked == []
