@@ -300,8 +300,8 @@ def render(people: int, db: str, data: dict) -> list[str]:
                           "of the five people shown first fits every detail typed (each name, their order, the date "
                           "of birth, the NHS number and the postcode) at least as well as the person searched for, "
                           "so no weighing of the details could put that person among the first five. That leaves "
-                          f"{rest:,} that a better weighing might find; were all of them found, recall at 5 "
-                          f"would be {_pct((held - s['missed_at_5'] + rest) / held)}.")
+                          f"{rest:,} that more candidates or a better weighing might find; were all of them found, "
+                          f"recall at 5 would be {_pct((held - s['missed_at_5'] + rest) / held)}.")
             kinds = Counter(r["kind"] for r in rows if not r["new"] and not r["at5"] and not r.get("tied")
                             and not r.get("outfitted"))
             if kinds:

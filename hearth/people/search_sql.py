@@ -180,8 +180,9 @@ def _name_routes(k: _Keys) -> list[Sql]:
 
 
 def _rare_name_routes(k: _Keys) -> list[Sql]:
-    """Both names typed: the people of either name exactly, when at most RARE_NAME_HELD names held are that name.
-    Each reads at most one more than that from the index, however common the name."""
+    """Both names typed: the people of either name exactly, when at most RARE_NAME_HELD names held are that name
+    (in the whole database, as the other routes' limits count). Each reads at most one more than that from the
+    index, however common the name."""
     names = _table(PersonName)
     return [Sql(f"SELECT person_id FROM (SELECT person_id FROM {names} WHERE {column} = %s "
                 f"LIMIT {RARE_NAME_HELD + 1}) held "
