@@ -183,8 +183,8 @@ def erasure_apply(*, actor, rights_request: RightsRequest, version: int, person_
     now = dates.now_or(now)
     family_ids = _families_of(person)
     erased = erasure.person_erase(actor=actor, person=person, version=person_version, details=list(details),
-                                          name_ids=list(name_ids), address_ids=list(address_ids), whole=whole,
-                                          erasure_id=rights_request.pk)
+                                  name_ids=list(name_ids), address_ids=list(address_ids), whole=whole,
+                                  erasure_id=rights_request.pk)
     RectificationChange.objects.bulk_create([
         RectificationChange(request=rights_request, person=person, field="erased", label=label, changed_at=now,
                             changed_by=actor) for label in erased
