@@ -21,9 +21,8 @@ from hearth.people.models import Address, Person, PersonName
 # date of birth, NHS number or postcode typed too, only people of exactly that name, at most this many of them.
 BROAD_ROUTE_LIMIT = 1_000
 BROAD_ROUTE_LIMIT_WITH_DETAILS = 100
-# Both names typed: everyone holding either name exactly, when so few names held are that one (a person's current
-# and former names each count) that it alone may point at the person, whose other name has changed or was typed
-# too far from what is held.
+# Both names typed: everyone holding the given name exactly, when so few names held have it (a person's current and
+# former names each count) that it alone may point at a person whose family name has changed.
 RARE_NAME_HELD = 20
 
 
@@ -179,16 +178,16 @@ def _name_routes(k: _Keys) -> list[Sql]:
     return [_names_where(route) for route in routes]
 
 
-def _rare_name_routes(k: _Keys) -> list[Sql]:
-    """Both names typed: the people of either name exactly, when at most RARE_NAME_HELD names held are that name
-    (in the whole database, as the other routes' limits count). Each reads at most one more than that from the
-    index, however common the name."""
+def _rare_given_name(given_key: str) -> Sql:
+    """Both names typed: the people of exactly the given name typed, when at most RARE_NAME_HELD names held have it
+    (in the whole database, as the other routes' limits count). It reads at most one more than that from the index,
+    however common the name. Not the family name: a family shares it, and every search for one of them would bring
+    the rest."""
     names = _table(PersonName)
-    return [Sql(f"SELECT person_id FROM (SELECT person_id FROM {names} WHERE {column} = %s "
-                f"LIMIT {RARE_NAME_HELD + 1}) held "
-                f"WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM {names} WHERE {column} = %s "
-                f"LIMIT {RARE_NAME_HELD + 1}) few) <= {RARE_NAME_HELD}", [key, key])
-            for column, key in (("given_key", k.given_key), ("family_key", k.family_key))]
+    return Sql(f"SELECT person_id FROM (SELECT person_id FROM {names} WHERE given_key = %s "
+               f"LIMIT {RARE_NAME_HELD + 1}) held "
+               f"WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM {names} WHERE given_key = %s "
+               f"LIMIT {RARE_NAME_HELD + 1}) few) <= {RARE_NAME_HELD}", [given_key, given_key])
 
 
 def _part_routes(fk: str, gk: str, g_first: str) -> list[Sql]:
@@ -218,8 +217,8 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
       changed or missing.
     - Born on a day one slip from the one typed, with a name that agrees on a key (`near_dates`).
     - Both names: the routes of `_name_routes`, as typed and swapped, and a name of several words typed in part or
-      joined (`_part_routes`); and either name on its own where it is rare (`_rare_name_routes`): a child's family
-      name changes, and a rare given name may be all that is left to find them by.
+      joined (`_part_routes`); and the given name on its own where it is rare (`_rare_given_name`): a child's
+      family name changes, and a rare given name may be all that is left to find them by.
     - One name on its own: the names that sound alike and are closest to it (BROAD_ROUTE_LIMIT of them); beside
       the routes of a date of birth, NHS number or postcode, that name exactly (BROAD_ROUTE_LIMIT_WITH_DETAILS).
     """
@@ -246,7 +245,7 @@ def candidates(query: SearchQuery, model: match_model.Model) -> Sql | None:
                 f"({' OR '.join(f'n.{column} = %s' for column, _ in agrees)}))",
                 near + [value for _, value in agrees]))
     if k.family_key and k.given_key:
-        routes += _name_routes(k) + _rare_name_routes(k)
+        routes += [*_name_routes(k), _rare_given_name(k.given_key)]
     elif routes and (k.family_key or k.given_key):
         # Beside a date of birth, NHS number or postcode, whose own routes find the people they fit, a name on its own
         # brings only the people of exactly that name: a name that merely sounds alike, with those details
