@@ -20,6 +20,24 @@ def _label(bf, extra):
     return {"text": text, "classes": classes, "isPageHeading": extra.pop("is_page_heading", False)}
 
 
+def _fieldset(bf, extra):
+    return {"legend": {"text": extra.pop("label", None) or bf.label, "classes": "govuk-fieldset__legend--s"}}
+
+
+def _choices(macro: str, bf, base: dict, extra: dict, items: list[dict]) -> tuple[str, dict]:
+    """Radios or checkboxes in a fieldset whose legend is the field's label; the first item carries the field's id,
+    where the error summary links."""
+    if items:
+        items[0]["id"] = bf.auto_id
+    return macro, {
+        **{k: v for k, v in base.items() if k != "id"},
+        "idPrefix": bf.auto_id,
+        "fieldset": _fieldset(bf, extra),
+        "items": items,
+        **extra,
+    }
+
+
 def govuk_field(bf, **extra) -> tuple[str, dict]:
     bound_field(bf.field, bf.name)
     widget = bf.field.widget
@@ -37,8 +55,7 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
         return "date", {
             **base,
             "namePrefix": bf.html_name,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
-                                    "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": _fieldset(bf, extra),
             "items": [
                 {"name": "day", "label": "Day", "classes": f"govuk-input--width-2 {err}", "value": day,
                  "id": f"{bf.auto_id}-day"},
@@ -51,31 +68,13 @@ def govuk_field(bf, **extra) -> tuple[str, dict]:
     if isinstance(widget, forms.CheckboxSelectMultiple):
         values = {str(v) for v in (bf.value() or [])}
         items = [{"value": v, "text": str(t), "checked": str(v) in values} for v, t in bf.field.choices]
-        if items:
-            items[0]["id"] = bf.auto_id
-        return "checkboxes", {
-            **{k: v for k, v in base.items() if k != "id"},
-            "idPrefix": bf.auto_id,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
-                                    "classes": "govuk-fieldset__legend--s"}},
-            "items": items,
-            **extra,
-        }
+        return _choices("checkboxes", bf, base, extra, items)
     if isinstance(widget, forms.RadioSelect):
         value = bf.value()
         items = [
             {"value": v, "text": str(t), "checked": str(v) == str(value)} for v, t in bf.field.choices if v != ""
         ]
-        if items:
-            items[0]["id"] = bf.auto_id
-        return "radios", {
-            **{k: v for k, v in base.items() if k != "id"},
-            "idPrefix": bf.auto_id,
-            "fieldset": {"legend": {"text": extra.pop("label", None) or bf.label,
-                                    "classes": "govuk-fieldset__legend--s"}},
-            "items": items,
-            **extra,
-        }
+        return _choices("radios", bf, base, extra, items)
     if isinstance(widget, forms.CheckboxInput):
         return "checkboxes", {
             **{k: v for k, v in base.items() if k not in ("id", "hint")},
