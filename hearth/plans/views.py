@@ -1,31 +1,26 @@
-"""Pages: arranging and recording Team Around the Family meetings, sending the notes, the SMART plan,
-reviews and the due-work list."""
+"""Pages: the SMART plan, reviews and the due-work list. The Team Around the Family meetings' pages are in
+`meeting_views.py`."""
 
 import functools
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from hearth.access import policy
 from hearth.accounts.models import Agency
 from hearth.cases import review_dates
-from hearth.core.errors import DomainError, NotPermitted
+from hearth.core.errors import NotPermitted
 from hearth.outcomes.forms import ScoresForm
 from hearth.people.models import Person
-from hearth.plans import corrections, meetings, reviews, selectors, services
+from hearth.plans import corrections, pages, reviews, selectors, services
 from hearth.plans.forms import (
     ActionCorrectForm,
     ActionForm,
     ActionStatusForm,
-    MeetingForm,
     OutcomeCorrectForm,
     OutcomeForm,
     OutcomesFinalForm,
-    RecordForm,
     ReviewForm,
     WithdrawForm,
 )
@@ -46,149 +41,13 @@ class _FormGroup:
         return any(f.errors for f in self.forms)
 
 
-def _context(episode, **extra) -> dict:
-    return {"episode": episode, "family": episode.family, "council": episode.family.council, **extra}
-
-
-def _closed(request, episode, title: str):
-    """A closed episode's form page, asked for: no form, only why. A form sent anyway is refused by the service."""
-    return render(request, "plans/episode_closed.html", _context(episode, title=title))
-
-
-# --- meetings ------------------------------------------------------------------------------------------------
-
-
-@submit_once
-def meeting_new_view(request, episode_id: int):
-    episode = selectors.episode_for_plan(request.user, episode_id)
-    policy.require_edit_family(request.user, episode.family)
-    if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, f"Arrange a meeting for {episode.family.name}")
-    choices = selectors.schedule_choices(request.user, episode)
-    form = MeetingForm(request.POST or None, choices=choices, initial={
-        "practitioners": [u.pk for u in choices["involved"]],
-        "family_members": choices["preselected_members"]})
-    if request.method == "POST" and form.is_valid():
-        users = {u.pk: u for u in (*choices["involved"], *choices["others"])}
-        people = {m.person_id: m.person for m in choices["members"]}
-        with refusal_on(form) as attempt:
-            meeting = meetings.meeting_schedule(
-                actor=request.user, episode=episode, kind=form.cleaned_data["kind"],
-                scheduled_for=form.scheduled_for(), location=form.cleaned_data["location"],
-                practitioners=[users[pk] for pk in form.practitioner_ids()],
-                family_members=[people[pk] for pk in form.cleaned_data["family_members"]])
-        if attempt.ok:
-            messages.success(request, "The meeting has been arranged and the invitations have been sent.")
-            return redirect("plans:meeting", meeting_id=meeting.pk)
-    return render(request, "plans/meeting_new.html", _context(
-        episode, form=form, title=f"Arrange a meeting for {episode.family.name}"))
-
-
-def meeting_view(request, meeting_id: int):
-    meeting = selectors.meeting_detail(request.user, meeting_id)
-    episode = meeting.episode
-    return render(request, "plans/meeting.html", _context(
-        episode, meeting=meeting, can_edit=policy.can_edit_family(request.user, episode.family),
-        can_record=timezone.localtime(meeting.scheduled_for).date() <= timezone.localdate(),
-        title=f"{meeting.get_kind_display()} for {episode.family.name}"))
-
-
-def meeting_record_view(request, meeting_id: int):
-    meeting = selectors.meeting_detail(request.user, meeting_id)
-    episode = meeting.episode
-    policy.require_edit_family(request.user, episode.family)
-    if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Record the meeting")
-    choices = selectors.record_choices(request.user, meeting)
-    invitations = list(meeting.invitations.all())
-    on = timezone.localtime(meeting.scheduled_for).date()
-    initial = {
-        "version": meeting.version, "family_views": meeting.family_views, "strengths": meeting.strengths,
-        "needs": meeting.needs, "minutes": meeting.minutes,
-        "agreed_lead": meeting.agreed_lead_id or episode.lead_professional_id,
-        "next_review_on": (meeting.next_review_on
-                           or review_dates.default_date(episode.family.council, on, episode=episode)),
-        **{f"attendance_{i.pk}": i.attendance for i in invitations if i.attendance != "invited"},
-        **{f"child_view_{pk}": text for pk, text in choices["child_views"].items()},
-    }
-    correcting = meeting.recorded_at is not None
-    if correcting:
-        initial["review_date_reason"] = meeting.review_date_reason
-    form = RecordForm(request.POST or None, initial=initial, invitations=invitations,
-                      children=choices["children"], leads=choices["leads"], correcting=correcting)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        leads = {u.pk: u for u in choices["leads"]}
-        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-            result = meetings.meeting_record(
-                actor=request.user, meeting=meeting, version=data["version"], attendance=form.attendance(),
-                family_views=data["family_views"], child_views=form.child_views(), strengths=data["strengths"],
-                needs=data["needs"], minutes=data["minutes"], agreed_lead=leads.get(data["agreed_lead"]),
-                next_review_on=data["next_review_on"], review_date_reason=data["review_date_reason"],
-                reason=data.get("reason", ""))
-        if attempt.ok:
-            text = "The meeting record has been corrected." if correcting else "The meeting has been recorded."
-            if result.plan_agreed:
-                text += " The plan has been agreed and is now active."
-            elif result.plan_waiting and not correcting:
-                text = result.plan_waiting
-            messages.success(request, text)
-            return redirect("plans:meeting", meeting_id=meeting.pk)
-    return render(request, "plans/meeting_record.html", _context(
-        episode, meeting=meeting, form=form, correcting=correcting,
-        title="Correct the meeting record" if correcting else "Record the meeting"))
-
-
-@submit_once
-def meeting_withdraw_view(request, meeting_id: int):
-    meeting = selectors.meeting_for_update(request.user, meeting_id)
-    episode = meeting.episode
-    policy.require_edit_family(request.user, episode.family)
-    if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Withdraw a meeting record")
-    form = WithdrawForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
-            corrections.meeting_withdraw(actor=request.user, meeting=meeting, version=form.cleaned_data["version"],
-                                         reason=form.cleaned_data["reason"])
-        if attempt.ok:
-            messages.success(request, "The meeting record has been withdrawn. It is kept, marked as withdrawn.")
-            return redirect("plans:meeting", meeting_id=meeting.pk)
-    return render(request, "plans/withdraw.html", _context(
-        episode, form=form, what="meeting record", item=meeting,
-        label=f"{meeting.get_kind_display()} on {timezone.localtime(meeting.scheduled_for):%-d %B %Y}",
-        may=corrections.may_correct(request.user, episode, meeting.recorded_by_id or meeting.scheduled_by_id),
-        back=reverse("plans:meeting", args=[meeting.pk]), title="Withdraw a meeting record"))
-
-
-@submit_once
-@require_POST
-def meeting_send_view(request, meeting_id: int):
-    meeting = selectors.meeting_for_update(request.user, meeting_id)
-    try:
-        with transaction.atomic():
-            sent = meetings.notes_send(actor=request.user, meeting=meeting)
-    except NotPermitted:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if sent:
-            messages.success(request, f"The notes have been emailed to {sent} "
-                                      f"{'person' if sent == 1 else 'people'}.")
-        else:
-            messages.warning(request, "No one invited has an email address, so the notes have not been emailed. "
-                                      "Give them a printed copy.")
-    return redirect("plans:meeting", meeting_id=meeting.pk)
-
-
 # --- the plan ------------------------------------------------------------------------------------------------
 
 
 def plan_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     plan = selectors.plan_detail(request.user, episode)
-    return render(request, "plans/plan.html", _context(
+    return render(request, "plans/plan.html", pages.context(
         episode, plan=plan, can_edit=episode.is_open and policy.can_edit_family(request.user, episode.family),
         title=f"The plan for {episode.family.name}"))
 
@@ -212,7 +71,7 @@ def outcome_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Add an outcome to the plan")
+        return pages.closed(request, episode, "Add an outcome to the plan")
     form = OutcomeForm(episode.family.council, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:
@@ -222,7 +81,7 @@ def outcome_new_view(request, episode_id: int):
         if attempt.ok:
             messages.success(request, "The outcome has been added to the plan.")
             return _back_to(request, episode)
-    return render(request, "plans/outcome_new.html", _context(
+    return render(request, "plans/outcome_new.html", pages.context(
         episode, form=form, title="Add an outcome to the plan"))
 
 
@@ -231,7 +90,7 @@ def action_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Add an action to the plan")
+        return pages.closed(request, episode, "Add an action to the plan")
     choices = selectors.owner_choices(request.user, episode)
     form = ActionForm(request.POST or None, choices=choices, initial={"outcome": request.GET.get("outcome")})
     if request.method == "POST" and form.is_valid():
@@ -249,7 +108,7 @@ def action_new_view(request, episode_id: int):
         if attempt.ok:
             messages.success(request, "The action has been added to the plan.")
             return _back_to(request, episode)
-    return render(request, "plans/action_new.html", _context(
+    return render(request, "plans/action_new.html", pages.context(
         episode, form=form, title="Add an action to the plan"))
 
 
@@ -258,12 +117,12 @@ def action_status_view(request, action_id: int):
     episode = action.episode
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Update an action")
+        return pages.closed(request, episode, "Update an action")
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "note": action.status_note,
                                                            "version": action.version})
     may = services.may_update_action(request.user, action)
     if request.method != "POST" and not may:
-        return render(request, "plans/action_not_yours.html", _context(
+        return render(request, "plans/action_not_yours.html", pages.context(
             episode, action=action, refusal=services.ACTION_UPDATE_REFUSED, title="Update an action"))
     if request.method == "POST" and form.is_valid():
         with refusal_on(form) as attempt:  # who may update it: the refusal is shown on the form
@@ -272,7 +131,7 @@ def action_status_view(request, action_id: int):
         if attempt.ok:
             messages.success(request, "The action has been updated.")
             return redirect("plans:plan", episode_id=episode.pk)
-    return render(request, "plans/action_status.html", _context(
+    return render(request, "plans/action_status.html", pages.context(
         episode, action=action, form=form, title="Update an action"))
 
 
@@ -286,7 +145,7 @@ def outcome_edit_view(request, outcome_id: int):
     episode = outcome.episode
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Change an outcome")
+        return pages.closed(request, episode, "Change an outcome")
     council = episode.family.council
     form = OutcomeCorrectForm(council, request.POST or None, initial={
         "description": outcome.description, "area": outcome.area, "status": outcome.status,
@@ -300,7 +159,7 @@ def outcome_edit_view(request, outcome_id: int):
         if attempt.ok:
             messages.success(request, "The outcome has been changed.")
             return redirect(reverse("plans:plan", args=[episode.pk]) + f"#outcome-{outcome.pk}")
-    return render(request, "plans/outcome_edit.html", _context(
+    return render(request, "plans/outcome_edit.html", pages.context(
         episode, form=form, outcome=outcome,
         may=corrections.may_correct(request.user, episode, outcome.created_by_id), title="Change an outcome"))
 
@@ -311,7 +170,7 @@ def _withdraw_page(request, item, *, what: str, label: str, withdraw):
     policy.require_edit_family(request.user, episode.family)
     title = f"Withdraw an {what}" if what[0] in "aeiou" else f"Withdraw a {what}"
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, title)
+        return pages.closed(request, episode, title)
     form = WithdrawForm(request.POST or None, initial={"version": item.version})
     if request.method == "POST" and form.is_valid():
         with refusal_on(form, passthrough=(NotPermitted,)) as attempt:
@@ -319,7 +178,7 @@ def _withdraw_page(request, item, *, what: str, label: str, withdraw):
         if attempt.ok:
             messages.success(request, f"The {what} has been withdrawn. It is kept, marked as withdrawn.")
             return redirect("plans:plan", episode_id=episode.pk)
-    return render(request, "plans/withdraw.html", _context(
+    return render(request, "plans/withdraw.html", pages.context(
         episode, form=form, what=what, item=item, label=label,
         may=corrections.may_correct(request.user, episode, item.created_by_id),
         back=reverse("plans:plan", args=[episode.pk]), title=title))
@@ -338,7 +197,7 @@ def action_edit_view(request, action_id: int):
     episode = action.episode
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "Correct an action")
+        return pages.closed(request, episode, "Correct an action")
     form = ActionCorrectForm(request.POST or None, initial={"what": action.what, "due_on": action.due_on,
                                                             "version": action.version})
     if request.method == "POST" and form.is_valid():
@@ -349,7 +208,7 @@ def action_edit_view(request, action_id: int):
         if attempt.ok:
             messages.success(request, "The action has been corrected.")
             return redirect("plans:plan", episode_id=episode.pk)
-    return render(request, "plans/action_edit.html", _context(
+    return render(request, "plans/action_edit.html", pages.context(
         episode, form=form, action=action,
         may=corrections.may_correct(request.user, episode, action.created_by_id), title="Correct an action"))
 
@@ -367,7 +226,7 @@ def outcomes_final_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, "How each outcome ended")
+        return pages.closed(request, episode, "How each outcome ended")
     outcomes = selectors.open_outcomes(episode)
     form = OutcomesFinalForm(request.POST or None, outcomes=outcomes)
     if request.method == "POST" and form.is_valid():
@@ -377,7 +236,7 @@ def outcomes_final_view(request, episode_id: int):
             messages.success(request, "How each outcome ended has been recorded. Now close Early Help with the "
                                       "family's final comments.")
             return redirect("cases:episode_close", episode_id=episode.pk)
-    return render(request, "plans/outcomes_final.html", _context(
+    return render(request, "plans/outcomes_final.html", pages.context(
         episode, form=form, may=policy.can_manage_episode(request.user, episode), title="How each outcome ended"))
 
 
@@ -389,7 +248,7 @@ def review_new_view(request, episode_id: int):
     episode = selectors.episode_for_plan(request.user, episode_id)
     policy.require_edit_family(request.user, episode.family)
     if request.method != "POST" and not episode.is_open:
-        return _closed(request, episode, f"Review the plan for {episode.family.name}")
+        return pages.closed(request, episode, f"Review the plan for {episode.family.name}")
     council = episode.family.council
     choices = selectors.review_choices(request.user, episode)
     data = request.POST or None
@@ -415,7 +274,7 @@ def review_new_view(request, episode_id: int):
                                                     scores=scores_form.scores())
             if attempt.ok and scores_valid:
                 return _after_review(request, review)
-    return render(request, "plans/review_new.html", _context(
+    return render(request, "plans/review_new.html", pages.context(
         episode, review_form=form, scores_form=scores_form, form=_FormGroup(form, scores_form),
         title=f"Review the plan for {episode.family.name}"))
 
