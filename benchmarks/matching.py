@@ -222,7 +222,7 @@ def _outfitted(model, probe, person, first_five) -> bool:
     """A search that missed its person at 5 because each of the five people shown first fits every detail typed at
     least as well as the person does (a weight as great for each comparison: given name, family name, their order,
     date of birth, NHS number and postcode). No weighing of each detail's levels could put the person among the first
-    five; only a tie-break could, which would have nothing to go on."""
+    five."""
     from hearth.core.identifiers import postcode_key
     from hearth.people import match_model
 
